@@ -1,0 +1,37 @@
+"""autarky: what happens when the world trades less.
+
+General-equilibrium trade scenarios (Caliendo-Parro 2015 in exact hat algebra) and
+input-output linkages, calibrated to real world input-output and trade data.
+"""
+
+from __future__ import annotations
+
+from autarky import data
+from autarky.data import datasets, elasticities, load_world
+from autarky.errors import (
+    AutarkyError,
+    ConvergenceError,
+    DataError,
+    RepairWarning,
+    ScenarioError,
+)
+from autarky.scenario import Shock
+from autarky.world import MRIO, World
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AutarkyError",
+    "ConvergenceError",
+    "DataError",
+    "MRIO",
+    "RepairWarning",
+    "ScenarioError",
+    "Shock",
+    "World",
+    "__version__",
+    "data",
+    "datasets",
+    "elasticities",
+    "load_world",
+]

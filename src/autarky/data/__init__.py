@@ -1,0 +1,66 @@
+"""Data access: the only part of autarky that reads or writes files.
+
+``load_world`` takes an embedded dataset name, a path to long-format data, or a pymrio
+``IOSystem``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from autarky.data.embedded_data import (
+    DATASETS,
+    datasets,
+    elasticities,
+    elasticity_sources,
+    load_embedded,
+    manifest,
+)
+from autarky.data.readers import from_pymrio, read_flows
+from autarky.errors import DataError
+from autarky.world import World
+
+__all__ = [
+    "DATASETS",
+    "datasets",
+    "elasticities",
+    "elasticity_sources",
+    "from_pymrio",
+    "load_world",
+    "manifest",
+    "read_flows",
+]
+
+
+def load_world(source: Any = "icio2023", year: int | None = None, **kwargs: Any) -> World:
+    """Load a baseline World.
+
+    Parameters
+    ----------
+    source : str, Path or pymrio.IOSystem
+        An embedded dataset name (see :func:`datasets`), a path to a long-format CSV or
+        Parquet flows file, or a pymrio ``IOSystem``.
+    year : int, optional
+        Base year (embedded datasets; default the latest).
+    **kwargs
+        Passed to :func:`read_flows` for paths (``tariffs=``, ``io=``, ``value_added=``).
+
+    Examples
+    --------
+    >>> import autarky as ak
+    >>> w = ak.load_world("icio2023", year=2022)
+    >>> w.shape
+    (81, 28)
+    """
+    if isinstance(source, World):
+        return source
+    if hasattr(source, "Z") and hasattr(source, "Y") and not isinstance(source, (str, Path)):
+        return from_pymrio(source, year=year)
+    if isinstance(source, str) and source.lower() in DATASETS:
+        return load_embedded(source, year)
+    path = Path(source)
+    if path.suffix.lower() in (".csv", ".parquet", ".pq", ".gz", ".txt"):
+        return read_flows(path, year=year, **kwargs)
+    raise DataError(f"unknown world {str(source)!r}: not an embedded dataset "
+                    f"({', '.join(DATASETS)}) nor a .csv/.parquet file")

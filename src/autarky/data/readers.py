@@ -1,0 +1,303 @@
+"""Readers for user data: long-format CSV / Parquet tables and pymrio IO systems.
+
+Long format (one row per flow)
+------------------------------
+``flows`` (required), CSV or Parquet:
+
+==========  ======================================================================
+column      meaning
+==========  ======================================================================
+importer    ISO 3166 alpha-3 code of the buying country, or 'ROW'
+exporter    ISO 3166 alpha-3 code of the selling country, or 'ROW'
+sector      sector code (optional column: without it the data have one sector)
+value       million USD at producer prices, tariffs excluded, >= 0; domestic sales
+            are rows with importer == exporter; pairs not listed are zero
+==========  ======================================================================
+
+Companion tables, all optional:
+
+- ``tariffs``: ``importer, exporter[, sector], tariff`` (ad-valorem fraction, >= 0;
+  pairs not listed are zero);
+- ``io``: ``country, sector_in, sector, coefficient`` (input of ``sector_in`` per unit
+  of output of ``sector``; columns must add up to less than 1);
+- ``value_added``: ``country, sector, share`` (must equal 1 minus the io column sum).
+
+Every problem is reported on one line naming the file, the row (as the line number in
+a CSV file, header = line 1) and the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autarky.errors import DataError
+from autarky.world import MRIO, World
+
+__all__ = ["read_flows", "frame_to_arrays", "from_pymrio", "iso3_codes"]
+
+
+@cache
+def iso3_codes() -> frozenset[str]:
+    """ISO 3166 alpha-3 codes known to country_converter, plus 'ROW'."""
+    import country_converter as coco
+
+    codes = set(coco.CountryConverter().data["ISO3"].dropna().astype(str))
+    return frozenset(codes | {"ROW"})
+
+
+@dataclass
+class FrameArrays:
+    """Arrays parsed from long tables, with their labels."""
+
+    flows: np.ndarray
+    countries: list[str]
+    sectors: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _row_label(df: pd.DataFrame, pos: int, is_file: bool) -> str:
+    # CSV line numbers: header is line 1, first data row line 2
+    return f"line {pos + 2}" if is_file else f"row {df.index[pos]!r}"
+
+
+def _numeric_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
+                    lo: float | None = 0.0, what: str = "value") -> np.ndarray:
+    if col not in df.columns:
+        raise DataError(f"{where}missing column {col!r} (columns: {', '.join(map(str, df.columns))})")
+    vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(vals)
+    if bad.any():
+        pos = int(np.argmax(bad))
+        raw = df[col].iloc[pos]
+        raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: "
+                        f"{what} {raw!r} is missing or not a finite number")
+    if lo is not None and (vals < lo).any():
+        pos = int(np.argmax(vals < lo))
+        raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: "
+                        f"negative {what} {vals[pos]:g}")
+    return vals
+
+
+def _code_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
+                 allowed: Sequence[str] | frozenset[str] | None, kind: str) -> np.ndarray:
+    if col not in df.columns:
+        raise DataError(f"{where}missing column {col!r} (columns: {', '.join(map(str, df.columns))})")
+    raw = df[col]
+    missing = raw.isna().to_numpy()
+    if missing.any():
+        pos = int(np.argmax(missing))
+        raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: missing {kind}")
+    vals = raw.astype(str).str.strip().to_numpy()
+    if allowed is not None:
+        allowed_set = set(allowed)
+        unknown = np.array([v not in allowed_set for v in vals])
+        if unknown.any():
+            pos = int(np.argmax(unknown))
+            raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: "
+                            f"unknown {kind} {vals[pos]!r}")
+    return vals
+
+
+def frame_to_arrays(
+    df: pd.DataFrame,
+    countries: Sequence[str] | None = None,
+    sectors: Sequence[str] | None = None,
+    source_file: str | None = None,
+    tariffs: pd.DataFrame | None = None,
+    is_file: bool = False,
+) -> FrameArrays:
+    """Parse a long flows table (and optional long tariffs) into (N, N, J) arrays."""
+    where = f"{source_file}: " if source_file else ""
+    is_file = is_file or source_file is not None
+    allowed_c: Sequence[str] | frozenset[str] = (
+        list(countries) if countries is not None else iso3_codes()
+    )
+    imp = _code_column(df, "importer", where, is_file, allowed_c, "country code")
+    exp = _code_column(df, "exporter", where, is_file, allowed_c, "country code")
+    if "sector" in df.columns:
+        sec = _code_column(df, "sector", where, is_file,
+                           list(sectors) if sectors is not None else None, "sector code")
+    else:
+        sec = np.full(len(df), "total" if sectors is None else str(list(sectors)[0]))
+    val = _numeric_column(df, "value", where, is_file, what="flow")
+    key = pd.DataFrame({"i": imp, "e": exp, "s": sec})
+    dup = key.duplicated(keep=False).to_numpy()
+    if dup.any():
+        first = np.flatnonzero(dup)[:2]
+        rows = " and ".join(_row_label(df, int(p), is_file) for p in first)
+        raise DataError(f"{where}{rows}: duplicate flow (importer {imp[first[0]]!r}, "
+                        f"exporter {exp[first[0]]!r}, sector {sec[first[0]]!r})")
+    clist = list(countries) if countries is not None else sorted(set(imp) | set(exp))
+    slist = (list(sectors) if sectors is not None
+             else list(dict.fromkeys(sec)) if "sector" in df.columns else ["total"])
+    cidx = {c: k for k, c in enumerate(clist)}
+    sidx = {s: k for k, s in enumerate(slist)}
+    ii = np.array([cidx[c] for c in imp], dtype=int)
+    ee = np.array([cidx[c] for c in exp], dtype=int)
+    ss = np.array([sidx[s] for s in sec], dtype=int)
+    N, J = len(clist), len(slist)
+    F = np.zeros((N, N, J))
+    F[ii, ee, ss] = val
+    home = np.einsum("nnj->n", F)
+    if (home <= 0).any():
+        c = clist[int(np.argmax(home <= 0))]
+        raise DataError(f"{where}field 'value': country {c!r} has no domestic flow "
+                        f"(no positive row with importer == exporter == {c!r}); "
+                        "the model needs home production")
+    extra: dict[str, Any] = {}
+    if tariffs is not None:
+        extra["tariffs"] = _long_to_cube(tariffs, "tariff", clist, slist, "tariffs", is_file)
+    return FrameArrays(F, clist, slist, extra)
+
+
+def _long_to_cube(df: pd.DataFrame, col: str, clist: list[str], slist: list[str],
+                  name: str, is_file: bool) -> np.ndarray:
+    where = f"{name}: "
+    imp = _code_column(df, "importer", where, is_file, clist, "country code")
+    exp = _code_column(df, "exporter", where, is_file, clist, "country code")
+    if "sector" in df.columns:
+        sec = _code_column(df, "sector", where, is_file, slist, "sector code")
+    else:
+        sec = np.full(len(df), slist[0])
+    val = _numeric_column(df, col, where, is_file, what=col)
+    cidx = {c: k for k, c in enumerate(clist)}
+    sidx = {s: k for k, s in enumerate(slist)}
+    out = np.zeros((len(clist), len(clist), len(slist)))
+    if "sector" in df.columns:
+        out[[cidx[c] for c in imp], [cidx[c] for c in exp], [sidx[s] for s in sec]] = val
+    else:  # one rate for every sector
+        out[[cidx[c] for c in imp], [cidx[c] for c in exp], :] = val[:, None]
+    return out
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if suffix in (".csv", ".txt", ".gz"):
+            return pd.read_csv(path, keep_default_na=True)
+    except (ValueError, OSError) as err:
+        raise DataError(f"{path}: cannot be read ({str(err).splitlines()[0]})") from None
+    raise DataError(f"{path}: unsupported file type {suffix!r} (use .csv or .parquet)")
+
+
+def read_flows(
+    path: str | Path,
+    *,
+    tariffs: str | Path | None = None,
+    io: str | Path | None = None,
+    value_added: str | Path | None = None,
+    countries: Sequence[str] | None = None,
+    name: str | None = None,
+    year: int | None = None,
+) -> World:
+    """Read a World from long-format CSV or Parquet files (schema in the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The flows table.
+    tariffs, io, value_added : str or Path, optional
+        Companion tables.
+    countries : sequence of str, optional
+        The allowed country codes (default: ISO 3166 alpha-3 plus 'ROW').
+    """
+    p = Path(path)
+    df = _read_table(p)
+    arr = frame_to_arrays(df, countries=countries, source_file=str(p), is_file=True)
+    kwargs: dict[str, Any] = {}
+    if tariffs is not None:
+        tp = Path(tariffs)
+        kwargs["tariffs"] = _long_to_cube(_read_table(tp), "tariff", arr.countries,
+                                          arr.sectors, str(tp), True)
+    if io is not None:
+        ip = Path(io)
+        kwargs["io"] = _long_io(_read_table(ip), arr.countries, arr.sectors, str(ip))
+    if value_added is not None:
+        vp = Path(value_added)
+        vdf = _read_table(vp)
+        where = f"{vp}: "
+        c = _code_column(vdf, "country", where, True, arr.countries, "country code")
+        s = _code_column(vdf, "sector", where, True, arr.sectors, "sector code")
+        v = _numeric_column(vdf, "share", where, True, what="share")
+        va = np.ones((len(arr.countries), len(arr.sectors)))
+        va[[arr.countries.index(x) for x in c], [arr.sectors.index(x) for x in s]] = v
+        kwargs["value_added_share"] = va
+    return World.from_arrays(arr.flows, arr.countries, arr.sectors, name=name or p.stem,
+                             year=year, source=str(p), source_file=str(p), **kwargs)
+
+
+def _long_io(df: pd.DataFrame, clist: list[str], slist: list[str], name: str) -> np.ndarray:
+    where = f"{name}: "
+    c = _code_column(df, "country", where, True, clist, "country code")
+    k = _code_column(df, "sector_in", where, True, slist, "sector code")
+    j = _code_column(df, "sector", where, True, slist, "sector code")
+    v = _numeric_column(df, "coefficient", where, True, what="coefficient")
+    out = np.zeros((len(clist), len(slist), len(slist)))
+    out[[clist.index(x) for x in c], [slist.index(x) for x in k], [slist.index(x) for x in j]] = v
+    return out
+
+
+def _region_codes(regions: Sequence[str]) -> list[str]:
+    """ISO 3166 alpha-3 where country_converter recognises a region, else the code as given."""
+    import logging
+
+    import country_converter as coco
+
+    logging.getLogger("country_converter").setLevel(logging.ERROR)
+    conv = coco.convert(list(regions), to="ISO3", not_found=None)
+    conv = conv if isinstance(conv, list) else [conv]
+    out = [str(new) if new and str(new) != str(old) and len(str(new)) == 3 else str(old)
+           for old, new in zip(regions, conv, strict=True)]
+    return out if len(set(out)) == len(out) else [str(r) for r in regions]
+
+
+def from_pymrio(iosystem: Any, *, name: str | None = None, year: int | None = None,
+                convert_codes: bool = True) -> World:
+    """Convert a pymrio ``IOSystem`` (EXIOBASE, OECD ICIO, WIOD, Eora26, GLORIA, ...) to a World.
+
+    Uses the system's ``Z`` and ``Y`` (computing ``x`` where pymrio has not); country
+    codes become ISO 3166 alpha-3 where country_converter recognises them.
+    """
+    Z = getattr(iosystem, "Z", None)
+    Y = getattr(iosystem, "Y", None)
+    if Z is None or Y is None:
+        raise DataError("pymrio IOSystem: needs Z and Y (call calc_all() or load them first)")
+    regions = list(dict.fromkeys(Z.index.get_level_values(0)))
+    sectors = list(dict.fromkeys(Z.index.get_level_values(1)))
+    categories = list(dict.fromkeys(Y.columns.get_level_values(1)))
+    idx = pd.MultiIndex.from_product([regions, sectors])
+    cols = pd.MultiIndex.from_product([regions, categories])
+    try:
+        Zv = Z.reindex(index=idx, columns=idx).to_numpy(dtype=float)
+        Yv = Y.reindex(index=idx, columns=cols).fillna(0.0).to_numpy(dtype=float)
+    except (KeyError, ValueError) as err:
+        raise DataError(f"pymrio IOSystem: unexpected Z/Y labels ({err})") from None
+    if np.isnan(Zv).any():
+        raise DataError("pymrio IOSystem: Z is not a full (region, sector) square table")
+    x_attr = getattr(iosystem, "x", None)
+    x = (x_attr.reindex(idx).to_numpy(dtype=float).ravel() if x_attr is not None
+         else Zv.sum(axis=1) + Yv.sum(axis=1))
+    codes = _region_codes(regions) if convert_codes else [str(r) for r in regions]
+    mrio = MRIO(Z=Zv, Y=Yv, x=x, regions=tuple(codes), sectors=tuple(map(str, sectors)),
+                categories=tuple(map(str, categories)))
+    label = name or str(getattr(iosystem, "name", "pymrio") or "pymrio")
+    yr = year if year is not None else _maybe_int(getattr(iosystem, "year", None))
+    return World.from_mrio(mrio, name=label, year=yr, source="pymrio IOSystem")
+
+
+def _maybe_int(v: Any) -> int | None:
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None

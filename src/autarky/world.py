@@ -1,0 +1,724 @@
+"""The baseline economy: an immutable, validated, labelled World.
+
+A :class:`World` holds everything the equilibrium model and the input-output analysis
+need about one year of the world economy, labelled by name (xarray inside):
+
+=====================  ===============================  ===========================================
+variable               dimensions                       meaning
+=====================  ===============================  ===========================================
+``flows``              importer, exporter, sector       sales of exporter's sector to importer,
+                                                        million USD at producer prices (tariffs
+                                                        excluded); domestic sales on the diagonal
+``tariffs``            importer, exporter, sector       applied ad-valorem tariff, fraction
+``expenditure``        country, sector                  absorption X_nj = sum_i flows (1 + t)
+``trade_shares``       importer, exporter, sector       pi_nij = flows (1 + t) / X_nj
+``gross_output``       country, sector                  Y_ij = sum_n flows_nij
+``value_added_share``  country, sector                  gamma_nj, share of value added in output
+``io``                 country, sector_in, sector       gamma_n^{kj}: input k per unit of output j
+``final_share``        country, sector                  alpha_nj, share of final spending
+``value_added``        country                          w_n L_n = sum_j gamma_nj Y_nj
+``tariff_revenue``     country                          R_n = sum_ij t_nij flows_nij
+``deficit``            country                          D_n = imports - exports
+``income``             country                          I_n = w_n L_n + R_n + D_n
+=====================  ===============================  ===========================================
+
+Consistency by construction
+---------------------------
+The final-demand shares are derived as the residual of the goods-market identity
+(Caliendo and Parro 2015, eq. 9 at the baseline)::
+
+    X_nj = sum_k gamma_n^{jk} Y_nk + alpha_nj I_n
+
+so a baseline World is an exact equilibrium of the model: a zero shock returns hats of one.
+
+Repair rules (each applied with a :class:`~autarky.errors.RepairWarning`, never silently)
+------------------------------------------------------------------------------------------
+R1. A negative bilateral flow in an input-output table (inventory draw-downs in final
+    demand) is set to zero.
+R2. A sector whose intermediate inputs add up to more than ``1 - MIN_VALUE_ADDED_SHARE``
+    of its output (rounding in published tables) has its input coefficients scaled down
+    so that its value-added share is ``MIN_VALUE_ADDED_SHARE``.
+R3. A good whose intermediate use implied by the coefficients exceeds its absorption
+    (so that final demand would be negative) has the coefficients of that input in that
+    country scaled down until its final demand is zero; the using sectors' value-added
+    shares rise by the same amount.
+Negative values smaller than ``ROUNDING_TOLERANCE`` times the table total are treated as
+rounding and set to zero with the same warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from autarky.errors import DataError, RepairWarning
+
+__all__ = ["World", "MRIO", "MIN_VALUE_ADDED_SHARE", "ROUNDING_TOLERANCE"]
+
+MIN_VALUE_ADDED_SHARE = 1e-3
+"""Floor on the value-added share applied by repair rule R2."""
+
+ROUNDING_TOLERANCE = 1e-9
+"""Relative size below which a negative residual counts as floating-point rounding."""
+
+
+def _readonly(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=float)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class MRIO:
+    """A full multi-regional input-output table in Miller-Blair notation.
+
+    Rows and columns of ``Z`` are country-major (region, sector) pairs.
+
+    Attributes
+    ----------
+    Z : ndarray, shape (R*S, R*S)
+        Intermediate use: row = supplying (region, sector), column = using (region, sector).
+    Y : ndarray, shape (R*S, R*F)
+        Final demand: column = (region, final-demand category).
+    x : ndarray, shape (R*S,)
+        Gross output as published (may differ from row sums by rounding).
+    regions, sectors, categories : tuple of str
+        Labels.
+    """
+
+    Z: np.ndarray
+    Y: np.ndarray
+    x: np.ndarray
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    categories: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        r, s, f = len(self.regions), len(self.sectors), len(self.categories)
+        for name, arr, shape in (
+            ("Z", self.Z, (r * s, r * s)),
+            ("Y", self.Y, (r * s, r * f)),
+            ("x", self.x, (r * s,)),
+        ):
+            if arr.shape != shape:
+                raise DataError(f"MRIO field {name}: shape {arr.shape}, expected {shape}")
+            if not np.all(np.isfinite(arr)):
+                raise DataError(f"MRIO field {name}: contains NaN or infinite values")
+            object.__setattr__(self, name, _readonly(arr))
+
+    @property
+    def index(self) -> pd.MultiIndex:
+        """Row labels: (region, sector), country-major."""
+        return pd.MultiIndex.from_product([self.regions, self.sectors], names=["region", "sector"])
+
+    @property
+    def fd_columns(self) -> pd.MultiIndex:
+        """Columns of ``Y``: (region, category)."""
+        return pd.MultiIndex.from_product(
+            [self.regions, self.categories], names=["region", "category"]
+        )
+
+    def aggregate(self, region_map: np.ndarray, sector_map: np.ndarray,
+                  regions: Sequence[str], sectors: Sequence[str]) -> MRIO:
+        """Sum rows and columns into groups given by integer maps (old index -> new index)."""
+        r_old, s_old = len(self.regions), len(self.sectors)
+        r_new, s_new = len(regions), len(sectors)
+        row_group = (region_map[:, None] * s_new + sector_map[None, :]).ravel()
+        G = np.zeros((r_old * s_old, r_new * s_new))
+        G[np.arange(r_old * s_old), row_group] = 1.0
+        f = len(self.categories)
+        col_group = (region_map[:, None] * f + np.arange(f)[None, :]).ravel()
+        H = np.zeros((r_old * f, r_new * f))
+        H[np.arange(r_old * f), col_group] = 1.0
+        return MRIO(
+            Z=G.T @ self.Z @ G,
+            Y=G.T @ self.Y @ H,
+            x=G.T @ self.x,
+            regions=tuple(regions),
+            sectors=tuple(sectors),
+            categories=self.categories,
+        )
+
+
+def _check_codes(kind: str, codes: Sequence[Any]) -> tuple[str, ...]:
+    out = tuple(str(c) for c in codes)
+    if len(out) == 0:
+        raise DataError(f"{kind}: no {kind} given")
+    seen: set[str] = set()
+    for c in out:
+        if not c or c.strip() != c:
+            raise DataError(f"{kind}: invalid code {c!r}")
+        if c in seen:
+            raise DataError(f"{kind}: duplicate code {c!r}")
+        seen.add(c)
+    return out
+
+
+def _first_bad(mask: np.ndarray, labels: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """Describe the first True cell of ``mask`` by its labels: ``importer 'FRA', sector 'A01'``."""
+    idx = np.argwhere(mask)[0]
+    return ", ".join(f"{dim} {names[i]!r}" for (dim, names), i in zip(labels, idx, strict=True))
+
+
+def _validate_array(name: str, a: Any, shape: tuple[int, ...],
+                    labels: Sequence[tuple[str, Sequence[str]]],
+                    lo: float | None = 0.0, hi: float | None = None) -> np.ndarray:
+    arr = np.asarray(a, dtype=float)
+    if arr.shape != shape:
+        dims = ", ".join(d for d, _ in labels)
+        raise DataError(f"{name}: shape {arr.shape} does not match ({dims}) = {shape}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise DataError(f"{name}: non-finite value {arr[bad][0]} at {_first_bad(bad, labels)}")
+    if lo is not None and (arr < lo).any():
+        bad = arr < lo
+        raise DataError(
+            f"{name}: value {arr[bad][0]:.6g} below {lo:g} at {_first_bad(bad, labels)}"
+        )
+    if hi is not None and (arr > hi).any():
+        bad = arr > hi
+        raise DataError(
+            f"{name}: value {arr[bad][0]:.6g} above {hi:g} at {_first_bad(bad, labels)}"
+        )
+    return arr
+
+
+def _repair_warn(message: str) -> None:
+    warnings.warn(message, RepairWarning, stacklevel=4)
+
+
+class World:
+    """An immutable, validated baseline economy of ``N`` countries and ``J`` sectors.
+
+    Build one with :func:`autarky.load_world`, :meth:`World.from_flows`,
+    :meth:`World.from_arrays` or :meth:`World.from_mrio`; do not mutate it (its arrays are
+    read-only). See the module docstring for the variables and repair rules.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A dataset made by one of the constructors. Not for direct use.
+    mrio : MRIO, optional
+        The full input-output table the World was derived from, where there is one.
+    """
+
+    __slots__ = ("_ds", "_mrio", "__dict__")
+
+    def __init__(self, ds: xr.Dataset, mrio: MRIO | None = None) -> None:
+        self._ds = ds
+        self._mrio = mrio
+
+    # ------------------------------------------------------------------ constructors
+    @classmethod
+    def from_arrays(
+        cls,
+        flows: Any,
+        countries: Sequence[str],
+        sectors: Sequence[str] | None = None,
+        *,
+        tariffs: Any = None,
+        io: Any = None,
+        value_added_share: Any = None,
+        name: str = "custom",
+        year: int | None = None,
+        source: str = "user data",
+        sector_names: Sequence[str] | None = None,
+        mrio: MRIO | None = None,
+        attrs: Mapping[str, Any] | None = None,
+        source_file: str | None = None,
+    ) -> World:
+        """Build a World from arrays.
+
+        Parameters
+        ----------
+        flows : array_like, shape (N, N, J) or (N, N)
+            ``flows[n, i, j]``: sales of exporter ``i``'s sector ``j`` to importer ``n``,
+            million USD, tariffs excluded. Domestic sales on the diagonal.
+        countries : sequence of str
+            Country codes (ISO 3166 alpha-3, or 'ROW'), in the order of the axes.
+        sectors : sequence of str, optional
+            Sector codes; default ``("total",)`` for two-dimensional flows.
+        tariffs : array_like, shape (N, N, J), optional
+            Ad-valorem tariffs as fractions; default zero.
+        io : array_like, shape (N, J, J), optional
+            ``io[n, k, j]``: input of sector ``k`` per unit of output of sector ``j`` in
+            country ``n``. Default: no input-output links.
+        value_added_share : array_like, shape (N, J), optional
+            Default ``1 - io.sum(axis=1)``.
+        name, year, source : optional
+            Metadata kept in ``attrs``.
+        source_file : str, optional
+            File name used in error messages.
+        """
+        where = f"{source_file}: " if source_file else ""
+        try:
+            return cls._build(flows, countries, sectors, tariffs, io, value_added_share,
+                              name, year, source, sector_names, mrio, attrs)
+        except DataError as err:
+            if where and not str(err).startswith(where):
+                raise DataError(where + str(err)) from None
+            raise
+
+    @classmethod
+    def _build(cls, flows: Any, countries: Sequence[str], sectors: Sequence[str] | None,
+               tariffs: Any, io: Any, value_added_share: Any, name: str, year: int | None,
+               source: str, sector_names: Sequence[str] | None, mrio: MRIO | None,
+               attrs: Mapping[str, Any] | None) -> World:
+        countries_t = _check_codes("countries", countries)
+        F = np.asarray(flows, dtype=float)
+        if F.ndim == 2:
+            F = F[:, :, None]
+        if sectors is None:
+            sectors = ("total",) if F.shape[2] == 1 else tuple(f"s{j}" for j in range(F.shape[2]))
+        sectors_t = _check_codes("sectors", sectors)
+        N, J = len(countries_t), len(sectors_t)
+        flow_lab = [("importer", countries_t), ("exporter", countries_t), ("sector", sectors_t)]
+        F = _validate_array("flows", F, (N, N, J), flow_lab)
+        home = np.einsum("nnj->n", F)
+        if (home <= 0).any():
+            c = countries_t[int(np.argmax(home <= 0))]
+            raise DataError(
+                f"flows: country {c!r} has no domestic flow (importer == exporter == {c!r}); "
+                "the model needs home production"
+            )
+        T = (np.zeros_like(F) if tariffs is None
+             else _validate_array("tariffs", tariffs, (N, N, J), flow_lab))
+        cs_lab = [("country", countries_t), ("sector", sectors_t)]
+        io_lab = [("country", countries_t), ("sector_in", sectors_t), ("sector", sectors_t)]
+        if io is None:
+            G = np.zeros((N, J, J))
+            if value_added_share is not None:
+                va = _validate_array("value_added_share", value_added_share, (N, J), cs_lab,
+                                     0.0, 1.0)
+                if not np.allclose(va, 1.0):
+                    raise DataError("value_added_share: given without io coefficients; "
+                                    "shares below 1 need the io table that makes up the rest")
+            has_io = False
+        else:
+            G = _validate_array("io", io, (N, J, J), io_lab, 0.0, 1.0)
+            colsum = G.sum(axis=1)
+            if (colsum >= 1.0).any():
+                raise DataError(
+                    f"io: input coefficients add up to {colsum[colsum >= 1][0]:.6g} >= 1 at "
+                    f"{_first_bad(colsum >= 1, cs_lab)}"
+                )
+            if value_added_share is not None:
+                va = _validate_array("value_added_share", value_added_share, (N, J), cs_lab,
+                                     0.0, 1.0)
+                gap = np.abs(va + colsum - 1.0)
+                if (gap > 1e-6).any():
+                    raise DataError(
+                        f"value_added_share: value added plus inputs add up to "
+                        f"{(va + colsum)[gap > 1e-6][0]:.6g}, not 1, at "
+                        f"{_first_bad(gap > 1e-6, cs_lab)}"
+                    )
+            has_io = bool(G.any())
+        ds = _derive(F, T, G, countries_t, sectors_t)
+        ds.attrs.update(
+            name=name,
+            year=-1 if year is None else int(year),
+            source=source,
+            units="million USD",
+            has_io=int(has_io),
+        )
+        if sector_names is not None:
+            ds.attrs["sector_names"] = list(map(str, sector_names))
+        if attrs:
+            ds.attrs.update(attrs)
+        return cls(ds, mrio)
+
+    @classmethod
+    def from_flows(
+        cls,
+        flows: pd.DataFrame | np.ndarray | xr.DataArray,
+        countries: Sequence[str] | None = None,
+        sectors: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> World:
+        """Build a World from bilateral flows.
+
+        Parameters
+        ----------
+        flows : DataFrame, DataArray or ndarray
+            A long DataFrame with columns ``importer, exporter, value`` and optionally
+            ``sector`` (absent: one sector), one row per flow, million USD, domestic flows
+            as rows with ``importer == exporter``; or a DataArray with dims
+            (importer, exporter[, sector]); or an array with ``countries`` (and ``sectors``).
+        countries, sectors : sequence of str, optional
+            Codes in array order (arrays), or the full set and order (DataFrames; by default
+            the sorted codes found).
+        **kwargs
+            Passed to :meth:`from_arrays` (``tariffs``, ``io``, ``value_added_share``, ...).
+            With a DataFrame, ``tariffs`` may be a long DataFrame with a ``tariff`` column.
+
+        Examples
+        --------
+        >>> import pandas as pd, autarky as ak
+        >>> df = pd.DataFrame({"importer": ["A", "A", "B", "B"], "exporter": ["A", "B", "A", "B"],
+        ...                    "value": [80.0, 20.0, 10.0, 90.0]})
+        >>> w = ak.World.from_flows(df)
+        >>> w.countries, w.sectors
+        (('A', 'B'), ('total',))
+        """
+        if isinstance(flows, xr.DataArray):
+            da = flows
+            if "sector" not in da.dims:
+                da = da.expand_dims(sector=["total"], axis=-1)
+            da = da.transpose("importer", "exporter", "sector")
+            if list(da.importer.values) != list(da.exporter.values):
+                raise DataError("flows: importer and exporter coordinates differ")
+            return cls.from_arrays(da.values, [str(c) for c in da.importer.values],
+                                   [str(s) for s in da.sector.values], **kwargs)
+        if isinstance(flows, pd.DataFrame):
+            from autarky.data.readers import frame_to_arrays
+
+            arrays = frame_to_arrays(flows, countries=countries, sectors=sectors,
+                                     source_file=kwargs.get("source_file"),
+                                     tariffs=kwargs.pop("tariffs", None))
+            kwargs.update(arrays.extra)
+            return cls.from_arrays(arrays.flows, arrays.countries, arrays.sectors, **kwargs)
+        if countries is None:
+            raise DataError("flows: an array needs countries= (and sectors=) to label its axes")
+        return cls.from_arrays(flows, countries, sectors, **kwargs)
+
+    @classmethod
+    def from_mrio(cls, mrio: MRIO, *, name: str = "mrio", year: int | None = None,
+                  source: str = "", sector_names: Sequence[str] | None = None,
+                  attrs: Mapping[str, Any] | None = None) -> World:
+        """Derive a World from a full multi-regional input-output table (repair rules R1-R3).
+
+        Bilateral flows by sector are intermediate plus final sales; input coefficients are
+        a country's purchases of each input (from all origins) per unit of output, with
+        output measured as total sales so that the baseline is an exact equilibrium.
+        """
+        R, S = len(mrio.regions), len(mrio.sectors)
+        Fc = len(mrio.categories)
+        Z4 = mrio.Z.reshape(R, S, R, S)  # [i, k, n, j]
+        Y3 = mrio.Y.reshape(R, S, R, Fc).sum(axis=3)  # [i, j, n]
+        total = float(np.abs(mrio.Z).sum() + np.abs(mrio.Y).sum()) or 1.0
+        if (Z4 < 0).any():
+            neg = Z4 < 0
+            _repair_warn(f"{name}: {int(neg.sum())} negative intermediate-use cells "
+                         f"(sum {Z4[neg].sum():.6g}) set to zero (rule R1)")
+            Z4 = np.where(neg, 0.0, Z4)
+        # flows[n, i, j] = sum_k Z[i, j, n, k] + sum_f Y[i, j, n, f]
+        flows = np.einsum("ijnk->nij", Z4) + np.transpose(Y3, (2, 0, 1))
+        neg = flows < 0
+        if neg.any():
+            big = flows < -ROUNDING_TOLERANCE * total
+            if big.any():
+                _repair_warn(f"{name}: {int(neg.sum())} negative bilateral flows (final demand "
+                             f"with inventory draw-downs; sum {flows[neg].sum():.6g}) set to "
+                             "zero (rule R1)")
+            flows = np.where(neg, 0.0, flows)
+        output = flows.sum(axis=0)  # [i, j]
+        inputs = Z4.sum(axis=0)  # [k, n, j] -> purchases of k by (n, j)
+        inputs = np.transpose(inputs, (1, 0, 2))  # [n, k, j]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            io = np.where(output[:, None, :] > 0, inputs / output[:, None, :], 0.0)
+        io = _repair_io(io, flows, output, mrio.regions, mrio.sectors, name)
+        return cls.from_arrays(flows, mrio.regions, mrio.sectors, io=io, name=name, year=year,
+                               source=source, sector_names=sector_names, mrio=mrio,
+                               attrs=attrs)
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def dataset(self) -> xr.Dataset:
+        """The labelled data (read-only arrays)."""
+        return self._ds
+
+    @property
+    def mrio(self) -> MRIO | None:
+        """The full input-output table, where the World was built from one."""
+        return self._mrio
+
+    @cached_property
+    def countries(self) -> tuple[str, ...]:
+        """Country codes (ISO 3166 alpha-3 plus 'ROW')."""
+        return tuple(str(c) for c in self._ds.country.values)
+
+    @cached_property
+    def sectors(self) -> tuple[str, ...]:
+        """Sector codes."""
+        return tuple(str(s) for s in self._ds.sector.values)
+
+    @property
+    def name(self) -> str:
+        """Dataset name."""
+        return str(self._ds.attrs.get("name", "custom"))
+
+    @property
+    def year(self) -> int | None:
+        """Base year, if known."""
+        y = int(self._ds.attrs.get("year", -1))
+        return None if y < 0 else y
+
+    @property
+    def has_io(self) -> bool:
+        """True when the World has input-output links (some io coefficient > 0)."""
+        return bool(self._ds.attrs.get("has_io", 0))
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(number of countries, number of sectors)."""
+        return len(self.countries), len(self.sectors)
+
+    def __getattr__(self, item: str) -> xr.DataArray:
+        if item.startswith("_"):
+            raise AttributeError(item)
+        ds = self.__getattribute__("_ds")
+        if item in ds.data_vars:
+            return ds[item]
+        raise AttributeError(f"World has no attribute {item!r}")
+
+    # Names from DESIGN.md, spelled out for readers and type checkers.
+    @property
+    def flows(self) -> xr.DataArray:
+        """Bilateral flows (importer, exporter, sector), million USD, tariffs excluded."""
+        return self._ds["flows"]
+
+    @property
+    def tariffs(self) -> xr.DataArray:
+        """Applied ad-valorem tariffs (importer, exporter, sector), fractions."""
+        return self._ds["tariffs"]
+
+    @property
+    def io(self) -> xr.DataArray:
+        """Input-output coefficients (country, sector_in, sector)."""
+        return self._ds["io"]
+
+    @property
+    def value_added(self) -> xr.DataArray:
+        """Value added by country, million USD."""
+        return self._ds["value_added"]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Plain NumPy views of every variable, for the numerical core (read-only)."""
+        return {k: v.values for k, v in self._ds.data_vars.items()}
+
+    def __repr__(self) -> str:
+        n, j = self.shape
+        yr = f" {self.year}" if self.year is not None else ""
+        io = "with" if self.has_io else "without"
+        total = float(self._ds["flows"].sum())
+        return (f"<World {self.name}{yr}: {n} countries x {j} sectors, {io} input-output "
+                f"links, flows {total:,.0f} million USD>")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, World) and self._ds.identical(other._ds)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------ transforms
+    def aggregate(
+        self,
+        countries: Mapping[str, Any] | Sequence[str] | None = None,
+        sectors: Mapping[str, Any] | Sequence[str] | None = None,
+    ) -> World:
+        """Merge countries and/or sectors, conserving every total.
+
+        Parameters
+        ----------
+        countries, sectors : mapping or sequence, optional
+            Either ``{new_code: [old codes]}``, ``{old_code: new_code}``, or a sequence of
+            new codes, one per current code. Codes not mentioned keep their own group.
+
+        Returns
+        -------
+        World
+            Flows, output, value added, final demand, deficits and tariff revenue sum
+            exactly; tariffs become flow-weighted averages; input coefficients are
+            recomputed from summed input purchases.
+        """
+        cmap, cnew = _group_map("countries", self.countries, countries)
+        smap, snew = _group_map("sectors", self.sectors, sectors)
+        a = self.arrays()
+        N2, J2 = len(cnew), len(snew)
+        Cm = np.zeros((len(self.countries), N2))
+        Cm[np.arange(len(self.countries)), cmap] = 1.0
+        Sm = np.zeros((len(self.sectors), J2))
+        Sm[np.arange(len(self.sectors)), smap] = 1.0
+        F = np.einsum("nij,na,ib,jc->abc", a["flows"], Cm, Cm, Sm, optimize=True)
+        Rv = np.einsum("nij,na,ib,jc->abc", a["flows"] * a["tariffs"], Cm, Cm, Sm,
+                       optimize=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            T_simple = np.einsum("nij,na,ib,jc->abc", a["tariffs"], Cm, Cm, Sm, optimize=True)
+            cnt = np.einsum("na,ib,jc->abc", Cm, Cm, Sm)
+            T = np.where(F > 0, Rv / F, T_simple / cnt)
+        io = None
+        if self.has_io:
+            M = a["io"] * a["gross_output"][:, None, :]  # [n, k, j] input purchases
+            M2 = np.einsum("nkj,na,kb,jc->abc", M, Cm, Sm, Sm, optimize=True)
+            Y2 = np.einsum("nj,na,jc->ac", a["gross_output"], Cm, Sm)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                io = np.where(Y2[:, None, :] > 0, M2 / Y2[:, None, :], 0.0)
+        mrio = (self._mrio.aggregate(cmap, smap, cnew, snew) if self._mrio is not None
+                and self._mrio.regions == self.countries and self._mrio.sectors == self.sectors
+                else None)
+        attrs = {k: v for k, v in self._ds.attrs.items() if k not in ("has_io", "sector_names")}
+        return World.from_arrays(F, cnew, snew, tariffs=T, io=io, mrio=mrio,
+                                 name=str(attrs.pop("name")), year=self.year,
+                                 source=str(attrs.pop("source", "")),
+                                 attrs={**{k: v for k, v in attrs.items() if k != "year"},
+                                        "aggregated": 1})
+
+    def summary(self) -> pd.DataFrame:
+        """One row per country: output, value added, deficit, domestic share, top partner."""
+        a = self.arrays()
+        spend = (a["flows"] * (1 + a["tariffs"])).sum(axis=2)  # [n, i]
+        total = spend.sum(axis=1)
+        dom = np.diag(spend) / total
+        foreign = spend.copy()
+        np.fill_diagonal(foreign, -np.inf)
+        top = foreign.argmax(axis=1)
+        imports = foreign.max(axis=1)
+        cs = self.countries
+        return pd.DataFrame(
+            {
+                "gross_output": a["gross_output"].sum(axis=1),
+                "value_added": a["value_added"],
+                "absorption": total,
+                "deficit": a["deficit"],
+                "domestic_share": dom,
+                "top_supplier": [cs[i] for i in top],
+                "top_supplier_share": np.where(total > 0, imports / total, 0.0),
+            },
+            index=pd.Index(cs, name="country"),
+        )
+
+
+def _group_map(kind: str, codes: tuple[str, ...],
+               spec: Mapping[str, Any] | Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+    """Return (old index -> new index, new codes) for an aggregation spec."""
+    if spec is None:
+        return np.arange(len(codes)), list(codes)
+    target: dict[str, str] = {}
+    if isinstance(spec, Mapping):
+        for key, val in spec.items():
+            if isinstance(val, str):
+                if key not in codes:
+                    raise DataError(f"aggregate: unknown {kind[:-1]} {key!r}")
+                target[str(key)] = val
+            else:
+                for old in val:
+                    if old not in codes:
+                        raise DataError(f"aggregate: unknown {kind[:-1]} {old!r} in group {key!r}")
+                    if old in target:
+                        raise DataError(f"aggregate: {kind[:-1]} {old!r} is in two groups")
+                    target[str(old)] = str(key)
+    else:
+        seq = list(spec)
+        if len(seq) != len(codes):
+            raise DataError(f"aggregate: {len(seq)} new {kind} codes for {len(codes)} {kind}")
+        target = {c: str(n) for c, n in zip(codes, seq, strict=True)}
+    new_codes: list[str] = []
+    idx = np.empty(len(codes), dtype=int)
+    for i, c in enumerate(codes):
+        g = target.get(c, c)
+        if g not in new_codes:
+            new_codes.append(g)
+        idx[i] = new_codes.index(g)
+    return idx, new_codes
+
+
+def _repair_io(io: np.ndarray, flows: np.ndarray, output: np.ndarray,
+               countries: Sequence[str], sectors: Sequence[str], name: str) -> np.ndarray:
+    """Apply repair rules R2 and R3 to MRIO-derived coefficients io[n, k, j]."""
+    colsum = io.sum(axis=1)
+    cap = 1.0 - MIN_VALUE_ADDED_SHARE
+    over = colsum > cap
+    if over.any():
+        n, j = np.argwhere(over)[0]
+        _repair_warn(
+            f"{name}: {int(over.sum())} country-sectors buy more inputs than "
+            f"{cap:g} of their output (first: {countries[n]} {sectors[j]}, "
+            f"{colsum[n, j]:.4f}); coefficients scaled to a value-added share of "
+            f"{MIN_VALUE_ADDED_SHARE:g} (rule R2)"
+        )
+        scale = np.where(over, cap / np.where(over, colsum, 1.0), 1.0)
+        io = io * scale[:, None, :]
+    absorption = flows.sum(axis=1)  # [n, j] (no tariffs in an MRIO)
+    intermediate = np.einsum("nkj,nj->nk", io, output)
+    final = absorption - intermediate
+    tol = ROUNDING_TOLERANCE * max(float(absorption.sum()), 1.0)
+    short = final < 0
+    if short.any():
+        big = final < -tol
+        if big.any():
+            n, k = np.argwhere(big)[0]
+            _repair_warn(
+                f"{name}: {int(big.sum())} goods have intermediate use above absorption "
+                f"(first: {countries[n]} {sectors[k]}, short by {-final[n, k]:.6g}); their "
+                "input coefficients are scaled down so that final demand is zero (rule R3)"
+            )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(short & (intermediate > 0), absorption / intermediate, 1.0)
+        io = io * ratio[:, :, None]
+    return io
+
+
+def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
+            countries: tuple[str, ...], sectors: tuple[str, ...]) -> xr.Dataset:
+    """Compute every derived variable once; all arrays read-only."""
+    spend = F * (1.0 + T)
+    X = spend.sum(axis=1)  # [n, j]
+    N = len(countries)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pi = np.where(X[:, None, :] > 0, spend / X[:, None, :], 0.0)
+    # a good nobody absorbs: by convention it would be bought at home
+    none = X <= 0
+    if none.any():
+        n_idx, j_idx = np.nonzero(none)
+        pi[n_idx, n_idx, j_idx] = 1.0
+    Y = F.sum(axis=0)  # [i, j]
+    gamma = 1.0 - G.sum(axis=1)  # [n, j]
+    VA = (gamma * Y).sum(axis=1)
+    R = (F * T).sum(axis=(1, 2))
+    imports = F.sum(axis=(1, 2))
+    exports = F.sum(axis=(0, 2))
+    D = imports - exports
+    income = VA + R + D
+    final = X - np.einsum("nkj,nj->nk", G, Y)
+    scale = max(float(X.sum()), 1.0)
+    tiny = (final < 0) & (final >= -ROUNDING_TOLERANCE * scale)
+    final = np.where(tiny, 0.0, final)
+    if (final < 0).any():
+        bad = final < 0
+        lab = _first_bad(bad, [("country", countries), ("sector", sectors)])
+        raise DataError(f"io: intermediate use exceeds absorption at {lab} "
+                        "(final demand would be negative)")
+    if (income <= 0).any():
+        c = countries[int(np.argmax(income <= 0))]
+        raise DataError(f"flows: country {c!r} has no positive income "
+                        "(value added + tariff revenue + deficit <= 0)")
+    alpha = final / final.sum(axis=1, keepdims=True)
+    c, s = list(countries), list(sectors)
+    dims3 = ("importer", "exporter", "sector")
+    ds = xr.Dataset(
+        {
+            "flows": (dims3, _readonly(F), {"units": "million USD", "long_name":
+                      "bilateral sales at producer prices, tariffs excluded"}),
+            "tariffs": (dims3, _readonly(T), {"units": "fraction"}),
+            "trade_shares": (dims3, _readonly(pi), {"units": "fraction"}),
+            "expenditure": (("country", "sector"), _readonly(X), {"units": "million USD"}),
+            "gross_output": (("country", "sector"), _readonly(Y), {"units": "million USD"}),
+            "value_added_share": (("country", "sector"), _readonly(gamma),
+                                  {"units": "fraction"}),
+            "io": (("country", "sector_in", "sector"), _readonly(G), {"units": "fraction"}),
+            "final_share": (("country", "sector"), _readonly(alpha), {"units": "fraction"}),
+            "value_added": (("country",), _readonly(VA), {"units": "million USD"}),
+            "tariff_revenue": (("country",), _readonly(R), {"units": "million USD"}),
+            "deficit": (("country",), _readonly(D), {"units": "million USD"}),
+            "income": (("country",), _readonly(income), {"units": "million USD"}),
+        },
+        coords={"importer": c, "exporter": c, "country": c, "sector": s, "sector_in": s},
+    )
+    assert ds.sizes["country"] == N
+    return ds
