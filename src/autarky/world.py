@@ -576,16 +576,23 @@ class World:
                                  attrs={**{k: v for k, v in attrs.items() if k != "year"},
                                         "aggregated": 1})
 
-    def summary(self) -> pd.DataFrame:
-        """One row per country: output, value added, deficit, domestic share, top partner."""
+    def summary(self, partners: int = 3) -> pd.DataFrame:
+        """One row per country: output, value added, deficit, domestic share, top suppliers.
+
+        Parameters
+        ----------
+        partners : int
+            How many top foreign suppliers to list (by share of the country's absorption).
+        """
         a = self.arrays()
         spend = (a["flows"] * (1 + a["tariffs"])).sum(axis=2)  # [n, i]
         total = spend.sum(axis=1)
         dom = np.diag(spend) / total
-        foreign = spend.copy()
+        foreign = spend / total[:, None]
         np.fill_diagonal(foreign, -np.inf)
-        top = foreign.argmax(axis=1)
-        imports = foreign.max(axis=1)
+        k = min(partners, len(self.countries) - 1)
+        top = np.argsort(-foreign, axis=1)[:, :k]
+        shares = np.take_along_axis(foreign, top, axis=1)
         cs = self.countries
         return pd.DataFrame(
             {
@@ -594,8 +601,10 @@ class World:
                 "absorption": total,
                 "deficit": a["deficit"],
                 "domestic_share": dom,
-                "top_supplier": [cs[i] for i in top],
-                "top_supplier_share": np.where(total > 0, imports / total, 0.0),
+                "top_supplier": [cs[t[0]] if k else "" for t in top],
+                "top_supplier_share": shares[:, 0] if k else np.zeros(len(cs)),
+                "top_suppliers": [", ".join(f"{cs[i]} {v:.1%}" for i, v in zip(t, sh, strict=True))
+                                  for t, sh in zip(top, shares, strict=True)],
             },
             index=pd.Index(cs, name="country"),
         )
