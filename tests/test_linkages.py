@@ -276,3 +276,17 @@ def test_icio_is_refused():
 
 def test_exported_as_ak_linkages():
     assert ak.linkages is lk
+
+
+def test_accounts_many_stressors_path(pymrio_test):
+    # k R > n / 2 switches D_imp to the full-L path: same numbers
+    io, w = pymrio_test
+    m = lk.leontief(w)
+    rng = np.random.default_rng(1)
+    F = rng.uniform(0.0, 1.0, (5, m.x.size)) * m.x[None, :]
+    S = lk.calc_S(F, m.x)
+    few = [lk.calc_accounts(S[i:i + 1], m.lu, m.Y, len(m.sectors)) for i in range(5)]
+    many = lk.calc_accounts(S, m.lu, m.Y, len(m.sectors))
+    assert 5 * len(m.regions) > m.x.size // 2
+    for j in range(4):
+        _close(many[j], np.vstack([f[j] for f in few]))

@@ -262,8 +262,9 @@ def calc_accounts(S: np.ndarray, lu: LeontiefLU, Y: np.ndarray, n_sectors: int,
       demand abroad.
 
     These are the definitions of pymrio's ``calc_accounts``, computed with ``k (R + 1)``
-    transposed solves and ``R + 1`` direct solves instead of the ``n x n`` inverse and the
-    ``n x n`` block-diagonalised demand.
+    transposed solves and ``R`` direct solves instead of the ``n x n`` inverse and the
+    ``n x n`` block-diagonalised demand. With many stressors (``k R > n / 2``) the full
+    ``L`` is cheaper than ``k R`` solves, and ``D_imp`` is computed from it.
 
     Returns
     -------
@@ -282,12 +283,21 @@ def calc_accounts(S: np.ndarray, lu: LeontiefLU, Y: np.ndarray, n_sectors: int,
     LY = lu.solve(Y)  # (n, R): output for each region's final demand
     x_tot = LY.sum(axis=1)
     D_pba = S * x_tot[None, :]
-    # M_r = S_r L for every region r: S masked to region r, (n, R*k) right-hand sides.
     idx = np.arange(R)
-    Sr = np.zeros((R, n_sectors, R, k))
-    Sr[idx, :, idx, :] = S.T.reshape(R, n_sectors, k)
-    Mr = lu.solve_T(Sr.reshape(n, R * k)).reshape(R, n_sectors, R, k)  # [a, j, r, k]
-    D_imp = D_cba - np.einsum("ajrk,ajr->krj", Mr, Y3).reshape(k, n)
+    if k * R <= n // 2:
+        # M_r = S_r L for every region r: S masked to region r, k R transposed solves.
+        Sr = np.zeros((R, n_sectors, R, k))
+        Sr[idx, :, idx, :] = S.T.reshape(R, n_sectors, k)
+        Mr = lu.solve_T(Sr.reshape(n, R * k)).reshape(R, n_sectors, R, k)  # [a, j, r, k]
+        dom = np.einsum("ajrk,ajr->krj", Mr, Y3)
+    else:
+        # many stressors: n solves (the full L) are cheaper than k R of them.
+        # W[r, i, j] = sum_{b} L[(r, i), (b, j)] Y[(b, j), r]: r's own rows of L Y_r-by-product
+        L4 = lu.matrix().reshape(R, n_sectors, R, n_sectors)
+        W = np.einsum("ribj,bjr->rij", L4, Y3)
+        del L4
+        dom = np.einsum("kri,rij->krj", S.reshape(k, R, n_sectors), W)
+    D_imp = D_cba - dom.reshape(k, n)
     home = LY.reshape(R, n_sectors, R)[idx, :, idx]  # [r, j]: r's output for r's demand
     D_exp = S * (x_tot - home.reshape(n))[None, :]
     return D_cba, D_pba, D_imp, D_exp
