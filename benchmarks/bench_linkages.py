@@ -18,7 +18,8 @@ the extension S, M = S L, D_cba, D_pba, D_imp, D_exp and their regional sums.
 
 autarky side: the same quantities from ``autarky.linkages``: x, A, the LU factorisation
 of I - A (L is not formed), output multipliers 1'L, S, M = S L, D_cba, D_pba, D_imp,
-D_exp and their regional sums. Z and A are kept in memory, as pymrio keeps them.
+D_exp and their regional sums. A is computed in the memory of Z (``calc_A(...,
+overwrite=True)``; Z is ``A diag(x)`` again whenever wanted) and kept, beside the factors.
 """
 
 from __future__ import annotations
@@ -130,21 +131,22 @@ def worker_autarky(folder: Path, meta: dict) -> dict:
     R, nS = meta["regions"], meta["sectors"]
     t0 = time.perf_counter()
     x = Z.sum(axis=1) + Y.sum(axis=1)
-    A = lk.calc_A(Z, x)
-    lu = lk.LeontiefLU(A)
+    A = lk.calc_A(Z, x, overwrite=True)  # A takes Z's memory; Z = A diag(x) when wanted
+    del Z
+    lu = lk.LeontiefLU(A)  # A is kept, the factors of I - A are a second array
     out_mult = lu.output_multipliers()
     Y_agg = Y.reshape(Y.shape[0], R, -1).sum(axis=2)
     S = lk.calc_S(F, x)
     M = lk.calc_M(S, lu)
-    D_cba, D_pba, D_imp, D_exp = lk.calc_accounts(S, lu, Y_agg, nS)
+    D_cba, D_pba, D_imp, D_exp = lk.calc_accounts(S, lu, Y_agg, nS, M=M)
     k = S.shape[0]
     regional = [D.reshape(k, R, nS).sum(axis=2) for D in (D_cba, D_pba, D_imp, D_exp)]
     seconds = time.perf_counter() - t0
     np.save(folder / "out_autarky.npy", np.concatenate(
         [r.ravel() for r in regional] + [M[:, :50].ravel(), out_mult[:50]]))
     return {"seconds": seconds,
-            "computed": "x, A, LU of I-A (L not formed), output multipliers 1'L; extension "
-                        "S, M=SL, D_cba, D_pba, D_imp, D_exp, *_reg"}
+            "computed": "x, A (in place of Z), LU of I-A (L not formed), output multipliers "
+                        "1'L; extension S, M=SL, D_cba, D_pba, D_imp, D_exp, *_reg"}
 
 
 # ----------------------------------------------------------------------------- driver

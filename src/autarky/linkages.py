@@ -246,6 +246,7 @@ def calc_M(S: np.ndarray, lu: LeontiefLU) -> np.ndarray:
 
 
 def calc_accounts(S: np.ndarray, lu: LeontiefLU, Y: np.ndarray, n_sectors: int,
+                  M: np.ndarray | None = None,
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Consumption-, production-, import- and export-based accounts of an extension.
 
@@ -266,6 +267,19 @@ def calc_accounts(S: np.ndarray, lu: LeontiefLU, Y: np.ndarray, n_sectors: int,
     ``n x n`` block-diagonalised demand. With many stressors (``k R > n / 2``) the full
     ``L`` is cheaper than ``k R`` solves, and ``D_imp`` is computed from it.
 
+    Parameters
+    ----------
+    S : ndarray (k, n)
+        Extension coefficients (:func:`calc_S`).
+    lu : LeontiefLU
+        Factorisation of ``I - A``.
+    Y : ndarray (n, R)
+        Final demand of each region.
+    n_sectors : int
+        Sectors per region.
+    M : ndarray (k, n), optional
+        The multipliers ``S L`` where the caller already has them (saves ``k`` solves).
+
     Returns
     -------
     D_cba, D_pba, D_imp, D_exp : ndarray
@@ -277,7 +291,8 @@ def calc_accounts(S: np.ndarray, lu: LeontiefLU, Y: np.ndarray, n_sectors: int,
     if Y.shape != (n, R):
         raise DataError(f"calc_accounts: Y has shape {Y.shape}, expected one column per "
                         f"region, ({n}, {R})")
-    M = calc_M(S, lu)  # (k, n)
+    if M is None:
+        M = calc_M(S, lu)  # (k, n)
     Y3 = Y.reshape(R, n_sectors, R)  # [origin region a, product j, consumer r]
     D_cba = np.einsum("kaj,ajr->krj", M.reshape(k, R, n_sectors), Y3).reshape(k, n)
     LY = lu.solve(Y)  # (n, R): output for each region's final demand
