@@ -1018,9 +1018,9 @@ def shortage(world: World | IOModel, country: Sequence[str] | str,
     pool = sp.csc_matrix((np.ones(n), (np.tile(np.arange(S), R), np.arange(n))), shape=(S, n))
     solved["trade"] = max_final_demand_share(Ak, fk, cap * keep, P=pool)
     blocks = np.transpose(Ak.reshape(S, R, S), (1, 0, 2))  # [n, k, j]
-    F_aut = np.zeros((R, S, R))
-    F_aut[np.arange(R), :, np.arange(R)] = fk.T
-    F_aut = F_aut.reshape(n, R)
+    F3 = np.zeros((R, S, R))
+    F3[np.arange(R), :, np.arange(R)] = fk.T  # country n buys its final goods at home
+    F_aut = F3.reshape(n, R)
     if autarky_capacity == "sized":
         x_aut = np.linalg.solve(np.eye(S)[None] - blocks, fk.T[..., None])[..., 0].ravel()
     else:
