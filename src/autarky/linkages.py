@@ -9,10 +9,10 @@ symbol     shape            meaning
 ``Z``      (n, n)           intermediate sales, row = supplier, column = user
 ``Y``      (n, R)           final demand of each region (categories summed)
 ``x``      (n,)             gross output
-``A``      (n, n)           technical coefficients, ``A = Z diag(x)^-1``        (MB 2.4)
-``L``      (n, n)           Leontief inverse, ``L = (I - A)^-1``, ``x = L y``   (MB 2.10)
-``B``      (n, n)           allocation coefficients, ``B = diag(x)^-1 Z``       (MB 12.1)
-``G``      (n, n)           Ghosh inverse, ``G = (I - B)^-1``, ``x' = v' G``    (MB 12.6)
+``A``      (n, n)           technical coefficients, ``A = Z diag(x)^-1``        (MB ch. 2)
+``L``      (n, n)           Leontief inverse, ``L = (I - A)^-1``, ``x = L y``   (MB ch. 2)
+``B``      (n, n)           allocation coefficients, ``B = diag(x)^-1 Z``       (MB ch. 12)
+``G``      (n, n)           Ghosh inverse, ``G = (I - B)^-1``, ``x' = v' G``    (MB ch. 12)
 ``v``      (n,)             value added per unit of output, ``v' = 1' (I - A)``
 ``S``      (k, n)           extension (stressor) per unit of output, ``S = F diag(x)^-1``
 ``M``      (k, n)           multipliers, ``M = S L``
@@ -107,7 +107,7 @@ def _reciprocal(x: np.ndarray) -> np.ndarray:
 
 
 def calc_A(Z: np.ndarray, x: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
-    """Technical coefficients ``A = Z diag(x)^-1`` (Miller-Blair eq. 2.4).
+    """Technical coefficients ``A = Z diag(x)^-1`` (Miller-Blair ch. 2).
 
     ``a_ij = z_ij / x_j``; a column with ``x_j = 0`` is zero.
 
@@ -128,7 +128,7 @@ def calc_A(Z: np.ndarray, x: np.ndarray, *, overwrite: bool = False) -> np.ndarr
 
 
 def calc_B(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Allocation coefficients ``B = diag(x)^-1 Z`` (Miller-Blair eq. 12.1).
+    """Allocation coefficients ``B = diag(x)^-1 Z`` (Miller-Blair ch. 12).
 
     ``b_ij = z_ij / x_i``: the share of ``i``'s output sold to ``j``; a row with
     ``x_i = 0`` is zero.
@@ -139,7 +139,7 @@ def calc_B(Z: np.ndarray, x: np.ndarray) -> np.ndarray:
 class LeontiefLU:
     """The LU factorisation of ``I - A``: the Leontief model without its inverse.
 
-    ``solve(y)`` returns ``x = L y = (I - A)^-1 y`` (Miller-Blair eq. 2.10) and
+    ``solve(y)`` returns ``x = L y = (I - A)^-1 y`` (Miller-Blair ch. 2) and
     ``solve_T(w)`` returns ``L' w`` (used for multipliers ``m' = s' L`` and for the Ghosh
     model); ``matrix()`` forms ``L`` only when asked. The factors are those of
     ``(I - A)'`` stored in Fortran order over the memory of a C-ordered ``I - A``, so
@@ -203,11 +203,11 @@ class LeontiefLU:
         return self.solve_T(E).T
 
     def output_multipliers(self) -> np.ndarray:
-        """Simple output multipliers ``m' = 1' L`` (Miller-Blair eq. 6.3), column sums of ``L``."""
+        """Simple output multipliers ``m' = 1' L`` (Miller-Blair ch. 6), column sums of ``L``."""
         return self.solve_T(np.ones(self.n))
 
     def ghosh_solve(self, v: np.ndarray, x: np.ndarray) -> np.ndarray:
-        """Supply-driven output ``x_new' = v' G`` (Miller-Blair eq. 12.6), ``G = (I - B)^-1``.
+        """Supply-driven output ``x_new' = v' G`` (Miller-Blair ch. 12), ``G = (I - B)^-1``.
 
         Uses ``G = diag(x)^-1 L diag(x)``, i.e. ``x_new = diag(x) L' diag(x)^-1 v``. A sector
         with ``x_j = 0`` has no allocation coefficients and passes its primary input
@@ -220,7 +220,7 @@ class LeontiefLU:
 
 
 def calc_G(lu: LeontiefLU, x: np.ndarray) -> np.ndarray:
-    """Full Ghosh inverse ``G = (I - B)^-1 = diag(x)^-1 L diag(x)`` (Miller-Blair eq. 12.8).
+    """Full Ghosh inverse ``G = (I - B)^-1 = diag(x)^-1 L diag(x)`` (Miller-Blair ch. 12).
 
     Rows and columns of sectors with ``x = 0`` are those of the identity. Forms two
     ``n x n`` arrays: only on request.
@@ -241,7 +241,7 @@ def calc_S(F: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def calc_M(S: np.ndarray, lu: LeontiefLU) -> np.ndarray:
-    """Multipliers ``M = S L`` (Miller-Blair eq. 6.13), by ``k`` transposed solves."""
+    """Multipliers ``M = S L`` (Miller-Blair ch. 6), by ``k`` transposed solves."""
     return lu.solve_T(np.atleast_2d(S).T).T
 
 
@@ -322,7 +322,7 @@ def value_added_in_trade(v: np.ndarray, lu: LeontiefLU, Y: np.ndarray,
                          n_regions: int) -> np.ndarray:
     """Value added of each origin region embodied in each region's final demand.
 
-    ``T[o, r] = sum_{i in o} v_i (L Y)_{i r}`` (Johnson and Noguera 2012, eq. 4): row sums
+    ``T[o, r] = sum_{i in o} v_i (L Y)_{i r}`` (Johnson and Noguera 2012): row sums
     are each origin's value added (when ``y`` absorbs all output), column sums each
     region's final demand: the value-added footprint.
 
@@ -408,7 +408,7 @@ def _schur_restricted(Lcols_E: np.ndarray, base: np.ndarray, E: np.ndarray) -> n
 
 
 def extract_demand(lu: LeontiefLU, y: np.ndarray, E: np.ndarray) -> np.ndarray:
-    """Demand-driven hypothetical extraction (Miller-Blair sec. 12.2; Dietzenbacher 1993).
+    """Demand-driven hypothetical extraction (Miller-Blair ch. 12; Dietzenbacher et al. 1993).
 
     Rows and columns ``E`` of ``A`` and their final demand are removed:
     ``x_bar_{-E} = (I - A_{-E,-E})^-1 y_{-E}``, ``x_bar_E = 0``. Computed from the
@@ -422,7 +422,7 @@ def extract_demand(lu: LeontiefLU, y: np.ndarray, E: np.ndarray) -> np.ndarray:
 
 
 def extract_supply(lu: LeontiefLU, v: np.ndarray, x: np.ndarray, E: np.ndarray) -> np.ndarray:
-    """Supply-driven hypothetical extraction in the Ghosh model (Miller-Blair sec. 12.2).
+    """Supply-driven hypothetical extraction in the Ghosh model (Miller-Blair ch. 12).
 
     Rows and columns ``E`` of ``B`` and their primary inputs are removed:
     ``x_bar_{-E}' = v_{-E}' (I - B_{-E,-E})^-1``. With ``B = diag(x)^-1 A diag(x)`` this is
@@ -764,7 +764,7 @@ def _model_from_mrio(mrio: MRIO, world: World, source: str) -> IOModel:
 def multipliers(world: World | IOModel) -> pd.DataFrame:
     """Output and value-added multipliers by (country, sector).
 
-    ``output = 1' L`` (Miller-Blair eq. 6.3): output in all sectors per unit of final
+    ``output = 1' L`` (Miller-Blair ch. 6): output in all sectors per unit of final
     demand; ``value_added = v' L``: value added per unit of final demand (1 when value
     added closes every column); ``domestic_value_added``: the part of it created in the
     country of the final good.
