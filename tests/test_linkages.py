@@ -290,3 +290,22 @@ def test_accounts_many_stressors_path(pymrio_test):
     assert 5 * len(m.regions) > m.x.size // 2
     for j in range(4):
         _close(many[j], np.vstack([f[j] for f in few]))
+
+
+def test_labelled_accounts_match_pymrio(pymrio_test):
+    io, w = pymrio_test
+    acc = lk.accounts(w, io.emissions.F, F_Y=io.emissions.F_Y)
+    _close(acc.D_cba.to_numpy(), io.emissions.D_cba)
+    _close(acc.M.to_numpy(), io.emissions.M)
+    reg = acc.by_country()
+    _close(reg["D_cba"].to_numpy(), io.emissions.D_cba_reg)
+    _close(reg["D_pba"].to_numpy(), io.emissions.D_pba_reg)
+    _close(reg["D_imp"].to_numpy(), io.emissions.D_imp_reg)
+    _close(reg["D_exp"].to_numpy(), io.emissions.D_exp_reg)
+    assert list(acc.D_cba.index) == list(io.emissions.F.index)
+    # columns in another order line up by label
+    shuffled = io.emissions.F.iloc[:, ::-1]
+    _close(lk.accounts(w, shuffled).D_pba.to_numpy(), io.emissions.D_pba)
+    with pytest.raises(DataError, match="columns"):
+        lk.accounts(w, np.ones((1, 3)))
+    assert "IOModel 6 regions x 8 sectors" in repr(lk.leontief(w))

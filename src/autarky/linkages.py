@@ -49,7 +49,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -82,6 +82,8 @@ __all__ = [
     "mrio_from_world",
     "multipliers",
     "footprints",
+    "accounts",
+    "Accounts",
     "dependency",
     "supplier_exposure",
     "self_sufficiency",
@@ -603,9 +605,14 @@ class IOModel:
     x: np.ndarray
     Y: np.ndarray
     v: np.ndarray
-    lu: LeontiefLU = field(repr=False)
+    lu: LeontiefLU
     sector_names: tuple[str, ...]
     source: str
+
+    def __repr__(self) -> str:
+        R, S = self.shape
+        return (f"<IOModel {R} regions x {S} sectors (n = {R * S}), from {self.source}, "
+                f"output {self.x.sum():,.0f}>")
 
     @property
     def index(self) -> pd.MultiIndex:
@@ -780,6 +787,82 @@ def multipliers(world: World | IOModel) -> pd.DataFrame:
     dom = U[np.arange(n), 2 + np.repeat(np.arange(R), S)]
     return pd.DataFrame({"output": U[:, 0], "value_added": U[:, 1],
                          "domestic_value_added": dom}, index=m.index)
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """Accounts of an extension (stressors or factors) in a World's Leontief model.
+
+    Attributes
+    ----------
+    D_cba, D_pba, D_imp, D_exp : DataFrame
+        Stressor x (country, sector), as defined in :func:`calc_accounts`: footprint of
+        each country's final demand by product, production-based, the footprint's part
+        occurring abroad, and the part of production embodied in exports to final demand.
+    M : DataFrame
+        Multipliers ``S L``, stressor x (country, sector).
+    F_Y : DataFrame or None
+        Direct final-demand stressors (households' own emissions) by country, stressor x
+        country, where given.
+    """
+
+    D_cba: pd.DataFrame
+    D_pba: pd.DataFrame
+    D_imp: pd.DataFrame
+    D_exp: pd.DataFrame
+    M: pd.DataFrame
+    F_Y: pd.DataFrame | None = None
+
+    def by_country(self) -> dict[str, pd.DataFrame]:
+        """The four accounts summed over sectors: stressor x country.
+
+        Direct final-demand stressors ``F_Y``, where given, are added to the consumption-
+        and production-based totals (they occur, and are consumed, in the country).
+        """
+        out = {name: getattr(self, name).T.groupby(level="country", sort=False).sum().T
+               for name in ("D_cba", "D_pba", "D_imp", "D_exp")}
+        if self.F_Y is not None:
+            for name in ("D_cba", "D_pba"):
+                out[name] = out[name] + self.F_Y[out[name].columns].to_numpy()
+        return out
+
+
+def accounts(world: World | IOModel, F: Any, F_Y: pd.DataFrame | None = None) -> Accounts:
+    """Consumption- and production-based accounts of an extension ``F`` (stressor x sector).
+
+    ``F`` holds the stressor totals by producing (country, sector): a DataFrame whose
+    columns are the model's (country, sector) pairs (in any order), or an array of shape
+    (k, n) in the model's order. ``S = F diag(x)^-1``, ``M = S L``, then
+    :func:`calc_accounts` (pymrio's definitions). ``F_Y``: optional direct final-demand
+    stressors, columns (country, category) or country, summed by country.
+    """
+    m = leontief(world)
+    if isinstance(F, pd.Series):
+        F = F.to_frame().T
+    if isinstance(F, pd.DataFrame):
+        try:
+            Fv = F.reindex(columns=m.index).to_numpy(dtype=float)
+        except (TypeError, ValueError) as err:
+            raise DataError(f"accounts: F columns must be (country, sector) pairs ({err})"
+                            ) from None
+        if np.isnan(Fv).any():
+            raise DataError("accounts: F lacks some (country, sector) columns of the model")
+        rows = pd.Index(F.index, name="stressor")
+    else:
+        Fv = np.atleast_2d(np.asarray(F, dtype=float))
+        if Fv.shape[1] != m.x.size:
+            raise DataError(f"accounts: F has {Fv.shape[1]} columns, the model {m.x.size}")
+        rows = pd.RangeIndex(Fv.shape[0], name="stressor")
+    S = calc_S(Fv, m.x)
+    M = calc_M(S, m.lu)
+    D = calc_accounts(S, m.lu, m.Y, len(m.sectors), M=M)
+    frames = [pd.DataFrame(a, index=rows, columns=m.index) for a in (*D, M)]
+    fy = None
+    if F_Y is not None:
+        fy = F_Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=list(m.regions),
+                                                                 fill_value=0.0)
+        fy.index = rows
+    return Accounts(*frames, F_Y=fy)
 
 
 def footprints(world: World | IOModel) -> pd.DataFrame:
@@ -1025,8 +1108,10 @@ def shortage(world: World | IOModel, country: Sequence[str] | str,
         x_aut = np.linalg.solve(np.eye(S)[None] - blocks, fk.T[..., None])[..., 0].ravel()
     else:
         x_aut = cap
-    solved["autarky"] = max_final_demand_share(sp.block_diag(list(blocks), format="csc"),
-                                               F_aut, x_aut * keep)
+    cc, kk, jj = np.indices((R, S, S))  # block-diagonal A: country c's own blocks
+    A_aut = sp.csc_matrix((blocks.ravel(), ((cc * S + kk).ravel(), (cc * S + jj).ravel())),
+                          shape=(n, n))
+    solved["autarky"] = max_final_demand_share(A_aut, F_aut, x_aut * keep)
     fd = F.sum(axis=0)
     cols: dict[str, np.ndarray] = {"final_demand": fd}
     for name in REGIMES:
