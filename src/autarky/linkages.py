@@ -856,13 +856,15 @@ def accounts(world: World | IOModel, F: Any, F_Y: pd.DataFrame | None = None) ->
     S = calc_S(Fv, m.x)
     M = calc_M(S, m.lu)
     D = calc_accounts(S, m.lu, m.Y, len(m.sectors), M=M)
-    frames = [pd.DataFrame(a, index=rows, columns=m.index) for a in (*D, M)]
+    D_cba, D_pba, D_imp, D_exp = (pd.DataFrame(a, index=rows, columns=m.index)
+                                  for a in D)
     fy = None
     if F_Y is not None:
         fy = F_Y.T.groupby(level=0, sort=False).sum().T.reindex(columns=list(m.regions),
                                                                  fill_value=0.0)
         fy.index = rows
-    return Accounts(*frames, F_Y=fy)
+    return Accounts(D_cba=D_cba, D_pba=D_pba, D_imp=D_imp, D_exp=D_exp,
+                    M=pd.DataFrame(M, index=rows, columns=m.index), F_Y=fy)
 
 
 def footprints(world: World | IOModel) -> pd.DataFrame:
