@@ -153,6 +153,18 @@ class LeontiefLU:
         Technical coefficients.
     overwrite : bool
         Reuse the memory of ``A`` (it is destroyed; it must be C-contiguous float64).
+
+    Examples
+    --------
+    The two-sector economy of Miller and Blair (2009), Table 2.3:
+
+    >>> Z = np.array([[150.0, 500.0], [200.0, 100.0]])
+    >>> lu = LeontiefLU(calc_A(Z, np.array([1000.0, 2000.0])))
+    >>> lu.solve(np.array([600.0, 1500.0])).round(1)
+    array([1247.5, 1841.6])
+    >>> lu.matrix().round(4)
+    array([[1.2541, 0.33  ],
+           [0.264 , 1.1221]])
     """
 
     __slots__ = ("_lu", "_piv", "n")
