@@ -222,6 +222,35 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
             "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()}}
 
 
+def build_us_tariffs(shared: Path) -> dict:
+    """US 'reciprocal' tariffs of April 2025 by partner: iso3, name, rate (fraction)."""
+    src = shared / "us-tariff-2025"
+    with (src / "country_labels.csv").open() as fh:
+        labels = list(csv.DictReader(fh))
+    with (src / "tariffs.csv").open() as fh:
+        rates = [float(r["applied_tariff"]) for r in csv.DictReader(fh)]
+    assert len(labels) == len(rates), (len(labels), len(rates))
+    path = OUT / "us_tariffs_2025.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["iso3", "name", "rate"])
+        for lab, rate in zip(labels, rates, strict=True):
+            w.writerow([lab["iso3"], lab["CountryName"], f"{rate:g}"])
+    return {
+        "file": path.name,
+        "source_sha256": sha256(src / "tariffs.csv"),
+        "partners": len(rates),
+        "title": "US 'reciprocal' tariff rates announced in April 2025, by trading partner",
+        "source": "github.com/ahmadlp/us-tariff (commit 2b79aa1), "
+                  "data/reciprocal_tariffs/tariffs.csv and country_labels.csv",
+        "license": "The compiled CSVs carry no license; the rates are public policy facts "
+                   "(Executive Order 14257 of 2 April 2025, Annex I)",
+        "citation": "Executive Order 14257, Regulating Imports with a Reciprocal Tariff, "
+                    "2 April 2025; as compiled by A. Lashkaripour, github.com/ahmadlp/us-tariff",
+        "note": "Rate = applied_tariff, fraction, one row per partner in the order of the source.",
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -281,6 +310,13 @@ def main() -> None:
                   "here from the WIOD 2016 groups (mean where a sector spans two)",
         "license": "Published point estimates (facts); cite the papers",
         "citation": "; ".join(c for _, c in SOURCES.values()),
+    }
+    manifest["us_tariffs_2025"] = build_us_tariffs(shared)
+    manifest["country_groups"] = {  # groups.csv is written by hand, not derived
+        "file": "groups.csv",
+        "title": "Country groups that country_converter lacks, with membership and source per row",
+        "source": "see the source column of each row",
+        "license": "facts (treaty membership lists); compiled for autarky, MIT",
     }
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     total = 0

@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data
+from autarky import data, presets
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
     AutarkyError,
@@ -15,7 +15,7 @@ from autarky.errors import (
     RepairWarning,
     ScenarioError,
 )
-from autarky.scenario import Shock
+from autarky.scenario import Scenario, Shock
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
@@ -26,6 +26,7 @@ __all__ = [
     "DataError",
     "MRIO",
     "RepairWarning",
+    "Scenario",
     "ScenarioError",
     "Shock",
     "World",
@@ -34,4 +35,5 @@ __all__ = [
     "datasets",
     "elasticities",
     "load_world",
+    "presets",
 ]
