@@ -107,6 +107,205 @@ def info(
     console.print(table)
 
 
+# --- scenario commands
+
+def _scenario(spec: str) -> ak.Scenario:
+    """A preset name (``two-blocs``, ``autarky:RUS``) or a TOML file."""
+    from pathlib import Path
+
+    if spec.lower().endswith(".toml") or Path(spec).is_file():
+        return ak.Scenario.from_toml(spec)
+    return ak.presets.get(spec)
+
+
+def _options(deficits: str, unavailable: str) -> ak.SolveOptions:
+    try:
+        return ak.SolveOptions(deficits=deficits, unavailable=unavailable)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise ak.ScenarioError(str(err)) from None
+
+
+def _solve(world: ak.World, scn: ak.Scenario, elasticities: str, opts: ak.SolveOptions):  # type: ignore[no-untyped-def]
+    from autarky.errors import ScenarioWarning
+
+    theta: str | float = elasticities
+    try:
+        theta = float(elasticities)
+    except ValueError:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)  # the notes carry them
+        return ak.solve(world, scn, elasticities=theta, options=opts)
+
+
+def _income(world: ak.World) -> dict[str, float]:
+    return dict(zip(world.countries, np.asarray(world.arrays()["income"], float), strict=True))
+
+
+def _aggregates(world: ak.World, scn: ak.Scenario, welfare) -> list[tuple[str, float, int]]:  # type: ignore[no-untyped-def]
+    inc = _income(world)
+    groups = {**scn.blocs(world), "world": tuple(world.countries)}
+    out = []
+    for name, members in groups.items():
+        m = [c for c in members if c in welfare.index]
+        if m:
+            w = np.array([inc[c] for c in m])
+            out.append((name, float(np.dot(welfare.loc[m].to_numpy(float), w) / w.sum()), len(m)))
+    return out
+
+
+def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str]) -> None:
+    console.print("[bold]assumptions[/]", highlight=False)
+    for a in scn.assumptions:
+        console.print(f"  - {a}", highlight=False, soft_wrap=True)
+    for n in notes:
+        console.print(f"  - {n}", highlight=False, soft_wrap=True)
+    if scn.sources:
+        console.print("[bold]sources[/]", highlight=False)
+        for s in scn.sources:
+            console.print(f"  - {s}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def presets(
+    details: Annotated[bool, typer.Option("--details", help="Also assumptions and sources.")]
+    = False,
+) -> None:
+    """List the named scenarios (presets) with what each models."""
+    tab = ak.presets.table()
+    table = Table(title="Presets (autarky run NAME)", show_lines=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("what it models", overflow="fold")
+    if details:
+        table.add_column("assumptions and sources", overflow="fold")
+    for name, row in tab.iterrows():
+        cells = [str(name), row["description"]]
+        if details:
+            cells.append(f"{row['assumptions']}\n[dim]{row['sources']}[/]")
+        table.add_row(*cells)
+    console.print(table)
+
+
+_WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
+_YEAR = typer.Option(help="Base year (default: latest).")
+_ELAST = typer.Option(help="Elasticity source (see autarky datasets) or one number.")
+_DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional.")
+_UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
+                        "supply, noted in the results) | raise.")
+
+
+def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> None:
+    theta: str | float = elasticities
+    try:
+        theta = float(elasticities)
+    except ValueError:
+        pass
+
+    def solve(world, scn, **kw):  # type: ignore[no-untyped-def]
+        return _solve(world, scn, str(kw["elasticities"]), kw["options"])
+
+    df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)
+    table = Table(title=f"bloc-choice on {w.name} {w.year or ''}: welfare change, % "
+                  "(bloc columns: income-weighted, original members)")
+    for col in ("state", "option", "state's welfare", "West", "East", "world",
+                "West vs out (pp)", "East vs out (pp)"):
+        table.add_column(col, justify="left" if col in ("state", "option") else "right")
+    for (state, option), r in df.iterrows():
+        table.add_row(state, option, f"{r['welfare']:+.3f}", f"{r['West']:+.3f}",
+                      f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
+                      f"{r['East vs out']:+.3f}")
+    console.print(table)
+    _print_assumptions(ak.presets.get("bloc-choice"), ())
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="Preset name (autarky presets) or a .toml "
+                                            "scenario file.")] = ak.presets.DEFAULT,
+    world: Annotated[str, _WORLD] = "icio2023",
+    year: Annotated[int | None, _YEAR] = None,
+    elasticities: Annotated[str, _ELAST] = "cp2015",
+    deficits: Annotated[str, _DEFICITS] = "fixed",
+    unavailable: Annotated[str, _UNAVAIL] = "floor",
+    out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
+    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+) -> None:
+    """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
+
+    With no scenario it runs the two-blocs preset on the embedded icio2023 data.
+    """
+    scn = _scenario(scenario)
+    opts = _options(deficits, unavailable)
+    w = load_world_cli(world, year)
+    if scn.name == "bloc-choice":
+        _bloc_choice(w, elasticities, opts)
+        return
+    res = _solve(w, scn, elasticities, opts)
+    welfare = res.welfare.sort_values(ascending=False)
+    shown = welfare if not top else welfare.head(top)
+    table = Table(title=f"{scn.name or scenario} on {w.name} {w.year or ''}: real income, "
+                  "% change")
+    table.add_column("country")
+    table.add_column("welfare %", justify="right")
+    for c, v in shown.items():
+        table.add_row(str(c), f"{v:+.3f}")
+    console.print(table)
+    agg = Table(title="bloc aggregates (baseline-income-weighted)")
+    for col in ("group", "members in data", "welfare %"):
+        agg.add_column(col, justify="left" if col == "group" else "right")
+    for name, v, k in _aggregates(w, scn, res.welfare):
+        agg.add_row(name, str(k), f"{v:+.3f}")
+    console.print(agg)
+    resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
+    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
+                  f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
+                  highlight=False)
+    _print_assumptions(scn, tuple(res.notes))
+    if out:
+        from autarky.data.records import write_record
+
+        paths = write_record(out, res, scn, {
+            "dataset": w.name, "year": w.year, "world_argument": world,
+            "elasticities": elasticities,
+            "options": {"deficits": deficits, "unavailable": unavailable},
+            "command": "autarky " + " ".join(sys.argv[1:]),
+        })
+        console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
+                      highlight=False, soft_wrap=True)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="First preset or .toml file.")],
+    b: Annotated[str, typer.Argument(help="Second preset or .toml file.")],
+    world: Annotated[str, _WORLD] = "icio2023",
+    year: Annotated[int | None, _YEAR] = None,
+    elasticities: Annotated[str, _ELAST] = "cp2015",
+    deficits: Annotated[str, _DEFICITS] = "fixed",
+    unavailable: Annotated[str, _UNAVAIL] = "floor",
+    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+) -> None:
+    """Two scenarios side by side: welfare by country and the difference."""
+    sa, sb = _scenario(a), _scenario(b)
+    opts = _options(deficits, unavailable)
+    w = load_world_cli(world, year)
+    ra, rb = _solve(w, sa, elasticities, opts), _solve(w, sb, elasticities, opts)
+    wa, wb = ra.welfare, rb.welfare
+    order = (wb - wa).sort_values(ascending=False).index
+    if top:
+        order = order[:top]
+    na, nb = sa.name or a, sb.name or b
+    table = Table(title=f"{na} vs {nb} on {w.name} {w.year or ''}: real income, % change")
+    for col in ("country", na, nb, f"{nb} - {na} (pp)"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for c in order:
+        table.add_row(str(c), f"{wa[c]:+.3f}", f"{wb[c]:+.3f}", f"{wb[c] - wa[c]:+.3f}")
+    console.print(table)
+    for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
+        console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
+        _print_assumptions(scn, tuple(res.notes))
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one stderr line and exit code 2."""
     debug = "--debug" in sys.argv
