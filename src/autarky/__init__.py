@@ -15,7 +15,9 @@ from autarky.errors import (
     RepairWarning,
     ScenarioError,
 )
+from autarky.results import Result
 from autarky.scenario import Shock
+from autarky.solve import SolveOptions, solve
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
@@ -26,12 +28,15 @@ __all__ = [
     "DataError",
     "MRIO",
     "RepairWarning",
+    "Result",
     "ScenarioError",
     "Shock",
+    "SolveOptions",
     "World",
     "__version__",
     "data",
     "datasets",
     "elasticities",
     "load_world",
+    "solve",
 ]
