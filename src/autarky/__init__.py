@@ -15,7 +15,9 @@ from autarky.errors import (
     RepairWarning,
     ScenarioError,
 )
+from autarky.results import Result
 from autarky.scenario import Scenario, Shock
+from autarky.solve import SolveOptions, solve
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
@@ -26,9 +28,11 @@ __all__ = [
     "DataError",
     "MRIO",
     "RepairWarning",
+    "Result",
     "Scenario",
     "ScenarioError",
     "Shock",
+    "SolveOptions",
     "World",
     "__version__",
     "data",
@@ -36,4 +40,5 @@ __all__ = [
     "elasticities",
     "load_world",
     "presets",
+    "solve",
 ]
