@@ -118,9 +118,11 @@ def _scenario(spec: str) -> ak.Scenario:
     return ak.presets.get(spec)
 
 
-def _options(deficits: str, unavailable: str) -> ak.SolveOptions:
+def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None) -> ak.SolveOptions:
+    """Command-line flags over the scenario's own settings over the defaults."""
+    unavailable = unavailable or dict(scn.solve).get("unavailable", "floor")
     try:
-        return ak.SolveOptions(deficits=deficits, unavailable=unavailable)  # type: ignore[arg-type]
+        return scn.solve_options(deficits=deficits, unavailable=unavailable)  # type: ignore[no-any-return]
     except ValueError as err:
         raise ak.ScenarioError(str(err)) from None
 
@@ -189,9 +191,11 @@ def presets(
 _WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
 _YEAR = typer.Option(help="Base year (default: latest).")
 _ELAST = typer.Option(help="Elasticity source (see autarky datasets) or one number.")
-_DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional.")
+_DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional (default: the "
+                         "scenario's setting, else fixed).")
 _UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
-                        "supply, noted in the results) | raise.")
+                        "supply, noted in the results) | raise (default: the scenario's "
+                        "setting, else floor).")
 
 
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> None:
@@ -205,8 +209,11 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> None:
         return _solve(world, scn, str(kw["elasticities"]), kw["options"])
 
     df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)
-    table = Table(title=f"bloc-choice on {w.name} {w.year or ''}: welfare change, % "
-                  "(bloc columns: income-weighted, original members)")
+    console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
+                  "(bloc columns: baseline-income-weighted, original members; 'vs out': "
+                  "difference from the state staying out, percentage points)",
+                  highlight=False, soft_wrap=True)
+    table = Table()
     for col in ("state", "option", "state's welfare", "West", "East", "world",
                 "West vs out (pp)", "East vs out (pp)"):
         table.add_column(col, justify="left" if col in ("state", "option") else "right")
@@ -225,8 +232,8 @@ def run(
     world: Annotated[str, _WORLD] = "icio2023",
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = "cp2015",
-    deficits: Annotated[str, _DEFICITS] = "fixed",
-    unavailable: Annotated[str, _UNAVAIL] = "floor",
+    deficits: Annotated[str | None, _DEFICITS] = None,
+    unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
 ) -> None:
@@ -235,7 +242,7 @@ def run(
     With no scenario it runs the two-blocs preset on the embedded icio2023 data.
     """
     scn = _scenario(scenario)
-    opts = _options(deficits, unavailable)
+    opts = _options(scn, deficits, unavailable)
     w = load_world_cli(world, year)
     if scn.name == "bloc-choice":
         _bloc_choice(w, elasticities, opts)
@@ -243,8 +250,9 @@ def run(
     res = _solve(w, scn, elasticities, opts)
     welfare = res.welfare.sort_values(ascending=False)
     shown = welfare if not top else welfare.head(top)
-    table = Table(title=f"{scn.name or scenario} on {w.name} {w.year or ''}: real income, "
-                  "% change")
+    console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
+                  f"{scn.summary()}", highlight=False, soft_wrap=True)
+    table = Table(title="welfare, %")
     table.add_column("country")
     table.add_column("welfare %", justify="right")
     for c, v in shown.items():
@@ -267,7 +275,8 @@ def run(
         paths = write_record(out, res, scn, {
             "dataset": w.name, "year": w.year, "world_argument": world,
             "elasticities": elasticities,
-            "options": {"deficits": deficits, "unavailable": unavailable},
+            "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
+                        "tol": opts.tol, "method": opts.method},
             "command": "autarky " + " ".join(sys.argv[1:]),
         })
         console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
@@ -281,21 +290,22 @@ def compare(
     world: Annotated[str, _WORLD] = "icio2023",
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = "cp2015",
-    deficits: Annotated[str, _DEFICITS] = "fixed",
-    unavailable: Annotated[str, _UNAVAIL] = "floor",
+    deficits: Annotated[str | None, _DEFICITS] = None,
+    unavailable: Annotated[str | None, _UNAVAIL] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference."""
     sa, sb = _scenario(a), _scenario(b)
-    opts = _options(deficits, unavailable)
+    oa, ob = _options(sa, deficits, unavailable), _options(sb, deficits, unavailable)
     w = load_world_cli(world, year)
-    ra, rb = _solve(w, sa, elasticities, opts), _solve(w, sb, elasticities, opts)
+    ra, rb = _solve(w, sa, elasticities, oa), _solve(w, sb, elasticities, ob)
     wa, wb = ra.welfare, rb.welfare
     order = (wb - wa).sort_values(ascending=False).index
     if top:
         order = order[:top]
     na, nb = sa.name or a, sb.name or b
-    table = Table(title=f"{na} vs {nb} on {w.name} {w.year or ''}: real income, % change")
+    console.print(f"[bold]{na} vs {nb} on {w.name} {w.year or ''}[/]", highlight=False)
+    table = Table(title="welfare, %")
     for col in ("country", na, nb, f"{nb} - {na} (pp)"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c in order:

@@ -93,6 +93,7 @@ class Preset:
     sources: tuple[str, ...]
     build: Callable[[str | None], Scenario]
     parameter: str | None = None
+    solve: tuple[tuple[str, str], ...] = ()
 
     def scenario(self, param: str | None = None) -> Scenario:
         """The Scenario, with this preset's name, description, assumptions and sources."""
@@ -107,7 +108,7 @@ class Preset:
             self.parameter or "", param)
         return scn.with_info(name=name, description=desc,
                              assumptions=self.assumptions + _COMMON,
-                             sources=self.sources)
+                             sources=self.sources, solve=self.solve)
 
 
 def _autarky_one(param: str | None) -> Scenario:
@@ -134,9 +135,17 @@ def _us_tariffs(_: str | None = None) -> Scenario:
                                     name="US reciprocal tariffs of April 2025"),))
 
 
+_AUTARKY_SOLVE = (("deficits", "zero"), ("unavailable", "floor"))
+_AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does not trade "
+                 "cannot run a deficit) and with goods that have no domestic production given "
+                 "a small domestic supply (solver policy 'floor'); both are stated in the "
+                 "results.")
+
+
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
-       build: Callable[[str | None], Scenario], parameter: str | None = None) -> Preset:
-    return Preset(name, description, assumptions, sources, build, parameter)
+       build: Callable[[str | None], Scenario], parameter: str | None = None,
+       solve: tuple[tuple[str, str], ...] = ()) -> Preset:
+    return Preset(name, description, assumptions, sources, build, parameter, solve)
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
@@ -149,9 +158,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        "Every nation self-sufficient: prohibitive trade costs on all international trade.",
        ("Every international flow in every sector, including the rest of the world's, "
         "becomes prohibitively costly; domestic trade costs do not change.",
-        "Goods a country does not produce at all cannot be supplied at home; the solver's "
-        "policy for such goods decides how they are treated and is printed with the "
-        "results.",
+        _AUTARKY_NOTE,
         "With balanced trade, no tariffs and no input-output links the welfare change has "
         "the closed form W^ = prod_j pi_nnj^(alpha_nj / theta_j) (Arkolakis, Costinot and "
         "Rodriguez-Clare 2012; Costinot and Rodriguez-Clare 2014)."),
@@ -159,15 +166,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Old Gains?, American Economic Review 102(1).",
         "Costinot, A. and Rodriguez-Clare, A. (2014), Trade Theory with Numbers, Handbook of "
         "International Economics vol. 4."),
-       lambda _: Scenario((Autarky(("all",)),))),
+       lambda _: Scenario((Autarky(("all",)),)), solve=_AUTARKY_SOLVE),
     _p("autarky",
        "One nation self-sufficient: prohibitive trade costs on ISO's imports and exports.",
        ("All of the country's imports and exports, in every sector, become prohibitively "
         "costly; trade among all other countries is unchanged.",
-        "Goods the country does not produce at all are handled by the solver's policy for "
-        "unavailable goods, printed with the results."),
+        _AUTARKY_NOTE),
        (),
-       _autarky_one, parameter="ISO"),
+       _autarky_one, parameter="ISO", solve=_AUTARKY_SOLVE),
     _p("cis-fta",
        "Commonwealth of Independent States free-trade area: zero tariffs among the parties "
        "to the 2011 CIS free-trade treaty that the data show separately.",
@@ -185,7 +191,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        ("Tariffs among members are zero; every member levies the same tariff on imports "
         "from non-members, sector by sector: the members' average applied tariff on those "
         "imports weighted by baseline flows (the actual common external tariff is close to "
-        "Russia's schedule, which dominates the weights).",
+        "Russia's schedule, which dominates the weights). It replaces every member's "
+        "preferences with third countries, and lowers some members' tariffs on outsiders, "
+        "so trade with the rest of the world need not fall.",
         "Non-tariff trade costs are unchanged.",
         _GROUPS),
        ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014, and the accession "

@@ -61,6 +61,10 @@ TOML schema
     assumptions = ["...", "..."]           # optional
     sources = ["..."]                      # optional
 
+    [solve]                                # optional: settings the scenario needs
+    deficits = "zero"                      # fixed | zero | proportional
+    unavailable = "floor"                  # raise | floor
+
     [[shock]]
     kind = "customs-union"
     members = ["EAEU"]
@@ -946,7 +950,7 @@ def _component_from_dict(d: Mapping[str, Any], where: str) -> Component:
 
 # ---------------------------------------------------------------- Scenario
 
-_TOP_KEYS = ("name", "description", "assumptions", "sources", "shock")
+_TOP_KEYS = ("name", "description", "assumptions", "sources", "solve", "shock")
 
 
 def _strings(name: str, value: Any) -> tuple[str, ...]:
@@ -955,6 +959,27 @@ def _strings(name: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, Iterable) or not all(isinstance(v, str) for v in value):
         raise ScenarioError(f"{name} = {value!r}: expected a list of strings")
     return tuple(value)
+
+
+SOLVE_SETTINGS: dict[str, tuple[str, ...]] = {
+    "deficits": ("fixed", "zero", "proportional"),
+    "unavailable": ("raise", "floor"),
+}
+"""Solver settings a scenario may require (TOML table ``[solve]``), with allowed values."""
+
+
+def _solve_settings(value: Any) -> tuple[tuple[str, str], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    out: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise ScenarioError(f"solve: {item!r}: expected (setting, value)")
+        key, val = item
+        if key not in SOLVE_SETTINGS:
+            raise ScenarioError(f"solve.{key} = {val!r}: unknown setting (known: "
+                                f"{', '.join(SOLVE_SETTINGS)})")
+        out[str(key)] = _choice(f"solve.{key}", val, SOLVE_SETTINGS[key])
+    return tuple(out.items())
 
 
 @dataclass(frozen=True)
@@ -979,8 +1004,10 @@ class Scenario:
     description: str = ""
     assumptions: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    solve: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        _set(self, "solve", _solve_settings(self.solve))
         comps = tuple(self.components)
         for c in comps:
             if not isinstance(c, Component):
@@ -1001,8 +1028,14 @@ class Scenario:
     @classmethod
     def autarky(cls, countries: str | Sequence[str] = "all",
                 sectors: Sequence[str] | None = None) -> Scenario:
-        """Prohibitive trade costs on every import and export of ``countries`` ('all')."""
-        return cls((Autarky(countries, sectors),))  # type: ignore[arg-type]
+        """Prohibitive trade costs on every import and export of ``countries`` ('all').
+
+        Full autarky (no ``sectors``) carries the solver settings it needs: deficits
+        removed first (a country that does not trade cannot run a deficit) and goods
+        without domestic production given a small domestic supply ('floor').
+        """
+        solve = (("deficits", "zero"), ("unavailable", "floor")) if sectors is None else ()
+        return cls((Autarky(countries, sectors),), solve=solve)  # type: ignore[arg-type]
 
     @classmethod
     def bloc(cls, members: str | Sequence[str], external_tariff: float | None = None, *,
@@ -1119,14 +1152,26 @@ class Scenario:
             self.components + other.components, name, desc,
             tuple(dict.fromkeys(self.assumptions + other.assumptions)),
             tuple(dict.fromkeys(self.sources + other.sources)),
+            tuple({**dict(self.solve), **dict(other.solve)}.items()),
         )
 
     def with_info(self, **kwargs: Any) -> Scenario:
         """A copy with name, description, assumptions or sources replaced."""
         d = {"name": self.name, "description": self.description,
-             "assumptions": self.assumptions, "sources": self.sources}
+             "assumptions": self.assumptions, "sources": self.sources, "solve": self.solve}
         d.update(kwargs)
         return Scenario(self.components, **d)
+
+    def solve_options(self, **overrides: Any) -> Any:
+        """``autarky.SolveOptions`` with the scenario's required settings.
+
+        Keyword arguments override both the defaults and the scenario's settings; None
+        values are ignored.
+        """
+        from autarky.solve import SolveOptions
+
+        kw = {**dict(self.solve), **{k: v for k, v in overrides.items() if v is not None}}
+        return SolveOptions(**kw)
 
     # -------------------------------------------------------------- words
     def summary(self) -> str:
@@ -1144,6 +1189,8 @@ class Scenario:
         if self.assumptions:
             lines.append("assumptions:")
             lines += [f"  - {a}" for a in self.assumptions]
+        if self.solve:
+            lines.append("solver settings: " + ", ".join(f"{k} = {v}" for k, v in self.solve))
         if self.sources:
             lines.append("sources:")
             lines += [f"  - {s}" for s in self.sources]
@@ -1220,6 +1267,8 @@ class Scenario:
             d["assumptions"] = list(self.assumptions)
         if self.sources:
             d["sources"] = list(self.sources)
+        if self.solve:
+            d["solve"] = dict(self.solve)
         d["shock"] = [c.to_dict() for c in self.components]
         return d
 
@@ -1254,7 +1303,7 @@ class Scenario:
             except ScenarioError as err:
                 problems.append(str(err))
         info: dict[str, Any] = {}
-        for key in ("name", "description", "assumptions", "sources"):
+        for key in ("name", "description", "assumptions", "sources", "solve"):
             if key in d:
                 info[key] = d[key]
         try:
