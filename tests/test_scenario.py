@@ -392,3 +392,16 @@ def test_solve_settings_round_trip_and_validation():
         Scenario.from_toml(text='[solve]\ndeficits = "none"\n')
     with pytest.raises(ScenarioError, match=r"solve.tol = 0.1: unknown setting"):
         Scenario.from_toml(text='[solve]\ntol = 0.1\n')
+
+
+def test_example_files_load_and_apply():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "examples" / "scenarios"
+    files = sorted(folder.glob("*.toml"))
+    assert files
+    w = ak.load_world("icio2023", year=2022)
+    for f in files:
+        scn = Scenario.from_toml(f)
+        assert scn.name == f.stem
+        quiet(scn, w)

@@ -198,7 +198,16 @@ _UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small do
                         "setting, else floor).")
 
 
-def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> None:
+def _dataset_meta(w: ak.World) -> dict[str, object]:
+    """Which data the numbers come from: embedded file checksum, source and license."""
+    m = ak.data.manifest().get(w.name, {})
+    return {"dataset": w.name, "year": w.year, "dataset_source": m.get("source", w.dataset.attrs
+            .get("source", "")), "dataset_sha256": m.get("source_sha256"),
+            "dataset_license": m.get("license")}
+
+
+def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
+                 out: str | None) -> None:
     theta: str | float = elasticities
     try:
         theta = float(elasticities)
@@ -222,7 +231,19 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> None:
                       f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
                       f"{r['East vs out']:+.3f}")
     console.print(table)
-    _print_assumptions(ak.presets.get("bloc-choice"), ())
+    scn = ak.presets.get("bloc-choice")
+    _print_assumptions(scn, ())
+    if out:
+        from autarky.data.records import write_table_record
+
+        paths = write_table_record(out, df, scn, {
+            **_dataset_meta(w), "elasticities": elasticities,
+            "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
+                        "tol": opts.tol, "method": opts.method},
+            "command": "autarky " + " ".join(sys.argv[1:]),
+        })
+        console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
+                      highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -245,7 +266,7 @@ def run(
     opts = _options(scn, deficits, unavailable)
     w = load_world_cli(world, year)
     if scn.name == "bloc-choice":
-        _bloc_choice(w, elasticities, opts)
+        _bloc_choice(w, elasticities, opts, out)
         return
     res = _solve(w, scn, elasticities, opts)
     welfare = res.welfare.sort_values(ascending=False)
@@ -273,7 +294,7 @@ def run(
         from autarky.data.records import write_record
 
         paths = write_record(out, res, scn, {
-            "dataset": w.name, "year": w.year, "world_argument": world,
+            **_dataset_meta(w), "world_argument": world,
             "elasticities": elasticities,
             "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
                         "tol": opts.tol, "method": opts.method},

@@ -150,7 +150,8 @@ def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
     _p("status-quo",
-       "Today's globalised world: the calibrated baseline, every change is one.",
+       "Today's globalised world: the calibrated baseline, with every change (hat) equal "
+       "to one.",
        ("Nothing changes; the solve checks that the baseline is an equilibrium.",),
        (),
        lambda _: Scenario(())),
@@ -283,7 +284,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Product exemptions (energy, pharmaceuticals, semiconductors, USMCA-compliant "
         "goods), later changes and pauses, and any retaliation are not modelled.",
         "The rate on ROW is the unweighted mean of the rates of the partners the data fold "
-        "into ROW."),
+        "into ROW.",
+        "Partners missing from the compiled schedule (e.g. Taiwan) keep their baseline "
+        "tariffs; the result's notes list them."),
        ("Executive Order 14257, Regulating Imports with a Reciprocal Tariff, 2 April 2025, "
         "Annex I; schedule as compiled in github.com/ahmadlp/us-tariff (commit 2b79aa1).",),
        _us_tariffs),

@@ -22,7 +22,7 @@ from typing import Any
 
 from autarky.errors import DataError
 
-__all__ = ["package_versions", "write_record", "write_text"]
+__all__ = ["package_versions", "write_record", "write_table_record", "write_text"]
 
 _PACKAGES = ("autarky", "numpy", "scipy", "pandas", "xarray", "country_converter")
 
@@ -65,6 +65,32 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
+def _base_record(scenario: Any, meta: dict[str, Any]) -> dict[str, Any]:
+    return {"created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "scenario": scenario.name, **meta}
+
+
+def write_table_record(out: str | Path, table: Any, scenario: Any,
+                       meta: dict[str, Any]) -> dict[str, Path]:
+    """Write a results table (e.g. bloc-choice) as Parquet and CSV, plus TOML and record."""
+    folder = Path(out)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise DataError(f"{folder}: cannot create folder ({err})") from None
+    paths = {"results.parquet": folder / "results.parquet",
+             "results.csv": folder / "results.csv",
+             "scenario.toml": folder / "scenario.toml",
+             "record.json": folder / "record.json"}
+    table.to_parquet(paths["results.parquet"])
+    table.to_csv(paths["results.csv"])
+    write_text(paths["scenario.toml"], scenario.to_toml())
+    record = {**_base_record(scenario, meta), "versions": package_versions(),
+              "files": sorted(paths)}
+    write_text(paths["record.json"], json.dumps(_jsonable(record), indent=1) + "\n")
+    return paths
+
+
 def write_record(out: str | Path, result: Any, scenario: Any,
                  meta: dict[str, Any]) -> dict[str, Path]:
     """Write results (Parquet, netCDF), the scenario TOML and record.json to ``out``.
@@ -100,9 +126,7 @@ def write_record(out: str | Path, result: Any, scenario: Any,
     result.to_netcdf(paths["results.nc"])
     write_text(paths["scenario.toml"], scenario.to_toml())
     record = {
-        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scenario": scenario.name,
-        **meta,
+        **_base_record(scenario, meta),
         "converged": bool(result.converged),
         "iterations": int(result.iterations),
         "residual": dict(result.residual) if isinstance(result.residual, dict)
