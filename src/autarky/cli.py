@@ -64,13 +64,16 @@ def load_world_cli(world: str, year: int | None) -> ak.World:
 def datasets() -> None:
     """List the embedded datasets with their coverage, source and license."""
     df = ak.datasets()
-    table = Table(title="Embedded datasets", show_lines=True)
-    for col in ("name", "years", "countries", "sectors", "IO links", "source", "license"):
+    table = Table(title="Embedded datasets")
+    for col in ("name", "years", "countries", "sectors", "IO links", "what"):
         table.add_column(col, overflow="fold")
     for name, row in df.iterrows():
         table.add_row(str(name), row["years"], str(row["countries"]), str(row["sectors"]),
-                      "yes" if row["io_links"] else "no", row["source"], row["license"])
+                      "yes" if row["io_links"] else "no", row["title"])
     console.print(table)
+    for name, row in df.iterrows():
+        console.print(f"[bold]{name}[/]: source: {row['source'].rstrip('.')}. License: "
+                      f"{row['license'].rstrip('.')}. Cite: {row['citation']}", highlight=False)
 
 
 @app.command()
@@ -90,7 +93,9 @@ def info(
         f"total flows {a['flows'].sum():,.0f} million USD, of which international "
         f"{a['flows'].sum() - np.einsum('nnj->', a['flows']):,.0f}; "
         f"value added {a['value_added'].sum():,.0f}; tariff revenue "
-        f"{a['tariff_revenue'].sum():,.0f}\nsource: {w.dataset.attrs.get('source', '')}",
+        f"{a['tariff_revenue'].sum():,.0f}"
+        + ("" if w.has_io else " (no IO links: the model counts gross output as value added)")
+        + f"\nsource: {w.dataset.attrs.get('source', '')}",
         highlight=False,
     )
     summ = w.summary().sort_values("absorption", ascending=False)
@@ -98,12 +103,11 @@ def info(
         summ = summ.head(top)
     table = Table(title="Countries (million USD)")
     for col in ("country", "absorption", "value added", "deficit", "domestic share",
-                "top supplier", "its share"):
-        table.add_column(col, justify="right" if col not in ("country", "top supplier") else "left")
+                "top foreign suppliers (share of absorption)"):
+        table.add_column(col, justify="left" if col.startswith(("country", "top")) else "right")
     for c, r in summ.iterrows():
         table.add_row(str(c), f"{r['absorption']:,.0f}", f"{r['value_added']:,.0f}",
-                      f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}",
-                      str(r["top_supplier"]), f"{r['top_supplier_share']:.1%}")
+                      f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}", r["top_suppliers"])
     console.print(table)
 
 

@@ -254,6 +254,12 @@ class World:
             Default ``1 - io.sum(axis=1)``.
         name, year, source : optional
             Metadata kept in ``attrs``.
+        sector_names : sequence of str, optional
+            Full sector names, kept in ``attrs``.
+        mrio : MRIO, optional
+            The full input-output table the flows come from.
+        attrs : mapping, optional
+            Further metadata (license, citation).
         source_file : str, optional
             File name used in error messages.
         """
@@ -361,11 +367,12 @@ class World:
         Examples
         --------
         >>> import pandas as pd, autarky as ak
-        >>> df = pd.DataFrame({"importer": ["A", "A", "B", "B"], "exporter": ["A", "B", "A", "B"],
+        >>> df = pd.DataFrame({"importer": ["FRA", "FRA", "DEU", "DEU"],
+        ...                    "exporter": ["FRA", "DEU", "FRA", "DEU"],
         ...                    "value": [80.0, 20.0, 10.0, 90.0]})
         >>> w = ak.World.from_flows(df)
         >>> w.countries, w.sectors
-        (('A', 'B'), ('total',))
+        (('DEU', 'FRA'), ('total',))
         """
         if isinstance(flows, xr.DataArray):
             da = flows
@@ -501,7 +508,7 @@ class World:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Plain NumPy views of every variable, for the numerical core (read-only)."""
-        return {k: v.values for k, v in self._ds.data_vars.items()}
+        return {str(k): v.values for k, v in self._ds.data_vars.items()}
 
     def __repr__(self) -> str:
         n, j = self.shape
@@ -569,16 +576,23 @@ class World:
                                  attrs={**{k: v for k, v in attrs.items() if k != "year"},
                                         "aggregated": 1})
 
-    def summary(self) -> pd.DataFrame:
-        """One row per country: output, value added, deficit, domestic share, top partner."""
+    def summary(self, partners: int = 3) -> pd.DataFrame:
+        """One row per country: output, value added, deficit, domestic share, top suppliers.
+
+        Parameters
+        ----------
+        partners : int
+            How many top foreign suppliers to list (by share of the country's absorption).
+        """
         a = self.arrays()
         spend = (a["flows"] * (1 + a["tariffs"])).sum(axis=2)  # [n, i]
         total = spend.sum(axis=1)
         dom = np.diag(spend) / total
-        foreign = spend.copy()
+        foreign = spend / total[:, None]
         np.fill_diagonal(foreign, -np.inf)
-        top = foreign.argmax(axis=1)
-        imports = foreign.max(axis=1)
+        k = min(partners, len(self.countries) - 1)
+        top = np.argsort(-foreign, axis=1)[:, :k]
+        shares = np.take_along_axis(foreign, top, axis=1)
         cs = self.countries
         return pd.DataFrame(
             {
@@ -587,8 +601,10 @@ class World:
                 "absorption": total,
                 "deficit": a["deficit"],
                 "domestic_share": dom,
-                "top_supplier": [cs[i] for i in top],
-                "top_supplier_share": np.where(total > 0, imports / total, 0.0),
+                "top_supplier": [cs[t[0]] if k else "" for t in top],
+                "top_supplier_share": shares[:, 0] if k else np.zeros(len(cs)),
+                "top_suppliers": [", ".join(f"{cs[i]} {v:.1%}" for i, v in zip(t, sh, strict=True))
+                                  for t, sh in zip(top, shares, strict=True)],
             },
             index=pd.Index(cs, name="country"),
         )
@@ -599,19 +615,20 @@ def _group_map(kind: str, codes: tuple[str, ...],
     """Return (old index -> new index, new codes) for an aggregation spec."""
     if spec is None:
         return np.arange(len(codes)), list(codes)
+    one = {"countries": "country", "sectors": "sector"}[kind]
     target: dict[str, str] = {}
     if isinstance(spec, Mapping):
         for key, val in spec.items():
             if isinstance(val, str):
                 if key not in codes:
-                    raise DataError(f"aggregate: unknown {kind[:-1]} {key!r}")
+                    raise DataError(f"aggregate: unknown {one} {key!r}")
                 target[str(key)] = val
             else:
                 for old in val:
                     if old not in codes:
-                        raise DataError(f"aggregate: unknown {kind[:-1]} {old!r} in group {key!r}")
+                        raise DataError(f"aggregate: unknown {one} {old!r} in group {key!r}")
                     if old in target:
-                        raise DataError(f"aggregate: {kind[:-1]} {old!r} is in two groups")
+                        raise DataError(f"aggregate: {one} {old!r} is in two groups")
                     target[str(old)] = str(key)
     else:
         seq = list(spec)
@@ -695,8 +712,8 @@ def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
         raise DataError(f"io: intermediate use exceeds absorption at {lab} "
                         "(final demand would be negative)")
     if (income <= 0).any():
-        c = countries[int(np.argmax(income <= 0))]
-        raise DataError(f"flows: country {c!r} has no positive income "
+        who = countries[int(np.argmax(income <= 0))]
+        raise DataError(f"flows: country {who!r} has no positive income "
                         "(value added + tariff revenue + deficit <= 0)")
     alpha = final / final.sum(axis=1, keepdims=True)
     c, s = list(countries), list(sectors)

@@ -100,7 +100,7 @@ def datasets() -> pd.DataFrame:
     Examples
     --------
     >>> import autarky as ak
-    >>> ak.datasets().loc["icio2023", "countries"]
+    >>> int(ak.datasets().loc["icio2023", "countries"])
     81
     """
     rows = []

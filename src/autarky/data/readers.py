@@ -70,14 +70,16 @@ def _row_label(df: pd.DataFrame, pos: int, is_file: bool) -> str:
 def _numeric_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
                     lo: float | None = 0.0, what: str = "value") -> np.ndarray:
     if col not in df.columns:
-        raise DataError(f"{where}missing column {col!r} (columns: {', '.join(map(str, df.columns))})")
+        cols = ", ".join(map(str, df.columns))
+        raise DataError(f"{where}missing column {col!r} (columns: {cols})")
     vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(vals)
     if bad.any():
         pos = int(np.argmax(bad))
         raw = df[col].iloc[pos]
-        raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: "
-                        f"{what} {raw!r} is missing or not a finite number")
+        problem = (f"missing {what}" if pd.isna(raw) or str(raw).strip() == ""
+                   else f"{what} {str(raw)!r} is not a finite number")
+        raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: {problem}")
     if lo is not None and (vals < lo).any():
         pos = int(np.argmax(vals < lo))
         raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: "
@@ -88,7 +90,8 @@ def _numeric_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
 def _code_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
                  allowed: Sequence[str] | frozenset[str] | None, kind: str) -> np.ndarray:
     if col not in df.columns:
-        raise DataError(f"{where}missing column {col!r} (columns: {', '.join(map(str, df.columns))})")
+        cols = ", ".join(map(str, df.columns))
+        raise DataError(f"{where}missing column {col!r} (columns: {cols})")
     raw = df[col]
     missing = raw.isna().to_numpy()
     if missing.any():
@@ -211,6 +214,10 @@ def read_flows(
         Companion tables.
     countries : sequence of str, optional
         The allowed country codes (default: ISO 3166 alpha-3 plus 'ROW').
+    name : str, optional
+        Dataset name (default: the file's stem).
+    year : int, optional
+        Base year, kept as metadata.
     """
     p = Path(path)
     df = _read_table(p)
@@ -249,16 +256,20 @@ def _long_io(df: pd.DataFrame, clist: list[str], slist: list[str], name: str) ->
 
 
 def _region_codes(regions: Sequence[str]) -> list[str]:
-    """ISO 3166 alpha-3 where country_converter recognises a region, else the code as given."""
-    import logging
+    """ISO 3166 alpha-3 for regions given as alpha-3 or alpha-2 codes; others kept as given.
 
+    EXIOBASE's rest-of-world regions (WA, WE, ...) and synthetic names stay unchanged; if
+    the conversion would merge two regions the original codes are kept.
+    """
     import country_converter as coco
 
-    logging.getLogger("country_converter").setLevel(logging.ERROR)
-    conv = coco.convert(list(regions), to="ISO3", not_found=None)
-    conv = conv if isinstance(conv, list) else [conv]
-    out = [str(new) if new and str(new) != str(old) and len(str(new)) == 3 else str(old)
-           for old, new in zip(regions, conv, strict=True)]
+    data = coco.CountryConverter().data
+    iso3 = set(data["ISO3"].dropna().astype(str))
+    iso2_to_3 = dict(zip(data["ISO2"].astype(str), data["ISO3"].astype(str), strict=True))
+    out = []
+    for r in map(str, regions):
+        code = r.upper()
+        out.append(code if code in iso3 or code == "ROW" else iso2_to_3.get(code, r))
     return out if len(set(out)) == len(out) else [str(r) for r in regions]
 
 
