@@ -15,6 +15,7 @@ from autarky.model import equations as eq
 from autarky.model.solver import (
     Economy,
     Equilibrium,
+    closed_countries,
     equilibrium_residuals,
     solve_hat,
     unavailable_goods,
@@ -269,6 +270,13 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
     theta, desc = resolve_elasticities(world, elasticities)
     notes = _notes(world, shock, desc, options)
     world, econ = _prepare(world, shock, options, notes)
+    closed = closed_countries(econ, shock.tau_hat)
+    if closed.any() and options.deficits != "zero":
+        names = [c for c, k in zip(world.countries, closed, strict=True) if k]
+        notes.append(f"deficits: {len(names)} countries with no open trade route "
+                     f"({', '.join(names[:10])}{' ...' if len(names) > 10 else ''}) cannot run "
+                     "deficits: theirs are set to zero, the difference shared by the others "
+                     "in proportion to value added")
     econ, sol, iters0 = _run(econ, shock, theta, options)
     seconds = time.perf_counter() - t0
     residual = equilibrium_residuals(econ, shock.tariffs, shock.tau_hat, theta, sol)

@@ -34,6 +34,7 @@ __all__ = [
     "solve_hat",
     "equilibrium_residuals",
     "unavailable_goods",
+    "closed_countries",
 ]
 
 log = logging.getLogger(__name__)
@@ -232,15 +233,33 @@ def unavailable_goods(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
     return ~open_.any(axis=1)
 
 
-def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray) -> np.ndarray:
-    if rule == "fixed":
-        return np.broadcast_to(econ.deficit, w.shape)
+def closed_countries(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
+    """Mask (N,) of countries left with no open international route, in or out."""
+    open_ = np.isfinite(tau_hat) & (econ.pi > 0)
+    off = ~np.eye(open_.shape[0], dtype=bool)[:, :, None]
+    foreign = open_ & off
+    return ~(foreign.any(axis=(1, 2)) | foreign.any(axis=(0, 2)))
+
+
+def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray,
+             closed: np.ndarray) -> np.ndarray:
+    """Counterfactual deficits D'_n.
+
+    ``fixed``: D_n; ``zero``: 0; ``proportional``: w^_n D_n. A country with no open route
+    cannot run a deficit: its D' is 0, and whatever that removes from the world sum is
+    shared by the open countries in proportion to their value added (so sum D' = 0).
+    """
     if rule == "zero":
         return np.zeros_like(w)
-    # proportional: D'_n = w^_n D_n, less each country's value-added share of the world sum
-    d = w * econ.deficit
+    d = np.broadcast_to(econ.deficit, w.shape) if rule == "fixed" else w * econ.deficit
     va = w * econ.va
-    return d - va / va.sum(axis=-1, keepdims=True) * d.sum(axis=-1, keepdims=True)
+    if closed.any():
+        d = np.where(closed, 0.0, d)
+        va = np.where(closed, 0.0, va)
+    if rule == "fixed" and not closed.any():
+        return d
+    total = va.sum(axis=-1, keepdims=True)
+    return d - va / np.where(total > 0, total, 1.0) * d.sum(axis=-1, keepdims=True)
 
 
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
@@ -274,6 +293,7 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     B = theta.shape[0]
     N, J = econ.shape
     log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
+    closed = closed_countries(econ, tau_hat)
     inv_tn = 1.0 / (1.0 + tariffs_new)
     io = econ.io
     inner_tol = max(tol * 1e-2, 1e-14)
@@ -326,7 +346,7 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     def g(u: np.ndarray) -> np.ndarray:
         lp, pi_new = prices(u)
         w = np.exp(u)
-        d_new = _deficit(deficits, econ, w)
+        d_new = _deficit(deficits, econ, w, closed)
         X = spending(pi_new, w * econ.va + d_new)
         Y = np.einsum("bnik,nik,bnk->bik", pi_new, inv_tn, X)
         va_new = eq.value_added(econ.gamma, Y)
