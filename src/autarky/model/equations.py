@@ -36,6 +36,9 @@ __all__ = [
     "log_trade_cost",
     "unit_cost",
     "price_index",
+    "cost_weights",
+    "price_index_fast",
+    "trade_shares",
     "expenditure",
     "expenditure_no_io",
     "gross_output",
@@ -102,6 +105,47 @@ def price_index(log_c: np.ndarray, log_kappa: np.ndarray, weight: np.ndarray,
     s = e.sum(axis=-2, keepdims=True)
     log_P = np.squeeze(zm - np.log(s) / th, axis=-2)
     return log_P, e / s
+
+
+def cost_weights(log_kappa: np.ndarray, weight: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Constant part of the price index: ``A_nij = pi_nij k^_nij^(-theta_j)`` (CP eq. 11).
+
+    With it ``P^_nj^(-theta_j) = sum_i A_nij c^_ij^(-theta_j)``: a matrix-vector product per
+    sector, so that the inner price loop needs no exponential over N x N x J cells.
+    Closed routes are exactly 0; the exponent is clipped at +-700 (beyond, the route is
+    numerically closed or dominant anyway).
+    """
+    th = np.asarray(theta)[..., None, None, :]
+    expo = np.clip(-th * log_kappa, -700.0, 700.0)
+    return np.where(weight > 0, weight * np.exp(expo), 0.0)
+
+
+def price_index_fast(log_c: np.ndarray, A: np.ndarray, theta: np.ndarray,
+                     log_kappa: np.ndarray | None = None, weight: np.ndarray | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`price_index` from :func:`cost_weights`, with a per-sector shift.
+
+    Returns ``log_P``, the scaled costs ``e_ij = exp(-theta_j log c^_ij - s_j)`` and the
+    sums ``S_nj = sum_i A_nij e_ij`` (so that ``pi'_nij = A_nij e_ij / S_nj``). Where a sum
+    underflows (extreme cost gaps) and ``log_kappa, weight`` are given, those cells are
+    recomputed with the exact log-sum-exp of :func:`price_index`.
+    """
+    th = np.asarray(theta)[..., None, :]
+    y = -th * log_c
+    sft = np.max(y, axis=-2, keepdims=True)
+    e = np.exp(y - sft)
+    S = np.einsum("...nij,...ij->...nj", A, e)
+    with np.errstate(divide="ignore"):
+        log_P = -(sft + np.log(S)) / th
+    if log_kappa is not None and weight is not None and not np.all(S > 0):
+        exact, _ = price_index(log_c, log_kappa, weight, theta)
+        log_P = np.where(S > 0, log_P, exact)
+    return log_P, e, S
+
+
+def trade_shares(A: np.ndarray, e: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """New trade shares ``pi'_nij = A_nij c^_ij^(-theta_j) / P^_nj^(-theta_j)`` (CP eq. 12)."""
+    return A * e[..., None, :, :] / S[..., :, None, :]
 
 
 def gross_output(pi_new: np.ndarray, tariffs_new: np.ndarray, X: np.ndarray) -> np.ndarray:

@@ -310,33 +310,38 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     }
     counts = {"inner": 0}
 
+    A = eq.cost_weights(log_kappa, weight, theta)  # (B, N, N, J), fixed during the solve
+
+    def price(log_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return eq.price_index_fast(log_c, A, theta, log_kappa, weight)
+
     def prices(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if io is None:
-            return eq.price_index(eq.unit_cost(u, state["log_P"], econ.gamma, None),
-                                  log_kappa, weight, theta)
-        holder: dict[str, np.ndarray] = {}
+            lp, e, S = price(eq.unit_cost(u, state["log_P"], econ.gamma, None))
+            return lp, eq.trade_shares(A, e, S)
 
         def gP(p: np.ndarray) -> np.ndarray:
-            lp, pi_new = eq.price_index(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io),
-                                        log_kappa, weight, theta)
-            holder["pi"] = pi_new
-            return lp.reshape(B, N * J)
+            lp_, _, _ = price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io))
+            return lp_.reshape(B, N * J)
 
         p, _, it, _ = anderson(gP, state["log_P"].reshape(B, N * J), tol=inner_tol,
                                max_iter=2000, memory=memory)
         counts["inner"] += it + 1
-        # recompute at the accepted point so prices and shares agree
-        lp, pi_new = eq.price_index(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io),
-                                    log_kappa, weight, theta)
-        return lp, pi_new
+        # one more evaluation at the accepted point so that prices and shares agree
+        lp, e, S = price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io))
+        return lp, eq.trade_shares(A, e, S)
 
-    def spending(pi_new: np.ndarray, base: np.ndarray) -> np.ndarray:
-        if io is None:
-            return eq.expenditure_no_io(pi_new, tariffs_new, base, econ.alpha)
+    def spending(M: np.ndarray, tshare: np.ndarray, base: np.ndarray) -> np.ndarray:
+        if io is None:  # closed form of eq. 13 without IO links
+            income = base / (1.0 - np.sum(econ.alpha * tshare, axis=-1))
+            return econ.alpha * income[..., None]
 
         def gX(x: np.ndarray) -> np.ndarray:
-            return eq.expenditure(x.reshape(B, N, J), pi_new, tariffs_new, base,
-                                  econ.alpha, io).reshape(B, N * J)
+            X = x.reshape(B, N, J)
+            Y = np.einsum("bnik,bnk->bik", M, X)
+            income = base + np.sum(X * tshare, axis=-1)
+            return (np.einsum("njk,bnk->bnj", io, Y)
+                    + econ.alpha * income[..., None]).reshape(B, N * J)
 
         xs, _, it, _ = anderson(gX, state["X"].reshape(B, N * J), tol=inner_tol * 1e-2,
                                 max_iter=5000, memory=memory)
@@ -347,8 +352,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         lp, pi_new = prices(u)
         w = np.exp(u)
         d_new = _deficit(deficits, econ, w, closed)
-        X = spending(pi_new, w * econ.va + d_new)
-        Y = np.einsum("bnik,nik,bnk->bik", pi_new, inv_tn, X)
+        M = pi_new * inv_tn
+        tshare = 1.0 - M.sum(axis=-2)  # sum_i pi' t' / (1 + t')
+        X = spending(M, tshare, w * econ.va + d_new)
+        Y = np.einsum("bnik,bnk->bik", M, X)
         va_new = eq.value_added(econ.gamma, Y)
         state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new)
         e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
