@@ -305,7 +305,7 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
 
 
 def solve_batch(world: World, scenario: Any, thetas: Any,
-                options: SolveOptions | None = None, chunk: int = 100) -> BatchResult:
+                options: SolveOptions | None = None, chunk: int = 25) -> BatchResult:
     """Solve one scenario for many elasticity vectors at once (one array program per chunk).
 
     Parameters

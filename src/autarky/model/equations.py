@@ -78,7 +78,10 @@ def unit_cost(log_w: np.ndarray, log_P: np.ndarray, gamma: np.ndarray,
     """
     out = gamma * log_w[..., :, None]
     if io is not None:
-        out = out + np.einsum("...ik,ikj->...ij", log_P, io)
+        lp = np.moveaxis(log_P, -2, 0)  # (N, ..., J)
+        shape = lp.shape
+        prod = np.matmul(lp.reshape(shape[0], -1, shape[-1]), io).reshape(shape)
+        out = out + np.moveaxis(prod, 0, -2)
     return out
 
 
@@ -108,44 +111,48 @@ def price_index(log_c: np.ndarray, log_kappa: np.ndarray, weight: np.ndarray,
 
 
 def cost_weights(log_kappa: np.ndarray, weight: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """Constant part of the price index: ``A_nij = pi_nij k^_nij^(-theta_j)`` (CP eq. 11).
+    """Constant part of the price index ``A_nij = pi_nij k^_nij^(-theta_j)`` (CP eq. 11).
 
     With it ``P^_nj^(-theta_j) = sum_i A_nij c^_ij^(-theta_j)``: a matrix-vector product per
-    sector, so that the inner price loop needs no exponential over N x N x J cells.
-    Closed routes are exactly 0; the exponent is clipped at +-700 (beyond, the route is
-    numerically closed or dominant anyway).
+    sector, so the inner price loop needs no exponential over N x N x J cells. Returned in
+    sector-major layout ``A[..., j, n, i]`` for batched BLAS products. Closed routes are
+    exactly 0; the exponent is clipped at +-700.
     """
     th = np.asarray(theta)[..., None, None, :]
     expo = np.clip(-th * log_kappa, -700.0, 700.0)
-    return np.where(weight > 0, weight * np.exp(expo), 0.0)
+    A = np.where(weight > 0, weight * np.exp(expo), 0.0)
+    return np.ascontiguousarray(np.moveaxis(A, -1, -3))
 
 
 def price_index_fast(log_c: np.ndarray, A: np.ndarray, theta: np.ndarray,
                      log_kappa: np.ndarray | None = None, weight: np.ndarray | None = None,
                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`price_index` from :func:`cost_weights`, with a per-sector shift.
+    """:func:`price_index` from :func:`cost_weights` (``A[..., j, n, i]``), per-sector shift.
 
-    Returns ``log_P``, the scaled costs ``e_ij = exp(-theta_j log c^_ij - s_j)`` and the
-    sums ``S_nj = sum_i A_nij e_ij`` (so that ``pi'_nij = A_nij e_ij / S_nj``). Where a sum
-    underflows (extreme cost gaps) and ``log_kappa, weight`` are given, those cells are
-    recomputed with the exact log-sum-exp of :func:`price_index`.
+    Returns ``log_P`` (..., N, J), the scaled costs ``e[..., j, i] = exp(-theta_j log c^_ij
+    - s_j)`` and the sums ``S[..., j, n] = sum_i A_jni e_ji`` (so that ``pi'_nij = A_jni e_ji
+    / S_jn``). Where a sum underflows (extreme cost gaps) and ``log_kappa, weight`` are
+    given, those cells are recomputed with the exact log-sum-exp of :func:`price_index`.
     """
-    th = np.asarray(theta)[..., None, :]
-    y = -th * log_c
-    sft = np.max(y, axis=-2, keepdims=True)
+    th = np.asarray(theta)[..., :, None]
+    y = -th * np.swapaxes(log_c, -1, -2)  # (..., j, i)
+    sft = np.max(y, axis=-1, keepdims=True)
     e = np.exp(y - sft)
-    S = np.einsum("...nij,...ij->...nj", A, e)
+    S = np.matmul(A, e[..., None])[..., 0]  # (..., j, n)
     with np.errstate(divide="ignore"):
-        log_P = -(sft + np.log(S)) / th
+        log_P = np.swapaxes(-(sft + np.log(S)) / th, -1, -2)
     if log_kappa is not None and weight is not None and not np.all(S > 0):
         exact, _ = price_index(log_c, log_kappa, weight, theta)
-        log_P = np.where(S > 0, log_P, exact)
+        log_P = np.where(np.swapaxes(S, -1, -2) > 0, log_P, exact)
     return log_P, e, S
 
 
 def trade_shares(A: np.ndarray, e: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """New trade shares ``pi'_nij = A_nij c^_ij^(-theta_j) / P^_nj^(-theta_j)`` (CP eq. 12)."""
-    return A * e[..., None, :, :] / S[..., :, None, :]
+    """New trade shares ``pi'_nij = A_nij c^_ij^(-theta_j) / P^_nj^(-theta_j)`` (CP eq. 12).
+
+    Inputs in the sector-major layout of :func:`price_index_fast`; output ``(..., N, N, J)``.
+    """
+    return np.moveaxis(A * e[..., None, :] / S[..., :, None], -3, -1)
 
 
 def gross_output(pi_new: np.ndarray, tariffs_new: np.ndarray, X: np.ndarray) -> np.ndarray:

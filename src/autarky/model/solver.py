@@ -192,13 +192,14 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
         if dF:
             Fm = np.stack(dF, axis=-1)  # (B, d, m)
             Gm = np.stack(dG, axis=-1)
-            A = np.einsum("bdm,bdl->bml", Fm, Fm)
-            rhs = np.einsum("bdm,bd->bm", Fm, f)
+            FmT = np.swapaxes(Fm, -1, -2)
+            A = np.matmul(FmT, Fm)
+            rhs = np.matmul(FmT, f[..., None])[..., 0]
             m = A.shape[-1]
             tr = np.trace(A, axis1=-2, axis2=-1)[:, None, None] / m
             A = A + (1e-10 * tr + 1e-300) * np.eye(m)
             gam = np.linalg.solve(A, rhs[..., None])[..., 0]
-            x_new = gx - np.einsum("bdm,bm->bd", Gm, gam)
+            x_new = gx - np.matmul(Gm, gam[..., None])[..., 0]
         else:
             x_new = gx
         gx_new = g(x_new)
@@ -336,11 +337,13 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
             income = base / (1.0 - np.sum(econ.alpha * tshare, axis=-1))
             return econ.alpha * income[..., None]
 
+        Mt = np.ascontiguousarray(M.transpose(0, 3, 2, 1))  # (B, k, i, n)
+
         def gX(x: np.ndarray) -> np.ndarray:
             X = x.reshape(B, N, J)
-            Y = np.einsum("bnik,bnk->bik", M, X)
+            Y = np.swapaxes(np.matmul(Mt, np.swapaxes(X, 1, 2)[..., None])[..., 0], 1, 2)
             income = base + np.sum(X * tshare, axis=-1)
-            return (np.einsum("njk,bnk->bnj", io, Y)
+            return (np.matmul(io, Y[..., None])[..., 0]
                     + econ.alpha * income[..., None]).reshape(B, N * J)
 
         xs, _, it, _ = anderson(gX, state["X"].reshape(B, N * J), tol=inner_tol * 1e-2,
