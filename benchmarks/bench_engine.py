@@ -27,10 +27,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import autarky as ak  # noqa: E402
-from autarky.model.solver import Economy  # noqa: E402
-from autarky.solve import solve_batch  # noqa: E402
 from yardstick import yardstick_solve, yardstick_welfare  # noqa: E402
+
+import autarky as ak  # noqa: E402
+from autarky.solve import solve_batch  # noqa: E402
 
 
 def shared() -> Path:
