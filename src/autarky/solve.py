@@ -195,18 +195,18 @@ def _prepare(world: World, shock: Shock, options: SolveOptions,
 def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
          ) -> tuple[Economy, Equilibrium, int]:
     memory = options.memory if options.method == "anderson" else 0
-    kw = dict(tol=options.tol, max_iter=options.max_iter, memory=memory)
     iters0 = 0
     if options.deficits == "zero":
         ones = np.ones_like(econ.tariffs)
-        first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero", **kw)
+        first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero",
+                          tol=options.tol, max_iter=options.max_iter, memory=memory)
         if not first.converged.all():
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=first)
         econ = econ.rebase(first, econ.tariffs)
         iters0 = first.iterations
     sol = solve_hat(econ, shock.tariffs, shock.tau_hat, theta, deficits=options.deficits,
-                    **kw)
+                    tol=options.tol, max_iter=options.max_iter, memory=memory)
     return econ, sol, iters0
 
 

@@ -5,6 +5,9 @@ inside solver loops and Monte Carlo batches). Every function accepts leading bat
 dimensions ``...`` on the endogenous variables and on ``theta`` (e.g. ``theta`` of shape
 ``(B, J)`` for B elasticity draws); baseline arrays carry no batch dimension.
 
+Equation numbers refer to the equilibrium conditions in changes of CP (2015), Section 3
+(eqs. 10-14).
+
 Notation (CP 2015, Section 3; Costinot and Rodriguez-Clare 2014 without input-output links):
 ``n`` importer, ``i`` exporter, ``j, k`` sectors; ``x^`` a change ``x'/x``.
 
@@ -203,14 +206,14 @@ def aggregate_price(log_P: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 def welfare(income_new: np.ndarray, income: np.ndarray, log_P: np.ndarray,
             alpha: np.ndarray) -> np.ndarray:
-    """Change in real income ``W^_n = I^_n / prod_j P^_nj^{alpha_nj}`` (CP 2015, eq. 15)."""
+    """Change in real income ``W^_n = I^_n / prod_j P^_nj^{alpha_nj}`` (CP 2015, Section 4)."""
     return income_new / income * np.exp(-aggregate_price(log_P, alpha))
 
 
 def welfare_decomposition(flows: np.ndarray, flows_new: np.ndarray, tariffs: np.ndarray,
                           c_hat: np.ndarray, income: np.ndarray,
                           ) -> tuple[np.ndarray, np.ndarray]:
-    """Terms-of-trade and volume-of-trade effects by country and sector (CP 2015, eq. 17).
+    """Terms-of-trade and volume-of-trade effects by country and sector (CP 2015, Section 4).
 
     CP (2015) decompose the welfare effect of a tariff change into
 

@@ -21,11 +21,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from autarky.model import equations as eq
+
+if TYPE_CHECKING:
+    from autarky.world import World
 
 __all__ = [
     "Economy",
@@ -84,17 +87,18 @@ class Economy:
                    np.asarray(alpha, float), io_, s)
 
     @classmethod
-    def from_world(cls, world: object) -> Economy:
+    def from_world(cls, world: World) -> Economy:
         """Take the arrays of a :class:`autarky.World`."""
-        a = world.arrays()  # type: ignore[attr-defined]
+        a = world.arrays()
         return cls.from_arrays(a["trade_shares"], a["tariffs"], a["expenditure"],
                                a["value_added"], a["deficit"], a["value_added_share"],
-                               a["final_share"], a["io"] if world.has_io else None)  # type: ignore[attr-defined]
+                               a["final_share"], a["io"] if world.has_io else None)
 
     @property
     def shape(self) -> tuple[int, int]:
         """(N, J)."""
-        return self.X.shape  # type: ignore[return-value]
+        n, j = self.X.shape
+        return int(n), int(j)
 
     @property
     def revenue(self) -> np.ndarray:
