@@ -23,7 +23,7 @@ __all__ = ["acr_autarky", "crc_autarky"]
 
 
 def acr_autarky(pi_nn: np.ndarray, theta: float | np.ndarray) -> np.ndarray:
-    """One-sector autarky welfare change ``W^_n = pi_nn^(1/theta)`` (Arkolakis, Costinot and Rodriguez-Clare 2012)."""
+    """One-sector autarky welfare change ``W^_n = pi_nn^(1/theta)`` (ACR 2012)."""
     return np.power(pi_nn, 1.0 / np.asarray(theta, float))
 
 
