@@ -207,3 +207,17 @@ def test_result_accessors(tmp_path):
     assert "deficits: fixed" in res.assumptions
     with pytest.raises(AttributeError):
         res.converged = False  # frozen
+
+
+def test_closed_country_cannot_run_a_deficit():
+    w = random_world(12, 4, 2, io=True)
+    assert abs(w.deficit.values[0]) > 0
+    n, j = w.shape
+    tau = np.ones((n, n, j))
+    tau[0, 1:, :] = np.inf
+    tau[1:, 0, :] = np.inf
+    res = ak.solve(w, ak.Shock(w.tariffs.values, tau), elasticities=4.0)
+    assert res.converged and max(res.residual.values()) < 1e-8
+    assert res.income["deficit_after"].iloc[0] == 0.0
+    assert abs(res.income["deficit_after"].sum()) < 1e-9
+    assert any("cannot run deficits" in x for x in res.notes)

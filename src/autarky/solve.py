@@ -15,6 +15,7 @@ from autarky.model import equations as eq
 from autarky.model.solver import (
     Economy,
     Equilibrium,
+    closed_countries,
     equilibrium_residuals,
     solve_hat,
     unavailable_goods,
@@ -194,18 +195,18 @@ def _prepare(world: World, shock: Shock, options: SolveOptions,
 def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
          ) -> tuple[Economy, Equilibrium, int]:
     memory = options.memory if options.method == "anderson" else 0
-    kw = dict(tol=options.tol, max_iter=options.max_iter, memory=memory)
     iters0 = 0
     if options.deficits == "zero":
         ones = np.ones_like(econ.tariffs)
-        first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero", **kw)
+        first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero",
+                          tol=options.tol, max_iter=options.max_iter, memory=memory)
         if not first.converged.all():
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=first)
         econ = econ.rebase(first, econ.tariffs)
         iters0 = first.iterations
     sol = solve_hat(econ, shock.tariffs, shock.tau_hat, theta, deficits=options.deficits,
-                    **kw)
+                    tol=options.tol, max_iter=options.max_iter, memory=memory)
     return econ, sol, iters0
 
 
@@ -269,6 +270,13 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
     theta, desc = resolve_elasticities(world, elasticities)
     notes = _notes(world, shock, desc, options)
     world, econ = _prepare(world, shock, options, notes)
+    closed = closed_countries(econ, shock.tau_hat)
+    if closed.any() and options.deficits != "zero":
+        names = [c for c, k in zip(world.countries, closed, strict=True) if k]
+        notes.append(f"deficits: {len(names)} countries with no open trade route "
+                     f"({', '.join(names[:10])}{' ...' if len(names) > 10 else ''}) cannot run "
+                     "deficits: theirs are set to zero, the difference shared by the others "
+                     "in proportion to value added")
     econ, sol, iters0 = _run(econ, shock, theta, options)
     seconds = time.perf_counter() - t0
     residual = equilibrium_residuals(econ, shock.tariffs, shock.tau_hat, theta, sol)
@@ -297,7 +305,7 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
 
 
 def solve_batch(world: World, scenario: Any, thetas: Any,
-                options: SolveOptions | None = None, chunk: int = 100) -> BatchResult:
+                options: SolveOptions | None = None, chunk: int = 25) -> BatchResult:
     """Solve one scenario for many elasticity vectors at once (one array program per chunk).
 
     Parameters

@@ -4,7 +4,7 @@ With balanced trade and no tariffs, moving a country to autarky changes its real
 a formula in the domestic trade shares alone:
 
 * one sector (Arkolakis, Costinot and Rodriguez-Clare 2012): ``W^_n = pi_nn^(1/theta)``;
-* many sectors without input-output links (Costinot and Rodriguez-Clare 2014, eq. 27):
+* many sectors without input-output links (Costinot and Rodriguez-Clare 2014, Section 4):
   ``W^_n = prod_j pi_nnj^(alpha_nj / theta_j)``;
 * with input-output links (CRC 2014, Section 4.1, in CP 2015 notation): autarky gives
   ``log P^_nj = log c^_nj - log(pi_nnj) / theta_j`` and
@@ -23,7 +23,7 @@ __all__ = ["acr_autarky", "crc_autarky"]
 
 
 def acr_autarky(pi_nn: np.ndarray, theta: float | np.ndarray) -> np.ndarray:
-    """One-sector autarky welfare change ``W^_n = pi_nn^(1/theta)`` (ACR 2012, eq. 5)."""
+    """One-sector autarky welfare change ``W^_n = pi_nn^(1/theta)`` (ACR 2012)."""
     return np.power(pi_nn, 1.0 / np.asarray(theta, float))
 
 
@@ -45,7 +45,7 @@ def crc_autarky(pi_nn: np.ndarray, alpha: np.ndarray, theta: np.ndarray,
     Returns
     -------
     ndarray (N,)
-        ``W^_n`` (CRC 2014 eq. 27 without IO; with IO the Leontief-inverse form in the
+        ``W^_n`` (CRC 2014 without IO; with IO the Leontief-inverse form in the
         module docstring).
     """
     with np.errstate(divide="ignore"):

@@ -5,6 +5,9 @@ inside solver loops and Monte Carlo batches). Every function accepts leading bat
 dimensions ``...`` on the endogenous variables and on ``theta`` (e.g. ``theta`` of shape
 ``(B, J)`` for B elasticity draws); baseline arrays carry no batch dimension.
 
+Equation numbers refer to the equilibrium conditions in changes of CP (2015), Section 3
+(eqs. 10-14).
+
 Notation (CP 2015, Section 3; Costinot and Rodriguez-Clare 2014 without input-output links):
 ``n`` importer, ``i`` exporter, ``j, k`` sectors; ``x^`` a change ``x'/x``.
 
@@ -36,6 +39,9 @@ __all__ = [
     "log_trade_cost",
     "unit_cost",
     "price_index",
+    "cost_weights",
+    "price_index_fast",
+    "trade_shares",
     "expenditure",
     "expenditure_no_io",
     "gross_output",
@@ -75,7 +81,10 @@ def unit_cost(log_w: np.ndarray, log_P: np.ndarray, gamma: np.ndarray,
     """
     out = gamma * log_w[..., :, None]
     if io is not None:
-        out = out + np.einsum("...ik,ikj->...ij", log_P, io)
+        lp = np.moveaxis(log_P, -2, 0)  # (N, ..., J)
+        shape = lp.shape
+        prod = np.matmul(lp.reshape(shape[0], -1, shape[-1]), io).reshape(shape)
+        out = out + np.moveaxis(prod, 0, -2)
     return out
 
 
@@ -102,6 +111,51 @@ def price_index(log_c: np.ndarray, log_kappa: np.ndarray, weight: np.ndarray,
     s = e.sum(axis=-2, keepdims=True)
     log_P = np.squeeze(zm - np.log(s) / th, axis=-2)
     return log_P, e / s
+
+
+def cost_weights(log_kappa: np.ndarray, weight: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Constant part of the price index ``A_nij = pi_nij k^_nij^(-theta_j)`` (CP eq. 11).
+
+    With it ``P^_nj^(-theta_j) = sum_i A_nij c^_ij^(-theta_j)``: a matrix-vector product per
+    sector, so the inner price loop needs no exponential over N x N x J cells. Returned in
+    sector-major layout ``A[..., j, n, i]`` for batched BLAS products. Closed routes are
+    exactly 0; the exponent is clipped at +-700.
+    """
+    th = np.asarray(theta)[..., None, None, :]
+    expo = np.clip(-th * log_kappa, -700.0, 700.0)
+    A = np.where(weight > 0, weight * np.exp(expo), 0.0)
+    return np.ascontiguousarray(np.moveaxis(A, -1, -3))
+
+
+def price_index_fast(log_c: np.ndarray, A: np.ndarray, theta: np.ndarray,
+                     log_kappa: np.ndarray | None = None, weight: np.ndarray | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`price_index` from :func:`cost_weights` (``A[..., j, n, i]``), per-sector shift.
+
+    Returns ``log_P`` (..., N, J), the scaled costs ``e[..., j, i] = exp(-theta_j log c^_ij
+    - s_j)`` and the sums ``S[..., j, n] = sum_i A_jni e_ji`` (so that ``pi'_nij = A_jni e_ji
+    / S_jn``). Where a sum underflows (extreme cost gaps) and ``log_kappa, weight`` are
+    given, those cells are recomputed with the exact log-sum-exp of :func:`price_index`.
+    """
+    th = np.asarray(theta)[..., :, None]
+    y = -th * np.swapaxes(log_c, -1, -2)  # (..., j, i)
+    sft = np.max(y, axis=-1, keepdims=True)
+    e = np.exp(y - sft)
+    S = np.matmul(A, e[..., None])[..., 0]  # (..., j, n)
+    with np.errstate(divide="ignore"):
+        log_P = np.swapaxes(-(sft + np.log(S)) / th, -1, -2)
+    if log_kappa is not None and weight is not None and not np.all(S > 0):
+        exact, _ = price_index(log_c, log_kappa, weight, theta)
+        log_P = np.where(np.swapaxes(S, -1, -2) > 0, log_P, exact)
+    return log_P, e, S
+
+
+def trade_shares(A: np.ndarray, e: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """New trade shares ``pi'_nij = A_nij c^_ij^(-theta_j) / P^_nj^(-theta_j)`` (CP eq. 12).
+
+    Inputs in the sector-major layout of :func:`price_index_fast`; output ``(..., N, N, J)``.
+    """
+    return np.moveaxis(A * e[..., None, :] / S[..., :, None], -3, -1)
 
 
 def gross_output(pi_new: np.ndarray, tariffs_new: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -152,14 +206,14 @@ def aggregate_price(log_P: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 def welfare(income_new: np.ndarray, income: np.ndarray, log_P: np.ndarray,
             alpha: np.ndarray) -> np.ndarray:
-    """Change in real income ``W^_n = I^_n / prod_j P^_nj^{alpha_nj}`` (CP 2015, eq. 15)."""
+    """Change in real income ``W^_n = I^_n / prod_j P^_nj^{alpha_nj}`` (CP 2015, Section 4)."""
     return income_new / income * np.exp(-aggregate_price(log_P, alpha))
 
 
 def welfare_decomposition(flows: np.ndarray, flows_new: np.ndarray, tariffs: np.ndarray,
                           c_hat: np.ndarray, income: np.ndarray,
                           ) -> tuple[np.ndarray, np.ndarray]:
-    """Terms-of-trade and volume-of-trade effects by country and sector (CP 2015, eq. 17).
+    """Terms-of-trade and volume-of-trade effects by country and sector (CP 2015, Section 4).
 
     CP (2015) decompose the welfare effect of a tariff change into
 

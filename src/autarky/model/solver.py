@@ -21,11 +21,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
 from autarky.model import equations as eq
+
+if TYPE_CHECKING:
+    from autarky.world import World
 
 __all__ = [
     "Economy",
@@ -34,6 +37,7 @@ __all__ = [
     "solve_hat",
     "equilibrium_residuals",
     "unavailable_goods",
+    "closed_countries",
 ]
 
 log = logging.getLogger(__name__)
@@ -83,17 +87,18 @@ class Economy:
                    np.asarray(alpha, float), io_, s)
 
     @classmethod
-    def from_world(cls, world: object) -> Economy:
+    def from_world(cls, world: World) -> Economy:
         """Take the arrays of a :class:`autarky.World`."""
-        a = world.arrays()  # type: ignore[attr-defined]
+        a = world.arrays()
         return cls.from_arrays(a["trade_shares"], a["tariffs"], a["expenditure"],
                                a["value_added"], a["deficit"], a["value_added_share"],
-                               a["final_share"], a["io"] if world.has_io else None)  # type: ignore[attr-defined]
+                               a["final_share"], a["io"] if world.has_io else None)
 
     @property
     def shape(self) -> tuple[int, int]:
         """(N, J)."""
-        return self.X.shape  # type: ignore[return-value]
+        n, j = self.X.shape
+        return int(n), int(j)
 
     @property
     def revenue(self) -> np.ndarray:
@@ -191,13 +196,14 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
         if dF:
             Fm = np.stack(dF, axis=-1)  # (B, d, m)
             Gm = np.stack(dG, axis=-1)
-            A = np.einsum("bdm,bdl->bml", Fm, Fm)
-            rhs = np.einsum("bdm,bd->bm", Fm, f)
+            FmT = np.swapaxes(Fm, -1, -2)
+            A = np.matmul(FmT, Fm)
+            rhs = np.matmul(FmT, f[..., None])[..., 0]
             m = A.shape[-1]
             tr = np.trace(A, axis1=-2, axis2=-1)[:, None, None] / m
             A = A + (1e-10 * tr + 1e-300) * np.eye(m)
             gam = np.linalg.solve(A, rhs[..., None])[..., 0]
-            x_new = gx - np.einsum("bdm,bm->bd", Gm, gam)
+            x_new = gx - np.matmul(Gm, gam[..., None])[..., 0]
         else:
             x_new = gx
         gx_new = g(x_new)
@@ -232,15 +238,33 @@ def unavailable_goods(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
     return ~open_.any(axis=1)
 
 
-def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray) -> np.ndarray:
-    if rule == "fixed":
-        return np.broadcast_to(econ.deficit, w.shape)
+def closed_countries(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
+    """Mask (N,) of countries left with no open international route, in or out."""
+    open_ = np.isfinite(tau_hat) & (econ.pi > 0)
+    off = ~np.eye(open_.shape[0], dtype=bool)[:, :, None]
+    foreign = open_ & off
+    return ~(foreign.any(axis=(1, 2)) | foreign.any(axis=(0, 2)))
+
+
+def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray,
+             closed: np.ndarray) -> np.ndarray:
+    """Counterfactual deficits D'_n.
+
+    ``fixed``: D_n; ``zero``: 0; ``proportional``: w^_n D_n. A country with no open route
+    cannot run a deficit: its D' is 0, and whatever that removes from the world sum is
+    shared by the open countries in proportion to their value added (so sum D' = 0).
+    """
     if rule == "zero":
         return np.zeros_like(w)
-    # proportional: D'_n = w^_n D_n, less each country's value-added share of the world sum
-    d = w * econ.deficit
+    d = np.broadcast_to(econ.deficit, w.shape) if rule == "fixed" else w * econ.deficit
     va = w * econ.va
-    return d - va / va.sum(axis=-1, keepdims=True) * d.sum(axis=-1, keepdims=True)
+    if closed.any():
+        d = np.where(closed, 0.0, d)
+        va = np.where(closed, 0.0, va)
+    if rule == "fixed" and not closed.any():
+        return d
+    total = va.sum(axis=-1, keepdims=True)
+    return d - va / np.where(total > 0, total, 1.0) * d.sum(axis=-1, keepdims=True)
 
 
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
@@ -274,6 +298,7 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     B = theta.shape[0]
     N, J = econ.shape
     log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
+    closed = closed_countries(econ, tau_hat)
     inv_tn = 1.0 / (1.0 + tariffs_new)
     io = econ.io
     inner_tol = max(tol * 1e-2, 1e-14)
@@ -290,33 +315,40 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     }
     counts = {"inner": 0}
 
+    A = eq.cost_weights(log_kappa, weight, theta)  # (B, N, N, J), fixed during the solve
+
+    def price(log_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return eq.price_index_fast(log_c, A, theta, log_kappa, weight)
+
     def prices(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if io is None:
-            return eq.price_index(eq.unit_cost(u, state["log_P"], econ.gamma, None),
-                                  log_kappa, weight, theta)
-        holder: dict[str, np.ndarray] = {}
+            lp, e, S = price(eq.unit_cost(u, state["log_P"], econ.gamma, None))
+            return lp, eq.trade_shares(A, e, S)
 
         def gP(p: np.ndarray) -> np.ndarray:
-            lp, pi_new = eq.price_index(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io),
-                                        log_kappa, weight, theta)
-            holder["pi"] = pi_new
-            return lp.reshape(B, N * J)
+            lp_, _, _ = price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io))
+            return lp_.reshape(B, N * J)
 
         p, _, it, _ = anderson(gP, state["log_P"].reshape(B, N * J), tol=inner_tol,
                                max_iter=2000, memory=memory)
         counts["inner"] += it + 1
-        # recompute at the accepted point so prices and shares agree
-        lp, pi_new = eq.price_index(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io),
-                                    log_kappa, weight, theta)
-        return lp, pi_new
+        # one more evaluation at the accepted point so that prices and shares agree
+        lp, e, S = price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io))
+        return lp, eq.trade_shares(A, e, S)
 
-    def spending(pi_new: np.ndarray, base: np.ndarray) -> np.ndarray:
-        if io is None:
-            return eq.expenditure_no_io(pi_new, tariffs_new, base, econ.alpha)
+    def spending(M: np.ndarray, tshare: np.ndarray, base: np.ndarray) -> np.ndarray:
+        if io is None:  # closed form of eq. 13 without IO links
+            income = base / (1.0 - np.sum(econ.alpha * tshare, axis=-1))
+            return econ.alpha * income[..., None]
+
+        Mt = np.ascontiguousarray(M.transpose(0, 3, 2, 1))  # (B, k, i, n)
 
         def gX(x: np.ndarray) -> np.ndarray:
-            return eq.expenditure(x.reshape(B, N, J), pi_new, tariffs_new, base,
-                                  econ.alpha, io).reshape(B, N * J)
+            X = x.reshape(B, N, J)
+            Y = np.swapaxes(np.matmul(Mt, np.swapaxes(X, 1, 2)[..., None])[..., 0], 1, 2)
+            income = base + np.sum(X * tshare, axis=-1)
+            return (np.matmul(io, Y[..., None])[..., 0]
+                    + econ.alpha * income[..., None]).reshape(B, N * J)
 
         xs, _, it, _ = anderson(gX, state["X"].reshape(B, N * J), tol=inner_tol * 1e-2,
                                 max_iter=5000, memory=memory)
@@ -326,9 +358,11 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     def g(u: np.ndarray) -> np.ndarray:
         lp, pi_new = prices(u)
         w = np.exp(u)
-        d_new = _deficit(deficits, econ, w)
-        X = spending(pi_new, w * econ.va + d_new)
-        Y = np.einsum("bnik,nik,bnk->bik", pi_new, inv_tn, X)
+        d_new = _deficit(deficits, econ, w, closed)
+        M = pi_new * inv_tn
+        tshare = 1.0 - M.sum(axis=-2)  # sum_i pi' t' / (1 + t')
+        X = spending(M, tshare, w * econ.va + d_new)
+        Y = np.einsum("bnik,bnk->bik", M, X)
         va_new = eq.value_added(econ.gamma, Y)
         state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new)
         e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
