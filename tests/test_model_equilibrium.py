@@ -221,3 +221,12 @@ def test_closed_country_cannot_run_a_deficit():
     assert res.income["deficit_after"].iloc[0] == 0.0
     assert abs(res.income["deficit_after"].sum()) < 1e-9
     assert any("cannot run deficits" in x for x in res.notes)
+
+
+def test_one_sided_closure_is_refused_clearly():
+    w = random_world(12, 4, 2)
+    n, j = w.shape
+    tau = np.ones((n, n, j))
+    tau[1:, 0, :] = np.inf  # nobody may buy from C0, but C0 may still import
+    with pytest.raises(ak.ScenarioError, match="C0"):
+        ak.solve(w, ak.Shock(w.tariffs.values, tau), elasticities=4.0)

@@ -17,6 +17,7 @@ from autarky.model.solver import (
     Equilibrium,
     closed_countries,
     equilibrium_residuals,
+    open_foreign_routes,
     solve_hat,
     unavailable_goods,
 )
@@ -176,6 +177,14 @@ def _floor_world(world: World, mask: np.ndarray, share: float) -> World:
 def _prepare(world: World, shock: Shock, options: SolveOptions,
              notes: list[str]) -> tuple[World, Economy]:
     econ = Economy.from_world(world)
+    imports, exports = open_foreign_routes(econ, shock.tau_hat)
+    one_sided = imports != exports
+    if one_sided.any():
+        names = [c for c, k in zip(world.countries, one_sided, strict=True) if k]
+        raise ScenarioError(
+            f"scenario: {', '.join(names[:10])} would keep trade in one direction only (all "
+            "of its imports or all of its exports cut, not both); its trade balance cannot "
+            "close. Close both directions (autarky) or leave some route open")
     mask = unavailable_goods(econ, shock.tau_hat)
     if mask.any():
         listing = _describe_unavailable(world, mask)

@@ -38,6 +38,7 @@ __all__ = [
     "equilibrium_residuals",
     "unavailable_goods",
     "closed_countries",
+    "open_foreign_routes",
 ]
 
 log = logging.getLogger(__name__)
@@ -220,6 +221,9 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
             gx_new = g(x_new)
             f_new = gx_new - x_new
             rmax = float(np.max(nrm(f_new)))
+            if not np.isfinite(rmax):
+                hist.append(rmax)
+                return x_new, f_new, it, hist
         else:
             dF.append(f_new - f)
             dG.append(gx_new - gx)
@@ -238,12 +242,18 @@ def unavailable_goods(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
     return ~open_.any(axis=1)
 
 
-def closed_countries(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
-    """Mask (N,) of countries left with no open international route, in or out."""
+def open_foreign_routes(econ: Economy, tau_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks (N,): countries with some open import route, with some open export route."""
     open_ = np.isfinite(tau_hat) & (econ.pi > 0)
     off = ~np.eye(open_.shape[0], dtype=bool)[:, :, None]
     foreign = open_ & off
-    return ~(foreign.any(axis=(1, 2)) | foreign.any(axis=(0, 2)))
+    return foreign.any(axis=(1, 2)), foreign.any(axis=(0, 2))
+
+
+def closed_countries(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
+    """Mask (N,) of countries left with no open international route, in or out."""
+    imports, exports = open_foreign_routes(econ, tau_hat)
+    return ~(imports | exports)
 
 
 def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray,
@@ -373,8 +383,9 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     def res_norm(f: np.ndarray) -> np.ndarray:
         return np.max(np.abs(state["e"]), axis=-1)
 
-    u, _, iters, hist = anderson(g, np.zeros((B, N)), tol=tol, max_iter=max_iter,
-                                 memory=memory, norm=res_norm)
+    with np.errstate(all="ignore"):  # a failed solve shows as non-finite residuals
+        u, _, iters, hist = anderson(g, np.zeros((B, N)), tol=tol, max_iter=max_iter,
+                                     memory=memory, norm=res_norm)
     e = np.max(np.abs(state["e"]), axis=-1)
     X = state["X"]
     income = np.exp(u) * econ.va + state["D"] + eq.tariff_revenue(state["pi"], tariffs_new, X)
