@@ -236,7 +236,7 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
                       f"{r['East vs out']:+.3f}")
     console.print(table)
     scn = ak.presets.get("bloc-choice")
-    _print_assumptions(scn, ())
+    _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
     if out:
         from autarky.data.records import write_table_record
 

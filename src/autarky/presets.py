@@ -137,9 +137,11 @@ def _us_tariffs(_: str | None = None) -> Scenario:
 
 _AUTARKY_SOLVE = (("deficits", "zero"), ("unavailable", "floor"))
 _AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does not trade "
-                 "cannot run a deficit) and with goods that have no domestic production given "
-                 "a small domestic supply (solver policy 'floor'); both are stated in the "
-                 "results.")
+                 "cannot run a deficit; with deficits kept, a closed country's baseline "
+                 "surplus or deficit would vanish and its measured real-income change would "
+                 "include that transfer) and with goods that have no domestic production "
+                 "given a small domestic supply (solver policy 'floor'); both are stated in "
+                 "the results.")
 
 
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
@@ -430,6 +432,7 @@ def bloc_choice(world: Any, elasticities: Any = "cp2015", options: Any = None,
                 "world": _weighted(wf, income, world.countries),
             })
     df = pd.DataFrame(rows).set_index(["state", "option"])
+    df.attrs["notes"] = tuple(getattr(out_res, "notes", ()))
     out = df.xs(OPTIONS[2], level="option")
     for bloc in ("West", "East"):
         df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
