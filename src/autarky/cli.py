@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -126,12 +126,13 @@ def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None) ->
     """Command-line flags over the scenario's own settings over the defaults."""
     unavailable = unavailable or dict(scn.solve).get("unavailable", "floor")
     try:
-        return scn.solve_options(deficits=deficits, unavailable=unavailable)  # type: ignore[no-any-return]
+        return scn.solve_options(deficits=deficits, unavailable=unavailable)  # type: ignore[no-any-return,unused-ignore]
     except ValueError as err:
         raise ak.ScenarioError(str(err)) from None
 
 
-def _solve(world: ak.World, scn: ak.Scenario, elasticities: str, opts: ak.SolveOptions):  # type: ignore[no-untyped-def]
+def _solve(world: ak.World, scn: ak.Scenario, elasticities: str,
+           opts: ak.SolveOptions) -> ak.Result:
     from autarky.errors import ScenarioWarning
 
     theta: str | float = elasticities
@@ -148,7 +149,8 @@ def _income(world: ak.World) -> dict[str, float]:
     return dict(zip(world.countries, np.asarray(world.arrays()["income"], float), strict=True))
 
 
-def _aggregates(world: ak.World, scn: ak.Scenario, welfare) -> list[tuple[str, float, int]]:  # type: ignore[no-untyped-def]
+def _aggregates(world: ak.World, scn: ak.Scenario,
+                welfare: Any) -> list[tuple[str, float, int]]:
     inc = _income(world)
     groups = {**scn.blocs(world), "world": tuple(world.countries)}
     out = []
@@ -218,7 +220,7 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
     except ValueError:
         pass
 
-    def solve(world, scn, **kw):  # type: ignore[no-untyped-def]
+    def solve(world: ak.World, scn: ak.Scenario, **kw: Any) -> ak.Result:
         return _solve(world, scn, str(kw["elasticities"]), kw["options"])
 
     df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)

@@ -404,7 +404,7 @@ def bloc_choice(world: Any, elasticities: Any = "cp2015", options: Any = None,
     if solve is None:
         import autarky as ak
 
-        solve = ak.solve  # type: ignore[attr-defined]
+        solve = ak.solve
     wanted = SWING_STATES if states is None else tuple(states)
     present = [s for s in wanted if s in world.countries]
     if not present:

@@ -1157,7 +1157,7 @@ class Scenario:
 
     def with_info(self, **kwargs: Any) -> Scenario:
         """A copy with name, description, assumptions or sources replaced."""
-        d = {"name": self.name, "description": self.description,
+        d: dict[str, Any] = {"name": self.name, "description": self.description,
              "assumptions": self.assumptions, "sources": self.sources, "solve": self.solve}
         d.update(kwargs)
         return Scenario(self.components, **d)

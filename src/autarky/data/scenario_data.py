@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -36,7 +37,7 @@ def _embedded() -> Path:
 
 
 @cache
-def _coco():  # type: ignore[no-untyped-def]
+def _coco() -> Any:
     import country_converter as coco
 
     return coco.CountryConverter()
