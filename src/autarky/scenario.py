@@ -1225,7 +1225,7 @@ class Scenario:
         own_t = np.full(T.shape, -1, dtype=np.int32)
         own_d = np.full(T.shape, -1, dtype=np.int32)
         conflicts: list[str] = []
-        labels = [f"{c.kind} #{k + 1}" for k, c in enumerate(self.components)]
+        labels = [f"#{k + 1} ({c.kind})" for k, c in enumerate(self.components)]
         for k, comp in enumerate(self.components):
             L = comp.layer(ctx, T)
             for arr, own, new, compose, what in (
@@ -1241,8 +1241,8 @@ class Scenario:
                         cm = clash & (own == m)
                         first = tuple(int(x) for x in np.argwhere(cm)[0])
                         conflicts.append(
-                            f"conflict: {labels[k]} ({comp.kind}) overrides {labels[m]} "
-                            f"({self.components[m].kind}) on {int(cm.sum())} {what} cells "
+                            f"conflict: component {labels[k]} overrides component "
+                            f"{labels[m]} on {int(cm.sum())} {what} cells "
                             f"(first: {ctx.cell(*first)}); the later component wins")
                 arr[setm] = new[setm]
                 own[setm] = k
