@@ -140,8 +140,14 @@ def test_tariff_schedule_and_row_rate(world):
     assert sh.tariffs[u, C.index("CHN"), 0] == pytest.approx(t0[u, C.index("CHN"), 0] + 0.34)
     assert sh.tariffs[u, C.index("CHN"), 2] == t0[u, C.index("CHN"), 2]  # services untouched
     assert sh.tariffs[u, C.index("ROW"), 1] == pytest.approx(t0[u, C.index("ROW"), 1] + 0.2)
-    assert any("unweighted mean" in n for n in sh.notes)
+    assert any("mean (unweighted" in n for n in sh.notes)
     assert any("no rate for" in n for n in sh.notes)
+    weighted = Scenario.tariff_schedule("USA", {"CHN": 0.34, "ARM": 0.1, "GEO": 0.3},
+                                        weights={"ARM": 3.0, "GEO": 1.0})
+    sh2 = quiet(weighted, world)
+    expect = t0[u, C.index("ROW"), 1] + (3 * 0.1 + 1 * 0.3) / 4
+    assert sh2.tariffs[u, C.index("ROW"), 1] == pytest.approx(expect)
+    assert Scenario.from_toml(text=weighted.to_toml()) == weighted
 
 
 def test_trade_cost_forms(world):

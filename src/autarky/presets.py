@@ -129,10 +129,12 @@ def _three_blocs(_: str | None = None) -> Scenario:
 def _us_tariffs(_: str | None = None) -> Scenario:
     from autarky.data.scenario_data import us_tariffs_2025
 
-    s = us_tariffs_2025()
-    rates = tuple((str(k), float(v)) for k, v in s.items() if k != "USA")
+    df = us_tariffs_2025().drop(index="USA", errors="ignore")
+    rates = tuple((str(k), float(v)) for k, v in df["rate"].items())
+    weights = tuple((str(k), float(v)) for k, v in df["us_imports_kusd"].items() if v > 0)
     return Scenario((TariffSchedule("USA", rates, ("goods",), "add",
-                                    name="US reciprocal tariffs of April 2025"),))
+                                    name="US reciprocal tariffs of April 2025",
+                                    weights=weights),))
 
 
 _AUTARKY_SOLVE = (("deficits", "zero"), ("unavailable", "floor"))
@@ -285,8 +287,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "tariffs on every goods sector; services are untouched.",
         "Product exemptions (energy, pharmaceuticals, semiconductors, USMCA-compliant "
         "goods), later changes and pauses, and any retaliation are not modelled.",
-        "The rate on ROW is the unweighted mean of the rates of the partners the data fold "
-        "into ROW.",
+        "The rate on ROW is the mean of the rates of the partners the data fold into ROW, "
+        "weighted by US imports from each (CEPII BACI, as compiled with the schedule).",
         "Partners missing from the compiled schedule (e.g. Taiwan) keep their baseline "
         "tariffs; the result's notes list them."),
        ("Executive Order 14257, Regulating Imports with a Reciprocal Tariff, 2 April 2025, "

@@ -27,8 +27,9 @@ kind                   what it sets (international cells only; domestic cells ne
 ``tariff``             tariffs of ``importers`` on ``exporters`` set to ``rate``
                        (``mode = 'set'``) or raised by it (``mode = 'add'``, floored at 0)
 ``tariff-schedule``    one importer's tariffs by partner (``rates``), set or added; the
-                       rate on ROW is ``row_rate`` or, by default, the unweighted mean of
-                       the rates of the scheduled partners the data fold into ROW
+                       rate on ROW is ``row_rate`` or, by default, the mean of the rates of
+                       the scheduled partners the data fold into ROW, weighted by
+                       ``weights`` (e.g. the importer's imports) when given
 ``trade-cost``         iceberg trade costs of ``importers`` from ``exporters`` times ``hat``
                        (``both_ways`` also the reverse direction)
 ``trade-cost-cells``   iceberg changes cell by cell: ``cells = [[importer, exporter,
@@ -666,6 +667,7 @@ class TariffSchedule(Component):
     mode: Literal["set", "add"] = "add"
     row_rate: float | None = None
     name: str = ""
+    weights: tuple[tuple[str, float], ...] = ()
     kind: ClassVar[str] = "tariff-schedule"
     required: ClassVar[tuple[str, ...]] = ('importer', 'rates')
 
@@ -694,11 +696,23 @@ class TariffSchedule(Component):
         _set(self, "sectors", _sectors("sectors", self.sectors))
         if self.row_rate is not None:
             _set(self, "row_rate", _number("row_rate", self.row_rate, lo, MAX_TARIFF))
+        witems = self.weights.items() if isinstance(self.weights, Mapping) else self.weights
+        wout = []
+        for item in witems:
+            if not isinstance(item, (tuple, list)) or len(item) != 2:
+                raise ScenarioError(f"weights: {item!r}: expected (country, weight)")
+            code, wt = item
+            if not isinstance(code, str) or code.upper() not in iso3_codes():
+                raise ScenarioError(f"weights.{code} = {wt!r}: expected a country code key")
+            wout.append((code.upper(), _number(f"weights.{code}", wt, 0.0, math.inf)))
+        _set(self, "weights", tuple(wout))
 
     def to_dict(self) -> dict[str, Any]:
-        """TOML table with ``rates`` as an inline table keyed by country."""
+        """TOML table with ``rates`` (and ``weights``) as tables keyed by country."""
         d = super().to_dict()
         d["rates"] = dict(self.rates)
+        if self.weights:
+            d["weights"] = dict(self.weights)
         return d
 
     def layer(self, ctx: _Context, tariffs_now: np.ndarray) -> _Layer:
@@ -712,19 +726,26 @@ class TariffSchedule(Component):
         s = ctx.sector_mask(self.sectors, what)
         rate = np.full(ctx.N, np.nan)
         folded: list[float] = []
+        fweights: list[float] = []
+        wmap = dict(self.weights)
         for code, r in self.rates:
             if code in ctx.index:
                 rate[ctx.index[code]] = r
             else:
                 folded.append(r)
+                fweights.append(wmap.get(code, 0.0))
         if "ROW" in ctx.index and np.isnan(rate[ctx.index["ROW"]]):
             if self.row_rate is not None:
                 rate[ctx.index["ROW"]] = self.row_rate
             elif folded:
-                rate[ctx.index["ROW"]] = float(np.mean(folded))
-                ctx.note(f"{what}: the rate on ROW is the unweighted mean "
-                         f"({np.mean(folded):.1%}) of the rates of the {len(folded)} scheduled "
-                         f"partners that {ctx.world.name} folds into ROW", warn=False)
+                wsum = float(np.sum(fweights))
+                how = "weighted by the given weights" if wsum > 0 else "unweighted"
+                r_row = (float(np.dot(folded, fweights) / wsum) if wsum > 0
+                         else float(np.mean(folded)))
+                rate[ctx.index["ROW"]] = r_row
+                ctx.note(f"{what}: the rate on ROW is the mean ({how}, {r_row:.1%}) of the "
+                         f"rates of the {len(folded)} scheduled partners that "
+                         f"{ctx.world.name} folds into ROW", warn=False)
         rate[n] = np.nan
         missing = [ctx.countries[i] for i in range(ctx.N) if i != n and np.isnan(rate[i])]
         if missing:
@@ -938,8 +959,9 @@ def _component_from_dict(d: Mapping[str, Any], where: str) -> Component:
             problems.append(f"{where} ({kind}): missing key {key!r}")
     if problems:
         raise ScenarioError("\n".join(problems))
-    if kind == "tariff-schedule" and isinstance(kwargs.get("rates"), Mapping):
-        kwargs["rates"] = tuple(kwargs["rates"].items())
+    for key in ("rates", "weights"):
+        if kind == "tariff-schedule" and isinstance(kwargs.get(key), Mapping):
+            kwargs[key] = tuple(kwargs[key].items())
     try:
         return cls(**kwargs)
     except ScenarioError as err:
@@ -1080,10 +1102,16 @@ class Scenario:
     def tariff_schedule(cls, importer: str, rates: Mapping[str, float] | Any,
                         sectors: Sequence[str] | None = None,
                         mode: Literal["set", "add"] = "add", row_rate: float | None = None,
-                        name: str = "") -> Scenario:
-        """One importer's tariffs by partner (a mapping or Series ISO3 -> rate)."""
+                        name: str = "", weights: Mapping[str, float] | Any = ()) -> Scenario:
+        """One importer's tariffs by partner (a mapping or Series ISO3 -> rate).
+
+        ``weights`` (ISO3 -> weight, e.g. the importer's imports by partner) weight the
+        rate on ROW over the partners the data fold into it.
+        """
         items = tuple((str(k), float(v)) for k, v in dict(rates).items())
-        return cls((TariffSchedule(importer, items, sectors, mode, row_rate, name),))  # type: ignore[arg-type]
+        witems = tuple((str(k), float(v)) for k, v in dict(weights).items())
+        return cls((TariffSchedule(importer, items, sectors, mode, row_rate, name,  # type: ignore[arg-type]
+                                   witems),))
 
     @classmethod
     def trade_cost(cls, hat: Any, importers: str | Sequence[str] = "all",

@@ -111,15 +111,18 @@ def group_source(name: str) -> str:
 
 
 @cache
-def us_tariffs_2025() -> pd.Series:
-    """US 'reciprocal' tariff rates of April 2025 by partner (fraction), indexed by ISO3."""
+def us_tariffs_2025() -> pd.DataFrame:
+    """US 'reciprocal' tariffs of April 2025 by partner, indexed by ISO3.
+
+    Columns: ``name``, ``rate`` (fraction), ``us_imports_kusd`` (US imports from the
+    partner, CEPII BACI, thousand USD; used as weights).
+    """
     path = _embedded() / "us_tariffs_2025.csv"
     if not path.exists():
         raise DataError(f"embedded file {path} is missing; run scripts/build_data.py")
-    df = pd.read_csv(path, dtype={"iso3": str, "name": str, "rate": float})
-    s = df.set_index("iso3")["rate"]
-    s.name = "rate"
-    return s
+    df = pd.read_csv(path, dtype={"iso3": str, "name": str, "rate": float,
+                                  "us_imports_kusd": float}, keep_default_na=False)
+    return df.set_index("iso3")
 
 
 def read_text(path: str | Path) -> str:
