@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data, presets
+from autarky import data, linkages, presets
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
     AutarkyError,
@@ -38,6 +38,7 @@ __all__ = [
     "data",
     "datasets",
     "elasticities",
+    "linkages",
     "load_world",
     "presets",
     "solve",

@@ -373,3 +373,133 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- linkages commands
+import pandas as pd  # noqa: E402  (kept with the commands it serves)
+
+
+def _pct(v: float) -> str:
+    return f"{v:.1%}"
+
+
+def _linkages_world(world: str, year: int | None) -> ak.World:
+    w = load_world_cli(world, year)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RepairWarning)
+        ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
+    _show_repairs(caught)
+    return w
+
+
+def _country(w: ak.World, iso: str) -> str:
+    code = iso.strip().upper()
+    if code not in w.countries:
+        raise ak.DataError(f"country {iso!r} is not in {w.name} (countries: "
+                           f"{', '.join(w.countries[:15])}, ...)")
+    return code
+
+
+@app.command()
+def deps(
+    iso: Annotated[str, typer.Argument(help="Country code, e.g. DEU.")],
+    world: Annotated[str, typer.Option(help="Dataset with IO tables.")] = "wiod2013",
+    year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
+    supplier: Annotated[str | None, typer.Option(help="Also show exposure to this supplier, "
+                                                 "e.g. RUS.")] = None,
+    top: Annotated[int, typer.Option(help="Sectors to show.")] = 10,
+) -> None:
+    """How dependent a country is on others: foreign inputs, value added, missing goods."""
+    lk = ak.linkages
+    w = _linkages_world(world, year)
+    c = _country(w, iso)
+    m = lk.leontief(w)
+    names = dict(zip(m.sectors, m.sector_names, strict=True))
+    d = lk.dependency(m).loc[c]
+    ss = lk.self_sufficiency(m).loc[c]
+    x = pd.Series(m.x, index=m.index).loc[c]
+    wavg = (d.mul(x, axis=0).sum() / x.sum())
+    fp = lk.footprints(m)[c]
+    console.print(
+        f"[bold]{c}[/] in {w.name} {w.year or ''}: per unit of output, imported inputs "
+        f"{_pct(wavg['direct'])} directly and {_pct(wavg['total'])} through the whole domestic "
+        f"chain; foreign value added {_pct(wavg['foreign_value_added'])}. Domestic value "
+        f"added in its final demand: {_pct(fp[c] / fp.sum())}.", highlight=False)
+    table = Table(title=f"{c}: most dependent sectors (share of output)")
+    for col in ("sector", "name", "direct", "total", "foreign VA", "production / use"):
+        table.add_column(col, justify="left" if col in ("sector", "name") else "right")
+    for s, r in d.sort_values("total", ascending=False).head(top).iterrows():
+        ratio = ss["ratio"].get(s, float("nan"))
+        table.add_row(str(s), names[s], _pct(r["direct"]), _pct(r["total"]),
+                      _pct(r["foreign_value_added"]), f"{ratio:.2f}")
+    console.print(table)
+    origins = fp.drop(c).sort_values(ascending=False).head(5)
+    console.print("Largest foreign sources of value added in its final demand: " + ", ".join(
+        f"{o} {v / fp.sum():.1%}" for o, v in origins.items()), highlight=False)
+    miss = lk.missing_goods(m)
+    miss = miss[miss["country"] == c]
+    if len(miss):
+        console.print("Goods it uses but does not produce at all: " + "; ".join(
+            f"{r.sector} {r.name} ({r.use:,.0f} million USD)" for r in miss.itertuples()),
+            highlight=False)
+    else:
+        console.print("It produces every good it uses.")
+    if supplier is not None:
+        s_code = _country(w, supplier)
+        if s_code == c:
+            raise ak.DataError(f"--supplier {supplier!r} is the country itself")
+        e = lk.supplier_exposure(m, s_code).loc[c]
+        a = e.loc["ALL"]
+        console.print(
+            f"\nExposure of {c}'s output to {s_code}: inputs bought from {s_code} "
+            f"{_pct(a['direct'])} of output directly; {s_code} output needed through all "
+            f"rounds {_pct(a['total'])}; {s_code} value added embodied "
+            f"{_pct(a['value_added'])}.", highlight=False)
+        t2 = Table(title=f"{c} sectors most exposed to {s_code} (per unit of output)")
+        for col in ("sector", "name", "direct", "total", f"{s_code} value added"):
+            t2.add_column(col, justify="left" if col in ("sector", "name") else "right")
+        for s, r in e.drop("ALL").sort_values("total", ascending=False).head(top).iterrows():
+            t2.add_row(str(s), names[s], _pct(r["direct"]), _pct(r["total"]),
+                       _pct(r["value_added"]))
+        console.print(t2)
+
+
+@app.command()
+def shock(
+    country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS.")],
+    sector: Annotated[str | None, typer.Option(help="Sector code (default: all its "
+                                               "sectors).")] = None,
+    loss: Annotated[float, typer.Option(help="Share of capacity lost, 0 to 1.")] = 0.5,
+    world: Annotated[str, typer.Option(help="Dataset with IO tables.")] = "wiod2013",
+    year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
+    autarky_capacity: Annotated[str, typer.Option(help="Autarky capacities: 'sized' to own "
+                                                  "needs or 'current'.")] = "sized",
+    top: Annotated[int, typer.Option(help="Countries to show (0: all).")] = 12,
+) -> None:
+    """Shortages after a supply loss, with today's sourcing, with open trade and in autarky."""
+    lk = ak.linkages
+    w = _linkages_world(world, year)
+    c = _country(w, country)
+    sh = lk.shortage(w, c, sector, loss, autarky_capacity=autarky_capacity)  # type: ignore[arg-type]
+    what = sector if sector is not None else "all sectors"
+    console.print(
+        f"[bold]{c} {what}[/]: {loss:.0%} of capacity lost ({w.name} {w.year or ''}). "
+        "Largest share of every country's final demand that can still be met: "
+        f"today's sourcing {_pct(sh.uniform['fixed'])}, any origin (open trade) "
+        f"{_pct(sh.uniform['trade'])}, autarky {_pct(sh.uniform['autarky'])}.",
+        highlight=False)
+    t = sh.table.copy()
+    t["worst"] = t[["share_fixed", "share_trade", "share_autarky"]].min(axis=1)
+    t = t.sort_values(["worst", "final_demand"], ascending=[True, False])
+    if top:
+        t = pd.concat([t.loc[[c]], t.drop(c).head(max(top - 1, 0))])
+    table = Table(title="Share of final demand that can still be met (shortfall, million USD)")
+    for col in ("country", "final demand", "today's sourcing", "open trade", "autarky"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for k, r in t.iterrows():
+        table.add_row(str(k), f"{r['final_demand']:,.0f}", *(
+            f"{r[f'share_{g}']:.1%} ({r[f'shortfall_{g}']:,.0f})"
+            for g in ("fixed", "trade", "autarky")))
+    console.print(table)
+    console.print(f"LP: {sh.formulation}", highlight=False, style="dim")
+
