@@ -1,4 +1,8 @@
-"""Public entry point of the equilibrium model: ``solve(world, scenario, ...) -> Result``."""
+"""Public entry point of the equilibrium model: ``solve(world, scenario, ...) -> Result``.
+
+Exported as ``autarky.solve`` and ``autarky.SolveOptions``; ``solve_batch`` solves many
+elasticity draws of one scenario as one array program.
+"""
 
 from __future__ import annotations
 
