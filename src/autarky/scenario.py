@@ -1196,7 +1196,7 @@ class Scenario:
         Keyword arguments override both the defaults and the scenario's settings; None
         values are ignored.
         """
-        from autarky.solve import SolveOptions
+        from autarky.model.api import SolveOptions
 
         kw = {**dict(self.solve), **{k: v for k, v in overrides.items() if v is not None}}
         return SolveOptions(**kw)

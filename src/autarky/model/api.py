@@ -1,4 +1,8 @@
-"""Public entry point of the equilibrium model: ``solve(world, scenario, ...) -> Result``."""
+"""Public entry point of the equilibrium model: ``solve(world, scenario, ...) -> Result``.
+
+Exported as ``autarky.solve`` and ``autarky.SolveOptions``; ``solve_batch`` solves many
+elasticity draws of one scenario as one array program.
+"""
 
 from __future__ import annotations
 
@@ -231,7 +235,10 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
     notes = [f"model: Caliendo-Parro (2015) in changes on {world.name}"
              f"{'' if world.year is None else ' ' + str(world.year)}", desc, deficit_text, io,
              f"unavailable goods policy: {options.unavailable}",
-             "numeraire: world value added unchanged"]
+             "numeraire: world value added unchanged",
+             "welfare: exact change in real income I/P; decomposition: CP (2015) first-order "
+             "terms-of-trade + volume-of-trade formula (the measure of their Table 2), which "
+             "can differ from the exact change for large shocks"]
     if shock.description:
         notes.append(f"scenario: {shock.description}")
     notes.extend(shock.notes)
