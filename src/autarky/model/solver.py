@@ -402,7 +402,8 @@ def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.nd
 
     Keys: ``price_index`` (log units, eqs. 10-11), ``trade_shares`` (eq. 12, recomputed
     from the solution's costs), ``expenditure`` (eq. 13, relative to world value added),
-    ``labour_market`` and ``trade_balance`` (eq. 14, relative to each country's value added), ``numeraire``.
+    ``labour_market`` and ``trade_balance`` (eq. 14, relative to each country's value
+    added), ``numeraire``.
     """
     theta = np.atleast_2d(np.asarray(theta, float))
     log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
