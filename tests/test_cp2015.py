@@ -88,3 +88,12 @@ def test_exact_welfare_is_small_and_finite(cp_world, nafta):
     assert np.isfinite(w).all()
     # the exact real-income change is far smaller than CP's first-order total for Mexico
     assert abs(w["MEX"]) < 0.1 and abs(w["USA"] - 0.074) < 0.005
+
+
+def test_exact_path_decomposition_adds_up(cp_world, nafta):
+    res = ak.solve(cp_world, nafta, options=ak.SolveOptions(deficits="zero"))
+    d = res.decomposition_path(steps=32).loc[NAFTA]
+    np.testing.assert_allclose(d["total"], d["log_welfare"], atol=1e-3)
+    assert np.all(d["trade_costs"] == 0.0)
+    # the exact split: Mexico's volume-of-trade gain is about offset by its terms of trade
+    assert d.loc["MEX", "volume_of_trade"] > 0.5 and d.loc["MEX", "terms_of_trade"] < -0.5

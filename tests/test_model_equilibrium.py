@@ -230,3 +230,19 @@ def test_one_sided_closure_is_refused_clearly():
     tau[1:, 0, :] = np.inf  # nobody may buy from C0, but C0 may still import
     with pytest.raises(ak.ScenarioError, match="C0"):
         ak.solve(w, ak.Shock(w.tariffs.values, tau), elasticities=4.0)
+
+
+@pytest.mark.parametrize("deficits", ["fixed", "zero"])
+def test_path_decomposition_adds_up_to_exact_welfare(deficits):
+    w = random_world(21, 4, 3, io=True)
+    res = ak.solve(w, random_shock(w, 22), elasticities=[3.0, 5.0, 8.0],
+                   options=ak.SolveOptions(deficits=deficits))
+    d = res.decomposition_path(steps=24)
+    np.testing.assert_allclose(d["total"], d["log_welfare"], atol=2e-3 * np.abs(
+        d["log_welfare"]).max() + 1e-6)
+    with pytest.raises(ValueError):
+        ak.solve(w, autarky_shock_for(w), elasticities=4.0).decomposition_path()
+
+
+def autarky_shock_for(world):
+    return autarky_shock(world)

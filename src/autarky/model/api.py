@@ -307,7 +307,8 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
         residual=residual, seconds=seconds,
         method=f"{options.method} (memory {options.memory}) on wages; nested price and "
                "expenditure fixed points",
-        notes=tuple(notes), history=tuple(sol.history),
+        notes=tuple(notes), history=tuple(sol.history), tau_hat=shock.tau_hat,
+        deficits=options.deficits,
     )
     if not converged or not np.all(np.isfinite(res.welfare.to_numpy())):
         msg = (f"equilibrium did not converge in {sol.iterations} iterations: largest "
