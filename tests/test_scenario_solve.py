@@ -139,3 +139,15 @@ def test_bloc_choice_table(name, year, expected):
     assert (out["West vs out"].abs() < 1e-12).all()
     # staying out of a two-bloc split: the base case is the same for every state
     assert out["West"].nunique() == 1
+
+
+def test_solve_uses_the_scenarios_own_settings_by_default():
+    # world autarky on icio2023 needs the unavailable-goods policy its preset carries;
+    # ak.solve picks it up without options, and explicit options still win
+    w = world("icio2023", 2022)
+    scn = ak.presets.get("world-autarky")
+    res = ak.solve(w, scn)
+    assert res.converged and (res.welfare < 0).all()
+    assert any("unavailable" in n or "floor" in n for n in res.notes)
+    with pytest.raises(ak.errors.UnavailableGoodError, match="DEU"):
+        ak.solve(w, scn, options=ak.SolveOptions(deficits="zero"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -252,7 +252,7 @@ class Result:
         if int(steps) < 1:
             raise ValueError("decomposition_path: steps must be >= 1")
         econ = self.baseline
-        rule = "zero" if self.deficits == "zero" else "fixed"
+        rule: Literal["zero", "fixed"] = "zero" if self.deficits == "zero" else "fixed"
         theta = self.theta.to_numpy()
         t0, t1 = econ.tariffs, self.tariffs_new
         log_tau = np.log(self.tau_hat)

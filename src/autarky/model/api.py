@@ -258,7 +258,9 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
     elasticities : str, float, Series or array, default "cp2015"
         Trade elasticities: a catalog source name, one number, or one value per sector.
     options : SolveOptions, optional
-        Deficit treatment, tolerance, method, unavailable-goods policy.
+        Deficit treatment, tolerance, method, unavailable-goods policy. Default: the
+        scenario's own settings (``scenario.solve_options()``, from a preset or the
+        ``[solve]`` table of a TOML file) where it has them, else ``SolveOptions()``.
 
     Returns
     -------
@@ -280,7 +282,11 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
     >>> bool(np.allclose(res.welfare, 0.0, atol=1e-8))
     True
     """
-    options = options or SolveOptions()
+    if options is None:
+        # a scenario may carry the settings it needs (e.g. autarky presets: deficits "zero",
+        # unavailable goods "floor"); explicit options always win
+        own = getattr(scenario, "solve_options", None)
+        options = own() if callable(own) else SolveOptions()
     t0 = time.perf_counter()
     shock = to_shock(world, scenario)
     theta, desc = resolve_elasticities(world, elasticities)
