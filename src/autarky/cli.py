@@ -242,14 +242,23 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
     if out:
         from autarky.data.records import write_table_record
 
-        paths = write_table_record(out, df, scn, {
-            **_dataset_meta(w), "elasticities": elasticities,
-            "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
-                        "tol": opts.tol, "method": opts.method},
-            "command": "autarky " + " ".join(sys.argv[1:]),
-        })
-        console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
-                      highlight=False, soft_wrap=True)
+        paths = write_table_record(out, df, scn, _record_meta(w, elasticities, opts))
+        _print_written(paths)
+
+
+def _record_meta(w: ak.World, elasticities: str, opts: Any) -> dict[str, Any]:
+    """What a record says about how a result was made (dataset, elasticities, options)."""
+    return {
+        **_dataset_meta(w), "elasticities": elasticities,
+        "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
+                    "tol": opts.tol, "method": opts.method},
+        "command": "autarky " + " ".join(sys.argv[1:]),
+    }
+
+
+def _print_written(paths: Any) -> None:
+    console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
+                  highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -299,15 +308,9 @@ def run(
     if out:
         from autarky.data.records import write_record
 
-        paths = write_record(out, res, scn, {
-            **_dataset_meta(w), "world_argument": world,
-            "elasticities": elasticities,
-            "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
-                        "tol": opts.tol, "method": opts.method},
-            "command": "autarky " + " ".join(sys.argv[1:]),
-        })
-        console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
-                      highlight=False, soft_wrap=True)
+        paths = write_record(out, res, scn, {**_record_meta(w, elasticities, opts),
+                                             "world_argument": world})
+        _print_written(paths)
 
 
 @app.command()
