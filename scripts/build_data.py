@@ -222,6 +222,44 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
             "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()}}
 
 
+def build_us_tariffs(shared: Path) -> dict:
+    """US 'reciprocal' tariffs of April 2025 by partner: iso3, name, rate (fraction)."""
+    src = shared / "us-tariff-2025"
+    with (src / "country_labels.csv").open() as fh:
+        labels = list(csv.DictReader(fh))
+    with (src / "tariffs.csv").open() as fh:
+        rates = [float(r["applied_tariff"]) for r in csv.DictReader(fh)]
+    assert len(labels) == len(rates), (len(labels), len(rates))
+    # trade_cepii.csv: row = exporter, column = importer (checked: China's exports to the US
+    # are about three times the US exports to China), thousand USD (BACI); empty = no flow
+    with (src / "trade_cepii.csv").open() as fh:
+        matrix = [[float(x) if x else 0.0 for x in row] for row in list(csv.reader(fh))[1:]]
+    us = [lab["iso3"] for lab in labels].index("USA")
+    us_imports = [matrix[k][us] for k in range(len(labels))]
+    path = OUT / "us_tariffs_2025.csv"
+    with path.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["iso3", "name", "rate", "us_imports_kusd"])
+        for lab, rate, imp in zip(labels, rates, us_imports, strict=True):
+            w.writerow([lab["iso3"], lab["CountryName"], f"{rate:g}", f"{imp:.0f}"])
+    return {
+        "file": path.name,
+        "source_sha256": sha256(src / "tariffs.csv"),
+        "partners": len(rates),
+        "title": "US 'reciprocal' tariff rates announced in April 2025, by trading partner",
+        "source": "github.com/ahmadlp/us-tariff (commit 2b79aa1), "
+                  "data/reciprocal_tariffs/tariffs.csv and country_labels.csv; US imports by "
+                  "partner from trade_cepii.csv (CEPII BACI, thousand USD, year not documented "
+                  "upstream)",
+        "license": "The compiled CSVs carry no license; the rates are public policy facts "
+                   "(Executive Order 14257 of 2 April 2025, Annex I)",
+        "citation": "Executive Order 14257, Regulating Imports with a Reciprocal Tariff, "
+                    "2 April 2025; as compiled by A. Lashkaripour, github.com/ahmadlp/us-tariff",
+        "note": "rate = applied_tariff (fraction); us_imports_kusd = the partner's exports to "
+                "the US in trade_cepii.csv (row = exporter), used only as weights.",
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -281,6 +319,13 @@ def main() -> None:
                   "here from the WIOD 2016 groups (mean where a sector spans two)",
         "license": "Published point estimates (facts); cite the papers",
         "citation": "; ".join(c for _, c in SOURCES.values()),
+    }
+    manifest["us_tariffs_2025"] = build_us_tariffs(shared)
+    manifest["country_groups"] = {  # groups.csv is written by hand, not derived
+        "file": "groups.csv",
+        "title": "Country groups that country_converter lacks, with membership and source per row",
+        "source": "see the source column of each row",
+        "license": "facts (treaty membership lists); compiled for autarky, MIT",
     }
     (OUT / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     total = 0

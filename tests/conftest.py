@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import autarky as ak
+
+# tests/ is a package; let its modules import helper modules by bare name (_engine_helpers)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("AUTARKY_SHARED", REPO.parent / "shared" / "data"))

@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data, linkages
+from autarky import data, linkages, presets
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
     AutarkyError,
@@ -15,7 +15,9 @@ from autarky.errors import (
     RepairWarning,
     ScenarioError,
 )
-from autarky.scenario import Shock
+from autarky.model.api import SolveOptions, solve
+from autarky.results import Result
+from autarky.scenario import Scenario, Shock
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
@@ -26,8 +28,11 @@ __all__ = [
     "DataError",
     "MRIO",
     "RepairWarning",
+    "Result",
+    "Scenario",
     "ScenarioError",
     "Shock",
+    "SolveOptions",
     "World",
     "__version__",
     "data",
@@ -35,4 +40,6 @@ __all__ = [
     "elasticities",
     "linkages",
     "load_world",
+    "presets",
+    "solve",
 ]

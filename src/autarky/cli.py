@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 import warnings
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -109,6 +109,241 @@ def info(
         table.add_row(str(c), f"{r['absorption']:,.0f}", f"{r['value_added']:,.0f}",
                       f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}", r["top_suppliers"])
     console.print(table)
+
+
+# --- scenario commands
+
+def _scenario(spec: str) -> ak.Scenario:
+    """A preset name (``two-blocs``, ``autarky:RUS``) or a TOML file."""
+    from pathlib import Path
+
+    if spec.lower().endswith(".toml") or Path(spec).is_file():
+        return ak.Scenario.from_toml(spec)
+    return ak.presets.get(spec)
+
+
+def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None) -> ak.SolveOptions:
+    """Command-line flags over the scenario's own settings over the defaults."""
+    unavailable = unavailable or dict(scn.solve).get("unavailable", "floor")
+    try:
+        return scn.solve_options(deficits=deficits, unavailable=unavailable)  # type: ignore[no-any-return,unused-ignore]
+    except ValueError as err:
+        raise ak.ScenarioError(str(err)) from None
+
+
+def _solve(world: ak.World, scn: ak.Scenario, elasticities: str,
+           opts: ak.SolveOptions) -> ak.Result:
+    from autarky.errors import ScenarioWarning
+
+    theta: str | float = elasticities
+    try:
+        theta = float(elasticities)
+    except ValueError:
+        pass
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)  # the notes carry them
+        return ak.solve(world, scn, elasticities=theta, options=opts)
+
+
+def _income(world: ak.World) -> dict[str, float]:
+    return dict(zip(world.countries, np.asarray(world.arrays()["income"], float), strict=True))
+
+
+def _aggregates(world: ak.World, scn: ak.Scenario,
+                welfare: Any) -> list[tuple[str, float, int]]:
+    inc = _income(world)
+    groups = {**scn.blocs(world), "world": tuple(world.countries)}
+    out = []
+    for name, members in groups.items():
+        m = [c for c in members if c in welfare.index]
+        if m:
+            w = np.array([inc[c] for c in m])
+            out.append((name, float(np.dot(welfare.loc[m].to_numpy(float), w) / w.sum()), len(m)))
+    return out
+
+
+def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str]) -> None:
+    console.print("[bold]assumptions[/]", highlight=False)
+    for a in scn.assumptions:
+        console.print(f"  - {a}", highlight=False, soft_wrap=True)
+    for n in notes:
+        console.print(f"  - {n}", highlight=False, soft_wrap=True)
+    if scn.sources:
+        console.print("[bold]sources[/]", highlight=False)
+        for s in scn.sources:
+            console.print(f"  - {s}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def presets(
+    details: Annotated[bool, typer.Option("--details", help="Also assumptions and sources.")]
+    = False,
+) -> None:
+    """List the named scenarios (presets) with what each models."""
+    tab = ak.presets.table()
+    table = Table(title="Presets (autarky run NAME)", show_lines=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("what it models", overflow="fold")
+    if details:
+        table.add_column("assumptions and sources", overflow="fold")
+    for name, row in tab.iterrows():
+        cells = [str(name), row["description"]]
+        if details:
+            cells.append(f"{row['assumptions']}\n[dim]{row['sources']}[/]")
+        table.add_row(*cells)
+    console.print(table)
+
+
+_WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
+_YEAR = typer.Option(help="Base year (default: latest).")
+_ELAST = typer.Option(help="Elasticity source (see autarky datasets) or one number.")
+_DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional (default: the "
+                         "scenario's setting, else fixed).")
+_UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
+                        "supply, noted in the results) | raise (default: the scenario's "
+                        "setting, else floor).")
+
+
+def _dataset_meta(w: ak.World) -> dict[str, object]:
+    """Which data the numbers come from: embedded file checksum, source and license."""
+    m = ak.data.manifest().get(w.name, {})
+    return {"dataset": w.name, "year": w.year, "dataset_source": m.get("source", w.dataset.attrs
+            .get("source", "")), "dataset_sha256": m.get("source_sha256"),
+            "dataset_license": m.get("license")}
+
+
+def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
+                 out: str | None) -> None:
+    theta: str | float = elasticities
+    try:
+        theta = float(elasticities)
+    except ValueError:
+        pass
+
+    def solve(world: ak.World, scn: ak.Scenario, **kw: Any) -> ak.Result:
+        return _solve(world, scn, str(kw["elasticities"]), kw["options"])
+
+    df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)
+    console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
+                  "(bloc columns: baseline-income-weighted, original members; 'vs out': "
+                  "difference from the state staying out, percentage points)",
+                  highlight=False, soft_wrap=True)
+    table = Table()
+    for col in ("state", "option", "state's welfare", "West", "East", "world",
+                "West vs out (pp)", "East vs out (pp)"):
+        table.add_column(col, justify="left" if col in ("state", "option") else "right")
+    for (state, option), r in df.iterrows():
+        table.add_row(state, option, f"{r['welfare']:+.3f}", f"{r['West']:+.3f}",
+                      f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
+                      f"{r['East vs out']:+.3f}")
+    console.print(table)
+    scn = ak.presets.get("bloc-choice")
+    _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
+    if out:
+        from autarky.data.records import write_table_record
+
+        paths = write_table_record(out, df, scn, _record_meta(w, elasticities, opts))
+        _print_written(paths)
+
+
+def _record_meta(w: ak.World, elasticities: str, opts: Any) -> dict[str, Any]:
+    """What a record says about how a result was made (dataset, elasticities, options)."""
+    return {
+        **_dataset_meta(w), "elasticities": elasticities,
+        "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
+                    "tol": opts.tol, "method": opts.method},
+        "command": "autarky " + " ".join(sys.argv[1:]),
+    }
+
+
+def _print_written(paths: Any) -> None:
+    console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
+                  highlight=False, soft_wrap=True)
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="Preset name (autarky presets) or a .toml "
+                                            "scenario file.")] = ak.presets.DEFAULT,
+    world: Annotated[str, _WORLD] = "icio2023",
+    year: Annotated[int | None, _YEAR] = None,
+    elasticities: Annotated[str, _ELAST] = "cp2015",
+    deficits: Annotated[str | None, _DEFICITS] = None,
+    unavailable: Annotated[str | None, _UNAVAIL] = None,
+    out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
+    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+) -> None:
+    """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
+
+    With no scenario it runs the two-blocs preset on the embedded icio2023 data.
+    """
+    scn = _scenario(scenario)
+    opts = _options(scn, deficits, unavailable)
+    w = load_world_cli(world, year)
+    if scn.name == "bloc-choice":
+        _bloc_choice(w, elasticities, opts, out)
+        return
+    res = _solve(w, scn, elasticities, opts)
+    welfare = res.welfare.sort_values(ascending=False)
+    shown = welfare if not top else welfare.head(top)
+    console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
+                  f"{scn.summary()}", highlight=False, soft_wrap=True)
+    table = Table(title="welfare, %")
+    table.add_column("country")
+    table.add_column("welfare %", justify="right")
+    for c, v in shown.items():
+        table.add_row(str(c), f"{v:+.3f}")
+    console.print(table)
+    agg = Table(title="bloc aggregates (baseline-income-weighted)")
+    for col in ("group", "members in data", "welfare %"):
+        agg.add_column(col, justify="left" if col == "group" else "right")
+    for name, v, k in _aggregates(w, scn, res.welfare):
+        agg.add_row(name, str(k), f"{v:+.3f}")
+    console.print(agg)
+    resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
+    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
+                  f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
+                  highlight=False)
+    _print_assumptions(scn, tuple(res.notes))
+    if out:
+        from autarky.data.records import write_record
+
+        paths = write_record(out, res, scn, {**_record_meta(w, elasticities, opts),
+                                             "world_argument": world})
+        _print_written(paths)
+
+
+@app.command()
+def compare(
+    a: Annotated[str, typer.Argument(help="First preset or .toml file.")],
+    b: Annotated[str, typer.Argument(help="Second preset or .toml file.")],
+    world: Annotated[str, _WORLD] = "icio2023",
+    year: Annotated[int | None, _YEAR] = None,
+    elasticities: Annotated[str, _ELAST] = "cp2015",
+    deficits: Annotated[str | None, _DEFICITS] = None,
+    unavailable: Annotated[str | None, _UNAVAIL] = None,
+    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+) -> None:
+    """Two scenarios side by side: welfare by country and the difference."""
+    sa, sb = _scenario(a), _scenario(b)
+    oa, ob = _options(sa, deficits, unavailable), _options(sb, deficits, unavailable)
+    w = load_world_cli(world, year)
+    ra, rb = _solve(w, sa, elasticities, oa), _solve(w, sb, elasticities, ob)
+    wa, wb = ra.welfare, rb.welfare
+    order = (wb - wa).sort_values(ascending=False).index
+    if top:
+        order = order[:top]
+    na, nb = sa.name or a, sb.name or b
+    console.print(f"[bold]{na} vs {nb} on {w.name} {w.year or ''}[/]", highlight=False)
+    table = Table(title="welfare, %")
+    for col in ("country", na, nb, f"{nb} - {na} (pp)"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for c in order:
+        table.add_row(str(c), f"{wa[c]:+.3f}", f"{wb[c]:+.3f}", f"{wb[c] - wa[c]:+.3f}")
+    console.print(table)
+    for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
+        console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
+        _print_assumptions(scn, tuple(res.notes))
 
 
 def main() -> None:

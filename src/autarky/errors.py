@@ -12,6 +12,7 @@ __all__ = [
     "ScenarioError",
     "ConvergenceError",
     "RepairWarning",
+    "ScenarioWarning",
     "UnavailableGoodError",
 ]
 
@@ -50,3 +51,7 @@ class UnavailableGoodError(AutarkyError, ValueError):
 
 class RepairWarning(UserWarning):
     """Real input data were repaired by a documented rule (rounding residuals, negative cells)."""
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario refers to something the data cannot represent (e.g. a member folded into ROW)."""

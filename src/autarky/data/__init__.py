@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from autarky.data.cp2015 import cp2015_nafta_shock, read_cp2015, read_cp2015_tariffs
 from autarky.data.embedded_data import (
     DATASETS,
     datasets,
@@ -23,12 +24,15 @@ from autarky.world import World
 
 __all__ = [
     "DATASETS",
+    "cp2015_nafta_shock",
     "datasets",
     "elasticities",
     "elasticity_sources",
     "from_pymrio",
     "load_world",
     "manifest",
+    "read_cp2015",
+    "read_cp2015_tariffs",
     "read_flows",
 ]
 

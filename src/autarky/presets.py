@@ -1,0 +1,442 @@
+"""Named scenarios for the systems in the project's design table, in a registry.
+
+Each preset carries what it models (description), the choices it makes (assumptions)
+and where its membership lists and numbers come from (sources). None is endorsed: every
+preset is computed the same way, with its assumptions printed beside its numbers.
+
+>>> import autarky as ak
+>>> "two-blocs" in ak.presets.names()
+True
+>>> ak.presets.get("autarky:RUS").components[0].countries
+('RUS',)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autarky.errors import ScenarioError
+from autarky.scenario import (
+    Autarky,
+    BlocSplit,
+    CustomsUnion,
+    FreeTradeArea,
+    Sanction,
+    Scenario,
+    TariffChange,
+    TariffSchedule,
+    _codes,
+)
+
+__all__ = [
+    "DEFAULT",
+    "PRESETS",
+    "Preset",
+    "SWING_STATES",
+    "BLOC_A",
+    "BLOC_B",
+    "BLOC_COST_HAT",
+    "bloc_choice",
+    "bloc_choice_scenarios",
+    "get",
+    "names",
+    "table",
+]
+
+DEFAULT = "two-blocs"
+"""The preset ``autarky run`` computes when none is named."""
+
+BLOC_COST_HAT = 1.25
+"""Rise in iceberg trade costs between blocs in the bloc presets (an assumption)."""
+
+BLOC_A = "BLOC-WEST"
+BLOC_B = "BLOC-EAST"
+BLOC_NAMES = ("West (US-centred)", "East (China-centred)")
+
+SWING_STATES = ("KAZ", "UKR", "TUR", "IND", "VNM", "IDN", "BRA", "SAU", "ZAF", "MEX")
+"""The swing states of ``bloc-choice`` (those present in the data are computed)."""
+
+_COMMON = (
+    "Results are long-run changes between equilibria of the Caliendo-Parro (2015) model "
+    "solved in changes; elasticities, the treatment of trade deficits and the policy for "
+    "goods left without a supplier are solver options, printed with the results.",
+)
+_GROUPS = ("Country groups are resolved against the dataset: members that the data fold "
+           "into ROW are left out and listed in the result's notes.")
+_BLOC_SOURCES = (
+    "Aiyar, S. et al. (2023), Geoeconomic Fragmentation and the Future of Multilateralism, "
+    "IMF Staff Discussion Note SDN/2023/001.",
+    "WTO (2023), World Trade Report 2023: Re-globalization for a secure, inclusive and "
+    "sustainable future, Geneva; Goes, C. and Bekkers, E. (2022), The impact of geopolitical "
+    "conflicts on trade, growth, and innovation, WTO Staff Working Paper ERSD-2022-09.",
+    "UN General Assembly resolution ES-11/1 (2 March 2022), recorded vote A/ES-11/PV.5.",
+    "Russian Government Order No. 430-r of 5 March 2022 (list of governments that adopted "
+    "restrictive measures).",
+)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named scenario: description, assumptions, sources, and how to build it.
+
+    ``build`` takes the parameter after the colon (``autarky:RUS`` -> 'RUS'), or None.
+    """
+
+    name: str
+    description: str
+    assumptions: tuple[str, ...]
+    sources: tuple[str, ...]
+    build: Callable[[str | None], Scenario]
+    parameter: str | None = None
+    solve: tuple[tuple[str, str], ...] = ()
+
+    def scenario(self, param: str | None = None) -> Scenario:
+        """The Scenario, with this preset's name, description, assumptions and sources."""
+        if self.parameter is not None and param is None:
+            raise ScenarioError(f"preset {self.name!r} needs a parameter: "
+                                f"{self.name}:{self.parameter}")
+        if self.parameter is None and param is not None:
+            raise ScenarioError(f"preset {self.name!r} takes no parameter (got {param!r})")
+        scn = self.build(param)
+        name = self.name if param is None else f"{self.name}:{param}"
+        desc = self.description if param is None else self.description.replace(
+            self.parameter or "", param)
+        return scn.with_info(name=name, description=desc,
+                             assumptions=self.assumptions + _COMMON,
+                             sources=self.sources, solve=self.solve)
+
+
+def _autarky_one(param: str | None) -> Scenario:
+    codes = _codes("autarky:ISO", param or "", allow_all=False)
+    return Scenario((Autarky(codes),))
+
+
+def _two_blocs(_: str | None = None) -> Scenario:
+    return Scenario((BlocSplit(((BLOC_A,), (BLOC_B,)), BLOC_COST_HAT, names=BLOC_NAMES),))
+
+
+def _three_blocs(_: str | None = None) -> Scenario:
+    return Scenario((BlocSplit((("BLOC-WEST",), ("BLOC-CHINA",), ("EURASIAN-MACRO",)),
+                               BLOC_COST_HAT,
+                               names=("West (US-centred)", "China-centred", "Eurasian")),))
+
+
+def _us_tariffs(_: str | None = None) -> Scenario:
+    from autarky.data.scenario_data import us_tariffs_2025
+
+    df = us_tariffs_2025().drop(index="USA", errors="ignore")
+    rates = tuple((str(k), float(v)) for k, v in df["rate"].items())
+    weights = tuple((str(k), float(v)) for k, v in df["us_imports_kusd"].items() if v > 0)
+    return Scenario((TariffSchedule("USA", rates, ("goods",), "add",
+                                    name="US reciprocal tariffs of April 2025",
+                                    weights=weights),))
+
+
+_AUTARKY_SOLVE = (("deficits", "zero"), ("unavailable", "floor"))
+_AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does not trade "
+                 "cannot run a deficit; with deficits kept, a closed country's baseline "
+                 "surplus or deficit would vanish and its measured real-income change would "
+                 "include that transfer) and with goods that have no domestic production "
+                 "given a small domestic supply (solver policy 'floor'); both are stated in "
+                 "the results.")
+
+
+def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
+       build: Callable[[str | None], Scenario], parameter: str | None = None,
+       solve: tuple[tuple[str, str], ...] = ()) -> Preset:
+    return Preset(name, description, assumptions, sources, build, parameter, solve)
+
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (
+    _p("status-quo",
+       "Today's globalised world: the calibrated baseline, with every change (hat) equal "
+       "to one.",
+       ("Nothing changes; the solve checks that the baseline is an equilibrium.",),
+       (),
+       lambda _: Scenario(())),
+    _p("world-autarky",
+       "Every nation self-sufficient: prohibitive trade costs on all international trade.",
+       ("Every international flow in every sector, including the rest of the world's, "
+        "becomes prohibitively costly; domestic trade costs do not change.",
+        _AUTARKY_NOTE,
+        "With balanced trade, no tariffs and no input-output links the welfare change has "
+        "the closed form W^ = prod_j pi_nnj^(alpha_nj / theta_j) (Arkolakis, Costinot and "
+        "Rodriguez-Clare 2012; Costinot and Rodriguez-Clare 2014)."),
+       ("Arkolakis, C., Costinot, A. and Rodriguez-Clare, A. (2012), New Trade Models, Same "
+        "Old Gains?, American Economic Review 102(1).",
+        "Costinot, A. and Rodriguez-Clare, A. (2014), Trade Theory with Numbers, Handbook of "
+        "International Economics vol. 4."),
+       lambda _: Scenario((Autarky(("all",)),)), solve=_AUTARKY_SOLVE),
+    _p("autarky",
+       "One nation self-sufficient: prohibitive trade costs on ISO's imports and exports.",
+       ("All of the country's imports and exports, in every sector, become prohibitively "
+        "costly; trade among all other countries is unchanged.",
+        _AUTARKY_NOTE),
+       (),
+       _autarky_one, parameter="ISO", solve=_AUTARKY_SOLVE),
+    _p("cis-fta",
+       "Commonwealth of Independent States free-trade area: zero tariffs among the parties "
+       "to the 2011 CIS free-trade treaty that the data show separately.",
+       ("Tariffs among the parties are set to zero in every sector; their tariffs on "
+        "everyone else and all trade costs are unchanged.",
+        "The treaty is applied among all of its parties as signed; later suspensions (Russia "
+        "for Ukraine from 2016) are not modelled.",
+        _GROUPS),
+       ("Treaty on a Free Trade Area, St Petersburg, 18 October 2011, and the protocol on "
+        "Uzbekistan's accession (2013).",),
+       lambda _: Scenario((FreeTradeArea(("CIS-FTA",), name="CIS FTA"),))),
+    _p("eaeu-customs-union",
+       "Eurasian Economic Union customs union: free internal trade and a common external "
+       "tariff.",
+       ("Tariffs among members are zero; every member levies the same tariff on imports "
+        "from non-members, sector by sector: the members' average applied tariff on those "
+        "imports weighted by baseline flows (the actual common external tariff is close to "
+        "Russia's schedule, which dominates the weights). It replaces every member's "
+        "preferences with third countries, and lowers some members' tariffs on outsiders, "
+        "so trade with the rest of the world need not fall.",
+        "Non-tariff trade costs are unchanged.",
+        _GROUPS),
+       ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014, and the accession "
+        "treaties of Armenia and Kyrgyzstan (2014).",),
+       lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),))),
+    _p("union-state",
+       "Russia-Belarus Union State: deep integration, free trade and lower non-tariff costs "
+       "between the two members.",
+       ("Tariffs between Russia and Belarus are zero and iceberg trade costs between them "
+        "fall by 20% (an assumption standing for customs, regulatory and payments "
+        "integration; not estimated).",
+        "On a dataset without Belarus (wiod2013) the preset changes nothing, and says so.",
+        _GROUPS),
+       ("Treaty on the Creation of a Union State, 8 December 1999.",),
+       lambda _: Scenario((FreeTradeArea(("UNION-STATE",), internal_cost_hat=0.8,
+                                         name="Union State"),))),
+    _p("eurasian-macro-state",
+       "A Eurasian macro-state over the post-Soviet space: one bloc of the former Soviet "
+       "republics other than the Baltic states, with free internal trade and external "
+       "barriers.",
+       ("Members: the twelve former union republics of the USSR other than Estonia, Latvia "
+        "and Lithuania (EU members); those the data fold into ROW are left out.",
+        "Internal tariffs are zero and internal iceberg trade costs fall by 20%; a common "
+        "external tariff equal to the members' trade-weighted average applies to imports "
+        "from outside, and iceberg trade costs with the rest of the world rise by 25% in "
+        "both directions. The sizes of both cost changes are assumptions.",
+        _GROUPS),
+       ("Membership: the fifteen union republics of the USSR in 1991 (package group "
+        "EURASIAN-MACRO, src/autarky/data/embedded/groups.csv).",),
+       lambda _: Scenario((CustomsUnion(("EURASIAN-MACRO",), internal_cost_hat=0.8,
+                                        external_cost_hat=1.25,
+                                        name="Eurasian macro-state"),))),
+    _p("two-blocs",
+       "A world split into two great-power blocs, in the style of the IMF SDN/2023/001 and "
+       "WTO (2023) fragmentation simulations: iceberg trade costs between a US-centred and "
+       "a China-centred bloc rise by 25%; other countries trade freely with both.",
+       ("Bloc West: the governments listed as adopting restrictive measures against Russia "
+        "in March 2022, without Ukraine. Bloc East: China with Hong Kong SAR, plus the "
+        "states that voted against UNGA resolution ES-11/1 (Belarus, DPRK, Eritrea, Russia, "
+        "Syria). Every other economy, ROW included, belongs to neither bloc.",
+        "Between-bloc iceberg trade costs rise by 25% in every sector, both directions; "
+        "tariffs and trade costs within blocs and with non-aligned countries are unchanged. "
+        "The size of the barrier is an assumption of this preset; the IMF and WTO studies "
+        "consider a range of barriers.",
+        _GROUPS),
+       _BLOC_SOURCES,
+       _two_blocs),
+    _p("three-blocs",
+       "A world of three blocs (US-centred, China-centred, Eurasian): iceberg trade costs "
+       "between blocs rise by 25%; other countries trade freely with all three.",
+       ("West: as in two-blocs. China-centred: China, Hong Kong SAR, Macao SAR. Eurasian: "
+        "the twelve non-Baltic former Soviet republics (as in eurasian-macro-state). Every "
+        "other economy, ROW included, belongs to no bloc.",
+        "Between-bloc iceberg trade costs rise by 25% in every sector, both directions; "
+        "the size is an assumption.",
+        _GROUPS),
+       _BLOC_SOURCES,
+       _three_blocs),
+    _p("bloc-choice",
+       "Small states forced to choose a bloc: in the two-bloc world, each swing state's "
+       "real income if it joins the West bloc, joins the East bloc, or stays out, and the "
+       "effect of its choice on each bloc. As a single scenario it is the two-bloc world "
+       "with every swing state out; the table comes from autarky.presets.bloc_choice.",
+       ("Swing states: KAZ, UKR, TUR, IND, VNM, IDN, BRA, SAU, ZAF, MEX, those present in "
+        "the data. Joining a bloc means facing the between-bloc barrier with the other "
+        "bloc; staying out means facing none. One state moves at a time.",
+        "Bloc aggregates are baseline-income-weighted means of the members' welfare "
+        "changes (original members only).",
+        _GROUPS),
+       _BLOC_SOURCES,
+       _two_blocs),
+    _p("tariff-war",
+       "A global tariff war: every country raises its tariffs on goods from every other "
+       "country by 25 percentage points.",
+       ("A uniform, simultaneous escalation on all goods sectors (services are not "
+        "tariffed); not a computation of optimal or Nash tariffs.",
+        "Tariff revenue is rebated to the levying country's households, as in the model."),
+       ("Amiti, M., Redding, S. J. and Weinstein, D. E. (2019), The Impact of the 2018 "
+        "Tariffs on Prices and Welfare, Journal of Economic Perspectives 33(4) (25% as the "
+        "top rate of the 2018-2019 rounds).",),
+       lambda _: Scenario((TariffChange(("all",), ("all",), 0.25, ("goods",), "add"),))),
+    _p("us-tariffs-2025",
+       "The US reciprocal tariffs announced in April 2025, partner by partner, added to the "
+       "US tariffs in the data on all goods.",
+       ("Rates from the published partner schedule are added to the baseline applied US "
+        "tariffs on every goods sector; services are untouched.",
+        "Product exemptions (energy, pharmaceuticals, semiconductors, USMCA-compliant "
+        "goods), later changes and pauses, and any retaliation are not modelled.",
+        "The rate on ROW is the mean of the rates of the partners the data fold into ROW, "
+        "weighted by US imports from each (CEPII BACI, as compiled with the schedule).",
+        "Partners missing from the compiled schedule (e.g. Taiwan) keep their baseline "
+        "tariffs; the result's notes list them."),
+       ("Executive Order 14257, Regulating Imports with a Reciprocal Tariff, 2 April 2025, "
+        "Annex I; schedule as compiled in github.com/ahmadlp/us-tariff (commit 2b79aa1).",),
+       _us_tariffs),
+    _p("sanctions",
+       "Sanctions and embargoes: a full embargo, in both directions and every sector, "
+       "between Russia and the governments listed as adopting restrictive measures "
+       "against it in March 2022.",
+       ("All trade between the coalition and the target becomes prohibitively costly; "
+        "actual measures are partial by sector and product, so this is the limiting case.",
+        "Trade through third countries is not traced; it shows up as diversion to "
+        "non-coalition partners.",
+        _GROUPS),
+       ("Russian Government Order No. 430-r of 5 March 2022 (list of governments that "
+        "adopted restrictive measures).",),
+       lambda _: Scenario((Sanction(("SANCTIONS-RUS-2022",), ("RUS",)),))),
+    _p("no-tourism",
+       "Ending international tourism: prohibitive trade costs on the traded services that "
+       "stand for tourism.",
+       ("Input-output tables record tourists' spending as exports of the sectors they buy "
+        "from. Where the data separate them (wiod2013: hotels and restaurants c22, air "
+        "transport c25, travel agencies c26) those sectors' international trade stops; "
+        "these sectors also carry business travel and air freight.",
+        "Where the data have one services sector (icio2023, wiod2016) all international "
+        "trade in services stops, which overstates the shock; the result's notes say so.",
+        "Tourists' purchases in other sectors (retail, local transport) are not captured."),
+       ("Timmer, M. P. et al. (2015), An Illustrated User Guide to the World Input-Output "
+        "Database, Review of International Economics 23 (sector definitions).",),
+       lambda _: Scenario((Autarky(("all",), ("tourism",)),))),
+)}
+"""Registry: preset name -> Preset."""
+
+
+def names() -> list[str]:
+    """Preset names; parameterised ones as ``name:PARAM`` (e.g. ``autarky:ISO``)."""
+    return [p.name if p.parameter is None else f"{p.name}:{p.parameter}"
+            for p in PRESETS.values()]
+
+
+def get(name: str) -> Scenario:
+    """The Scenario of a preset: ``get("two-blocs")``, ``get("autarky:RUS")``."""
+    base, _, param = name.partition(":")
+    if base not in PRESETS:
+        raise ScenarioError(f"unknown preset {name!r}; available: {', '.join(names())}")
+    return PRESETS[base].scenario(param or None)
+
+
+def table() -> pd.DataFrame:
+    """One row per preset: name, description, assumptions, sources."""
+    return pd.DataFrame([
+        {"name": n, "description": p.description,
+         "assumptions": " ".join(p.assumptions), "sources": " ".join(p.sources)}
+        for n, p in zip(names(), PRESETS.values(), strict=True)
+    ]).set_index("name")
+
+
+# ---------------------------------------------------------------- bloc choice
+
+OPTIONS = ("join West", "join East", "stay out")
+
+
+def bloc_choice_scenarios(state: str) -> dict[str, Scenario]:
+    """The three scenarios of one swing state: join bloc A, join bloc B, stay out."""
+    (code,) = _codes("state", state, allow_all=False)
+    names_ = BLOC_NAMES
+
+    def split(a: tuple[str, ...], b: tuple[str, ...]) -> Scenario:
+        return Scenario((BlocSplit((a, b), BLOC_COST_HAT, names=names_),))
+
+    info = PRESETS["bloc-choice"]
+    out = {
+        OPTIONS[0]: split((BLOC_A, code), (BLOC_B,)),
+        OPTIONS[1]: split((BLOC_A,), (BLOC_B, code)),
+        OPTIONS[2]: split((BLOC_A,), (BLOC_B,)),
+    }
+    return {k: v.with_info(name=f"bloc-choice:{code}:{k.replace(' ', '-')}",
+                           description=f"{code} {k}; " + v.summary(),
+                           assumptions=info.assumptions + _COMMON, sources=info.sources)
+            for k, v in out.items()}
+
+
+def _weighted(welfare: pd.Series, weights: pd.Series, members: Any) -> float:
+    m = [c for c in members if c in welfare.index]
+    if not m:
+        return float("nan")
+    w = weights.loc[m].to_numpy(float)
+    return float(np.dot(welfare.loc[m].to_numpy(float), w) / w.sum())
+
+
+def bloc_choice(world: Any, elasticities: Any = "cp2015", options: Any = None,
+                states: Any = None, solve: Callable[..., Any] | None = None) -> pd.DataFrame:
+    """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
+
+    Parameters
+    ----------
+    world : World
+        The baseline economy.
+    elasticities, options
+        Passed to the solver.
+    states : sequence of str, optional
+        Default :data:`SWING_STATES` present in the world.
+    solve : callable, optional
+        ``solve(world, scenario, elasticities=..., options=...) -> Result`` (default
+        ``autarky.solve``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (state, option); columns ``state`` (its welfare change, %), ``West``,
+        ``East`` (baseline-income-weighted welfare change of each bloc's original members,
+        %), ``world`` (income-weighted, %), and ``West vs out``, ``East vs out`` (change in
+        the bloc aggregate relative to the state staying out, percentage points).
+    """
+    if solve is None:
+        import autarky as ak
+
+        solve = ak.solve
+    wanted = SWING_STATES if states is None else tuple(states)
+    present = [s for s in wanted if s in world.countries]
+    if not present:
+        raise ScenarioError(f"bloc-choice: none of the states {', '.join(wanted)} is in "
+                            f"{world.name}")
+    base = get("two-blocs")
+    groups = base.blocs(world)
+    a_members, b_members = groups[BLOC_NAMES[0]], groups[BLOC_NAMES[1]]
+    income = pd.Series(np.asarray(world.arrays()["income"], float), index=world.countries)
+    kw: dict[str, Any] = {"elasticities": elasticities}
+    if options is not None:
+        kw["options"] = options
+    out_res = solve(world, bloc_choice_scenarios(present[0])[OPTIONS[2]], **kw)
+    rows = []
+    for s in present:
+        scns = bloc_choice_scenarios(s)
+        for opt in OPTIONS:
+            res = out_res if opt == OPTIONS[2] else solve(world, scns[opt], **kw)
+            wf = res.welfare
+            rows.append({
+                "state": s, "option": opt,
+                "welfare": float(wf.loc[s]),
+                "West": _weighted(wf, income, a_members),
+                "East": _weighted(wf, income, b_members),
+                "world": _weighted(wf, income, world.countries),
+            })
+    df = pd.DataFrame(rows).set_index(["state", "option"])
+    df.attrs["notes"] = tuple(getattr(out_res, "notes", ()))
+    out = df.xs(OPTIONS[2], level="option")
+    for bloc in ("West", "East"):
+        df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
+            df.index.get_level_values("state")).to_numpy()
+    return df

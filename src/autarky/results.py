@@ -1,0 +1,393 @@
+"""The outcome of one equilibrium solve: an immutable :class:`Result` with tidy accessors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from autarky.model import equations as eq
+from autarky.model.solver import Economy, solve_hat
+
+__all__ = ["Result", "BatchResult"]
+
+
+def _pct(x: np.ndarray) -> np.ndarray:
+    return 100.0 * (np.asarray(x) - 1.0)
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """Counterfactual equilibrium relative to the baseline, with diagnostics.
+
+    Percent changes are ``100 * (x^ - 1)``; money levels are million USD, the counterfactual
+    in units of baseline world value added (the numeraire: world value added is unchanged).
+
+    Attributes
+    ----------
+    countries, sectors : tuple of str
+    theta : pandas.Series
+        Trade elasticities used, by sector.
+    converged : bool
+    iterations : int
+        Outer (wage) iterations.
+    residual : dict of str to float
+        Largest residual of every equilibrium equation (see
+        :func:`autarky.model.solver.equilibrium_residuals`).
+    seconds : float
+        Wall time of the solve (both steps with ``deficits="zero"``).
+    method : str
+    notes : tuple of str
+        Assumptions and caveats: elasticity source, deficit treatment, IO links,
+        unavailable-goods policy, anything the scenario reported.
+    history : tuple of float
+        Largest labour-market residual per outer iteration.
+    """
+
+    countries: tuple[str, ...]
+    sectors: tuple[str, ...]
+    theta: pd.Series
+    baseline: Economy = field(repr=False)
+    tariffs_new: np.ndarray = field(repr=False)
+    w_hat: np.ndarray = field(repr=False)
+    log_P: np.ndarray = field(repr=False)
+    log_c: np.ndarray = field(repr=False)
+    pi: np.ndarray = field(repr=False)
+    X: np.ndarray = field(repr=False)
+    income_new: np.ndarray = field(repr=False)
+    deficit_new: np.ndarray = field(repr=False)
+    converged: bool
+    iterations: int
+    residual: dict[str, float]
+    seconds: float
+    method: str
+    notes: tuple[str, ...] = ()
+    history: tuple[float, ...] = field(default=(), repr=False)
+    tau_hat: np.ndarray | None = field(default=None, repr=False)
+    deficits: str = "fixed"
+
+    # ----------------------------------------------------------------- helpers
+    def _c(self, values: np.ndarray, name: str) -> pd.Series:
+        return pd.Series(values, index=pd.Index(self.countries, name="country"), name=name)
+
+    def _cs(self, values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(values, index=pd.Index(self.countries, name="country"),
+                            columns=pd.Index(self.sectors, name="sector"))
+
+    @property
+    def _scale(self) -> float:
+        return self.baseline.scale
+
+    @cached_property
+    def flows_new(self) -> np.ndarray:
+        """Counterfactual flows (importer, exporter, sector), million USD, producer prices."""
+        return self.pi * self.X[:, None, :] / (1.0 + self.tariffs_new) * self._scale
+
+    @cached_property
+    def _log_price(self) -> np.ndarray:
+        return eq.aggregate_price(self.log_P, self.baseline.alpha)
+
+    # ----------------------------------------------------------------- headline numbers
+    @cached_property
+    def welfare(self) -> pd.Series:
+        """Percent change in real income ``I^_n / prod_j P^_nj^alpha_nj`` (+ = gain)."""
+        w = eq.welfare(self.income_new, self.baseline.income, self.log_P, self.baseline.alpha)
+        return self._c(_pct(w), "welfare")
+
+    @cached_property
+    def real_wage(self) -> pd.Series:
+        """Percent change in the real wage ``w^_n / P^_n``."""
+        return self._c(_pct(self.w_hat * np.exp(-self._log_price)), "real_wage")
+
+    @cached_property
+    def wage(self) -> pd.Series:
+        """Percent change in the nominal wage (numeraire: world value added)."""
+        return self._c(_pct(self.w_hat), "wage")
+
+    @cached_property
+    def price_index(self) -> pd.Series:
+        """Percent change in the consumer price index ``prod_j P^_nj^alpha_nj``."""
+        return self._c(_pct(np.exp(self._log_price)), "price_index")
+
+    @cached_property
+    def sector_prices(self) -> pd.DataFrame:
+        """Percent change in sectoral price indices ``P^_nj`` (country x sector)."""
+        return self._cs(_pct(np.exp(self.log_P)))
+
+    @cached_property
+    def unit_cost(self) -> pd.DataFrame:
+        """Percent change in unit costs of the input bundle ``c^_nj`` (country x sector)."""
+        return self._cs(_pct(np.exp(self.log_c)))
+
+    # ----------------------------------------------------------------- levels
+    @cached_property
+    def trade(self) -> pd.DataFrame:
+        """Bilateral flows before and after, million USD at producer prices.
+
+        Index (importer, exporter, sector); columns ``before``, ``after``, ``change_pct``
+        (NaN where the flow was zero before).
+        """
+        before = self.baseline.flows * self._scale
+        after = self.flows_new
+        idx = pd.MultiIndex.from_product([self.countries, self.countries, self.sectors],
+                                         names=["importer", "exporter", "sector"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            chg = np.where(before > 0, 100.0 * (after / np.where(before > 0, before, 1) - 1),
+                           np.nan)
+        return pd.DataFrame({"before": before.ravel(), "after": after.ravel(),
+                             "change_pct": chg.ravel()}, index=idx)
+
+    @cached_property
+    def output(self) -> pd.DataFrame:
+        """Gross output before and after by (country, sector), million USD."""
+        before = self.baseline.flows.sum(axis=0) * self._scale
+        after = self.flows_new.sum(axis=0)
+        idx = pd.MultiIndex.from_product([self.countries, self.sectors],
+                                         names=["country", "sector"])
+        return pd.DataFrame({"before": before.ravel(), "after": after.ravel()}, index=idx)
+
+    @cached_property
+    def employment(self) -> pd.DataFrame:
+        """Sectoral employment shares ``gamma_nj Y_nj / (w_n L_n)`` before and after."""
+        g = self.baseline.gamma
+        y0 = self.baseline.flows.sum(axis=0)
+        y1 = self.flows_new.sum(axis=0) / self._scale
+        before = g * y0 / self.baseline.va[:, None]
+        after = g * y1 / (self.w_hat * self.baseline.va)[:, None]
+        idx = pd.MultiIndex.from_product([self.countries, self.sectors],
+                                         names=["country", "sector"])
+        return pd.DataFrame({"before": before.ravel(), "after": after.ravel()}, index=idx)
+
+    @cached_property
+    def value_added(self) -> pd.DataFrame:
+        """Value added ``w_n L_n`` before and after, million USD."""
+        va = self.baseline.va * self._scale
+        return pd.DataFrame({"before": va, "after": va * self.w_hat},
+                            index=pd.Index(self.countries, name="country"))
+
+    @cached_property
+    def tariff_revenue(self) -> pd.DataFrame:
+        """Tariff revenue before and after, million USD."""
+        before = self.baseline.revenue * self._scale
+        after = eq.tariff_revenue(self.pi, self.tariffs_new, self.X) * self._scale
+        return pd.DataFrame({"before": before, "after": after},
+                            index=pd.Index(self.countries, name="country"))
+
+    @cached_property
+    def income(self) -> pd.DataFrame:
+        """Income ``I_n = w_n L_n + R_n + D_n`` before and after, million USD."""
+        return pd.DataFrame({"before": self.baseline.income * self._scale,
+                             "after": self.income_new * self._scale,
+                             "deficit_before": self.baseline.deficit * self._scale,
+                             "deficit_after": self.deficit_new * self._scale},
+                            index=pd.Index(self.countries, name="country"))
+
+    # ----------------------------------------------------------------- decomposition
+    @cached_property
+    def _decomp(self) -> tuple[np.ndarray, np.ndarray]:
+        return eq.welfare_decomposition(self.baseline.flows, self.flows_new / self._scale,
+                                        self.baseline.tariffs, np.exp(self.log_c),
+                                        self.baseline.income)
+
+    @cached_property
+    def decomposition(self) -> pd.DataFrame:
+        """Terms-of-trade and volume-of-trade effects, percent of baseline income.
+
+        Columns ``terms_of_trade``, ``volume_of_trade`` and ``total`` (their sum), by
+        country, from the first-order formula of CP (2015) evaluated with discrete changes as
+        in their code; ``total`` is the welfare measure CP (2015) report in Table 2. It
+        approximates :attr:`welfare` (the exact change in real income) and can differ from
+        it for large changes.
+        """
+        tot, vot = self._decomp
+        t, v = 100 * tot.sum(axis=1), 100 * vot.sum(axis=1)
+        return pd.DataFrame({"terms_of_trade": t, "volume_of_trade": v, "total": t + v},
+                            index=pd.Index(self.countries, name="country"))
+
+    @cached_property
+    def decomposition_by_sector(self) -> pd.DataFrame:
+        """The decomposition by (country, sector), percent of the country's baseline income."""
+        tot, vot = self._decomp
+        idx = pd.MultiIndex.from_product([self.countries, self.sectors],
+                                         names=["country", "sector"])
+        return pd.DataFrame({"terms_of_trade": 100 * tot.ravel(),
+                             "volume_of_trade": 100 * vot.ravel()}, index=idx)
+
+    def decomposition_path(self, steps: int = 16) -> pd.DataFrame:
+        """Exact terms-of-trade / volume-of-trade split, integrated along the shock's path.
+
+        Re-solves the equilibrium at ``steps`` points between the baseline and the shock
+        (tariffs linear, iceberg costs log-linear) and integrates the CP (2015) differential
+        decomposition ``d ln W = ToT + VoT`` with the trapezoid rule; iceberg changes add a
+        direct term ``-sum_ij (1 + t_nij) M_nij d ln d_nij / I_n`` (column ``trade_costs``,
+        zero for tariff-only shocks). The parts add up to ``100 * ln W^`` (column
+        ``log_welfare``) up to O(1/steps^2).
+
+        Parameters
+        ----------
+        steps : int
+            Equilibria solved along the path.
+
+        Returns
+        -------
+        pandas.DataFrame
+            By country: ``terms_of_trade``, ``volume_of_trade``, ``trade_costs``, ``total``
+            and ``log_welfare``, in percent (100 x log change).
+
+        Raises
+        ------
+        ValueError
+            For prohibitive shocks (the path is not continuous) or proportional deficits.
+        """
+        if self.tau_hat is None or not np.all(np.isfinite(self.tau_hat)):
+            raise ValueError("decomposition_path: needs finite trade-cost changes (a "
+                             "prohibitive shock has no continuous path); use decomposition")
+        if self.deficits == "proportional":
+            raise ValueError("decomposition_path: defined for fixed or zero deficits")
+        if int(steps) < 1:
+            raise ValueError("decomposition_path: steps must be >= 1")
+        econ = self.baseline
+        rule: Literal["zero", "fixed"] = "zero" if self.deficits == "zero" else "fixed"
+        theta = self.theta.to_numpy()
+        t0, t1 = econ.tariffs, self.tariffs_new
+        log_tau = np.log(self.tau_hat)
+
+        dld = log_tau / int(steps)
+
+        def parts(flows: np.ndarray, income: np.ndarray, tariffs: np.ndarray,
+                  dlc: np.ndarray, dlm: np.ndarray,
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            tot = (np.einsum("inj,nj->n", flows, dlc)
+                   - np.einsum("nij,ij->n", flows, dlc)) / income
+            vot = np.einsum("nij,nij->n", tariffs * flows, dlm - dlc[None]) / income
+            eff = -np.einsum("nij,nij->n", (1.0 + tariffs) * flows, dld) / income
+            return tot, vot, eff
+
+        prev_lc = np.zeros_like(self.log_c)
+        prev_f, prev_i, prev_t = econ.flows, econ.income, t0
+        tot = np.zeros(len(self.countries))
+        vot = np.zeros(len(self.countries))
+        eff = np.zeros(len(self.countries))
+        for k in range(1, int(steps) + 1):
+            s_ = k / int(steps)
+            tk = t0 + s_ * (t1 - t0)
+            sol = solve_hat(econ, tk, np.exp(s_ * log_tau), theta, deficits=rule, tol=1e-12)
+            lc = eq.unit_cost(np.log(sol.w_hat), sol.log_P, econ.gamma, econ.io)[0]
+            f = sol.pi[0] * sol.X[0][:, None, :] / (1.0 + tk)
+            both = (f > 0) & (prev_f > 0)
+            dlm = np.log(np.where(both, f, 1.0) / np.where(both, prev_f, 1.0))
+            dlc = lc - prev_lc
+            a = parts(prev_f, prev_i, prev_t, dlc, dlm)
+            b = parts(f, sol.income[0], tk, dlc, dlm)
+            tot += 0.5 * (a[0] + b[0])
+            vot += 0.5 * (a[1] + b[1])
+            eff += 0.5 * (a[2] + b[2])
+            prev_lc, prev_f, prev_i, prev_t = lc, f, sol.income[0], tk
+        log_w = np.log1p(self.welfare.to_numpy() / 100.0)
+        return pd.DataFrame({"terms_of_trade": 100 * tot, "volume_of_trade": 100 * vot,
+                             "trade_costs": 100 * eff, "total": 100 * (tot + vot + eff),
+                             "log_welfare": 100 * log_w},
+                            index=pd.Index(self.countries, name="country"))
+
+    # ----------------------------------------------------------------- export
+    @property
+    def assumptions(self) -> str:
+        """The notes as text, one per line, to print beside the numbers."""
+        return "\n".join(self.notes)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per country: welfare, real wage, price index, ToT, VoT (percent)."""
+        d = self.decomposition
+        return pd.DataFrame({
+            "welfare": self.welfare, "real_wage": self.real_wage,
+            "price_index": self.price_index, "wage": self.wage,
+            "terms_of_trade": d["terms_of_trade"], "volume_of_trade": d["volume_of_trade"],
+        })
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per (country, variable) with value and unit."""
+        s = self.summary()
+        long = s.reset_index().melt(id_vars="country", var_name="variable", value_name="value")
+        long["unit"] = "percent change"
+        return long
+
+    def to_dataset(self) -> xr.Dataset:
+        """The result as a labelled xarray Dataset (what :meth:`to_netcdf` writes)."""
+        c, s = list(self.countries), list(self.sectors)
+        b = self.baseline
+        ds = xr.Dataset(
+            {
+                "welfare": (("country",), self.welfare.to_numpy(), {"units": "percent"}),
+                "real_wage": (("country",), self.real_wage.to_numpy(), {"units": "percent"}),
+                "price_index": (("country",), self.price_index.to_numpy(),
+                                {"units": "percent"}),
+                "terms_of_trade": (("country",), self.decomposition["terms_of_trade"]
+                                   .to_numpy(), {"units": "percent"}),
+                "volume_of_trade": (("country",), self.decomposition["volume_of_trade"]
+                                    .to_numpy(), {"units": "percent"}),
+                "sector_prices": (("country", "sector"), self.sector_prices.to_numpy(),
+                                  {"units": "percent"}),
+                "flows_before": (("importer", "exporter", "sector"), b.flows * b.scale,
+                                 {"units": "million USD"}),
+                "flows_after": (("importer", "exporter", "sector"), self.flows_new,
+                                {"units": "million USD"}),
+                "theta": (("sector",), self.theta.to_numpy()),
+            },
+            coords={"country": c, "importer": c, "exporter": c, "sector": s},
+        )
+        ds.attrs.update(converged=int(self.converged), iterations=self.iterations,
+                        seconds=self.seconds, method=self.method,
+                        notes="\n".join(self.notes),
+                        **{f"residual_{k}": v for k, v in self.residual.items()})
+        return ds
+
+    def to_netcdf(self, path: str | Path, engine: str | None = None) -> Path:
+        """Write :meth:`to_dataset` to a netCDF file; returns the path.
+
+        ``engine`` as in :meth:`xarray.Dataset.to_netcdf`; by default xarray's choice, and
+        the netCDF3 writer of scipy when no HDF5 backend is installed.
+        """
+        p = Path(path)
+        ds = self.to_dataset()
+        if engine is not None:
+            ds.to_netcdf(p, engine=engine)  # type: ignore[call-overload]
+            return p
+        try:
+            ds.to_netcdf(p)
+        except (ImportError, ValueError):
+            ds.to_netcdf(p, engine="scipy")
+        return p
+
+    def __repr__(self) -> str:
+        st = "converged" if self.converged else "NOT converged"
+        w = self.welfare
+        return (f"<Result {len(self.countries)} countries x {len(self.sectors)} sectors, {st} "
+                f"in {self.iterations} iterations, {self.seconds:.3f} s; welfare "
+                f"{w.min():+.2f}% ({w.idxmin()}) to {w.max():+.2f}% ({w.idxmax()})>")
+
+
+@dataclass(frozen=True, eq=False)
+class BatchResult:
+    """Welfare of one scenario under many elasticity draws, solved as one array program.
+
+    Attributes
+    ----------
+    welfare : pandas.DataFrame
+        Percent change in real income, one row per draw, one column per country.
+    converged : ndarray of bool, shape (B,)
+    iterations : int
+    seconds : float
+    notes : tuple of str
+    """
+
+    welfare: pd.DataFrame
+    converged: np.ndarray
+    iterations: int
+    seconds: float
+    notes: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
