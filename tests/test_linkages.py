@@ -309,3 +309,10 @@ def test_labelled_accounts_match_pymrio(pymrio_test):
     with pytest.raises(DataError, match="columns"):
         lk.accounts(w, np.ones((1, 3)))
     assert "IOModel 6 regions x 8 sectors" in repr(lk.leontief(w))
+
+
+def test_singular_system_is_refused():
+    with pytest.raises(DataError, match="singular"):
+        lk.LeontiefLU(np.eye(3))
+    with pytest.raises(DataError, match="square"):
+        lk.LeontiefLU(np.ones((2, 3)))

@@ -965,7 +965,8 @@ def self_sufficiency(world: World | IOModel) -> pd.DataFrame:
     m = leontief(world)
     R, S = m.shape
     n = R * S
-    Zuse = (m.A * m.x[None, :]).reshape(R, S, R, S).sum(axis=(0, 3))  # [k, n] by product
+    # intermediate use of product k in country n, all origins: sum_{i,j} a_(i,k),(n,j) x_(n,j)
+    Zuse = np.einsum("aknj,nj->kn", m.A.reshape(R, S, R, S), m.x.reshape(R, S))
     Fuse = m.Y.reshape(R, S, R).sum(axis=0)  # [k, n]
     use = (Zuse + Fuse).T  # [n, k]
     prod = m.x.reshape(R, S)
