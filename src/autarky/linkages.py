@@ -24,9 +24,11 @@ third of the flops of an inverse and no second ``n x n`` array. The Ghosh model 
 factorisation of its own: with ``x > 0``, ``G = diag(x)^-1 L diag(x)``, so
 ``x' = v' G`` is ``x = diag(x) L' (v / x)``, a solve with the transposed factors.
 
-The World-level functions (:func:`leontief`, :func:`footprints`, :func:`dependency`,
-:func:`self_sufficiency`, :func:`missing_goods`, :func:`supplier_exposure`,
-:func:`extract`, :func:`shortage`) return labelled pandas objects.
+The World-level functions (:func:`leontief`, :func:`multipliers`, :func:`footprints`,
+:func:`accounts`, :func:`dependency`, :func:`supplier_exposure`, :func:`self_sufficiency`,
+:func:`missing_goods`, :func:`extract`, :func:`shortage`) return labelled pandas objects;
+each accepts a World or the :class:`IOModel` that :func:`leontief` returns (and caches on
+the World), so the factorisation is done once.
 
 Where the table comes from
 --------------------------
@@ -70,6 +72,7 @@ __all__ = [
     "calc_M",
     "calc_accounts",
     "value_added_in_trade",
+    "domestic_blocks",
     "import_content",
     "exposure_to",
     "extract_demand",
