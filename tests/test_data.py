@@ -201,3 +201,14 @@ def test_cli_datasets_and_info() -> None:
     res = runner.invoke(app, ["info", "icio2023", "--year", "2022", "--top", "5"])
     assert res.exit_code == 0, res.output
     assert "81 countries x 28 sectors" in res.output and "USA" in res.output
+
+
+@pytest.mark.parametrize("args", [["nonsense"], ["info", "--year", "abc"], ["run", "nope"],
+                                  ["info", "icio2023", "--year", "1990"]])
+def test_cli_usage_errors_one_line_exit_2(args: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "autarky.cli", *args],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import autarky as ak
@@ -39,6 +39,7 @@ def test_zero_shock_returns_ones(seed, n, j, io, tariffs, deficits):
 
 @SETTINGS
 @given(seed=st.integers(0, 10_000), io=st.booleans())
+@example(seed=719, io=True)  # exact final inner solve once pushed the residual above tol
 def test_invariant_to_country_order_and_scale(seed, io):
     w = random_world(seed, 4, 3, io=io)
     shock = random_shock(w, seed + 1)

@@ -46,7 +46,9 @@ def _root(
 def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
     for w in caught:
         if issubclass(w.category, RepairWarning):
-            err_console.print(f"[yellow]note:[/] {w.message}", highlight=False)
+            # data repairs are part of the assumptions of a result: printed with the output,
+            # so that stderr carries only errors
+            console.print(f"[yellow]note:[/] {w.message}", highlight=False)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
@@ -360,12 +362,15 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
+    except typer.TyperException as err:  # usage errors: unknown command, bad option value
+        if debug:
+            raise
+        fmt = getattr(err, "format_message", None)
+        text = (fmt() if callable(fmt) else str(err)).rstrip(".")
+        err_console.print(f"error: {text}; see 'autarky --help'",
+                          highlight=False, soft_wrap=True)
+        sys.exit(int(getattr(err, "exit_code", 2)) or 2)
     except Exception as err:  # noqa: BLE001 - the last line of defence
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
         if debug:
             raise
         err_console.print(f"internal error: {type(err).__name__}: {err} (run with --debug "
@@ -373,9 +378,6 @@ def main() -> None:
         sys.exit(1)
     sys.exit(0)
 
-
-if __name__ == "__main__":
-    main()
 
 
 # --- linkages commands
@@ -506,3 +508,6 @@ def shock(
     console.print(table)
     console.print(f"LP: {sh.formulation}", highlight=False, style="dim")
 
+
+if __name__ == "__main__":
+    main()
