@@ -151,3 +151,17 @@ def test_solve_uses_the_scenarios_own_settings_by_default():
     assert any("unavailable" in n or "floor" in n for n in res.notes)
     with pytest.raises(ak.errors.UnavailableGoodError, match="DEU"):
         ak.solve(w, scn, options=ak.SolveOptions(deficits="zero"))
+
+
+@pytest.mark.parametrize("name,year", WORLDS)
+def test_every_preset_solves_with_library_defaults(name, year):
+    # ak.solve(world, preset) with no options must work: presets carry what they need
+    w = world(name, year)
+    for p in ak.presets.names():
+        if p == "bloc-choice":
+            continue
+        scn = ak.presets.get(p.replace("ISO", "RUS"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            res = ak.solve(w, scn)
+        assert res.converged and np.isfinite(res.welfare).all(), p

@@ -315,10 +315,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "these sectors also carry business travel and air freight.",
         "Where the data have one services sector (icio2023, wiod2016) all international "
         "trade in services stops, which overstates the shock; the result's notes say so.",
-        "Tourists' purchases in other sectors (retail, local transport) are not captured."),
+        "Tourists' purchases in other sectors (retail, local transport) are not captured.",
+        "Where a country produces none of a closed service at home (wiod2013 2011: air "
+        "transport in BGR and EST), it gets a small domestic supply (unavailable goods "
+        "policy 'floor'), stated in the result's notes."),
        ("Timmer, M. P. et al. (2015), An Illustrated User Guide to the World Input-Output "
         "Database, Review of International Economics 23 (sector definitions).",),
-       lambda _: Scenario((Autarky(("all",), ("tourism",)),))),
+       lambda _: Scenario((Autarky(("all",), ("tourism",)),)),
+       solve=(("unavailable", "floor"),)),
 )}
 """Registry: preset name -> Preset."""
 
