@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autarky.data import scenario_data
 from autarky.errors import DataError
 from autarky.world import MRIO, World
 
@@ -46,10 +47,7 @@ __all__ = ["read_flows", "frame_to_arrays", "from_pymrio", "iso3_codes"]
 @cache
 def iso3_codes() -> frozenset[str]:
     """ISO 3166 alpha-3 codes known to country_converter, plus 'ROW'."""
-    import country_converter as coco
-
-    codes = set(coco.CountryConverter().data["ISO3"].dropna().astype(str))
-    return frozenset(codes | {"ROW"})
+    return scenario_data.iso3_codes() | {"ROW"}
 
 
 @dataclass
@@ -261,15 +259,13 @@ def _region_codes(regions: Sequence[str]) -> list[str]:
     EXIOBASE's rest-of-world regions (WA, WE, ...) and synthetic names stay unchanged; if
     the conversion would merge two regions the original codes are kept.
     """
-    import country_converter as coco
-
-    data = coco.CountryConverter().data
-    iso3 = set(data["ISO3"].dropna().astype(str))
+    data = scenario_data._coco().data
+    iso3 = iso3_codes()
     iso2_to_3 = dict(zip(data["ISO2"].astype(str), data["ISO3"].astype(str), strict=True))
     out = []
     for r in map(str, regions):
         code = r.upper()
-        out.append(code if code in iso3 or code == "ROW" else iso2_to_3.get(code, r))
+        out.append(code if code in iso3 else iso2_to_3.get(code, r))
     return out if len(set(out)) == len(out) else [str(r) for r in regions]
 
 
