@@ -569,12 +569,23 @@ class World:
         mrio = (self._mrio.aggregate(cmap, smap, cnew, snew) if self._mrio is not None
                 and self._mrio.regions == self.countries and self._mrio.sectors == self.sectors
                 else None)
-        attrs = {k: v for k, v in self._ds.attrs.items() if k not in ("has_io", "sector_names")}
-        return World.from_arrays(F, cnew, snew, tariffs=T, io=io, mrio=mrio,
-                                 name=str(attrs.pop("name")), year=self.year,
-                                 source=str(attrs.pop("source", "")),
-                                 attrs={**{k: v for k, v in attrs.items() if k != "year"},
-                                        "aggregated": 1})
+        meta = self.metadata()
+        meta["attrs"]["aggregated"] = 1
+        return World.from_arrays(F, cnew, snew, tariffs=T, io=io, mrio=mrio, **meta)
+
+    def metadata(self) -> dict[str, Any]:
+        """Name, year, source and further attrs, as keywords of :meth:`from_arrays`.
+
+        For rebuilding a World from changed arrays without losing its description
+        (sector names are left out: they belong to the sector codes).
+        """
+        derived = ("name", "year", "source", "units", "has_io", "sector_names")
+        return {
+            "name": self.name,
+            "year": self.year,
+            "source": str(self._ds.attrs.get("source", "")),
+            "attrs": {k: v for k, v in self._ds.attrs.items() if k not in derived},
+        }
 
     def summary(self, partners: int = 3) -> pd.DataFrame:
         """One row per country: output, value added, deficit, domestic share, top suppliers.

@@ -169,13 +169,10 @@ def _floor_world(world: World, mask: np.ndarray, share: float) -> World:
     F = a["flows"].copy()
     n, j = np.nonzero(mask)
     F[n, n, j] += share * a["expenditure"][n, j] / (1.0 - share)
-    skip = {"name", "year", "source", "units", "has_io", "sector_names"}
-    attrs = {k: v for k, v in world.dataset.attrs.items() if k not in skip}
-    names = world.dataset.attrs.get("sector_names")
     return World.from_arrays(F, world.countries, world.sectors, tariffs=a["tariffs"],
-                             io=a["io"] if world.has_io else None, name=world.name,
-                             year=world.year, source=str(world.dataset.attrs.get("source", "")),
-                             sector_names=names, attrs=attrs)
+                             io=a["io"] if world.has_io else None,
+                             sector_names=world.dataset.attrs.get("sector_names"),
+                             **world.metadata())
 
 
 def _prepare(world: World, shock: Shock, options: SolveOptions,
