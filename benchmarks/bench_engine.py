@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from yardstick import yardstick_solve, yardstick_welfare  # noqa: E402
 
 import autarky as ak  # noqa: E402
-from autarky.model.api import solve_batch  # noqa: E402
+from autarky.solve import solve_batch  # noqa: E402
 
 
 def shared() -> Path:

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from autarky.model.solver import Economy
+from autarky.model.economy import Economy
 
 
 def yardstick_solve(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,

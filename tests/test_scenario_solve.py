@@ -10,8 +10,8 @@ import pytest
 
 import autarky as ak
 from autarky.errors import ScenarioWarning
-from autarky.model.api import resolve_elasticities
 from autarky.model.closed_form import crc_autarky
+from autarky.solve import resolve_elasticities
 
 WORLDS = [("icio2023", 2022), ("wiod2013", 2011)]
 

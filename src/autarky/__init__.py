@@ -15,9 +15,9 @@ from autarky.errors import (
     RepairWarning,
     ScenarioError,
 )
-from autarky.model.api import SolveOptions, solve
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
+from autarky.solve import SolveOptions, solve
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"

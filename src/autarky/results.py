@@ -1,20 +1,30 @@
-"""The outcome of one equilibrium solve: an immutable :class:`Result` with tidy accessors."""
+"""The outcome of an equilibrium solve: an immutable :class:`Result` with tidy accessors.
+
+A Result is labelled data only: it never runs the solver itself. Solving along a path
+(:meth:`Result.decomposition_path`) uses the re-solve function that :func:`autarky.solve`
+hands it. Many elasticity draws of one scenario (:func:`autarky.solve.solve_batch`) give
+one Result with a ``draw`` dimension: welfare, wages and prices by draw.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from autarky.model import equations as eq
-from autarky.model.solver import Economy, solve_hat
+from autarky.model.economy import Economy, Equilibrium
 
-__all__ = ["Result", "BatchResult"]
+__all__ = ["Result"]
+
+Resolver = Callable[[np.ndarray, np.ndarray], Equilibrium]
+"""Re-solve the same economy and elasticities at other (tariffs, tau_hat)."""
 
 
 def _pct(x: np.ndarray) -> np.ndarray:
@@ -31,9 +41,10 @@ class Result:
     Attributes
     ----------
     countries, sectors : tuple of str
-    theta : pandas.Series
-        Trade elasticities used, by sector.
+    theta : pandas.Series or DataFrame
+        Trade elasticities used, by sector (by draw and sector with a ``draw`` dimension).
     converged : bool
+        Every draw converged.
     iterations : int
         Outer (wage) iterations.
     residual : dict of str to float
@@ -47,18 +58,25 @@ class Result:
         unavailable-goods policy, anything the scenario reported.
     history : tuple of float
         Largest labour-market residual per outer iteration.
+    draws : int or None
+        Length of the ``draw`` dimension (elasticity draws of :func:`solve_batch`); None
+        for a single solve. With draws, :attr:`welfare`, :attr:`real_wage`, :attr:`wage`
+        and :attr:`price_index` are DataFrames (draw x country) and the accessors that
+        need counterfactual trade shares are not available.
+    converged_draws : ndarray of bool or None
+        Convergence of each draw.
     """
 
     countries: tuple[str, ...]
     sectors: tuple[str, ...]
-    theta: pd.Series
+    theta: pd.Series | pd.DataFrame
     baseline: Economy = field(repr=False)
     tariffs_new: np.ndarray = field(repr=False)
     w_hat: np.ndarray = field(repr=False)
     log_P: np.ndarray = field(repr=False)
-    log_c: np.ndarray = field(repr=False)
-    pi: np.ndarray = field(repr=False)
-    X: np.ndarray = field(repr=False)
+    log_c: np.ndarray | None = field(repr=False)
+    pi: np.ndarray | None = field(repr=False)
+    X: np.ndarray | None = field(repr=False)
     income_new: np.ndarray = field(repr=False)
     deficit_new: np.ndarray = field(repr=False)
     converged: bool
@@ -70,10 +88,26 @@ class Result:
     history: tuple[float, ...] = field(default=(), repr=False)
     tau_hat: np.ndarray | None = field(default=None, repr=False)
     deficits: str = "fixed"
+    draws: int | None = None
+    converged_draws: np.ndarray | None = field(default=None, repr=False)
+    resolve: Resolver | None = field(default=None, repr=False, compare=False)
 
     # ----------------------------------------------------------------- helpers
-    def _c(self, values: np.ndarray, name: str) -> pd.Series:
-        return pd.Series(values, index=pd.Index(self.countries, name="country"), name=name)
+    def _c(self, values: np.ndarray, name: str) -> Any:
+        """By country: a Series, or a DataFrame (draw x country) with a draw dimension."""
+        idx = pd.Index(self.countries, name="country")
+        if self.draws is not None:
+            return pd.DataFrame(values, index=pd.RangeIndex(self.draws, name="draw"),
+                                columns=idx)
+        return pd.Series(values, index=idx, name=name)
+
+    def _single(self, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pi, X, log_c) of a single solve; one clear error for a Result with draws."""
+        if self.pi is None or self.X is None or self.log_c is None or self.draws is not None:
+            raise ValueError(f"Result.{what}: a Result with {self.draws} draws holds welfare, "
+                             "wages and prices by draw only; solve one draw with ak.solve "
+                             "for trade, output and the decomposition")
+        return self.pi, self.X, self.log_c
 
     def _cs(self, values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=pd.Index(self.countries, name="country"),
@@ -86,7 +120,8 @@ class Result:
     @cached_property
     def flows_new(self) -> np.ndarray:
         """Counterfactual flows (importer, exporter, sector), million USD, producer prices."""
-        return self.pi * self.X[:, None, :] / (1.0 + self.tariffs_new) * self._scale
+        pi, X, _ = self._single("flows_new")
+        return pi * X[:, None, :] / (1.0 + self.tariffs_new) * self._scale
 
     @cached_property
     def _log_price(self) -> np.ndarray:
@@ -117,12 +152,13 @@ class Result:
     @cached_property
     def sector_prices(self) -> pd.DataFrame:
         """Percent change in sectoral price indices ``P^_nj`` (country x sector)."""
+        self._single("sector_prices")
         return self._cs(_pct(np.exp(self.log_P)))
 
     @cached_property
     def unit_cost(self) -> pd.DataFrame:
         """Percent change in unit costs of the input bundle ``c^_nj`` (country x sector)."""
-        return self._cs(_pct(np.exp(self.log_c)))
+        return self._cs(_pct(np.exp(self._single("unit_cost")[2])))
 
     # ----------------------------------------------------------------- levels
     @cached_property
@@ -173,8 +209,9 @@ class Result:
     @cached_property
     def tariff_revenue(self) -> pd.DataFrame:
         """Tariff revenue before and after, million USD."""
+        pi, X, _ = self._single("tariff_revenue")
         before = self.baseline.revenue * self._scale
-        after = eq.tariff_revenue(self.pi, self.tariffs_new, self.X) * self._scale
+        after = eq.tariff_revenue(pi, self.tariffs_new, X) * self._scale
         return pd.DataFrame({"before": before, "after": after},
                             index=pd.Index(self.countries, name="country"))
 
@@ -191,7 +228,8 @@ class Result:
     @cached_property
     def _decomp(self) -> tuple[np.ndarray, np.ndarray]:
         return eq.welfare_decomposition(self.baseline.flows, self.flows_new / self._scale,
-                                        self.baseline.tariffs, np.exp(self.log_c),
+                                        self.baseline.tariffs,
+                                        np.exp(self._single("decomposition")[2]),
                                         self.baseline.income)
 
     @cached_property
@@ -244,6 +282,10 @@ class Result:
         ValueError
             For prohibitive shocks (the path is not continuous) or proportional deficits.
         """
+        _, _, log_c = self._single("decomposition_path")
+        if self.resolve is None:
+            raise ValueError("decomposition_path: this Result carries no re-solve function "
+                             "(build it with ak.solve)")
         if self.tau_hat is None or not np.all(np.isfinite(self.tau_hat)):
             raise ValueError("decomposition_path: needs finite trade-cost changes (a "
                              "prohibitive shock has no continuous path); use decomposition")
@@ -252,8 +294,6 @@ class Result:
         if int(steps) < 1:
             raise ValueError("decomposition_path: steps must be >= 1")
         econ = self.baseline
-        rule: Literal["zero", "fixed"] = "zero" if self.deficits == "zero" else "fixed"
-        theta = self.theta.to_numpy()
         t0, t1 = econ.tariffs, self.tariffs_new
         log_tau = np.log(self.tau_hat)
 
@@ -268,7 +308,7 @@ class Result:
             eff = -np.einsum("nij,nij->n", (1.0 + tariffs) * flows, dld) / income
             return tot, vot, eff
 
-        prev_lc = np.zeros_like(self.log_c)
+        prev_lc = np.zeros_like(log_c)
         prev_f, prev_i, prev_t = econ.flows, econ.income, t0
         tot = np.zeros(len(self.countries))
         vot = np.zeros(len(self.countries))
@@ -276,7 +316,7 @@ class Result:
         for k in range(1, int(steps) + 1):
             s_ = k / int(steps)
             tk = t0 + s_ * (t1 - t0)
-            sol = solve_hat(econ, tk, np.exp(s_ * log_tau), theta, deficits=rule, tol=1e-12)
+            sol = self.resolve(tk, np.exp(s_ * log_tau))
             lc = eq.unit_cost(np.log(sol.w_hat), sol.log_P, econ.gamma, econ.io)[0]
             f = sol.pi[0] * sol.X[0][:, None, :] / (1.0 + tk)
             both = (f > 0) & (prev_f > 0)
@@ -293,6 +333,44 @@ class Result:
                              "trade_costs": 100 * eff, "total": 100 * (tot + vot + eff),
                              "log_welfare": 100 * log_w},
                             index=pd.Index(self.countries, name="country"))
+
+    # ----------------------------------------------------------------- groups
+    def aggregate(self, groups: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+        """Welfare of groups of countries, weighted by baseline income.
+
+        Parameters
+        ----------
+        groups : mapping of str to sequence of str
+            Group name -> member codes; members not in the Result are left out (a group
+            with none is left out).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``group``; columns ``welfare`` (baseline-income-weighted % change in real
+            income of the members present) and ``members`` (how many are present). With a
+            ``draw`` dimension, ``welfare`` is replaced by one column per draw.
+        """
+        pos = {c: k for k, c in enumerate(self.countries)}
+        names, rows, counts = [], [], []
+        income = self.baseline.income
+        for name, members in groups.items():
+            idx = sorted({pos[c] for c in members if c in pos})
+            if not idx:
+                continue
+            wt = np.zeros(len(self.countries))
+            wt[idx] = income[idx] / income[idx].sum()
+            names.append(str(name))
+            rows.append(wt)
+            counts.append(len(idx))
+        index = pd.Index(names, name="group")
+        W = np.asarray(self.welfare, float)  # (N,) or (draws, N)
+        agg = (np.array(rows).reshape(len(rows), len(self.countries)) @ W.T)
+        if self.draws is None:
+            return pd.DataFrame({"welfare": agg, "members": counts}, index=index)
+        out = pd.DataFrame(agg, index=index, columns=pd.RangeIndex(self.draws, name="draw"))
+        out.insert(0, "members", counts)
+        return out
 
     # ----------------------------------------------------------------- export
     @property
@@ -319,6 +397,16 @@ class Result:
     def to_dataset(self) -> xr.Dataset:
         """The result as a labelled xarray Dataset (what :meth:`to_netcdf` writes)."""
         c, s = list(self.countries), list(self.sectors)
+        if self.draws is not None:
+            dims = ("draw", "country")
+            return xr.Dataset(
+                {k: (dims, np.asarray(getattr(self, k), float), {"units": "percent"})
+                 for k in ("welfare", "real_wage", "wage", "price_index")}
+                | {"theta": (("draw", "sector"), np.asarray(self.theta, float))},
+                coords={"draw": np.arange(self.draws), "country": c, "sector": s},
+                attrs={"converged": int(self.converged), "iterations": self.iterations,
+                       "seconds": self.seconds, "method": self.method,
+                       "notes": "\n".join(self.notes)})
         b = self.baseline
         ds = xr.Dataset(
             {
@@ -365,29 +453,10 @@ class Result:
 
     def __repr__(self) -> str:
         st = "converged" if self.converged else "NOT converged"
+        if self.draws is not None:
+            return (f"<Result {len(self.countries)} countries x {len(self.sectors)} sectors x "
+                    f"{self.draws} draws, {st}, {self.seconds:.3f} s>")
         w = self.welfare
         return (f"<Result {len(self.countries)} countries x {len(self.sectors)} sectors, {st} "
                 f"in {self.iterations} iterations, {self.seconds:.3f} s; welfare "
                 f"{w.min():+.2f}% ({w.idxmin()}) to {w.max():+.2f}% ({w.idxmax()})>")
-
-
-@dataclass(frozen=True, eq=False)
-class BatchResult:
-    """Welfare of one scenario under many elasticity draws, solved as one array program.
-
-    Attributes
-    ----------
-    welfare : pandas.DataFrame
-        Percent change in real income, one row per draw, one column per country.
-    converged : ndarray of bool, shape (B,)
-    iterations : int
-    seconds : float
-    notes : tuple of str
-    """
-
-    welfare: pd.DataFrame
-    converged: np.ndarray
-    iterations: int
-    seconds: float
-    notes: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -90,13 +90,16 @@ import math
 import tomllib
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from autarky.data.scenario_data import country_name, group_members, iso3_codes, read_text
 from autarky.errors import ScenarioError, ScenarioWarning
+from autarky.model.options import DEFICITS, UNAVAILABLE, SolveOptions
+from autarky.model.shock import Shock
 
 __all__ = [
     "COMPONENTS",
@@ -119,53 +122,6 @@ MAX_TARIFF = 10.0
 """Largest tariff a scenario may set (1000 %)."""
 
 
-@dataclass(frozen=True, eq=False)
-class Shock:
-    """A counterfactual in numbers, aligned with a World's countries and sectors.
-
-    Attributes
-    ----------
-    tariffs : ndarray, shape (N, N, J)
-        Counterfactual tariff levels t'_nij (fractions, >= 0).
-    tau_hat : ndarray, shape (N, N, J)
-        Iceberg trade-cost change d^_nij (> 0); ``np.inf`` means prohibitive (no trade).
-        Domestic entries must be finite.
-    description : str
-        What the shock models, in words.
-    notes : tuple of str
-        Warnings and caveats carried into the result (e.g. members folded into ROW).
-    """
-
-    tariffs: np.ndarray
-    tau_hat: np.ndarray
-    description: str = ""
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-    def __post_init__(self) -> None:
-        t = np.array(self.tariffs, dtype=float)
-        d = np.array(self.tau_hat, dtype=float)
-        if t.shape != d.shape or t.ndim != 3 or t.shape[0] != t.shape[1]:
-            raise ScenarioError(
-                f"shock: tariffs {t.shape} and tau_hat {d.shape} must both be (N, N, J)"
-            )
-        if np.isnan(t).any() or (t < 0).any() or np.isinf(t).any():
-            raise ScenarioError("shock: tariffs must be finite fractions >= 0")
-        if np.isnan(d).any() or (d <= 0).any():
-            raise ScenarioError("shock: tau_hat must be > 0 (np.inf for prohibitive)")
-        if not np.isfinite(np.einsum("nnj->nj", d)).all():
-            raise ScenarioError("shock: domestic trade costs must stay finite")
-        t.setflags(write=False)
-        d.setflags(write=False)
-        object.__setattr__(self, "tariffs", t)
-        object.__setattr__(self, "tau_hat", d)
-
-    @classmethod
-    def none(cls, n: int, j: int, tariffs: np.ndarray | None = None) -> Shock:
-        """The zero shock: baseline tariffs kept (or zero), trade costs unchanged."""
-        t = np.zeros((n, n, j)) if tariffs is None else np.asarray(tariffs, dtype=float)
-        return cls(t, np.ones((n, n, j)), "no change")
-
-
 # ---------------------------------------------------------------- sector classes
 
 _WIOD13_SERVICES = tuple(f"c{k}" for k in range(17, 36))
@@ -185,8 +141,6 @@ _SECTOR_WORDS = ("goods", "services", "tourism")
 
 def _codes(name: str, value: Any, *, allow_all: bool = True) -> tuple[str, ...]:
     """Validate a country spec: a code, a group name, 'all', or a list of these."""
-    from autarky.data.scenario_data import group_members, iso3_codes
-
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, Iterable) or isinstance(items, Mapping):
         raise ScenarioError(f"{name} = {value!r}: expected a country code, a group name or a "
@@ -301,8 +255,6 @@ class _Context:
 
     def expand(self, spec: Sequence[str]) -> tuple[list[str], list[str]]:
         """(codes present in the World, codes the World folds into ROW)."""
-        from autarky.data.scenario_data import group_members
-
         present: list[str] = []
         folded: list[str] = []
         for s in spec:
@@ -323,8 +275,6 @@ class _Context:
 
     def mask(self, spec: Sequence[str], what: str) -> np.ndarray:
         """Boolean (N,) mask of the countries in ``spec``; notes for members not in the data."""
-        from autarky.data.scenario_data import country_name
-
         present, folded = self.expand(spec)
         if folded:
             names = ", ".join(f"{c} ({country_name(c)})" for c in folded)
@@ -672,8 +622,6 @@ class TariffSchedule(Component):
     required: ClassVar[tuple[str, ...]] = ('importer', 'rates')
 
     def __post_init__(self) -> None:
-        from autarky.data.scenario_data import iso3_codes
-
         imp = _codes("importer", self.importer, allow_all=False)
         if len(imp) != 1 or imp[0] not in iso3_codes():
             raise ScenarioError(f"importer = {self.importer!r}: expected one country code")
@@ -984,8 +932,8 @@ def _strings(name: str, value: Any) -> tuple[str, ...]:
 
 
 SOLVE_SETTINGS: dict[str, tuple[str, ...]] = {
-    "deficits": ("fixed", "zero", "proportional"),
-    "unavailable": ("raise", "floor"),
+    "deficits": DEFICITS,
+    "unavailable": UNAVAILABLE,
 }
 """Solver settings a scenario may require (TOML table ``[solve]``), with allowed values."""
 
@@ -1190,14 +1138,12 @@ class Scenario:
         d.update(kwargs)
         return Scenario(self.components, **d)
 
-    def solve_options(self, **overrides: Any) -> Any:
+    def solve_options(self, **overrides: Any) -> SolveOptions:
         """``autarky.SolveOptions`` with the scenario's required settings.
 
         Keyword arguments override both the defaults and the scenario's settings; None
         values are ignored.
         """
-        from autarky.model.api import SolveOptions
-
         kw = {**dict(self.solve), **{k: v for k, v in overrides.items() if v is not None}}
         return SolveOptions(**kw)
 
@@ -1347,8 +1293,6 @@ class Scenario:
     @classmethod
     def from_toml(cls, path: str | Path | None = None, *, text: str | None = None) -> Scenario:
         """Read a scenario from a TOML file (or from ``text``)."""
-        from autarky.data.scenario_data import read_text
-
         if (path is None) == (text is None):
             raise ScenarioError("from_toml: give a path or text=")
         source = "scenario" if path is None else str(path)

@@ -59,6 +59,7 @@ import pandas as pd
 import xarray as xr
 
 from autarky.errors import DataError, RepairWarning
+from autarky.frames import frame_to_arrays
 
 __all__ = ["World", "MRIO", "MIN_VALUE_ADDED_SHARE", "ROUNDING_TOLERANCE"]
 
@@ -384,8 +385,6 @@ class World:
             return cls.from_arrays(da.values, [str(c) for c in da.importer.values],
                                    [str(s) for s in da.sector.values], **kwargs)
         if isinstance(flows, pd.DataFrame):
-            from autarky.data.readers import frame_to_arrays
-
             arrays = frame_to_arrays(flows, countries=countries, sectors=sectors,
                                      source_file=kwargs.get("source_file"),
                                      tariffs=kwargs.pop("tariffs", None))

@@ -38,7 +38,9 @@ from pathlib import Path
 import numpy as np
 
 from autarky.errors import DataError, RepairWarning
-from autarky.scenario import Shock
+from autarky.model.economy import Economy
+from autarky.model.shock import Shock
+from autarky.model.solver import solve_hat
 from autarky.world import World
 
 __all__ = ["read_cp2015", "read_cp2015_tariffs", "cp2015_nafta_shock", "CP2015_REGIONS",
@@ -174,8 +176,6 @@ def read_cp2015(folder: str | Path) -> World:
         ``attrs`` carry ``theta`` (the CP thetas, used by ``elasticities="cp2015"``) and
         ``calibration`` (what was done). See the module docstring.
     """
-    from autarky.model.solver import Economy, solve_hat
-
     raw = cp2015_raw(folder)
     flows, tariffs, io = raw["flows"], raw["tariffs"], raw["io"]
     pi_num = flows * (1.0 + tariffs)

@@ -43,6 +43,8 @@ __all__ = [
     "price_index_fast",
     "trade_shares",
     "expenditure",
+    "expenditure_step",
+    "sector_major",
     "expenditure_no_io",
     "gross_output",
     "tariff_revenue",
@@ -177,9 +179,28 @@ def expenditure(X: np.ndarray, pi_new: np.ndarray, tariffs_new: np.ndarray,
     ``I'_n = income_base_n + R'_n(X')`` and ``income_base = w^ w L + D'`` (eq. 14).
     Its fixed point in ``X'`` is the expenditure given wages and prices.
     """
-    Y = gross_output(pi_new, tariffs_new, X)
-    income = income_base + tariff_revenue(pi_new, tariffs_new, X)
-    return np.einsum("njk,...nk->...nj", io, Y) + alpha * income[..., None]
+    M = pi_new / (1.0 + tariffs_new)
+    tax_share = 1.0 - M.sum(axis=-2)
+    return expenditure_step(X, sector_major(M), tax_share, income_base, alpha, io)
+
+
+def sector_major(M: np.ndarray) -> np.ndarray:
+    """``M[..., n, i, k]`` as a contiguous ``(..., k, i, n)`` array (for repeated products)."""
+    return np.ascontiguousarray(np.moveaxis(M, (-3, -2, -1), (-1, -2, -3)))
+
+
+def expenditure_step(X: np.ndarray, Mt: np.ndarray, tax_share: np.ndarray,
+                     income_base: np.ndarray, alpha: np.ndarray, io: np.ndarray) -> np.ndarray:
+    """:func:`expenditure` from precomputed parts (CP 2015, eq. 13), for fixed-point loops.
+
+    ``Mt`` is ``pi'_nik / (1 + t'_nik)`` in the layout of :func:`sector_major`
+    (``(..., k, i, n)``) and ``tax_share[..., n, k] = sum_i pi'_nik t'_nik / (1 + t'_nik)``;
+    gross output is ``Y'_ik = sum_n Mt[k, i, n] X'_nk`` and income
+    ``I'_n = income_base_n + sum_k tax_share_nk X'_nk``.
+    """
+    Y = np.swapaxes(np.matmul(Mt, np.swapaxes(X, -1, -2)[..., None])[..., 0], -1, -2)
+    income = income_base + np.sum(X * tax_share, axis=-1)
+    return np.matmul(io, Y[..., None])[..., 0] + alpha * income[..., None]
 
 
 def expenditure_no_io(pi_new: np.ndarray, tariffs_new: np.ndarray, income_base: np.ndarray,

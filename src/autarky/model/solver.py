@@ -2,14 +2,20 @@
 
 Structure (nested, each level accelerated with Anderson mixing):
 
-* outer: log wages ``u = log w^`` (N unknowns per batch member). The map is a damped,
-  diagonal-Newton update on the labour-market residual
-  ``e_n = log(sum_j gamma_nj Y'_nj) - log(w^_n w_n L_n)`` with per-country step
+* outer: log wages ``u = log w^`` (N unknowns per batch member). The map
+  (:meth:`WageMap.__call__`) is a damped, diagonal-Newton update on the labour-market
+  residual ``e_n = log(sum_j gamma_nj Y'_nj) - log(w^_n w_n L_n)`` with per-country step
   ``1 / (1 + theta_eff_n)``, followed by the numeraire (world value added unchanged);
 * inner 1: sectoral prices, ``log P = price(unit_cost(u, log P))`` (a contraction with
   modulus below the largest input share; a single evaluation without IO links);
-* inner 2: expenditure ``X'`` given prices and wages (a linear fixed point, CP eq. 13;
-  closed form without IO links), warm-started from the previous outer step.
+* inner 2: expenditure ``X'`` given prices and wages (the linear fixed point of
+  :func:`autarky.model.equations.expenditure_step`, CP eq. 13; closed form without IO
+  links), warm-started from the previous outer step.
+
+The outer iteration is looked up by name in :data:`SOLVERS` (``SolveOptions.method``): a
+function ``(g, x0, tol=, max_iter=, memory=, norm=) -> (x, f, iterations, history)`` that
+finds a fixed point of the wage map ``g``. A Newton step or a best-response loop over
+countries plugs in there, with :class:`WageMap` giving it the residual ``e`` at any ``u``.
 
 Every array carries a leading batch dimension ``B`` (elasticity draws solved as one array
 program); a single solve is ``B = 1``. Money is normalised so that world value added is 1.
@@ -18,141 +24,43 @@ program); a single solve is ``B = 1``. Money is normalised so that world value a
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Protocol
 
 import numpy as np
 
 from autarky.model import equations as eq
-
-if TYPE_CHECKING:
-    from autarky.world import World
+from autarky.model.economy import Economy, Equilibrium
+from autarky.model.options import Deficits
 
 __all__ = [
+    "SOLVERS",
     "Economy",
     "Equilibrium",
+    "OuterSolver",
+    "WageMap",
     "anderson",
-    "solve_hat",
-    "equilibrium_residuals",
-    "unavailable_goods",
     "closed_countries",
+    "equilibrium_residuals",
+    "fixed_point",
     "open_foreign_routes",
+    "solve_hat",
+    "unavailable_goods",
 ]
 
 log = logging.getLogger(__name__)
 
-DeficitRule = Literal["fixed", "zero", "proportional"]
+Norm = Callable[[np.ndarray], np.ndarray]
 
 
-@dataclass(frozen=True, eq=False)
-class Economy:
-    """Baseline of the model in plain arrays, money normalised so world value added is 1.
+class OuterSolver(Protocol):
+    """A fixed-point finder for the wage map (an entry of :data:`SOLVERS`)."""
 
-    Attributes
-    ----------
-    pi, tariffs : ndarray (N, N, J)
-        Trade shares pi_nij and tariffs t_nij.
-    X : ndarray (N, J)
-        Expenditure, tariffs included.
-    va, deficit : ndarray (N,)
-        Value added w_n L_n and deficit D_n.
-    gamma, alpha : ndarray (N, J)
-        Value-added and final-demand shares.
-    io : ndarray (N, J, J) or None
-        Input coefficients io[n, k, j]; None without input-output links.
-    scale : float
-        Money units per model unit (world value added of the data).
-    """
-
-    pi: np.ndarray
-    tariffs: np.ndarray
-    X: np.ndarray
-    va: np.ndarray
-    deficit: np.ndarray
-    gamma: np.ndarray
-    alpha: np.ndarray
-    io: np.ndarray | None
-    scale: float = 1.0
-
-    @classmethod
-    def from_arrays(cls, pi: np.ndarray, tariffs: np.ndarray, X: np.ndarray, va: np.ndarray,
-                    deficit: np.ndarray, gamma: np.ndarray, alpha: np.ndarray,
-                    io: np.ndarray | None) -> Economy:
-        """Normalise money so that world value added is 1."""
-        s = float(np.sum(va))
-        io_ = None if io is None or not np.any(io) else np.asarray(io, float)
-        return cls(np.asarray(pi, float), np.asarray(tariffs, float), np.asarray(X) / s,
-                   np.asarray(va) / s, np.asarray(deficit) / s, np.asarray(gamma, float),
-                   np.asarray(alpha, float), io_, s)
-
-    @classmethod
-    def from_world(cls, world: World) -> Economy:
-        """Take the arrays of a :class:`autarky.World`."""
-        a = world.arrays()
-        return cls.from_arrays(a["trade_shares"], a["tariffs"], a["expenditure"],
-                               a["value_added"], a["deficit"], a["value_added_share"],
-                               a["final_share"], a["io"] if world.has_io else None)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """(N, J)."""
-        n, j = self.X.shape
-        return int(n), int(j)
-
-    @property
-    def revenue(self) -> np.ndarray:
-        """Baseline tariff revenue R_n."""
-        return eq.tariff_revenue(self.pi, self.tariffs, self.X)
-
-    @property
-    def income(self) -> np.ndarray:
-        """Baseline income I_n = w_n L_n + R_n + D_n."""
-        return self.va + self.revenue + self.deficit
-
-    @property
-    def flows(self) -> np.ndarray:
-        """Baseline flows at producer prices, pi X / (1 + t)."""
-        return self.pi * self.X[:, None, :] / (1.0 + self.tariffs)
-
-    def rebase(self, eqm: Equilibrium, tariffs_new: np.ndarray, b: int = 0) -> Economy:
-        """The counterfactual equilibrium (batch member ``b``) as a new baseline."""
-        return Economy(eqm.pi[b], np.asarray(tariffs_new, float), eqm.X[b],
-                       self.va * eqm.w_hat[b], eqm.deficit[b], self.gamma, self.alpha,
-                       self.io, self.scale)
-
-
-@dataclass(frozen=True, eq=False)
-class Equilibrium:
-    """Solution of the model in changes, batched (leading dimension B).
-
-    Attributes
-    ----------
-    w_hat : (B, N)
-    log_P : (B, N, J)
-    pi : (B, N, N, J)    new trade shares
-    X : (B, N, J)        new expenditure (model units)
-    Y : (B, N, J)        new gross output
-    income : (B, N)      new income I'_n
-    deficit : (B, N)     new deficit D'_n
-    converged : (B,) bool
-    iterations : int     outer iterations
-    history : list of float   max outer residual per iteration
-    inner_evaluations : int
-    """
-
-    w_hat: np.ndarray
-    log_P: np.ndarray
-    pi: np.ndarray
-    X: np.ndarray
-    Y: np.ndarray
-    income: np.ndarray
-    deficit: np.ndarray
-    converged: np.ndarray
-    iterations: int
-    history: list[float] = field(default_factory=list)
-    inner_evaluations: int = 0
+    def __call__(self, g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *,
+                 tol: float, max_iter: int, memory: int = 6, norm: Norm | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
+        """Return ``(x, g(x) - x, iterations, history of the largest residual)``."""
+        ...
 
 
 def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: float,
@@ -236,6 +144,17 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
     return x, f, it, hist
 
 
+def fixed_point(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: float,
+                max_iter: int, memory: int = 6, norm: Norm | None = None,
+                ) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
+    """Plain (damped by the map itself) fixed-point iteration: :func:`anderson` without memory."""
+    return anderson(g, x0, tol=tol, max_iter=max_iter, memory=0, norm=norm)
+
+
+SOLVERS: dict[str, OuterSolver] = {"anderson": anderson, "fixed-point": fixed_point}
+"""Outer solvers by name (``SolveOptions.method``); register a new one here."""
+
+
 def unavailable_goods(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
     """Mask (N, J) of goods that no open route can supply after the shock."""
     open_ = np.isfinite(tau_hat) & (econ.pi > 0)
@@ -256,7 +175,7 @@ def closed_countries(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
     return ~(imports | exports)
 
 
-def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray,
+def _deficit(rule: Deficits, econ: Economy, w: np.ndarray,
              closed: np.ndarray) -> np.ndarray:
     """Counterfactual deficits D'_n.
 
@@ -277,9 +196,138 @@ def _deficit(rule: DeficitRule, econ: Economy, w: np.ndarray,
     return d - va / np.where(total > 0, total, 1.0) * d.sum(axis=-1, keepdims=True)
 
 
+class WageMap:
+    """The outer map ``u -> u'`` of one shock, with its nested price and spending solves.
+
+    Holds what is fixed during a solve (cost weights, steps, masks) and the warm starts
+    of the inner solves; after each call, :attr:`state` has the prices, shares,
+    expenditure, output, deficits and the labour-market residual ``e`` at the last ``u``.
+
+    Parameters
+    ----------
+    econ, tariffs_new, tau_hat, theta, deficits, tol, memory
+        As in :func:`solve_hat`.
+    """
+
+    def __init__(self, econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+                 theta: np.ndarray, *, deficits: Deficits, tol: float, memory: int) -> None:
+        self.econ = econ
+        self.theta = theta
+        self.deficits: Deficits = deficits
+        self.memory = memory
+        self.tariffs_new = tariffs_new
+        B, (N, J) = theta.shape[0], econ.shape
+        self.dims = (B, N, J)
+        log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
+        self.A = eq.cost_weights(log_kappa, weight, theta)  # (B, N, N, J), fixed
+        self.log_kappa, self.weight = log_kappa, weight
+        self.closed = closed_countries(econ, tau_hat)
+        self.inv_tn = 1.0 / (1.0 + tariffs_new)
+        self.step = self._step(econ, theta)
+        # inexact inner solves: tolerance follows the outer residual (never above 1e-6)
+        self.inner_floor = max(tol * 1e-2, 1e-14)
+        self.inner_tol = 1e-6
+        self.inner_used = self.inner_tol
+        self.inner_evaluations = 0
+        self.state: dict[str, np.ndarray] = {
+            "log_P": np.zeros((B, N, J)),
+            "X": np.broadcast_to(econ.X, (B, N, J)).copy(),
+        }
+
+    @staticmethod
+    def _step(econ: Economy, theta: np.ndarray) -> np.ndarray:
+        """Per-country step: 1 / (1 + the trade-weighted elasticity of labour demand)."""
+        exposure = econ.gamma * np.einsum("mnj,mnj->nj", econ.flows, 1.0 - econ.pi)
+        theta_eff = np.einsum("bj,nj->bn", theta, exposure) / econ.va
+        return 1.0 / (1.0 + theta_eff)
+
+    def _price(self, log_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return eq.price_index_fast(log_c, self.A, self.theta, self.log_kappa, self.weight)
+
+    def prices(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Sectoral price indices and trade shares at log wages ``u`` (CP eqs. 10-12)."""
+        econ, (B, N, J) = self.econ, self.dims
+        if econ.io is None:
+            lp, e, S = self._price(eq.unit_cost(u, self.state["log_P"], econ.gamma, None))
+            return lp, eq.trade_shares(self.A, e, S)
+
+        def gP(p: np.ndarray) -> np.ndarray:
+            lp_, _, _ = self._price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, econ.io))
+            return lp_.reshape(B, N * J)
+
+        p, _, it, _ = anderson(gP, self.state["log_P"].reshape(B, N * J), tol=self.inner_tol,
+                               max_iter=2000, memory=self.memory)
+        self.inner_evaluations += it + 1
+        # one more evaluation at the accepted point so that prices and shares agree
+        lp, e, S = self._price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, econ.io))
+        return lp, eq.trade_shares(self.A, e, S)
+
+    def spending(self, M: np.ndarray, tax_share: np.ndarray,
+                 income_base: np.ndarray) -> np.ndarray:
+        """Expenditure ``X'`` given shares net of tariffs ``M`` and income before tariffs."""
+        econ, (B, N, J) = self.econ, self.dims
+        if econ.io is None:  # closed form of eq. 13 without IO links
+            income = income_base / (1.0 - np.sum(econ.alpha * tax_share, axis=-1))
+            return econ.alpha * income[..., None]
+        io = econ.io
+        Mt = eq.sector_major(M)
+
+        def gX(x: np.ndarray) -> np.ndarray:
+            X = eq.expenditure_step(x.reshape(B, N, J), Mt, tax_share, income_base,
+                                    econ.alpha, io)
+            return X.reshape(B, N * J)
+
+        xs, _, it, _ = anderson(gX, self.state["X"].reshape(B, N * J),
+                                tol=self.inner_tol * 1e-2, max_iter=5000, memory=self.memory)
+        self.inner_evaluations += it + 1
+        return np.asarray(gX(xs)).reshape(B, N, J)
+
+    def __call__(self, u: np.ndarray) -> np.ndarray:
+        """One outer step from log wages ``u`` (B, N); updates :attr:`state`."""
+        econ = self.econ
+        self.inner_used = self.inner_tol
+        lp, pi_new = self.prices(u)
+        w = np.exp(u)
+        d_new = _deficit(self.deficits, econ, w, self.closed)
+        M = pi_new * self.inv_tn
+        tax_share = 1.0 - M.sum(axis=-2)  # sum_i pi' t' / (1 + t')
+        X = self.spending(M, tax_share, w * econ.va + d_new)
+        Y = np.einsum("bnik,bnk->bik", M, X)
+        va_new = eq.value_added(econ.gamma, Y)
+        e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
+        self.state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new, e=e)
+        self.inner_tol = float(min(1e-6, max(self.inner_floor, 1e-3 * np.max(np.abs(e)))))
+        u_new = u + self.step * e
+        return u_new - np.log(np.sum(np.exp(u_new) * econ.va, axis=-1, keepdims=True))
+
+    def residual(self, f: np.ndarray | None = None) -> np.ndarray:
+        """Largest labour-market residual per batch member at the last evaluated ``u``."""
+        return np.max(np.abs(self.state["e"]), axis=-1)
+
+    def refine(self, u: np.ndarray) -> float:
+        """Re-evaluate at ``u`` with exact inner solves; the largest residual there."""
+        self.inner_tol = self.inner_floor
+        self(u)
+        return float(np.max(self.residual()))
+
+    def equilibrium(self, u: np.ndarray, iterations: int, history: list[float],
+                    tol: float) -> Equilibrium:
+        """The solution at ``u`` (the map's last evaluation must be at ``u``)."""
+        st = self.state
+        income = (np.exp(u) * self.econ.va + st["D"]
+                  + eq.tariff_revenue(st["pi"], self.tariffs_new, st["X"]))
+        return Equilibrium(
+            w_hat=np.exp(u), log_P=st["log_P"], pi=st["pi"], X=st["X"], Y=st["Y"],
+            income=income, deficit=st["D"], converged=self.residual() <= tol,
+            iterations=iterations, history=history,
+            inner_evaluations=self.inner_evaluations,
+        )
+
+
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-              theta: np.ndarray, *, deficits: DeficitRule = "fixed", tol: float = 1e-10,
-              max_iter: int = 1000, memory: int = 6) -> Equilibrium:
+              theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
+              max_iter: int = 1000, memory: int = 6, method: str = "anderson",
+              ) -> Equilibrium:
     """Solve the equilibrium in changes for one shock and B elasticity vectors.
 
     Parameters
@@ -298,122 +346,35 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         Outer iterations.
     memory : int
         Anderson memory.
+    method : str
+        Outer solver, a key of :data:`SOLVERS`.
 
     Returns
     -------
     Equilibrium
         Always batched (B >= 1); ``converged`` tells which members met ``tol``.
     """
+    if method not in SOLVERS:
+        raise ValueError(f"method {method!r}: not one of {', '.join(SOLVERS)}")
+    outer = SOLVERS[method]
     theta = np.atleast_2d(np.asarray(theta, float))
-    B = theta.shape[0]
-    N, J = econ.shape
-    log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
-    closed = closed_countries(econ, tau_hat)
-    inv_tn = 1.0 / (1.0 + tariffs_new)
-    io = econ.io
-    inner_floor = max(tol * 1e-2, 1e-14)
-    # inexact inner solves: tolerance follows the outer residual (never above 1e-6)
-    inner = {"tol": 1e-6}
-
-    # per-country step: inverse of 1 + the trade-weighted elasticity of labour demand
-    flows = econ.flows  # [m, n, j]: importer m buys from n
-    exposure = econ.gamma * np.einsum("mnj,mnj->nj", flows, 1.0 - econ.pi)
-    theta_eff = np.einsum("bj,nj->bn", theta, exposure) / econ.va
-    step = 1.0 / (1.0 + theta_eff)
-
-    state: dict[str, np.ndarray] = {
-        "log_P": np.zeros((B, N, J)),
-        "X": np.broadcast_to(econ.X, (B, N, J)).copy(),
-    }
-    counts = {"inner": 0}
-
-    A = eq.cost_weights(log_kappa, weight, theta)  # (B, N, N, J), fixed during the solve
-
-    def price(log_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return eq.price_index_fast(log_c, A, theta, log_kappa, weight)
-
-    def prices(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if io is None:
-            lp, e, S = price(eq.unit_cost(u, state["log_P"], econ.gamma, None))
-            return lp, eq.trade_shares(A, e, S)
-
-        def gP(p: np.ndarray) -> np.ndarray:
-            lp_, _, _ = price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io))
-            return lp_.reshape(B, N * J)
-
-        p, _, it, _ = anderson(gP, state["log_P"].reshape(B, N * J), tol=inner["tol"],
-                               max_iter=2000, memory=memory)
-        counts["inner"] += it + 1
-        # one more evaluation at the accepted point so that prices and shares agree
-        lp, e, S = price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, io))
-        return lp, eq.trade_shares(A, e, S)
-
-    def spending(M: np.ndarray, tshare: np.ndarray, base: np.ndarray) -> np.ndarray:
-        if io is None:  # closed form of eq. 13 without IO links
-            income = base / (1.0 - np.sum(econ.alpha * tshare, axis=-1))
-            return econ.alpha * income[..., None]
-
-        Mt = np.ascontiguousarray(M.transpose(0, 3, 2, 1))  # (B, k, i, n)
-
-        def gX(x: np.ndarray) -> np.ndarray:
-            X = x.reshape(B, N, J)
-            Y = np.swapaxes(np.matmul(Mt, np.swapaxes(X, 1, 2)[..., None])[..., 0], 1, 2)
-            income = base + np.sum(X * tshare, axis=-1)
-            return (np.matmul(io, Y[..., None])[..., 0]
-                    + econ.alpha * income[..., None]).reshape(B, N * J)
-
-        xs, _, it, _ = anderson(gX, state["X"].reshape(B, N * J), tol=inner["tol"] * 1e-2,
-                                max_iter=5000, memory=memory)
-        counts["inner"] += it + 1
-        return np.asarray(gX(xs)).reshape(B, N, J)
-
-    def g(u: np.ndarray) -> np.ndarray:
-        inner["used"] = inner["tol"]
-        lp, pi_new = prices(u)
-        w = np.exp(u)
-        d_new = _deficit(deficits, econ, w, closed)
-        M = pi_new * inv_tn
-        tshare = 1.0 - M.sum(axis=-2)  # sum_i pi' t' / (1 + t')
-        X = spending(M, tshare, w * econ.va + d_new)
-        Y = np.einsum("bnik,bnk->bik", M, X)
-        va_new = eq.value_added(econ.gamma, Y)
-        state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new)
-        e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
-        state["e"] = e
-        inner["tol"] = float(min(1e-6, max(inner_floor, 1e-3 * np.max(np.abs(e)))))
-        u_new = u + step * e
-        return u_new - np.log(np.sum(np.exp(u_new) * econ.va, axis=-1, keepdims=True))
-
-    def res_norm(f: np.ndarray) -> np.ndarray:
-        return np.max(np.abs(state["e"]), axis=-1)
-
+    g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol, memory=memory)
     with np.errstate(all="ignore"):  # a failed solve shows as non-finite residuals
-        u, _, iters, hist = anderson(g, np.zeros((B, N)), tol=tol, max_iter=max_iter,
-                                     memory=memory, norm=res_norm)
-        if inner["used"] > inner_floor:
+        u, _, iters, hist = outer(g, np.zeros(theta.shape[:1] + econ.shape[:1]), tol=tol,
+                                  max_iter=max_iter, memory=memory, norm=g.residual)
+        if g.inner_used > g.inner_floor:
             # the last inner solves were inexact: redo them to full precision at u
-            inner["tol"] = inner_floor
-            g(u)
-            hist.append(float(np.max(np.abs(state["e"]))))
+            hist.append(g.refine(u))
             if hist[-1] > tol and iters < max_iter:
                 # exact inner solves moved the residual back above tol: a few more outer
                 # steps from u (the inner tolerance is then tied to a residual near tol)
-                u, _, more, extra = anderson(g, u, tol=tol, max_iter=max_iter - iters,
-                                             memory=memory, norm=res_norm)
+                u, _, more, extra = outer(g, u, tol=tol, max_iter=max_iter - iters,
+                                          memory=memory, norm=g.residual)
                 iters += more
                 hist.extend(extra)
-                if inner["used"] > inner_floor:
-                    inner["tol"] = inner_floor
-                    g(u)
-                    hist.append(float(np.max(np.abs(state["e"]))))
-    e = np.max(np.abs(state["e"]), axis=-1)
-    X = state["X"]
-    income = np.exp(u) * econ.va + state["D"] + eq.tariff_revenue(state["pi"], tariffs_new, X)
-    return Equilibrium(
-        w_hat=np.exp(u), log_P=state["log_P"], pi=state["pi"], X=X, Y=state["Y"],
-        income=income, deficit=state["D"], converged=e <= tol, iterations=iters,
-        history=hist, inner_evaluations=counts["inner"],
-    )
+                if g.inner_used > g.inner_floor:
+                    hist.append(g.refine(u))
+    return g.equilibrium(u, iters, hist, tol)
 
 
 def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
@@ -451,10 +412,3 @@ def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.nd
         "numeraire": float(np.max(np.abs(np.sum(sol.w_hat * econ.va, axis=-1) - world))
                            / world),
     }
-
-
-def timed(fn: Callable[[], Equilibrium]) -> tuple[Equilibrium, float]:
-    """Run ``fn`` and return its result and wall time in seconds."""
-    t0 = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t0

@@ -1,103 +1,44 @@
-"""Public entry point of the equilibrium model: ``solve(world, scenario, ...) -> Result``.
+"""World + Scenario -> Economy -> model -> labelled Result: ``solve(world, scenario, ...)``.
 
-Exported as ``autarky.solve`` and ``autarky.SolveOptions``; ``solve_batch`` solves many
-elasticity draws of one scenario as one array program.
+The bridge between the labelled layers (World, Scenario, Result) and the pure model
+(:mod:`autarky.model`): it resolves elasticities and the shock, turns the World into an
+:class:`~autarky.model.Economy`, applies the unavailable-goods policy, runs the engine and
+labels the :class:`~autarky.model.Equilibrium` as a :class:`~autarky.results.Result` with
+the notes that say what it rests on. Exported as ``autarky.solve`` and
+``autarky.SolveOptions``; ``solve_batch`` solves many elasticity draws of one scenario as
+one array program (a Result with a ``draw`` dimension).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from autarky.data import elasticities as catalog
 from autarky.errors import ConvergenceError, DataError, ScenarioError, UnavailableGoodError
 from autarky.model import equations as eq
+from autarky.model.economy import Economy, Equilibrium
+from autarky.model.options import Deficits, SolveOptions
+from autarky.model.shock import Shock
 from autarky.model.solver import (
-    Economy,
-    Equilibrium,
     closed_countries,
     equilibrium_residuals,
     open_foreign_routes,
     solve_hat,
     unavailable_goods,
 )
-from autarky.results import BatchResult, Result
-from autarky.scenario import Shock
+from autarky.results import Result
 from autarky.world import World
 
-__all__ = ["SolveOptions", "solve", "solve_batch", "resolve_elasticities", "to_shock"]
+__all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_batch",
+           "to_shock"]
 
 log = logging.getLogger(__name__)
-
-Deficits = Literal["fixed", "zero", "proportional"]
-Method = Literal["anderson", "fixed-point"]
-Unavailable = Literal["raise", "floor"]
-
-
-@dataclass(frozen=True)
-class SolveOptions:
-    """How to solve: validated on construction.
-
-    Attributes
-    ----------
-    deficits : {"fixed", "zero", "proportional"}
-        ``"fixed"`` (CP 2015 default): each country's deficit stays at its baseline value in
-        units of world value added. ``"zero"``: deficits are removed first, as CP (2015) do:
-        a first equilibrium with baseline tariffs and zero deficits becomes the baseline, and
-        the scenario is solved from it with zero deficits. ``"proportional"``: each deficit
-        moves with the country's wage, ``D'_n = w^_n D_n``, less the country's value-added
-        share of the world sum so that deficits still add up to zero.
-    tol : float
-        Largest labour-market residual accepted, relative to each country's value added.
-    max_iter : int
-        Outer (wage) iterations.
-    method : {"anderson", "fixed-point"}
-        Anderson-accelerated or plain damped fixed-point iteration.
-    memory : int
-        Anderson memory (past steps).
-    unavailable : {"raise", "floor"}
-        Goods that the scenario leaves with no possible supplier in some country (a sector
-        with no domestic production whose imports are all cut): ``"raise"`` an
-        :class:`~autarky.errors.UnavailableGoodError` naming them; ``"floor"``: give such a
-        country a domestic supply of ``floor_share`` of its baseline absorption of the good
-        (the baseline is recalibrated with it, and the result's notes say so).
-    floor_share : float
-        Domestic share given by the ``"floor"`` policy.
-    return_unconverged : bool
-        Return an unconverged Result (``converged`` False) instead of raising
-        :class:`~autarky.errors.ConvergenceError`.
-    """
-
-    deficits: Deficits = "fixed"
-    tol: float = 1e-10
-    max_iter: int = 1000
-    method: Method = "anderson"
-    memory: int = 6
-    unavailable: Unavailable = "raise"
-    floor_share: float = 1e-3
-    return_unconverged: bool = False
-
-    def __post_init__(self) -> None:
-        for name, lit in (("deficits", Deficits), ("method", Method),
-                          ("unavailable", Unavailable)):
-            allowed = get_args(lit)
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"SolveOptions.{name}: {getattr(self, name)!r} is not one of "
-                                 f"{', '.join(map(repr, allowed))}")
-        if not (0 < self.tol < 1e-2):
-            raise ValueError(f"SolveOptions.tol: {self.tol!r} must be in (0, 0.01)")
-        if int(self.max_iter) != self.max_iter or self.max_iter < 1:
-            raise ValueError(f"SolveOptions.max_iter: {self.max_iter!r} must be a positive int")
-        if int(self.memory) != self.memory or not 0 <= self.memory <= 50:
-            raise ValueError(f"SolveOptions.memory: {self.memory!r} must be an int in 0..50")
-        if not (0 < self.floor_share < 0.5):
-            raise ValueError(f"SolveOptions.floor_share: {self.floor_share!r} must be in "
-                             "(0, 0.5)")
-
 
 def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, str]:
     """Trade elasticities for the world's sectors and a description of their source.
@@ -114,8 +55,6 @@ def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, s
             theta = np.asarray(attrs["theta"], float)
             desc = f"elasticities: {elasticities} (carried by the {world.name} data)"
         else:
-            from autarky.data import elasticities as catalog
-
             s = catalog(world.name, elasticities)
             missing = [x for x in world.sectors if x not in s.index]
             if missing:
@@ -158,6 +97,14 @@ def to_shock(world: World, scenario: Any) -> Shock:
     return shock
 
 
+def economy(world: World) -> Economy:
+    """The model's Economy of a World (money normalised so world value added is 1)."""
+    a = world.arrays()
+    return Economy.from_arrays(a["trade_shares"], a["tariffs"], a["expenditure"],
+                               a["value_added"], a["deficit"], a["value_added_share"],
+                               a["final_share"], a["io"] if world.has_io else None)
+
+
 def _describe_unavailable(world: World, mask: np.ndarray, limit: int = 12) -> str:
     pairs = [f"{world.countries[n]} {world.sectors[j]}" for n, j in np.argwhere(mask)]
     more = f" and {len(pairs) - limit} more" if len(pairs) > limit else ""
@@ -177,7 +124,7 @@ def _floor_world(world: World, mask: np.ndarray, share: float) -> World:
 
 def _prepare(world: World, shock: Shock, options: SolveOptions,
              notes: list[str]) -> tuple[World, Economy]:
-    econ = Economy.from_world(world)
+    econ = economy(world)
     imports, exports = open_foreign_routes(econ, shock.tau_hat)
     one_sided = imports != exports
     if one_sided.any():
@@ -194,7 +141,7 @@ def _prepare(world: World, shock: Shock, options: SolveOptions,
                 f"{int(mask.sum())} good(s) would have no possible supplier: {listing}; "
                 "use SolveOptions(unavailable='floor') to give them a small domestic supply")
         world = _floor_world(world, mask, options.floor_share)
-        econ = Economy.from_world(world)
+        econ = economy(world)
         notes.append(f"unavailable goods: {int(mask.sum())} country-sector pairs with no "
                      f"supplier after the shock ({listing}) were given a domestic supply of "
                      f"{options.floor_share:g} of baseline absorption (policy 'floor'); the "
@@ -209,15 +156,29 @@ def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
     if options.deficits == "zero":
         ones = np.ones_like(econ.tariffs)
         first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero",
-                          tol=options.tol, max_iter=options.max_iter, memory=memory)
+                          tol=options.tol, max_iter=options.max_iter, memory=memory,
+                          method=options.method)
         if not first.converged.all():
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=first)
         econ = econ.rebase(first, econ.tariffs)
         iters0 = first.iterations
     sol = solve_hat(econ, shock.tariffs, shock.tau_hat, theta, deficits=options.deficits,
-                    tol=options.tol, max_iter=options.max_iter, memory=memory)
+                    tol=options.tol, max_iter=options.max_iter, memory=memory,
+                    method=options.method)
     return econ, sol, iters0
+
+
+def _resolver(econ: Economy, theta: np.ndarray, options: SolveOptions,
+              ) -> Callable[[np.ndarray, np.ndarray], Equilibrium]:
+    """Re-solve ``econ`` at other (tariffs, tau_hat), for :meth:`Result.decomposition_path`."""
+    rule: Deficits = "zero" if options.deficits == "zero" else "fixed"
+
+    def resolve(tariffs: np.ndarray, tau_hat: np.ndarray) -> Equilibrium:
+        return solve_hat(econ, tariffs, tau_hat, theta, deficits=rule, tol=1e-12,
+                         memory=options.memory)
+
+    return resolve
 
 
 def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list[str]:
@@ -311,7 +272,7 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
         method=f"{options.method} (memory {options.memory}) on wages; nested price and "
                "expenditure fixed points",
         notes=tuple(notes), history=tuple(sol.history), tau_hat=shock.tau_hat,
-        deficits=options.deficits,
+        deficits=options.deficits, resolve=_resolver(econ, theta, options),
     )
     if not converged or not np.all(np.isfinite(res.welfare.to_numpy())):
         msg = (f"equilibrium did not converge in {sol.iterations} iterations: largest "
@@ -325,7 +286,7 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
 
 
 def solve_batch(world: World, scenario: Any, thetas: Any,
-                options: SolveOptions | None = None, chunk: int = 25) -> BatchResult:
+                options: SolveOptions | None = None, chunk: int = 25) -> Result:
     """Solve one scenario for many elasticity vectors at once (one array program per chunk).
 
     Parameters
@@ -339,9 +300,10 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
 
     Returns
     -------
-    BatchResult
-        Welfare (percent) per draw and country; raises ConvergenceError if a draw did not
-        converge unless ``options.return_unconverged``.
+    Result
+        With a ``draw`` dimension: welfare, real wage, wage and price index by draw and
+        country (DataFrames); raises ConvergenceError if a draw did not converge unless
+        ``options.return_unconverged``.
     """
     options = options or SolveOptions()
     if options.deficits == "zero":
@@ -359,20 +321,28 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
                         "> 0")
     notes = _notes(world, shock, f"elasticities: {th.shape[0]} draws", options)
     world, econ = _prepare(world, shock, options, notes)
-    out, conv, iters = [], [], 0
+    parts: list[Equilibrium] = []
+    iters = 0
     for s in range(0, th.shape[0], chunk):
-        part = th[s:s + chunk]
-        e, sol, it0 = _run(econ, shock, part, options)
-        w = eq.welfare(sol.income, e.income, sol.log_P, e.alpha)
-        out.append(100.0 * (w - 1.0))
-        conv.append(sol.converged)
+        _, sol, it0 = _run(econ, shock, th[s:s + chunk], options)
+        parts.append(sol)
         iters = max(iters, it0 + sol.iterations)
-    welfare = pd.DataFrame(np.concatenate(out), columns=pd.Index(world.countries,
-                                                                  name="country"))
-    welfare.index.name = "draw"
-    converged = np.concatenate(conv)
+    converged = np.concatenate([p.converged for p in parts])
     if not converged.all() and not options.return_unconverged:
         raise ConvergenceError(f"{int((~converged).sum())} of {len(converged)} draws did not "
                                "converge", diagnostics={"converged": converged})
-    return BatchResult(welfare=welfare, converged=converged, iterations=iters,
-                       seconds=time.perf_counter() - t0, notes=tuple(notes))
+    return Result(
+        countries=world.countries, sectors=world.sectors,
+        theta=pd.DataFrame(th, columns=pd.Index(world.sectors, name="sector"),
+                           index=pd.RangeIndex(th.shape[0], name="draw")),
+        baseline=econ, tariffs_new=shock.tariffs,
+        w_hat=np.concatenate([p.w_hat for p in parts]),
+        log_P=np.concatenate([p.log_P for p in parts]), log_c=None, pi=None, X=None,
+        income_new=np.concatenate([p.income for p in parts]),
+        deficit_new=np.concatenate([p.deficit for p in parts]),
+        converged=bool(converged.all()), iterations=iters, residual={},
+        seconds=time.perf_counter() - t0,
+        method=f"{options.method} (memory {options.memory}) on wages, draws batched",
+        notes=tuple(notes), tau_hat=shock.tau_hat, deficits=options.deficits,
+        draws=int(th.shape[0]), converged_draws=converged,
+    )

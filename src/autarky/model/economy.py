@@ -1,0 +1,116 @@
+"""The model's own types: the baseline ``Economy`` and the solved ``Equilibrium``.
+
+Plain arrays, money normalised so that world value added is 1 (``Economy.scale`` holds the
+money units per model unit). :mod:`autarky.solve` builds an Economy from a World.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autarky.model import equations as eq
+
+__all__ = ["Economy", "Equilibrium"]
+
+
+@dataclass(frozen=True, eq=False)
+class Economy:
+    """Baseline of the model in plain arrays, money normalised so world value added is 1.
+
+    Attributes
+    ----------
+    pi, tariffs : ndarray (N, N, J)
+        Trade shares pi_nij and tariffs t_nij.
+    X : ndarray (N, J)
+        Expenditure, tariffs included.
+    va, deficit : ndarray (N,)
+        Value added w_n L_n and deficit D_n.
+    gamma, alpha : ndarray (N, J)
+        Value-added and final-demand shares.
+    io : ndarray (N, J, J) or None
+        Input coefficients io[n, k, j]; None without input-output links.
+    scale : float
+        Money units per model unit (world value added of the data).
+    """
+
+    pi: np.ndarray
+    tariffs: np.ndarray
+    X: np.ndarray
+    va: np.ndarray
+    deficit: np.ndarray
+    gamma: np.ndarray
+    alpha: np.ndarray
+    io: np.ndarray | None
+    scale: float = 1.0
+
+    @classmethod
+    def from_arrays(cls, pi: np.ndarray, tariffs: np.ndarray, X: np.ndarray, va: np.ndarray,
+                    deficit: np.ndarray, gamma: np.ndarray, alpha: np.ndarray,
+                    io: np.ndarray | None) -> Economy:
+        """Normalise money so that world value added is 1."""
+        s = float(np.sum(va))
+        io_ = None if io is None or not np.any(io) else np.asarray(io, float)
+        return cls(np.asarray(pi, float), np.asarray(tariffs, float), np.asarray(X) / s,
+                   np.asarray(va) / s, np.asarray(deficit) / s, np.asarray(gamma, float),
+                   np.asarray(alpha, float), io_, s)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(N, J)."""
+        n, j = self.X.shape
+        return int(n), int(j)
+
+    @property
+    def revenue(self) -> np.ndarray:
+        """Baseline tariff revenue R_n."""
+        return eq.tariff_revenue(self.pi, self.tariffs, self.X)
+
+    @property
+    def income(self) -> np.ndarray:
+        """Baseline income I_n = w_n L_n + R_n + D_n."""
+        return self.va + self.revenue + self.deficit
+
+    @property
+    def flows(self) -> np.ndarray:
+        """Baseline flows at producer prices, pi X / (1 + t)."""
+        return self.pi * self.X[:, None, :] / (1.0 + self.tariffs)
+
+    def rebase(self, eqm: Equilibrium, tariffs_new: np.ndarray, b: int = 0) -> Economy:
+        """The counterfactual equilibrium (batch member ``b``) as a new baseline."""
+        return Economy(eqm.pi[b], np.asarray(tariffs_new, float), eqm.X[b],
+                       self.va * eqm.w_hat[b], eqm.deficit[b], self.gamma, self.alpha,
+                       self.io, self.scale)
+
+
+@dataclass(frozen=True, eq=False)
+class Equilibrium:
+    """Solution of the model in changes, batched (leading dimension B).
+
+    Attributes
+    ----------
+    w_hat : (B, N)
+    log_P : (B, N, J)
+    pi : (B, N, N, J)    new trade shares
+    X : (B, N, J)        new expenditure (model units)
+    Y : (B, N, J)        new gross output
+    income : (B, N)      new income I'_n
+    deficit : (B, N)     new deficit D'_n
+    converged : (B,) bool
+    iterations : int     outer iterations
+    history : list of float   max outer residual per iteration
+    inner_evaluations : int
+    """
+
+    w_hat: np.ndarray
+    log_P: np.ndarray
+    pi: np.ndarray
+    X: np.ndarray
+    Y: np.ndarray
+    income: np.ndarray
+    deficit: np.ndarray
+    converged: np.ndarray
+    iterations: int
+    history: list[float] = field(default_factory=list)
+    inner_evaluations: int = 0

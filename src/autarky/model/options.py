@@ -1,0 +1,83 @@
+"""How to solve: the one vocabulary of solver settings (``SolveOptions``).
+
+Every place that names a deficit rule, a method or an unavailable-goods policy (the
+solver, a scenario's ``[solve]`` table, the command line) takes its allowed values from
+the ``Literal`` types here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+__all__ = ["DEFICITS", "METHODS", "UNAVAILABLE", "Deficits", "Method", "SolveOptions",
+           "Unavailable"]
+
+Deficits = Literal["fixed", "zero", "proportional"]
+Method = Literal["anderson", "fixed-point"]
+Unavailable = Literal["raise", "floor"]
+
+DEFICITS: tuple[str, ...] = get_args(Deficits)
+METHODS: tuple[str, ...] = get_args(Method)
+UNAVAILABLE: tuple[str, ...] = get_args(Unavailable)
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """How to solve: validated on construction.
+
+    Attributes
+    ----------
+    deficits : {"fixed", "zero", "proportional"}
+        ``"fixed"`` (CP 2015 default): each country's deficit stays at its baseline value in
+        units of world value added. ``"zero"``: deficits are removed first, as CP (2015) do:
+        a first equilibrium with baseline tariffs and zero deficits becomes the baseline, and
+        the scenario is solved from it with zero deficits. ``"proportional"``: each deficit
+        moves with the country's wage, ``D'_n = w^_n D_n``, less the country's value-added
+        share of the world sum so that deficits still add up to zero.
+    tol : float
+        Largest labour-market residual accepted, relative to each country's value added.
+    max_iter : int
+        Outer (wage) iterations.
+    method : {"anderson", "fixed-point"}
+        A solver of :data:`autarky.model.solver.SOLVERS`: Anderson-accelerated or plain
+        damped fixed-point iteration.
+    memory : int
+        Anderson memory (past steps).
+    unavailable : {"raise", "floor"}
+        Goods that the scenario leaves with no possible supplier in some country (a sector
+        with no domestic production whose imports are all cut): ``"raise"`` an
+        :class:`~autarky.errors.UnavailableGoodError` naming them; ``"floor"``: give such a
+        country a domestic supply of ``floor_share`` of its baseline absorption of the good
+        (the baseline is recalibrated with it, and the result's notes say so).
+    floor_share : float
+        Domestic share given by the ``"floor"`` policy.
+    return_unconverged : bool
+        Return an unconverged Result (``converged`` False) instead of raising
+        :class:`~autarky.errors.ConvergenceError`.
+    """
+
+    deficits: Deficits = "fixed"
+    tol: float = 1e-10
+    max_iter: int = 1000
+    method: Method = "anderson"
+    memory: int = 6
+    unavailable: Unavailable = "raise"
+    floor_share: float = 1e-3
+    return_unconverged: bool = False
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("deficits", DEFICITS), ("method", METHODS),
+                              ("unavailable", UNAVAILABLE)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"SolveOptions.{name}: {getattr(self, name)!r} is not one of "
+                                 f"{', '.join(map(repr, allowed))}")
+        if not (0 < self.tol < 1e-2):
+            raise ValueError(f"SolveOptions.tol: {self.tol!r} must be in (0, 0.01)")
+        if int(self.max_iter) != self.max_iter or self.max_iter < 1:
+            raise ValueError(f"SolveOptions.max_iter: {self.max_iter!r} must be a positive int")
+        if int(self.memory) != self.memory or not 0 <= self.memory <= 50:
+            raise ValueError(f"SolveOptions.memory: {self.memory!r} must be an int in 0..50")
+        if not (0 < self.floor_share < 0.5):
+            raise ValueError(f"SolveOptions.floor_share: {self.floor_share!r} must be in "
+                             "(0, 0.5)")
