@@ -130,8 +130,7 @@ def test_bloc_choice_table(name, year, expected):
             warnings.simplefilter("ignore", ScenarioWarning)
             return ak.solve(world_, scn, **kw)
 
-    df = ak.presets.bloc_choice(w, options=ak.SolveOptions(unavailable="floor"),
-                                solve=solve_fn)
+    df = ak.run.bloc_choice(w, options=ak.SolveOptions(unavailable="floor"), solve=solve_fn)
     assert tuple(df.index.get_level_values("state").unique()) == expected
     assert set(df.index.get_level_values("option")) == set(ak.presets.OPTIONS)
     assert np.isfinite(df.to_numpy()).all()

@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data, linkages, presets
+from autarky import data, linkages, presets, run
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
     AutarkyError,
@@ -41,5 +41,6 @@ __all__ = [
     "linkages",
     "load_world",
     "presets",
+    "run",
     "solve",
 ]

@@ -12,11 +12,13 @@ import warnings
 from typing import Annotated, Any
 
 import numpy as np
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 import autarky as ak
+from autarky import run as run_
 from autarky.errors import AutarkyError, RepairWarning
 
 app = typer.Typer(
@@ -55,11 +57,12 @@ def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
 
 def load_world_cli(world: str, year: int | None) -> ak.World:
     """Load a World for a command, printing repair notes as one line each."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RepairWarning)
-        w = ak.load_world(world, year=year)
-    _show_repairs(caught)
-    return w
+    loaded = run_.load(world, year)
+    for text in loaded.repairs:
+        # data repairs are part of the assumptions of a result: printed with the output,
+        # so that stderr carries only errors
+        console.print(f"[yellow]note:[/] {text}", highlight=False)
+    return loaded.world
 
 
 @app.command()
@@ -115,53 +118,9 @@ def info(
 
 # --- scenario commands
 
-def _scenario(spec: str) -> ak.Scenario:
-    """A preset name (``two-blocs``, ``autarky:RUS``) or a TOML file."""
-    from pathlib import Path
-
-    if spec.lower().endswith(".toml") or Path(spec).is_file():
-        return ak.Scenario.from_toml(spec)
-    return ak.presets.get(spec)
-
-
 def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None) -> ak.SolveOptions:
-    """Command-line flags over the scenario's own settings over the defaults."""
-    unavailable = unavailable or dict(scn.solve).get("unavailable", "floor")
-    try:
-        return scn.solve_options(deficits=deficits, unavailable=unavailable)  # type: ignore[no-any-return,unused-ignore]
-    except ValueError as err:
-        raise ak.ScenarioError(str(err)) from None
-
-
-def _solve(world: ak.World, scn: ak.Scenario, elasticities: str,
-           opts: ak.SolveOptions) -> ak.Result:
-    from autarky.errors import ScenarioWarning
-
-    theta: str | float = elasticities
-    try:
-        theta = float(elasticities)
-    except ValueError:
-        pass
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ScenarioWarning)  # the notes carry them
-        return ak.solve(world, scn, elasticities=theta, options=opts)
-
-
-def _income(world: ak.World) -> dict[str, float]:
-    return dict(zip(world.countries, np.asarray(world.arrays()["income"], float), strict=True))
-
-
-def _aggregates(world: ak.World, scn: ak.Scenario,
-                welfare: Any) -> list[tuple[str, float, int]]:
-    inc = _income(world)
-    groups = {**scn.blocs(world), "world": tuple(world.countries)}
-    out = []
-    for name, members in groups.items():
-        m = [c for c in members if c in welfare.index]
-        if m:
-            w = np.array([inc[c] for c in m])
-            out.append((name, float(np.dot(welfare.loc[m].to_numpy(float), w) / w.sum()), len(m)))
-    return out
+    """Command-line flags over the scenario's own settings over the library's defaults."""
+    return run_.options(scn, deficits=deficits, unavailable=unavailable)
 
 
 def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str]) -> None:
@@ -203,29 +162,13 @@ _DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional (defa
                          "scenario's setting, else fixed).")
 _UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
                         "supply, noted in the results) | raise (default: the scenario's "
-                        "setting, else floor).")
-
-
-def _dataset_meta(w: ak.World) -> dict[str, object]:
-    """Which data the numbers come from: embedded file checksum, source and license."""
-    m = ak.data.manifest().get(w.name, {})
-    return {"dataset": w.name, "year": w.year, "dataset_source": m.get("source", w.dataset.attrs
-            .get("source", "")), "dataset_sha256": m.get("source_sha256"),
-            "dataset_license": m.get("license")}
+                        "setting, else the library's: raise).")
 
 
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
                  out: str | None) -> None:
-    theta: str | float = elasticities
-    try:
-        theta = float(elasticities)
-    except ValueError:
-        pass
-
-    def solve(world: ak.World, scn: ak.Scenario, **kw: Any) -> ak.Result:
-        return _solve(world, scn, str(kw["elasticities"]), kw["options"])
-
-    df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)
+    df = run_.bloc_choice(w, elasticities=run_.elasticities(elasticities), options=opts,
+                          solve=run_.solve)
     console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
                   "(bloc columns: baseline-income-weighted, original members; 'vs out': "
                   "difference from the state staying out, percentage points)",
@@ -242,20 +185,11 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
     scn = ak.presets.get("bloc-choice")
     _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
     if out:
-        from autarky.data.records import write_table_record
-
-        paths = write_table_record(out, df, scn, _record_meta(w, elasticities, opts))
-        _print_written(paths)
+        _print_written(run_.write(out, df, scn, _record_meta(w, elasticities, opts)))
 
 
-def _record_meta(w: ak.World, elasticities: str, opts: Any) -> dict[str, Any]:
-    """What a record says about how a result was made (dataset, elasticities, options)."""
-    return {
-        **_dataset_meta(w), "elasticities": elasticities,
-        "options": {"deficits": opts.deficits, "unavailable": opts.unavailable,
-                    "tol": opts.tol, "method": opts.method},
-        "command": "autarky " + " ".join(sys.argv[1:]),
-    }
+def _record_meta(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> dict[str, Any]:
+    return run_.record_meta(w, elasticities, opts, "autarky " + " ".join(sys.argv[1:]))
 
 
 def _print_written(paths: Any) -> None:
@@ -279,13 +213,13 @@ def run(
 
     With no scenario it runs the two-blocs preset on the embedded icio2023 data.
     """
-    scn = _scenario(scenario)
+    scn = run_.scenario(scenario)
     opts = _options(scn, deficits, unavailable)
     w = load_world_cli(world, year)
     if scn.name == "bloc-choice":
         _bloc_choice(w, elasticities, opts, out)
         return
-    res = _solve(w, scn, elasticities, opts)
+    res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
     welfare = res.welfare.sort_values(ascending=False)
     shown = welfare if not top else welfare.head(top)
     console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
@@ -299,8 +233,8 @@ def run(
     agg = Table(title="bloc aggregates (baseline-income-weighted)")
     for col in ("group", "members in data", "welfare %"):
         agg.add_column(col, justify="left" if col == "group" else "right")
-    for name, v, k in _aggregates(w, scn, res.welfare):
-        agg.add_row(name, str(k), f"{v:+.3f}")
+    for name, r in run_.aggregates(w, scn, res).iterrows():
+        agg.add_row(str(name), str(r["members"]), f"{r['welfare']:+.3f}")
     console.print(agg)
     resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
@@ -308,11 +242,8 @@ def run(
                   highlight=False)
     _print_assumptions(scn, tuple(res.notes))
     if out:
-        from autarky.data.records import write_record
-
-        paths = write_record(out, res, scn, {**_record_meta(w, elasticities, opts),
-                                             "world_argument": world})
-        _print_written(paths)
+        _print_written(run_.write(out, res, scn, {**_record_meta(w, elasticities, opts),
+                                                  "world_argument": world}))
 
 
 @app.command()
@@ -327,10 +258,11 @@ def compare(
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference."""
-    sa, sb = _scenario(a), _scenario(b)
+    sa, sb = run_.scenario(a), run_.scenario(b)
     oa, ob = _options(sa, deficits, unavailable), _options(sb, deficits, unavailable)
     w = load_world_cli(world, year)
-    ra, rb = _solve(w, sa, elasticities, oa), _solve(w, sb, elasticities, ob)
+    theta = run_.elasticities(elasticities)
+    ra, rb = run_.solve(w, sa, theta, oa), run_.solve(w, sb, theta, ob)
     wa, wb = ra.welfare, rb.welfare
     order = (wb - wa).sort_values(ascending=False).index
     if top:
@@ -379,9 +311,7 @@ def main() -> None:
     sys.exit(0)
 
 
-
 # --- linkages commands
-import pandas as pd  # noqa: E402  (kept with the commands it serves)
 
 
 def _pct(v: float) -> str:

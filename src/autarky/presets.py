@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from autarky.data.scenario_data import us_tariffs_2025
 from autarky.errors import ScenarioError
 from autarky.scenario import (
     Autarky,
@@ -41,7 +40,6 @@ __all__ = [
     "BLOC_A",
     "BLOC_B",
     "BLOC_COST_HAT",
-    "bloc_choice",
     "bloc_choice_scenarios",
     "get",
     "names",
@@ -127,8 +125,6 @@ def _three_blocs(_: str | None = None) -> Scenario:
 
 
 def _us_tariffs(_: str | None = None) -> Scenario:
-    from autarky.data.scenario_data import us_tariffs_2025
-
     df = us_tariffs_2025().drop(index="USA", errors="ignore")
     rates = tuple((str(k), float(v)) for k, v in df["rate"].items())
     weights = tuple((str(k), float(v)) for k, v in df["us_imports_kusd"].items() if v > 0)
@@ -261,7 +257,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        "Small states forced to choose a bloc: in the two-bloc world, each swing state's "
        "real income if it joins the West bloc, joins the East bloc, or stays out, and the "
        "effect of its choice on each bloc. As a single scenario it is the two-bloc world "
-       "with every swing state out; the table comes from autarky.presets.bloc_choice.",
+       "with every swing state out; the table comes from autarky.run.bloc_choice.",
        ("Swing states: KAZ, UKR, TUR, IND, VNM, IDN, BRA, SAU, ZAF, MEX, those present in "
         "the data. Joining a bloc means facing the between-bloc barrier with the other "
         "bloc; staying out means facing none. One state moves at a time.",
@@ -373,74 +369,3 @@ def bloc_choice_scenarios(state: str) -> dict[str, Scenario]:
                            description=f"{code} {k}; " + v.summary(),
                            assumptions=info.assumptions + _COMMON, sources=info.sources)
             for k, v in out.items()}
-
-
-def _weighted(welfare: pd.Series, weights: pd.Series, members: Any) -> float:
-    m = [c for c in members if c in welfare.index]
-    if not m:
-        return float("nan")
-    w = weights.loc[m].to_numpy(float)
-    return float(np.dot(welfare.loc[m].to_numpy(float), w) / w.sum())
-
-
-def bloc_choice(world: Any, elasticities: Any = "cp2015", options: Any = None,
-                states: Any = None, solve: Callable[..., Any] | None = None) -> pd.DataFrame:
-    """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
-
-    Parameters
-    ----------
-    world : World
-        The baseline economy.
-    elasticities, options
-        Passed to the solver.
-    states : sequence of str, optional
-        Default :data:`SWING_STATES` present in the world.
-    solve : callable, optional
-        ``solve(world, scenario, elasticities=..., options=...) -> Result`` (default
-        ``autarky.solve``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index (state, option); columns ``state`` (its welfare change, %), ``West``,
-        ``East`` (baseline-income-weighted welfare change of each bloc's original members,
-        %), ``world`` (income-weighted, %), and ``West vs out``, ``East vs out`` (change in
-        the bloc aggregate relative to the state staying out, percentage points).
-    """
-    if solve is None:
-        import autarky as ak
-
-        solve = ak.solve
-    wanted = SWING_STATES if states is None else tuple(states)
-    present = [s for s in wanted if s in world.countries]
-    if not present:
-        raise ScenarioError(f"bloc-choice: none of the states {', '.join(wanted)} is in "
-                            f"{world.name}")
-    base = get("two-blocs")
-    groups = base.blocs(world)
-    a_members, b_members = groups[BLOC_NAMES[0]], groups[BLOC_NAMES[1]]
-    income = pd.Series(np.asarray(world.arrays()["income"], float), index=world.countries)
-    kw: dict[str, Any] = {"elasticities": elasticities}
-    if options is not None:
-        kw["options"] = options
-    out_res = solve(world, bloc_choice_scenarios(present[0])[OPTIONS[2]], **kw)
-    rows = []
-    for s in present:
-        scns = bloc_choice_scenarios(s)
-        for opt in OPTIONS:
-            res = out_res if opt == OPTIONS[2] else solve(world, scns[opt], **kw)
-            wf = res.welfare
-            rows.append({
-                "state": s, "option": opt,
-                "welfare": float(wf.loc[s]),
-                "West": _weighted(wf, income, a_members),
-                "East": _weighted(wf, income, b_members),
-                "world": _weighted(wf, income, world.countries),
-            })
-    df = pd.DataFrame(rows).set_index(["state", "option"])
-    df.attrs["notes"] = tuple(getattr(out_res, "notes", ()))
-    out = df.xs(OPTIONS[2], level="option")
-    for bloc in ("West", "East"):
-        df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
-            df.index.get_level_values("state")).to_numpy()
-    return df

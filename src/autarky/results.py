@@ -335,7 +335,8 @@ class Result:
                             index=pd.Index(self.countries, name="country"))
 
     # ----------------------------------------------------------------- groups
-    def aggregate(self, groups: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    def aggregate(self, groups: Mapping[str, Sequence[str]],
+                  weights: pd.Series | None = None) -> pd.DataFrame:
         """Welfare of groups of countries, weighted by baseline income.
 
         Parameters
@@ -343,6 +344,10 @@ class Result:
         groups : mapping of str to sequence of str
             Group name -> member codes; members not in the Result are left out (a group
             with none is left out).
+        weights : pandas.Series, optional
+            Weight by country code; default the baseline income of the solve (after the
+            deficits were removed where ``deficits="zero"``). :func:`autarky.run.aggregates`
+            passes the World's income.
 
         Returns
         -------
@@ -353,7 +358,8 @@ class Result:
         """
         pos = {c: k for k, c in enumerate(self.countries)}
         names, rows, counts = [], [], []
-        income = self.baseline.income
+        income = (self.baseline.income if weights is None
+                  else weights.reindex(list(self.countries)).to_numpy(float))
         for name, members in groups.items():
             idx = sorted({pos[c] for c in members if c in pos})
             if not idx:
