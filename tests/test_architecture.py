@@ -7,9 +7,12 @@ grimp sees every import statement, including those inside functions; CI also run
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import grimp
 import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "autarky"
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +75,10 @@ def test_model_is_pure(graph):
 def test_results_do_not_run_the_solver(graph):
     assert "autarky.model.solver" not in graph.find_modules_directly_imported_by(
         "autarky.results")
+
+
+def test_no_module_over_900_lines():
+    # linkages.py is being split into a linkages/ package on its own branch
+    long = {str(p.relative_to(SRC)): n for p in SRC.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > 900 and p.name != "linkages.py"}
+    assert long == {}

@@ -22,6 +22,7 @@ from autarky.scenario import (
     TariffSchedule,
     TradeCostCells,
     TradeCostChange,
+    TradeCostCube,
 )
 
 C = ("RUS", "BLR", "KAZ", "USA", "CHN", "DEU", "ROW")
@@ -169,6 +170,31 @@ def test_trade_cost_forms(world):
     assert (sh3.tau_hat[0, 1] == 2.0).all()
     with pytest.raises(ScenarioError, match="countries="):
         Scenario.trade_cost(arr)
+
+
+def test_trade_cost_cube_every_cell(world):
+    import xarray as xr
+
+    rng = np.random.default_rng(3)
+    hat = rng.uniform(0.8, 1.25, (len(C), len(C), len(S)))
+    hat[np.arange(len(C)), np.arange(len(C)), :] = 1.0
+    da = xr.DataArray(hat, dims=("importer", "exporter", "sector"),
+                      coords={"importer": list(C), "exporter": list(C), "sector": list(S)})
+    scn = Scenario.trade_cost(da)
+    np.testing.assert_array_equal(scn.apply(world).tau_hat, hat)
+    # the same cells as a Series (any order), and back from TOML
+    ser = da.to_series().sample(frac=1.0, random_state=0)
+    np.testing.assert_array_equal(Scenario.trade_cost(ser).apply(world).tau_hat, hat)
+    assert Scenario.from_toml(text=scn.to_toml()) == scn
+    # a later component wins over the cube where both set a cell
+    both = quiet(scn + Scenario.autarky(["RUS"]), world)
+    r = C.index("RUS")
+    assert np.isinf(both.tau_hat[r, C.index("CHN")]).all()
+    assert both.tau_hat[C.index("USA"), C.index("CHN"), 0] == hat[C.index("USA"), C.index("CHN"), 0]
+    bad = hat.copy()
+    bad[0, 0, 0] = 2.0
+    with pytest.raises(ScenarioError, match="domestic trade costs cannot change"):
+        TradeCostCube(C, C, S, bad)
 
 
 def test_bloc_split_between_blocs_only(world):

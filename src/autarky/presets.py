@@ -29,8 +29,8 @@ from autarky.scenario import (
     Scenario,
     TariffChange,
     TariffSchedule,
-    _codes,
 )
+from autarky.scenario.resolve import _codes
 
 __all__ = [
     "DEFAULT",

@@ -129,19 +129,20 @@ class MRIO:
     def aggregate(self, region_map: np.ndarray, sector_map: np.ndarray,
                   regions: Sequence[str], sectors: Sequence[str]) -> MRIO:
         """Sum rows and columns into groups given by integer maps (old index -> new index)."""
-        r_old, s_old = len(self.regions), len(self.sectors)
-        r_new, s_new = len(regions), len(sectors)
-        row_group = (region_map[:, None] * s_new + sector_map[None, :]).ravel()
-        G = np.zeros((r_old * s_old, r_new * s_new))
-        G[np.arange(r_old * s_old), row_group] = 1.0
-        f = len(self.categories)
-        col_group = (region_map[:, None] * f + np.arange(f)[None, :]).ravel()
-        H = np.zeros((r_old * f, r_new * f))
-        H[np.arange(r_old * f), col_group] = 1.0
+        r_old, s_old, f = len(self.regions), len(self.sectors), len(self.categories)
+        R = np.zeros((r_old, len(regions)))
+        R[np.arange(r_old), region_map] = 1.0
+        S = np.zeros((s_old, len(sectors)))
+        S[np.arange(s_old), sector_map] = 1.0
+        rs = ((0, R), (1, S))
+        Z = _sum_groups(self.Z.reshape(r_old, s_old, r_old, s_old), rs + ((2, R), (3, S)))
+        Y = _sum_groups(self.Y.reshape(r_old, s_old, r_old, f), rs + ((2, R),))
+        x = _sum_groups(self.x.reshape(r_old, s_old, *self.x.shape[1:]), rs)
+        n_new = len(regions) * len(sectors)
         return MRIO(
-            Z=G.T @ self.Z @ G,
-            Y=G.T @ self.Y @ H,
-            x=G.T @ self.x,
+            Z=Z.reshape(n_new, n_new),
+            Y=Y.reshape(n_new, len(regions) * f),
+            x=x.reshape(n_new, *self.x.shape[1:]),
             regions=tuple(regions),
             sectors=tuple(sectors),
             categories=self.categories,
@@ -551,18 +552,19 @@ class World:
         Cm[np.arange(len(self.countries)), cmap] = 1.0
         Sm = np.zeros((len(self.sectors), J2))
         Sm[np.arange(len(self.sectors)), smap] = 1.0
-        F = np.einsum("nij,na,ib,jc->abc", a["flows"], Cm, Cm, Sm, optimize=True)
-        Rv = np.einsum("nij,na,ib,jc->abc", a["flows"] * a["tariffs"], Cm, Cm, Sm,
-                       optimize=True)
+        cube = ((0, Cm), (1, Cm), (2, Sm))
+        F = _sum_groups(a["flows"], cube)
+        Rv = _sum_groups(a["flows"] * a["tariffs"], cube)
         with np.errstate(divide="ignore", invalid="ignore"):
-            T_simple = np.einsum("nij,na,ib,jc->abc", a["tariffs"], Cm, Cm, Sm, optimize=True)
-            cnt = np.einsum("na,ib,jc->abc", Cm, Cm, Sm)
+            T_simple = _sum_groups(a["tariffs"], cube)
+            size_c, size_s = Cm.sum(axis=0), Sm.sum(axis=0)
+            cnt = size_c[:, None, None] * size_c[None, :, None] * size_s[None, None, :]
             T = np.where(F > 0, Rv / F, T_simple / cnt)
         io = None
         if self.has_io:
             M = a["io"] * a["gross_output"][:, None, :]  # [n, k, j] input purchases
-            M2 = np.einsum("nkj,na,kb,jc->abc", M, Cm, Sm, Sm, optimize=True)
-            Y2 = np.einsum("nj,na,jc->ac", a["gross_output"], Cm, Sm)
+            M2 = _sum_groups(M, ((0, Cm), (1, Sm), (2, Sm)))
+            Y2 = _sum_groups(a["gross_output"], ((0, Cm), (1, Sm)))
             with np.errstate(divide="ignore", invalid="ignore"):
                 io = np.where(Y2[:, None, :] > 0, M2 / Y2[:, None, :], 0.0)
         mrio = (self._mrio.aggregate(cmap, smap, cnew, snew) if self._mrio is not None
@@ -618,6 +620,13 @@ class World:
             },
             index=pd.Index(cs, name="country"),
         )
+
+
+def _sum_groups(a: np.ndarray, maps: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
+    """Sum ``a`` into groups along each given axis; ``maps``: (axis, one-hot old x new)."""
+    for axis, onehot in maps:
+        a = np.moveaxis(np.tensordot(a, onehot, axes=([axis], [0])), -1, axis)
+    return a
 
 
 def _group_map(kind: str, codes: tuple[str, ...],

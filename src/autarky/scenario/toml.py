@@ -1,0 +1,105 @@
+"""Scenarios as TOML: parse a document into components and settings, one line per problem.
+
+The schema is in the docstring of :mod:`autarky.scenario`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from autarky.data.scenario_data import read_text
+from autarky.errors import ScenarioError
+from autarky.scenario.components import COMPONENTS, Component
+
+_TOP_KEYS = ("name", "description", "assumptions", "sources", "solve", "shock")
+
+
+
+def _component_from_dict(d: Mapping[str, Any], where: str) -> Component:
+    kind = d.get("kind")
+    if kind is None:
+        raise ScenarioError(f"{where}: missing key 'kind' (one of {', '.join(COMPONENTS)})")
+    if kind not in COMPONENTS:
+        raise ScenarioError(f"{where}: kind = {kind!r}: unknown (one of {', '.join(COMPONENTS)})")
+    cls = COMPONENTS[kind]
+    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = {}
+    problems = []
+    for key, val in d.items():
+        if key == "kind":
+            continue
+        if key not in known:
+            problems.append(f"{where} ({kind}): unknown key {key!r} = {val!r} "
+                            f"(known: {', '.join(sorted(known))})")
+            continue
+        kwargs[key] = val
+    for key in cls.required:
+        if key not in d:
+            problems.append(f"{where} ({kind}): missing key {key!r}")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    for key in ("rates", "weights"):
+        if kind == "tariff-schedule" and isinstance(kwargs.get(key), Mapping):
+            kwargs[key] = tuple(kwargs[key].items())
+    try:
+        return cls(**kwargs)
+    except ScenarioError as err:
+        raise ScenarioError(f"{where} ({kind}): {err}") from None
+    except TypeError as err:
+        raise ScenarioError(f"{where} ({kind}): {err}") from None
+
+
+
+
+def parse(d: Mapping[str, Any], source: str = "scenario",
+          ) -> tuple[tuple[Component, ...], dict[str, Any], list[str]]:
+    """Components, top-level settings and problems (one line each) of a parsed document."""
+    problems: list[str] = []
+    for key in d:
+        if key not in _TOP_KEYS:
+            problems.append(f"{source}: unknown key {key!r} = {d[key]!r} "
+                            f"(known: {', '.join(_TOP_KEYS)})")
+    shocks = d.get("shock", [])
+    if isinstance(shocks, Mapping):
+        shocks = [shocks]
+    if not isinstance(shocks, list):
+        problems.append(f"{source}: shock = {shocks!r}: expected [[shock]] tables")
+        shocks = []
+    comps: list[Component] = []
+    for k, s in enumerate(shocks):
+        where = f"{source}: shock[{k}]"
+        if not isinstance(s, Mapping):
+            problems.append(f"{where} = {s!r}: expected a table")
+            continue
+        try:
+            comps.append(_component_from_dict(s, where))
+        except ScenarioError as err:
+            problems.append(str(err))
+    info = {key: d[key] for key in ("name", "description", "assumptions", "sources", "solve")
+            if key in d}
+    return tuple(comps), info, problems
+
+
+def load(path: str | Path | None = None, *, text: str | None = None,
+         ) -> tuple[dict[str, Any], str]:
+    """The parsed TOML document of a file (or of ``text``) and the name to report it by."""
+    if (path is None) == (text is None):
+        raise ScenarioError("from_toml: give a path or text=")
+    source = "scenario" if path is None else str(path)
+    if text is None:
+        text = read_text(path)  # type: ignore[arg-type]
+    try:
+        return tomllib.loads(text), source
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{source}: not valid TOML: {err}") from None
+
+
+def dumps(d: Mapping[str, Any]) -> str:
+    """TOML text of a scenario dict."""
+    import tomli_w
+
+    return tomli_w.dumps(dict(d))
