@@ -96,3 +96,44 @@ def test_world194_eurasian_macro_state_every_member_separate() -> None:
     members = scn.blocs(w)["Eurasian macro-state"]
     assert set(members) == set(POST_SOVIET)
     assert np.all(np.isfinite(res.welfare.loc[list(members)].to_numpy()))
+
+
+def test_presets_declare_default_world_that_separates_members() -> None:
+    from autarky.data.scenario_data import group_members
+
+    for name in ("eurasian-macro-state", "three-blocs", "bloc-choice"):
+        world, why = ak.presets.default_world(name)
+        assert world == "world194" and why
+    # tariff-only presets stay on the world with tariffs, and say why
+    for name in ("cis-fta", "eaeu-customs-union"):
+        world, why = ak.presets.default_world(name)
+        assert world == "icio2023" and "tariff" in why
+    assert ak.presets.default_world("status-quo") == (None, "")
+    w, _ = _load(2019)
+    members = group_members("EURASIAN-MACRO")
+    assert members is not None and set(members) <= set(w.countries)
+
+
+def test_bloc_choice_swing_states_on_world194_are_every_non_core_economy() -> None:
+    w, _ = _load(2019)
+    states = ak.presets.swing_states(w)
+    core = {c for m in ak.presets.get("two-blocs").blocs(w).values() for c in m}
+    assert set(states) == set(w.countries) - core
+    assert len(states) > 140 and {"KAZ", "GEO", "ARM", "UZB"} <= set(states)
+    icio = ak.load_world("icio2023", year=2019)
+    assert set(ak.presets.swing_states(icio)) <= set(ak.presets.SWING_STATES)
+
+
+def test_cli_run_says_which_world_and_why(tmp_path: object) -> None:
+    from typer.testing import CliRunner
+
+    from autarky.cli import app
+
+    r = CliRunner().invoke(app, ["run", "eurasian-macro-state", "--year", "2019"])
+    assert r.exit_code == 0, r.output
+    assert "world: world194 2019 (the preset's default world" in r.output
+    for c in POST_SOVIET:
+        assert f" {c} " in r.output
+    r = CliRunner().invoke(app, ["run", "eurasian-macro-state", "--world", "icio2023",
+                                 "--year", "2019"])
+    assert r.exit_code == 0 and "named with --world" in r.output
