@@ -137,3 +137,15 @@ def test_cli_run_says_which_world_and_why(tmp_path: object) -> None:
     r = CliRunner().invoke(app, ["run", "eurasian-macro-state", "--world", "icio2023",
                                  "--year", "2019"])
     assert r.exit_code == 0 and "named with --world" in r.output
+
+
+def test_cli_info_world194_lists_every_economy() -> None:
+    from typer.testing import CliRunner
+
+    from autarky.cli import app
+
+    r = CliRunner().invoke(app, ["info", "world194", "--year", "2019"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    w, _ = _load(2019)
+    rows = [ln for ln in r.output.splitlines() if ln.startswith("│ ")]
+    assert {ln.split()[1] for ln in rows} >= set(w.countries)
