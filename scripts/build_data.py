@@ -260,6 +260,138 @@ def build_us_tariffs(shared: Path) -> dict:
     }
 
 
+# ---------------------------------------------------------------- world194 (issue 16)
+
+WORLD194_CIF_FOB = 1.10
+"""IMF DOTS convention: imports c.i.f. = 1.10 x exports f.o.b. when one side is estimated
+from the other (IMF, Direction of Trade Statistics Guide)."""
+
+WORLD194_GDP_GROUPS = {"FRA": ["FRA", "MCO"], "CHE": ["CHE", "LIE"], "USA": ["USA", "PRI", "VIR"]}
+"""WDI GDP summed as in the Ignatenko et al. (2025) gdp.csv build (DOTS folds them too)."""
+
+
+def build_world194(shared: Path) -> dict:
+    """One-sector world of 192 economies from IMF DOTS goods trade and WDI GDP.
+
+    Bilateral flows: the exporter-reported matrix (exports f.o.b.), and where the exporter
+    reports nothing the importer's record (imports c.i.f.) divided by the DOTS c.i.f./f.o.b.
+    factor 1.10. Domestic sales as in Ignatenko, Lashkaripour, Macedoni and Simonovska
+    (2025): absorption = GDP + deficit, domestic sales = absorption - imports (= GDP -
+    exports). Every repair is stored as a sentence the loader raises as a RepairWarning.
+    """
+    import pandas as pd
+
+    dots = shared / "imf-dots"
+    codes = [r["iso3"] for r in csv.DictReader((shared / "us-tariff-2025" /
+                                                "country_labels.csv").open())]
+    wdi = pd.read_excel(shared / "gdp-current" / "GDP_wdi_raw.xls",
+                        sheet_name="Data_stata").set_index("Country Code")
+    years = [2019, 2020]
+    out: dict[str, np.ndarray] = {}
+    keep_codes: list[str] | None = None
+    meta_years: dict[str, dict] = {}
+    for year in years:
+        xf = pd.read_csv(dots / f"dots{year}_X_fob_194.csv", index_col=0)
+        mc = pd.read_csv(dots / f"dots{year}_M_cif_194.csv", index_col=0)
+        assert list(xf.index) == list(xf.columns) == codes == list(mc.index), year
+        x, m = xf.to_numpy(float), mc.to_numpy(float)
+        mirror = (x <= 0) & (m > 0)
+        trade = np.where(mirror, m / WORLD194_CIF_FOB, np.maximum(x, 0.0))  # [exporter, importer]
+        np.fill_diagonal(trade, 0.0)
+        repairs: list[str] = []
+        absent = [c for k, c in enumerate(codes) if trade[k].sum() == 0 and trade[:, k].sum() == 0]
+        if absent:
+            repairs.append(
+                f"world194 {year}: {', '.join(absent)} dropped: IMF DOTS has no record of "
+                "their trade at all (neither reported nor estimated from partners); the world "
+                f"has {len(codes) - len(absent)} economies")
+        keep = np.array([c not in absent for c in codes])
+        kc = [c for c, k in zip(codes, keep, strict=True) if k]
+        if keep_codes is None:
+            keep_codes = kc
+        assert kc == keep_codes, year
+        trade = trade[np.ix_(keep, keep)]
+        exports, imports = trade.sum(axis=1), trade.sum(axis=0)
+        col = f"gdp{year}"
+        gdp = np.array([
+            sum(float(wdi.loc[g, col]) for g in WORLD194_GDP_GROUPS.get(c, [c])
+                if g in wdi.index and np.isfinite(wdi.loc[g, col]))
+            if c in wdi.index and np.isfinite(wdi.loc[c, col]) else np.nan
+            for c in kc]) / 1e6  # million USD
+        domestic = gdp - exports  # = (GDP + imports - exports) - imports
+        ok = np.isfinite(domestic) & (domestic > 0)
+        share = domestic[ok] / (domestic[ok] + imports[ok])
+        p5, p50 = float(np.percentile(share, 5)), float(np.median(share))
+        missing = [k for k in range(len(kc)) if not np.isfinite(gdp[k])]
+        for k in missing:
+            s = wdi.loc[kc[k]].filter(like="gdp").dropna()
+            last = (f"its latest WDI GDP is for {s.index[-1][3:]} "
+                    f"({float(s.iloc[-1]) / 1e9:,.1f} bn USD)" if len(s) else "no WDI GDP at all")
+            domestic[k] = p50 / (1 - p50) * imports[k]
+            repairs.append(
+                f"world194 {year}: {kc[k]}: GDP in current USD for {year} is missing in WDI "
+                f"({last}, not used): domestic sales set so that the domestic share of "
+                f"absorption is the median of the other economies ({p50:.1%}), "
+                f"{domestic[k]:,.0f} million USD")
+        for k in np.flatnonzero(np.isfinite(gdp) & ~(gdp - exports > 0)):
+            domestic[k] = p5 / (1 - p5) * imports[k]
+            repairs.append(
+                f"world194 {year}: {kc[k]}: GDP ({gdp[k]:,.0f} million USD) is below its "
+                f"recorded goods exports ({exports[k]:,.0f}; re-exports or ship registries), "
+                "so domestic sales = GDP + deficit - imports would not be positive: set so "
+                "that the domestic share of absorption is the 5th percentile of the other "
+                f"economies ({p5:.1%}), {domestic[k]:,.0f} million USD")
+        assert np.all(domestic > 0) and np.all(np.isfinite(domestic)), year
+        flows = trade.T.copy()  # autarky order [importer, exporter]
+        np.fill_diagonal(flows, domestic)
+        out[f"flows_{year}"] = flows[:, :, None]
+        out[f"gdp_{year}"] = gdp
+        out[f"repairs_{year}"] = np.array(repairs)
+        meta_years[str(year)] = {"mirror_filled_pairs": int(mirror[np.ix_(keep, keep)].sum()),
+                                 "positive_pairs": int((trade > 0).sum()),
+                                 "world_trade_musd": round(float(trade.sum()), 1)}
+    assert keep_codes is not None
+    out["countries"] = np.array(keep_codes)
+    out["sectors"] = np.array(["TOT"])
+    out["sector_names"] = np.array(["Whole economy (goods traded; services non-traded)"])
+    out["years"] = np.array(years)
+    path = OUT / "world194.npz"
+    np.savez_compressed(path, **out)
+    return {
+        "file": path.name,
+        "source_sha256": sha256(dots / "dots2019_X_fob_194.csv"),
+        "years": years, "countries": len(keep_codes), "sectors": 1, "has_io": False,
+        "coverage": meta_years,
+        "title": "192 economies, one sector: IMF DOTS goods trade 2019-2020 with domestic "
+                 "sales from GDP (Ignatenko et al. 2025)",
+        "source": "IMF Direction of Trade Statistics (per-reporter extracts, downloaded from "
+                  "the IMF ~Feb 2022, as collected in github.com/SamLeBlanc/"
+                  "Direction-of-Trade-Map, commit a0b40af): exporter-reported exports f.o.b., "
+                  "importer-reported imports c.i.f. / 1.10 where the exporter reports nothing; "
+                  "World Bank WDI NY.GDP.MKTP.CD (current USD)",
+        "license": "IMF DOTS: free to use with citation (IMF terms); WDI: CC BY 4.0; "
+                   "compilation scripts MIT",
+        "citation": "International Monetary Fund, Direction of Trade Statistics (DOTS); World "
+                    "Bank, World Development Indicators, NY.GDP.MKTP.CD; Ignatenko, A., "
+                    "Lashkaripour, A., Macedoni, L. and Simonovska, I. (2025), Making America "
+                    "Great Again? The Economic Impacts of Liberation Day Tariffs (domestic "
+                    "sales from GDP).",
+        "elasticity_default": "uniform4",
+        "note": "One sector standing for the whole economy: goods are traded (DOTS covers "
+                "merchandise only), services are treated as non-traded and sit in domestic "
+                "sales. Domestic sales = GDP + deficit - imports = GDP - goods exports. "
+                "Baseline tariffs are zero: no open source of applied tariffs for all 194 "
+                "economies is in the reference data (the Teti GTD rates here are aggregated "
+                "to icio2023's 81 regions), so tariff-only scenarios change nothing on this "
+                "world. Exporter-reported flows are the baseline because importer-reported "
+                "ones miss trade that the importer's customs does not record (Moldova's "
+                "imports exclude Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and "
+                "include freight and insurance (c.i.f.), which are services. Repairs (dropped "
+                "economies, missing GDP, non-positive domestic sales) are raised as "
+                "RepairWarnings on loading.",
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -321,6 +453,7 @@ def main() -> None:
         "citation": "; ".join(c for _, c in SOURCES.values()),
     }
     manifest["us_tariffs_2025"] = build_us_tariffs(shared)
+    manifest["world194"] = build_world194(shared)
     manifest["country_groups"] = {  # groups.csv is written by hand, not derived
         "file": "groups.csv",
         "title": "Country groups that country_converter lacks, with membership and source per row",

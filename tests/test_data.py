@@ -17,7 +17,7 @@ from .conftest import REPO, shared_path
 
 def test_datasets_table() -> None:
     df = ak.datasets()
-    assert set(df.index) == {"icio2023", "wiod2013", "wiod2016"}
+    assert set(df.index) == {"icio2023", "wiod2013", "wiod2016", "world194"}
     assert df.loc["icio2023", ["countries", "sectors"]].tolist() == [81, 28]
     assert df.loc["wiod2013", ["countries", "sectors"]].tolist() == [41, 35]
     assert df.loc["wiod2016", ["countries", "sectors"]].tolist() == [44, 16]

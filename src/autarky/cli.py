@@ -197,11 +197,23 @@ def _print_written(paths: Any) -> None:
                   highlight=False, soft_wrap=True)
 
 
+def _world_for(scn: ak.Scenario, world: str | None) -> tuple[str, str]:
+    """The world a run uses and why: --world, else the preset's own, else icio2023."""
+    if world is not None:
+        return world, "named with --world"
+    own, why = ak.presets.default_world(scn.name or "")
+    if own is not None:
+        return own, f"the preset's default world: {why}; --world overrides"
+    return "icio2023", "the default world; --world overrides"
+
+
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Preset name (autarky presets) or a .toml "
                                             "scenario file.")] = ak.presets.DEFAULT,
-    world: Annotated[str, _WORLD] = "icio2023",
+    world: Annotated[str | None, typer.Option(
+        help="Embedded dataset name or a .csv/.parquet file (default: the preset's own "
+        "world if it names one, else icio2023).")] = None,
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = "cp2015",
     deficits: Annotated[str | None, _DEFICITS] = None,
@@ -215,7 +227,9 @@ def run(
     """
     scn = run_.scenario(scenario)
     opts = _options(scn, deficits, unavailable)
+    world, why = _world_for(scn, world)
     w = load_world_cli(world, year)
+    console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
     if scn.name == "bloc-choice":
         _bloc_choice(w, elasticities, opts, out)
         return

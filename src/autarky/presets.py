@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,8 +42,10 @@ __all__ = [
     "BLOC_B",
     "BLOC_COST_HAT",
     "bloc_choice_scenarios",
+    "default_world",
     "get",
     "names",
+    "swing_states",
     "table",
 ]
 
@@ -92,6 +95,10 @@ class Preset:
     build: Callable[[str | None], Scenario]
     parameter: str | None = None
     solve: tuple[tuple[str, str], ...] = ()
+    default_world: str | None = None
+    """The dataset the preset runs on when none is named (None: the CLI's default), and
+    ``world_reason`` says why (printed with the output)."""
+    world_reason: str = ""
 
     def scenario(self, param: str | None = None) -> Scenario:
         """The Scenario, with this preset's name, description, assumptions and sources."""
@@ -144,8 +151,17 @@ _AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does 
 
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
        build: Callable[[str | None], Scenario], parameter: str | None = None,
-       solve: tuple[tuple[str, str], ...] = ()) -> Preset:
-    return Preset(name, description, assumptions, sources, build, parameter, solve)
+       solve: tuple[tuple[str, str], ...] = (), world: tuple[str, str] | None = None) -> Preset:
+    return Preset(name, description, assumptions, sources, build, parameter, solve,
+                  *(world or (None, "")))
+
+
+_W194 = ("world194", "its members are separate economies only in world194 (icio2023 folds "
+         "Armenia, Azerbaijan, Georgia, Kyrgyzstan, Moldova, Tajikistan, Turkmenistan and "
+         "Uzbekistan into ROW)")
+_TARIFF_ONLY = ("icio2023", "a tariff-only preset: world194 separates every member but "
+                "carries no baseline tariffs, so it would change nothing there; icio2023 "
+                "folds some members into ROW (listed in the notes)")
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
@@ -185,7 +201,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         _GROUPS),
        ("Treaty on a Free Trade Area, St Petersburg, 18 October 2011, and the protocol on "
         "Uzbekistan's accession (2013).",),
-       lambda _: Scenario((FreeTradeArea(("CIS-FTA",), name="CIS FTA"),))),
+       lambda _: Scenario((FreeTradeArea(("CIS-FTA",), name="CIS FTA"),)),
+       world=_TARIFF_ONLY),
     _p("eaeu-customs-union",
        "Eurasian Economic Union customs union: free internal trade and a common external "
        "tariff.",
@@ -199,7 +216,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         _GROUPS),
        ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014, and the accession "
         "treaties of Armenia and Kyrgyzstan (2014).",),
-       lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),))),
+       lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),)), world=_TARIFF_ONLY),
     _p("union-state",
        "Russia-Belarus Union State: deep integration, free trade and lower non-tariff costs "
        "between the two members.",
@@ -226,7 +243,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "EURASIAN-MACRO, src/autarky/data/embedded/groups.csv).",),
        lambda _: Scenario((CustomsUnion(("EURASIAN-MACRO",), internal_cost_hat=0.8,
                                         external_cost_hat=1.25,
-                                        name="Eurasian macro-state"),))),
+                                        name="Eurasian macro-state"),)), world=_W194),
     _p("two-blocs",
        "A world split into two great-power blocs, in the style of the IMF SDN/2023/001 and "
        "WTO (2023) fragmentation simulations: iceberg trade costs between a US-centred and "
@@ -252,20 +269,24 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "the size is an assumption.",
         _GROUPS),
        _BLOC_SOURCES,
-       _three_blocs),
+       _three_blocs, world=_W194),
     _p("bloc-choice",
        "Small states forced to choose a bloc: in the two-bloc world, each swing state's "
        "real income if it joins the West bloc, joins the East bloc, or stays out, and the "
        "effect of its choice on each bloc. As a single scenario it is the two-bloc world "
        "with every swing state out; the table comes from autarky.run.bloc_choice.",
-       ("Swing states: KAZ, UKR, TUR, IND, VNM, IDN, BRA, SAU, ZAF, MEX, those present in "
-        "the data. Joining a bloc means facing the between-bloc barrier with the other "
-        "bloc; staying out means facing none. One state moves at a time.",
+       ("Swing states: on a world that separates every economy (no ROW, e.g. world194) "
+        "every economy in neither bloc's core; otherwise KAZ, UKR, TUR, IND, VNM, IDN, BRA, "
+        "SAU, ZAF, MEX, those present in the data. Joining a bloc means facing the "
+        "between-bloc barrier with the other bloc; staying out means facing none. One "
+        "state moves at a time.",
         "Bloc aggregates are baseline-income-weighted means of the members' welfare "
         "changes (original members only).",
         _GROUPS),
        _BLOC_SOURCES,
-       _two_blocs),
+       _two_blocs,
+       world=("world194", "every economy in neither bloc's core is a swing state, and "
+              "world194 separates 192 economies (icio2023: 80 and ROW)")),
     _p("tariff-war",
        "A global tariff war: every country raises its tariffs on goods from every other "
        "country by 25 percentage points.",
@@ -335,6 +356,24 @@ def get(name: str) -> Scenario:
     if base not in PRESETS:
         raise ScenarioError(f"unknown preset {name!r}; available: {', '.join(names())}")
     return PRESETS[base].scenario(param or None)
+
+
+def default_world(name: str) -> tuple[str | None, str]:
+    """The dataset a preset runs on by default and why: ``(None, "")`` if it names none."""
+    p = PRESETS.get(name.partition(":")[0])
+    return (None, "") if p is None else (p.default_world, p.world_reason)
+
+
+def swing_states(world: Any) -> tuple[str, ...]:
+    """The swing states of ``bloc-choice`` in ``world``.
+
+    On a world that separates every economy (no 'ROW'), every economy in neither bloc's
+    core; otherwise those of :data:`SWING_STATES` present in the world.
+    """
+    if "ROW" in world.countries:
+        return tuple(s for s in SWING_STATES if s in world.countries)
+    core = {c for m in get("two-blocs").blocs(world).values() for c in m}
+    return tuple(c for c in world.countries if c not in core)
 
 
 def table() -> pd.DataFrame:

@@ -122,7 +122,8 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
     elasticities, options
         Passed to the solver.
     states : sequence of str, optional
-        Default :data:`autarky.presets.SWING_STATES` present in the world.
+        Default :func:`autarky.presets.swing_states` of the world (every economy in
+        neither bloc's core on a world without ROW, e.g. world194).
     solve : callable, optional
         ``solve(world, scenario, elasticities=..., options=...) -> Result`` (default
         :func:`autarky.solve`).
@@ -137,7 +138,7 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
         points).
     """
     solve_ = solve or solve_model
-    wanted = presets.SWING_STATES if states is None else tuple(states)
+    wanted = presets.swing_states(world) if states is None else tuple(states)
     present = [s for s in wanted if s in world.countries]
     if not present:
         raise ScenarioError(f"bloc-choice: none of the states {', '.join(wanted)} is in "

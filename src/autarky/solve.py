@@ -61,7 +61,8 @@ def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, s
                 raise DataError(f"elasticities {elasticities!r}: no value for sector(s) "
                                 f"{', '.join(missing[:5])}")
             theta = s.reindex(list(world.sectors)).to_numpy(float)
-            desc = f"elasticities: {elasticities} catalog for {world.name}"
+            desc = f"elasticities: {elasticities} catalog for {world.name}" + (
+                f" ({s.attrs['note']})" if "note" in s.attrs else "")
     elif isinstance(elasticities, (int, float, np.floating, np.integer)):
         theta = np.full(J, float(elasticities))
         desc = f"elasticities: uniform theta = {float(elasticities):g}"

@@ -7,6 +7,7 @@ The files in ``embedded/`` are made by ``scripts/build_data.py`` from the refere
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autarky.errors import DataError
+from autarky.errors import DataError, RepairWarning
 from autarky.world import MRIO, World
 
 __all__ = ["DATASETS", "datasets", "elasticities", "elasticity_sources", "load_embedded",
@@ -78,10 +79,31 @@ def _load_wiod2013(name: str, year: int | None) -> World:
                            attrs={"license": meta["license"], "citation": meta["citation"]})
 
 
+def _load_world194(name: str, year: int | None) -> World:
+    """The one-sector 192-economy world (IMF DOTS + WDI GDP); repairs as RepairWarnings."""
+    meta = manifest()[name]
+    y = _check_year(name, year, meta["years"])
+    with _npz(name) as d:
+        flows = d[f"flows_{y}"]
+        countries = [str(c) for c in d["countries"]]
+        repairs = [str(r) for r in d[f"repairs_{y}"]]
+        sectors = [str(s) for s in d["sectors"]]
+        names = [str(s) for s in d["sector_names"]]
+    for r in repairs:
+        warnings.warn(r, RepairWarning, stacklevel=4)
+    return World.from_arrays(
+        flows, countries, sectors, name=name, year=y, source=meta["source"],
+        sector_names=names,
+        attrs={"license": meta["license"], "citation": meta["citation"],
+               "repairs": "; ".join(repairs), "note": meta["note"]},
+    )
+
+
 DATASETS: dict[str, Callable[[str, int | None], World]] = {
     "icio2023": _load_tradecube,
     "wiod2013": _load_wiod2013,
     "wiod2016": _load_tradecube,
+    "world194": _load_world194,
 }
 """Registry: dataset name -> loader(name, year)."""
 
@@ -154,6 +176,9 @@ def elasticities(dataset: str, source: str = "cp2015") -> pd.Series:
     """
     tab = _elasticity_table()
     ds = dataset.lower()
+    one = manifest().get(ds, {}).get("elasticity_default")
+    if one is not None:
+        return _one_sector_elasticity(ds, source, str(one))
     if ds not in set(tab["dataset"]):
         raise DataError(f"elasticities: no catalog for dataset {dataset!r}; "
                         f"available: {', '.join(sorted(set(tab['dataset'])))}")
@@ -166,4 +191,35 @@ def elasticities(dataset: str, source: str = "cp2015") -> pd.Series:
     s.name = "theta"
     s.attrs["source"] = source
     s.attrs["dataset"] = ds
+    return s
+
+
+ONE_SECTOR_THETA = {"uniform4": 4.0}
+"""Aggregate trade elasticities for a one-sector world: theta = 4, Simonovska and Waugh
+(2014), The elasticity of trade: Estimates and evidence, Journal of International Economics
+92(1) (their preferred estimate)."""
+
+
+def _one_sector_elasticity(ds: str, source: str, default: str) -> pd.Series:
+    """A one-sector world has no sectors to map sectoral estimates to: one aggregate theta.
+
+    Sectoral sources (cp2015, ...) estimate elasticities of sector-level trade, not of a
+    whole economy's; asked for one of them, the world's aggregate default is used and the
+    Series says so (``attrs['note']``, printed with results).
+    """
+    sources = set(_elasticity_table()["source"])
+    if source not in sources and source not in ONE_SECTOR_THETA:
+        raise DataError(f"elasticities: unknown source {source!r}; available: "
+                        f"{', '.join(sorted(sources | set(ONE_SECTOR_THETA)))}")
+    used = source if source in ONE_SECTOR_THETA else default
+    with _npz(ds) as d:
+        sectors = [str(s) for s in d["sectors"]]
+    s = pd.Series(ONE_SECTOR_THETA[used], index=pd.Index(sectors, name="sector"), name="theta")
+    s.attrs["source"] = used
+    s.attrs["dataset"] = ds
+    s.attrs["note"] = (
+        f"{ds} has one aggregate sector: theta = {ONE_SECTOR_THETA[used]:g} "
+        "(Simonovska and Waugh 2014)"
+        + ("" if used == source else
+           f", the aggregate default used in place of the sectoral source {source!r}"))
     return s

@@ -32,6 +32,7 @@ SECTOR_CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
     "icio2023": {"services": ("SERV",)},
     "wiod2016": {"services": ("SERV",)},
     "wiod2013": {"services": _WIOD13_SERVICES, "tourism": ("c22", "c25", "c26")},
+    "world194": {"services": ()},  # one sector, goods traded; services non-traded
 }
 """Registry: dataset name -> sector class -> sector codes ('goods' is the complement of
 'services'). A dataset without 'tourism' falls back to 'services', with a note."""
