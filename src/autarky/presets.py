@@ -14,8 +14,8 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
