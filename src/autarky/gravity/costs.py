@@ -15,7 +15,8 @@ __all__ = ["cost_term", "to_matrix"]
 
 
 def cost_term(est: Estimate, panel: pd.DataFrame,
-              change: Mapping[str, Any] | None = None) -> pd.Series:
+              change: Mapping[str, Any] | None = None, *,
+              pair_effects: bool = False) -> pd.Series:
     """The estimated cost term ``exp(sum_k b_k z_k)`` per row, optionally after a change.
 
     Parameters
@@ -29,6 +30,11 @@ def cost_term(est: Estimate, panel: pd.DataFrame,
         switched off is ``{"RTA": 0}`` on the rows concerned, borders removed
         ``{"INTL_BRDR": 0}``. The cost change is ``exp(b * delta)``, i.e. the engine's
         ``tau_hat^(-theta)``.
+    pair_effects : bool
+        Multiply by ``exp(gamma_ij)``, the estimated pair effects (estimates with pair fixed
+        effects; ``panel`` must be rows of the estimation panel, same index). Pairs without
+        an effect (dropped for separation: they never trade) get cost term 0, so their
+        flows stay zero.
 
     Returns
     -------
@@ -51,7 +57,14 @@ def cost_term(est: Estimate, panel: pd.DataFrame,
             else:
                 z = pd.Series(c, dtype=float).reindex(panel.index).fillna(z)
         log_t = log_t + float(b) * z
-    return np.exp(log_t)
+    t = np.exp(log_t)
+    if pair_effects:
+        g = est.pair_effects()
+        key = est.pair.reindex(panel.index)
+        if key.isna().any():
+            raise DataError("cost_term: pair_effects needs rows of the estimation panel")
+        t = t * np.exp(key.map(g)).fillna(0.0)
+    return t
 
 
 def to_matrix(panel: pd.DataFrame, values: pd.Series | str, countries: tuple[str, ...], *,

@@ -316,7 +316,14 @@ def estimate(panel: pd.DataFrame, formula: str, *, exporter: str = "exporter",
                               f"{' + '.join(fe_terms)}",)
     if pair_fe and domestic == "pooled":
         notes += ("intra-national flows share one pair effect (the reference group)",)
-    return Estimate(table=table, formula=fml, vcov=vdesc, nobs=n_used, dropped=dropped,
+    shown = fml
+    for k, v in (("_exp_fe", f"{exporter}^{year}" if has_year else exporter),
+                 ("_imp_fe", f"{importer}^{year}" if has_year else importer),
+                 ("_pair", pair or "pair")):
+        shown = shown.replace(k, v)
+    notes = tuple(n.replace(fml.split("|")[1].strip(), shown.split("|")[1].strip())
+                  for n in notes)
+    return Estimate(table=table, formula=shown, vcov=vdesc, nobs=n_used, dropped=dropped,
                     separated=tuple(separated), fitted=fitted, fixef=fx, pair=df["_pair"],
                     assumptions=notes, _model=fit,
                     _design=df.loc[keep, ["_pair"] + [t for t in table.index

@@ -278,7 +278,7 @@ def simulate(flows: np.ndarray, t_base: np.ndarray, t_cf: np.ndarray,
         iterations = int(result.iterations)
         notes.append("full GE: autarky engine (exact hat algebra), deficits "
                      f"{opts.deficits}")
-        notes.extend(str(s) for s in result.notes)
+        notes.extend(str(s) for s in result.notes if "numeraire" not in str(s))
     else:
         p, omr_full, imr_full, X_full, iterations = _guide_loop(
             t1, Y, E, X_cdl, imr0, omr0, imr1, omr1, ref, sigma, tol, 10_000)
