@@ -317,10 +317,10 @@ def estimate(panel: pd.DataFrame, formula: str, *, exporter: str = "exporter",
     if pair_fe and domestic == "pooled":
         notes += ("intra-national flows share one pair effect (the reference group)",)
     shown = fml
-    for k, v in (("_exp_fe", f"{exporter}^{year}" if has_year else exporter),
-                 ("_imp_fe", f"{importer}^{year}" if has_year else importer),
-                 ("_pair", pair or "pair")):
-        shown = shown.replace(k, v)
+    for internal, label in (("_exp_fe", f"{exporter}^{year}" if has_year else exporter),
+                            ("_imp_fe", f"{importer}^{year}" if has_year else importer),
+                            ("_pair", pair or "pair")):
+        shown = shown.replace(internal, label)
     notes = tuple(n.replace(fml.split("|")[1].strip(), shown.split("|")[1].strip())
                   for n in notes)
     return Estimate(table=table, formula=shown, vcov=vdesc, nobs=n_used, dropped=dropped,
