@@ -135,26 +135,11 @@ def simulate_cmd(
     yr = yr if yr in df.columns else None
     est = _estimate(df, formula, exporter, importer, yr, pair_fe, pair, vcov)
     _print_estimate(est)
-    d = df if yr is None else df[df[yr] == (at if at is not None else df[yr].max())]
-    if d.empty:
-        raise DataError(f"{panel}: no rows for year {at}")
-    rows = pd.Series(True, index=d.index)
-    if between:
-        members = [c.strip().upper() for c in between.split(",") if c.strip()]
-        rows = d[exporter].isin(members) & d[importer].isin(members) & \
-            (d[exporter] != d[importer])
-        if not rows.any():
-            raise DataError(f"--between {between!r}: no pair of these countries in the panel")
-    ch = {k: pd.Series(v, index=d.index).where(rows, d[k] if k in d.columns else v)
-          for k, v in change.items()}
-    dd = d.rename(columns={exporter: "exporter", importer: "importer"})
-    c = tuple(sorted(set(dd["exporter"]) | set(dd["importer"])))
-    flow = formula.split("~")[0].strip()
-    t0 = ak.gravity.to_matrix(dd, ak.gravity.cost_term(est, d, pair_effects=pair_fe), c)
-    t1 = ak.gravity.to_matrix(dd, ak.gravity.cost_term(est, d, ch, pair_effects=pair_fe), c)
-    ge = ak.gravity.simulate(ak.gravity.to_matrix(dd, flow, c), t0, t1, c, sigma=sigma,
-                             reference=reference, baseline=baseline,  # type: ignore[arg-type]
-                             method=method)  # type: ignore[arg-type]
+    members = [c.strip() for c in between.split(",") if c.strip()] if between else None
+    ge = ak.gravity.simulate_change(
+        est, df, change, between=members, year=yr, at=at, exporter=exporter,
+        importer=importer, pair_effects=pair_fe, sigma=sigma, reference=reference,
+        baseline=baseline, method=method)
     s = ge.summary()
     table = Table(title="percent changes: full GE; CDL = conditional GE (fixed incomes)")
     table.add_column("country")

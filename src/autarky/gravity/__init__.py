@@ -12,7 +12,7 @@ from __future__ import annotations
 from autarky.gravity import yotov
 from autarky.gravity.costs import cost_term, to_matrix
 from autarky.gravity.estimate import Estimate, estimate
-from autarky.gravity.ge import GravityGE, resistances, simulate, to_scenario
+from autarky.gravity.ge import GravityGE, resistances, simulate, simulate_change, to_scenario
 
 __all__ = ["Estimate", "GravityGE", "cost_term", "estimate", "resistances", "simulate",
-           "to_matrix", "to_scenario", "yotov"]
+           "simulate_change",            "to_matrix", "to_scenario", "yotov"]

@@ -31,7 +31,7 @@ import pandas as pd
 import autarky as ak
 from autarky.errors import ConvergenceError, DataError
 
-__all__ = ["GravityGE", "resistances", "simulate", "to_scenario"]
+__all__ = ["GravityGE", "resistances", "simulate", "simulate_change", "to_scenario"]
 
 Baseline = Literal["fitted", "observed"]
 Method = Literal["engine", "yotov2016"]
@@ -307,3 +307,61 @@ def simulate(flows: np.ndarray, t_base: np.ndarray, t_cf: np.ndarray,
     return GravityGE(table=tab, sigma=float(sigma), reference=countries[ref], method=method,
                      baseline=baseline, flows={"BLN": X_bln, "CDL": X_cdl, "FULL": X_full},
                      result=result, iterations=iterations, notes=tuple(notes))
+
+
+def simulate_change(est: Any, panel: pd.DataFrame, change: dict[str, Any], *,
+                    between: list[str] | tuple[str, ...] | None = None,
+                    year: str | None = "year", at: int | None = None,
+                    exporter: str = "exporter", importer: str = "importer",
+                    flow: str | None = None, pair_effects: bool = False,
+                    **kwargs: Any) -> GravityGE:
+    """General equilibrium of setting cost variables to new values, from an estimate.
+
+    Parameters
+    ----------
+    est : Estimate
+        From :func:`autarky.gravity.estimate` on ``panel``.
+    panel : pandas.DataFrame
+        The estimation panel.
+    change : dict
+        Regressor -> new value, e.g. ``{"pta": 1}`` (an agreement) or
+        ``{"INTL_BRDR": 0}`` (borders removed).
+    between : sequence of str, optional
+        Change only the international pairs among these countries (both directions).
+    year, at : str, int, optional
+        Year column and the year simulated (default the latest); ``year=None`` or a panel
+        without it is a cross-section.
+    exporter, importer, flow : str
+        Columns; ``flow`` defaults to the estimate's dependent variable.
+    pair_effects : bool
+        Include the estimated pair effects in the cost term (estimates with pair effects).
+    **kwargs
+        Passed to :func:`simulate` (``sigma``, ``reference``, ``baseline``, ``method``).
+
+    Returns
+    -------
+    GravityGE
+    """
+    from autarky.gravity.costs import cost_term, to_matrix
+
+    d = panel
+    if year is not None and year in panel.columns:
+        yr = panel[year].max() if at is None else at
+        d = panel[panel[year] == yr]
+        if d.empty:
+            raise DataError(f"panel: no rows for {year} {at}")
+    rows = pd.Series(True, index=d.index)
+    if between is not None:
+        members = [str(c).upper() for c in between]
+        rows = d[exporter].isin(members) & d[importer].isin(members) & \
+            (d[exporter] != d[importer])
+        if not rows.any():
+            raise DataError(f"between {members}: no pair of these countries in the panel")
+    ch = {k: pd.Series(float(v), index=d.index).where(rows, d[k] if k in d.columns else v)
+          for k, v in change.items()}
+    dd = d.rename(columns={exporter: "exporter", importer: "importer"})
+    c = tuple(sorted(set(dd["exporter"]) | set(dd["importer"])))
+    lhs = flow or est.formula.split("~")[0].strip()
+    t0 = to_matrix(dd, cost_term(est, d, pair_effects=pair_effects), c)
+    t1 = to_matrix(dd, cost_term(est, d, ch, pair_effects=pair_effects), c)
+    return simulate(to_matrix(dd, lhs, c), t0, t1, c, **kwargs)
