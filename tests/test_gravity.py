@@ -122,3 +122,33 @@ def test_guide_iteration_never_returns_nan() -> None:
     assert np.isfinite(ge.table.to_numpy()).all()
     # removing the agreement lowers members' exports, conditional and full
     assert (ge.table.loc[["AUT", "BEL", "DEU", "FRA"], "Xi_FULL_pct"] < 0).all()
+
+
+def test_simulate_change_baselines_differ_as_documented() -> None:
+    p = _panel(6, seed=1)
+    est = estimate(p, "trade ~ ln_dist + fta + intl", year=None)
+    a = ak.gravity.simulate_change(est, p, {"fta": 1}, between=["CAN", "USA"], year=None,
+                                   reference="DEU", baseline="fitted")
+    b = ak.gravity.simulate_change(est, p, {"fta": 1}, between=["CAN", "USA"], year=None,
+                                   reference="DEU", baseline="observed")
+    # same resistances (they depend on costs, output and expenditure only) ...
+    for col in ("IMR_BLN", "OMR_BLN", "IMR_CDL", "OMR_CDL", "Y_BLN", "E_BLN"):
+        np.testing.assert_allclose(a.table[col], b.table[col], rtol=1e-12)
+    # ... but baseline exports are the fitted or the observed ones
+    c = tuple(sorted(p.exporter.unique()))
+    X = to_matrix(p, "trade", c)
+    np.fill_diagonal(X, 0.0)
+    np.testing.assert_allclose(b.table["Xi_BLN"], X.sum(axis=0))
+    assert not np.allclose(a.table["Xi_BLN"], b.table["Xi_BLN"])
+    # the agreement raises its members' real GDP under either baseline
+    for ge in (a, b):
+        assert (ge.table.loc[["CAN", "USA"], "rGDP_FULL"] > 0).all()
+        assert ge.table.loc["DEU", "IMR_FULL"] == pytest.approx(1.0)
+
+
+def test_simulate_change_zero_exporter_one_line() -> None:
+    p = _panel(5)
+    est = estimate(p, "trade ~ ln_dist + intl", year=None)
+    q = p.assign(trade=p["trade"].where(p["exporter"] != "BEL", 0.0))
+    with pytest.raises(DataError, match="every flow of exporter BEL is zero"):
+        ak.gravity.simulate_change(est, q, {"intl": 0}, year=None)

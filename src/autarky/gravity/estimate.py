@@ -223,6 +223,8 @@ def estimate(panel: pd.DataFrame, formula: str, *, exporter: str = "exporter",
                         index=df.index)
     if domestic not in ("pooled", "separate"):
         raise ValueError(f"domestic: {domestic!r} is not 'pooled' or 'separate'")
+    # clusters are pairs, each intra-national flow its own, even when their effects pool
+    df["_cluster"] = pid.where(~dom, "domestic:" + exp_s)
     if domestic == "pooled":
         pid = pid.where(~dom, _DOMESTIC)
     df["_pair"] = pid
@@ -265,7 +267,7 @@ def estimate(panel: pd.DataFrame, formula: str, *, exporter: str = "exporter",
     data = df.loc[keep].copy()
     fml = f"{lhs} ~ {' + '.join(terms) if terms else '1'} | {' + '.join(fe_terms)}"
     if vcov == "pair":
-        vc: Any = {"CRV1": "_pair"}
+        vc: Any = {"CRV1": "_cluster"}
         vdesc = "clustered by pair (CRV1)"
     elif isinstance(vcov, dict):
         vc, vdesc = vcov, str(vcov)

@@ -362,6 +362,12 @@ def simulate_change(est: Any, panel: pd.DataFrame, change: dict[str, Any], *,
     dd = d.rename(columns={exporter: "exporter", importer: "importer"})
     c = tuple(sorted(set(dd["exporter"]) | set(dd["importer"])))
     lhs = flow or est.formula.split("~")[0].strip()
+    out = pd.to_numeric(dd[lhs]).groupby(dd["exporter"]).sum()
+    if (out <= 0).any():
+        who = str(out.index[out <= 0][0])
+        k = int(np.flatnonzero((dd["exporter"] == who).to_numpy())[0])
+        raise DataError(f"panel: column {lhs!r}: every flow of exporter {who} is zero (first "
+                        f"row {k + 1}); a country with no output cannot be simulated")
     t0 = to_matrix(dd, cost_term(est, d, pair_effects=pair_effects), c)
     t1 = to_matrix(dd, cost_term(est, d, ch, pair_effects=pair_effects), c)
     return simulate(to_matrix(dd, lhs, c), t0, t1, c, **kwargs)
