@@ -152,3 +152,12 @@ def test_simulate_change_zero_exporter_one_line() -> None:
     q = p.assign(trade=p["trade"].where(p["exporter"] != "BEL", 0.0))
     with pytest.raises(DataError, match="every flow of exporter BEL is zero"):
         ak.gravity.simulate_change(est, q, {"intl": 0}, year=None)
+
+
+def test_estimate_leaves_logging_alone() -> None:
+    import logging
+
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    estimate(_panel(5), "trade ~ ln_dist + intl", year=None)
+    assert (list(root.handlers), root.level) == before

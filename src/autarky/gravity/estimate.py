@@ -8,6 +8,7 @@ pair fixed effects (Baier and Bergstrand 2007), as in Yotov et al. (2016), chapt
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -274,6 +275,10 @@ def estimate(panel: pd.DataFrame, formula: str, *, exporter: str = "exporter",
     else:
         vc, vdesc = vcov, str(vcov)
     ssc = pf.ssc(k_adj=small_sample, G_adj=small_sample)
+    # pyfixest configures the root logger (basicConfig at INFO) while fitting: put it back,
+    # so that library calls leave the caller's logging as it was
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -281,6 +286,9 @@ def estimate(panel: pd.DataFrame, formula: str, *, exporter: str = "exporter",
                             iwls_maxiter=200, separation_check=["fe", "ir"])
         except Exception as err:  # noqa: BLE001 - pyfixest errors are estimation failures
             raise DataError(f"PPML estimation of {fml!r} failed: {err}") from err
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
     n_used = int(fit._N)
     extra = len(data) - n_used
     if extra > 0:
