@@ -65,6 +65,21 @@ def test_yotov_rta_estimate_matches_published(nafta_est) -> None:  # type: ignor
     assert int(nafta_est.dropped["observations"].sum()) == 84
 
 
+def test_yotov_border_estimate_matches_published(data) -> None:  # type: ignore[no-untyped-def]
+    # TradeWithoutBorder.log (2006, exporter and importer effects, robust s.e.):
+    # ln_DIST -.7912879 (.0501494), CNTG .6736456 (.1073719), INTL_BRDR -2.47445 (.1193816)
+    from autarky.gravity import estimate
+
+    est = estimate(data.borders, "trade ~ ln_DIST + CNTG + INTL_BRDR", year=None,
+                   vcov="hetero", small_sample=False)
+    pub = {"ln_DIST": (-0.7912879, 0.0501494), "CNTG": (0.6736456, 0.1073719),
+           "INTL_BRDR": (-2.47445, 0.1193816)}
+    n = est.nobs
+    for term, (b, se) in pub.items():
+        assert est.coef[term] == pytest.approx(b, abs=5e-7), term
+        assert est.se[term] * np.sqrt(n / (n - 1)) == pytest.approx(se, abs=5e-7), term
+
+
 def test_yotov_borders_guide_procedure(data) -> None:  # type: ignore[no-untyped-def]
     """Every country and variable of the guide's file, to rounding (1e-3 pp)."""
     _, ge = yotov.borders(data, method="yotov2016")
