@@ -22,6 +22,8 @@ from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
 
+from autarky import gravity  # noqa: E402  (above solve in the layers: imports ak.solve)
+
 __all__ = [
     "AutarkyError",
     "ConvergenceError",
@@ -38,6 +40,7 @@ __all__ = [
     "data",
     "datasets",
     "elasticities",
+    "gravity",
     "linkages",
     "load_world",
     "presets",

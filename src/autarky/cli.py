@@ -453,5 +453,11 @@ def shock(
     console.print(f"LP: {sh.formulation}", highlight=False, style="dim")
 
 
+# --- gravity commands (autarky gravity estimate|simulate)
+from autarky.cli_gravity import gravity_app  # noqa: E402
+
+app.add_typer(gravity_app, name="gravity")
+
+
 if __name__ == "__main__":
     main()

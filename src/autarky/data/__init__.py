@@ -19,6 +19,7 @@ from autarky.data.embedded_data import (
     manifest,
 )
 from autarky.data.readers import from_pymrio, read_flows
+from autarky.data.yotov2016 import read_gravity_panel, read_yotov2016
 from autarky.errors import DataError
 from autarky.world import World
 
@@ -34,6 +35,8 @@ __all__ = [
     "read_cp2015",
     "read_cp2015_tariffs",
     "read_flows",
+    "read_gravity_panel",
+    "read_yotov2016",
 ]
 
 

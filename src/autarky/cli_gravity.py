@@ -1,0 +1,156 @@
+"""``autarky gravity``: estimate a gravity panel by PPML and simulate a cost change.
+
+A typer sub-app registered by :mod:`autarky.cli`; bad input raises
+:class:`~autarky.errors.DataError`, which the entry point prints as one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import autarky as ak
+from autarky.data.records import write_text
+from autarky.data.yotov2016 import read_gravity_panel
+from autarky.errors import DataError
+
+gravity_app = typer.Typer(
+    name="gravity", no_args_is_help=True,
+    help="Structural gravity: PPML estimation (pyfixest) and the general equilibrium of a "
+    "change in an estimated trade cost.")
+console = Console()
+
+Formula = Annotated[str, typer.Option("--formula", "-f",
+                                      help="e.g. 'trade ~ ln_DIST + CNTG + INTL_BRDR'")]
+Exporter = Annotated[str, typer.Option(help="Exporter column.")]
+Importer = Annotated[str, typer.Option(help="Importer column.")]
+Year = Annotated[str, typer.Option(help="Year column ('none': a cross-section).")]
+PairFE = Annotated[bool, typer.Option("--pair-fe", help="Add pair fixed effects.")]
+Pair = Annotated[str | None, typer.Option(help="Pair id column (default: unordered pair).")]
+Vcov = Annotated[str, typer.Option(help="pair (clustered, default) | hetero | iid")]
+
+
+def _load(path: Path, formula: str, exporter: str, importer: str,
+          year: str) -> tuple[pd.DataFrame, str | None]:
+    lhs, _, rhs = formula.partition("~")
+    terms = [t.strip() for t in rhs.split("|")[0].split("+") if t.strip()]
+    yr = None if year.lower() == "none" else year
+    numeric = tuple([lhs.strip(), *terms] + ([yr] if yr else []))
+    df = read_gravity_panel(path, required=(exporter, importer, *numeric), numeric=numeric)
+    for c in (exporter, importer):
+        bad = df[c].isna()
+        if bad.any():
+            k = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(f"{path}: column {c!r} row {k + 1}: missing country code")
+        df[c] = df[c].astype(str)
+    flow = lhs.strip()
+    if not (df[flow] > 0).any():
+        raise DataError(f"{path}: column {flow!r}: every flow is zero (nothing to estimate)")
+    return df, yr
+
+
+def _estimate(df: pd.DataFrame, formula: str, exporter: str, importer: str, yr: str | None,
+              pair_fe: bool, pair: str | None, vcov: str) -> ak.gravity.Estimate:
+    if vcov not in ("pair", "hetero", "iid"):
+        raise DataError(f"--vcov {vcov!r}: expected pair, hetero or iid")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return ak.gravity.estimate(df, formula, exporter=exporter, importer=importer,
+                                   year=yr, pair_fe=pair_fe, pair=pair, vcov=vcov)
+
+
+def _print_estimate(est: ak.gravity.Estimate) -> None:
+    table = Table(title=f"PPML: {est.formula}")
+    for col in ("term", "estimate", "std. error", "z", "p", "95% CI"):
+        table.add_column(col, justify="left" if col == "term" else "right")
+    for term, r in est.table.iterrows():
+        table.add_row(str(term), f"{r['estimate']:.6g}", f"{r['std_error']:.6g}",
+                      f"{r['z']:.2f}", f"{r['p_value']:.3g}",
+                      f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]")
+    console.print(table)
+    console.print(f"observations: {est.nobs}; standard errors: {est.vcov}", highlight=False)
+    for _, r in est.dropped.iterrows():
+        console.print(f"dropped {int(r['observations'])} observations: {r['reason']}",
+                      highlight=False)
+    for a in est.assumptions:
+        console.print(f"[dim]assumption: {a}[/]", highlight=False)
+
+
+@gravity_app.command("estimate")
+def estimate_cmd(panel: Annotated[Path, typer.Argument(help="CSV or Parquet panel.")],
+                 formula: Formula, exporter: Exporter = "exporter",
+                 importer: Importer = "importer", year: Year = "year",
+                 pair_fe: PairFE = False, pair: Pair = None, vcov: Vcov = "pair") -> None:
+    """Estimate a gravity equation by PPML and print the coefficient table."""
+    df, yr = _load(panel, formula, exporter, importer, year)
+    _print_estimate(_estimate(df, formula, exporter, importer,
+                              yr if yr in df.columns else None, pair_fe, pair, vcov))
+
+
+def _parse_set(items: list[str]) -> dict[str, float]:
+    out = {}
+    for it in items:
+        name, eq, val = it.partition("=")
+        try:
+            out[name.strip()] = float(val)
+        except ValueError:
+            raise DataError(f"--set {it!r}: expected VARIABLE=NUMBER, e.g. RTA=0") from None
+        if not eq:
+            raise DataError(f"--set {it!r}: expected VARIABLE=NUMBER, e.g. RTA=0")
+    return out
+
+
+@gravity_app.command("simulate")
+def simulate_cmd(
+    panel: Annotated[Path, typer.Argument(help="CSV or Parquet panel.")],
+    formula: Formula,
+    set_: Annotated[list[str], typer.Option("--set", help="VARIABLE=VALUE, repeatable.")],
+    between: Annotated[str | None, typer.Option(
+        help="Apply the change only between these countries (comma-separated ISO3).")] = None,
+    at: Annotated[int | None, typer.Option("--at", help="Year simulated (default latest).")]
+    = None,
+    sigma: Annotated[float, typer.Option(help="Elasticity of substitution.")] = 7.0,
+    reference: Annotated[str | None, typer.Option(
+        help="Numeraire country (inward resistance 1).")] = None,
+    baseline: Annotated[str, typer.Option(help="fitted | observed")] = "fitted",
+    method: Annotated[str, typer.Option(help="engine | yotov2016")] = "engine",
+    out: Annotated[Path | None, typer.Option(help="Write the table to this CSV.")] = None,
+    exporter: Exporter = "exporter", importer: Importer = "importer", year: Year = "year",
+    pair_fe: PairFE = False, pair: Pair = None, vcov: Vcov = "pair",
+) -> None:
+    """Estimate, then solve the conditional and full GE of a change in a cost variable."""
+    if baseline not in ("fitted", "observed"):
+        raise DataError(f"--baseline {baseline!r}: expected fitted or observed")
+    if method not in ("engine", "yotov2016"):
+        raise DataError(f"--method {method!r}: expected engine or yotov2016")
+    change = _parse_set(set_)
+    df, yr = _load(panel, formula, exporter, importer, year)
+    yr = yr if yr in df.columns else None
+    est = _estimate(df, formula, exporter, importer, yr, pair_fe, pair, vcov)
+    _print_estimate(est)
+    members = [c.strip() for c in between.split(",") if c.strip()] if between else None
+    ge = ak.gravity.simulate_change(
+        est, df, change, between=members, year=yr, at=at, exporter=exporter,
+        importer=importer, pair_effects=pair_fe, sigma=sigma, reference=reference,
+        baseline=baseline, method=method)
+    s = ge.summary()
+    table = Table(title="percent changes: full GE; CDL = conditional GE (fixed incomes)")
+    table.add_column("country")
+    for col in ("real GDP", "price", "exports CDL", "exports", "IMR CDL", "IMR",
+                "OMR CDL", "OMR"):
+        table.add_column(col, justify="right")
+    for k, r in s.iterrows():
+        table.add_row(str(k), *(f"{v:.2f}" for v in r))
+    console.print(table)
+    for note in ge.notes:
+        console.print(f"[dim]assumption: {note}[/]", highlight=False)
+    if out is not None:
+        write_text(out, ge.table.to_csv())
+        console.print(f"written: {out}", highlight=False)

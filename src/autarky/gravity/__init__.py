@@ -1,0 +1,18 @@
+"""Structural gravity: PPML estimation (pyfixest) and estimates -> trade-cost scenarios.
+
+``estimate`` fits the gravity equation; ``cost_term`` gives the estimated cost
+``exp(b'z)`` before and after a change in a cost variable (so ``tau_hat^(-theta) =
+exp(b * delta)``); ``to_scenario`` turns it into an engine scenario; ``simulate`` solves the
+conditional and full general equilibrium with the multilateral resistances of Yotov et al.
+(2016); ``yotov`` reproduces the guide's two chapter-2 experiments.
+"""
+
+from __future__ import annotations
+
+from autarky.gravity import yotov
+from autarky.gravity.costs import cost_term, to_matrix
+from autarky.gravity.estimate import Estimate, estimate
+from autarky.gravity.ge import GravityGE, resistances, simulate, simulate_change, to_scenario
+
+__all__ = ["Estimate", "GravityGE", "cost_term", "estimate", "resistances", "simulate",
+           "simulate_change",            "to_matrix", "to_scenario", "yotov"]
