@@ -16,6 +16,7 @@ from autarky.errors import (
     ScenarioError,
 )
 from autarky.model.api import SolveOptions, solve
+from autarky.nash import NashOptions, NashResult, nash
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.world import MRIO, World
@@ -27,6 +28,8 @@ __all__ = [
     "ConvergenceError",
     "DataError",
     "MRIO",
+    "NashOptions",
+    "NashResult",
     "RepairWarning",
     "Result",
     "Scenario",
@@ -40,6 +43,7 @@ __all__ = [
     "elasticities",
     "linkages",
     "load_world",
+    "nash",
     "presets",
     "solve",
 ]
