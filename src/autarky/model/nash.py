@@ -96,12 +96,73 @@ def balanced(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
     """Remove the deficits at baseline tariffs (exact hat algebra) and rebase.
 
     The first step of Lashkaripour (2021) and CP (2015): the equilibrium with the
-    baseline's tariffs and zero deficits becomes the baseline.
+    baseline's tariffs and zero deficits becomes the baseline. Without input-output links
+    the wage fixed point runs on batched matrix-vector products (:func:`_balanced_no_io`);
+    with them, the engine's :func:`~autarky.model.solver.solve_hat`.
     """
+    if econ.io is None:
+        first = _balanced_no_io(econ, np.asarray(theta, float), tol, max_iter)
+        return econ.rebase(first, econ.tariffs), first
     ones = np.ones_like(econ.tariffs)
     first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero", tol=tol,
                       max_iter=max_iter)
     return econ.rebase(first, econ.tariffs), first
+
+
+def _balanced_no_io(econ: Economy, theta: np.ndarray, tol: float,
+                    max_iter: int) -> Equilibrium:
+    """Zero-deficit equilibrium at unchanged tariffs, no input-output links.
+
+    With tariffs and trade costs unchanged ``A_nij = pi_nij`` (CP eq. 11), so the price
+    index, the tariff share of spending and gross output are three batched
+    matrix-vector products per iteration (sector-major ``Pi[j, n, i]``).
+    """
+    N, J = econ.shape
+    Pi = np.ascontiguousarray(np.moveaxis(econ.pi, -1, 0))
+    Ptau = np.ascontiguousarray(np.moveaxis(econ.pi * econ.tariffs / (1.0 + econ.tariffs),
+                                            -1, 0))
+    PnetT = np.ascontiguousarray(np.swapaxes(np.moveaxis(econ.pi / (1.0 + econ.tariffs),
+                                                         -1, 0), 1, 2))
+    th = theta[:, None]
+    gT = econ.gamma.T
+    step = _step(econ, theta)
+    log_va = np.log(econ.va)
+    state: dict[str, np.ndarray] = {}
+
+    def mv(M: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.matmul(M, v[..., None])[..., 0]
+
+    def g(x: np.ndarray) -> np.ndarray:
+        u = x[0]
+        y = -th * gT * u
+        e = np.exp(y - y.max(axis=1, keepdims=True))
+        S = mv(Pi, e)
+        share = mv(Ptau, e) / S
+        income = np.exp(u) * econ.va / (1.0 - np.sum(econ.alpha.T * share, axis=0))
+        X = econ.alpha.T * income
+        Y = e * mv(PnetT, X / S)
+        err = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
+        state["e"] = err
+        u_new = u + step * err
+        return (u_new - np.log(np.sum(np.exp(u_new) * econ.va)))[None, :]
+
+    def norm(f: np.ndarray) -> np.ndarray:
+        return np.array([np.max(np.abs(state["e"]))])
+
+    with np.errstate(all="ignore"):
+        x, _, iters, hist = anderson(g, np.zeros((1, N)), tol=tol, max_iter=max_iter,
+                                     norm=norm)
+    u = x[0]
+    ones = np.ones_like(econ.tariffs)
+    log_kappa, weight = eq.log_trade_cost(econ.tariffs, econ.tariffs, ones, econ.pi)
+    log_P, pi_new = eq.price_index(econ.gamma * u[:, None], log_kappa, weight, theta)
+    X = eq.expenditure_no_io(pi_new, econ.tariffs, np.exp(u) * econ.va, econ.alpha)
+    income = np.exp(u) * econ.va + eq.tariff_revenue(pi_new, econ.tariffs, X)
+    err = float(np.max(np.abs(state["e"])))
+    return Equilibrium(w_hat=np.exp(u)[None], log_P=log_P[None], pi=pi_new[None],
+                       X=X[None], Y=eq.gross_output(pi_new, econ.tariffs, X)[None],
+                       income=income[None], deficit=np.zeros((1, N)),
+                       converged=np.array([err <= tol]), iterations=iters, history=hist)
 
 
 def uniform_tariffs(t: np.ndarray, N: int, J: int) -> np.ndarray:
@@ -187,27 +248,52 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
     theta = np.asarray(theta, float)
     N, J = econ.shape
     off = (1.0 - np.eye(N))[:, :, None]
-    base_log = np.log1p(econ.tariffs)
-    weight = np.where(econ.pi > 0, econ.pi, 0.0)
     step = _step(econ, theta)
     log_va = np.log(econ.va)
     if t0 is None:
         t0 = optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)
     act = np.ones(N, bool) if active is None else np.asarray(active, bool)
+    # sector-major constants: A0[j, n, i] = pi_nij (1 + t_nij)^theta_j, so that with the new
+    # tariffs A_nij = pi_nij k^_nij^(-theta_j) = A0 (1 + t'_n)^(-theta_j) off the diagonal
+    # (CP eq. 11): every sum over routes is a batched matrix-vector product, and one
+    # iteration needs exponentials of N x J numbers only
+    A0 = np.where(econ.pi > 0, econ.pi * np.exp(theta * np.log1p(econ.tariffs)), 0.0)
+    A0 = np.ascontiguousarray(np.moveaxis(A0, -1, 0))
+    A0T = np.ascontiguousarray(np.swapaxes(A0, 1, 2))
+    A0sqT = A0T * A0T
+    d0 = np.einsum("jnn->jn", A0)  # domestic entries (j, n)
+    d0sq = d0 * d0
+    th = theta[:, None]
+    gT = econ.gamma.T  # (j, i)
     state: dict[str, np.ndarray] = {}
+
+    def mv(M: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.matmul(M, v[..., None])[..., 0]
 
     def g(x: np.ndarray) -> np.ndarray:
         u, t = x[0, :N], x[0, N:]
-        tn = t[:, None, None] * off
-        log_kappa = np.log1p(tn) - base_log
-        log_P, pi_new = eq.price_index(econ.gamma * u[:, None], log_kappa, weight, theta)
-        X = eq.expenditure_no_io(pi_new, tn, np.exp(u) * econ.va, econ.alpha)
-        Y = eq.gross_output(pi_new, tn, X)
-        e = np.log(np.maximum(eq.value_added(econ.gamma, Y), 1e-300)) - u - log_va
-        t_new = np.where(act, optimal_tariff_formula(pi_new, X, tn, theta), t)
-        u_new = u + step * e
+        a = np.exp(-th * np.log1p(t))  # (j, n): (1 + t_n)^(-theta_j)
+        y = -th * gT * u  # (j, i): -theta_j log c^_ij
+        sft = y.max(axis=1, keepdims=True)
+        e = np.exp(y - sft)
+        D = d0 * e  # domestic term of each sum
+        S = a * (mv(A0, e) - D) + D  # P^_nj^(-theta_j) up to the shift (CP eq. 11)
+        share = t / (1.0 + t) * (1.0 - D / S)  # tariff share of spending (j, n)
+        income = np.exp(u) * econ.va / (1.0 - np.sum(econ.alpha.T * share, axis=0))
+        X = econ.alpha.T * income  # (j, n), no IO: X'_nj = alpha_nj I'_n
+        v = a * X / ((1.0 + t) * S)
+        vd = X / S
+        home = e * d0 * vd  # domestic sales (j, i)
+        Y = e * (mv(A0T, v) - d0 * v) + home  # gross output (j, i)
+        v2 = v * a / S  # a^2 X / ((1 + t) S^2)
+        Q = e * e * (mv(A0sqT, v2) - d0sq * v2)  # sum_{n != i} F'_nij pi'_nij
+        exports = np.sum(Y - home, axis=0)
+        elast = np.sum(th * (Y - home - Q), axis=0) / np.where(exports > 0, exports, 1.0)
+        t_new = np.where(act, 1.0 / np.maximum(elast, 1.0), t)
+        e_lab = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
+        u_new = u + step * e_lab
         u_new = u_new - np.log(np.sum(np.exp(u_new) * econ.va))
-        state.update(e=e, gap=t_new - t, log_P=log_P, pi=pi_new, X=X, Y=Y, u=u, t=t)
+        state.update(e=e_lab, gap=t_new - t, u=u, t=t)
         return np.concatenate([u_new, t_new])[None, :]
 
     def norm(f: np.ndarray) -> np.ndarray:
@@ -219,13 +305,17 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
                                      norm=norm)
     u, t = state["u"], state["t"]
     tn = t[:, None, None] * off
-    X = state["X"]
-    income = np.exp(u) * econ.va + eq.tariff_revenue(state["pi"], tn, X)
+    # the equilibrium at the accepted point, in full arrays (CP eqs. 11-14)
+    log_kappa, weight = eq.log_trade_cost(econ.tariffs, tn, np.ones_like(tn), econ.pi)
+    log_P, pi_new = eq.price_index(econ.gamma * u[:, None], log_kappa, weight, theta)
+    X = eq.expenditure_no_io(pi_new, tn, np.exp(u) * econ.va, econ.alpha)
+    Y = eq.gross_output(pi_new, tn, X)
+    income = np.exp(u) * econ.va + eq.tariff_revenue(pi_new, tn, X)
     e_lab = float(np.max(np.abs(state["e"])))
     gap = float(np.max(np.abs(state["gap"])))
     ok = bool(np.isfinite(e_lab) and np.isfinite(gap) and e_lab <= tol and gap <= tol)
-    sol = Equilibrium(w_hat=np.exp(u)[None], log_P=state["log_P"][None],
-                      pi=state["pi"][None], X=X[None], Y=state["Y"][None],
+    sol = Equilibrium(w_hat=np.exp(u)[None], log_P=log_P[None],
+                      pi=pi_new[None], X=X[None], Y=Y[None],
                       income=income[None], deficit=np.zeros((1, N)),
                       converged=np.array([ok]), iterations=iters, history=hist)
     return NashSolution(tariffs=t.copy(), tariffs_new=tn, equilibrium=sol, converged=ok,
