@@ -135,14 +135,15 @@ def _balanced_no_io(econ: Economy, theta: np.ndarray, tol: float,
     def g(x: np.ndarray) -> np.ndarray:
         u = x[0]
         y = -th * gT * u
-        e = np.exp(y - y.max(axis=1, keepdims=True))
+        sft = y.max(axis=1, keepdims=True)
+        e = np.exp(y - sft)
         S = mv(Pi, e)
         share = mv(Ptau, e) / S
         income = np.exp(u) * econ.va / (1.0 - np.sum(econ.alpha.T * share, axis=0))
         X = econ.alpha.T * income
         Y = e * mv(PnetT, X / S)
         err = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
-        state["e"] = err
+        state.update(e=err, c=e, S=S, sft=sft, X=X, Y=Y, income=income)
         u_new = u + step * err
         return (u_new - np.log(np.sum(np.exp(u_new) * econ.va)))[None, :]
 
@@ -153,15 +154,14 @@ def _balanced_no_io(econ: Economy, theta: np.ndarray, tol: float,
         x, _, iters, hist = anderson(g, np.zeros((1, N)), tol=tol, max_iter=max_iter,
                                      norm=norm)
     u = x[0]
-    ones = np.ones_like(econ.tariffs)
-    log_kappa, weight = eq.log_trade_cost(econ.tariffs, econ.tariffs, ones, econ.pi)
-    log_P, pi_new = eq.price_index(econ.gamma * u[:, None], log_kappa, weight, theta)
-    X = eq.expenditure_no_io(pi_new, econ.tariffs, np.exp(u) * econ.va, econ.alpha)
-    income = np.exp(u) * econ.va + eq.tariff_revenue(pi_new, econ.tariffs, X)
+    # the accepted point (the last evaluation of g): pi'_nij = pi_nij c^_ij^-theta / S_jn
+    c, S = state["c"], state["S"]
+    pi_new = np.moveaxis(Pi * c[:, None, :] / S[:, :, None], 0, -1)
+    log_P = (-(state["sft"] + np.log(S)) / th).T
     err = float(np.max(np.abs(state["e"])))
     return Equilibrium(w_hat=np.exp(u)[None], log_P=log_P[None], pi=pi_new[None],
-                       X=X[None], Y=eq.gross_output(pi_new, econ.tariffs, X)[None],
-                       income=income[None], deficit=np.zeros((1, N)),
+                       X=state["X"].T[None], Y=state["Y"].T[None],
+                       income=state["income"][None], deficit=np.zeros((1, N)),
                        converged=np.array([err <= tol]), iterations=iters, history=hist)
 
 
@@ -208,9 +208,16 @@ def optimal_tariff_formula(pi_new: np.ndarray, X: np.ndarray, tariffs_new: np.nd
 
 
 def _step(econ: Economy, theta: np.ndarray) -> np.ndarray:
-    """Per-country damping of the wage update, as in the engine: 1 / (1 + theta_eff)."""
+    """Per-country step of the wage update: a diagonal Newton step without IO links.
+
+    The log labour-market residual falls with the own wage at rate ``1 + theta_eff_n -
+    h_n``: ``theta_eff_n`` the trade-weighted elasticity of demand for n's labour (as in the
+    engine) less ``h_n``, the share of n's value added sold at home, which comes back as
+    n's own spending when its income rises.
+    """
     exposure = econ.gamma * np.einsum("mnj,mnj->nj", econ.flows, 1.0 - econ.pi)
-    return 1.0 / (1.0 + exposure @ theta / econ.va)
+    home = np.einsum("nnj,nj->n", econ.flows, econ.gamma) / econ.va
+    return 1.0 / np.maximum(1.0 + exposure @ theta / econ.va - home, 0.5)
 
 
 def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
@@ -293,7 +300,8 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
         e_lab = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
         u_new = u + step * e_lab
         u_new = u_new - np.log(np.sum(np.exp(u_new) * econ.va))
-        state.update(e=e_lab, gap=t_new - t, u=u, t=t)
+        state.update(e=e_lab, gap=t_new - t, u=u, t=t, a=a, c=e, S=S, sft=sft, X=X, Y=Y,
+                     income=income)
         return np.concatenate([u_new, t_new])[None, :]
 
     def norm(f: np.ndarray) -> np.ndarray:
@@ -305,12 +313,13 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
                                      norm=norm)
     u, t = state["u"], state["t"]
     tn = t[:, None, None] * off
-    # the equilibrium at the accepted point, in full arrays (CP eqs. 11-14)
-    log_kappa, weight = eq.log_trade_cost(econ.tariffs, tn, np.ones_like(tn), econ.pi)
-    log_P, pi_new = eq.price_index(econ.gamma * u[:, None], log_kappa, weight, theta)
-    X = eq.expenditure_no_io(pi_new, tn, np.exp(u) * econ.va, econ.alpha)
-    Y = eq.gross_output(pi_new, tn, X)
-    income = np.exp(u) * econ.va + eq.tariff_revenue(pi_new, tn, X)
+    # the equilibrium at the accepted point (the last evaluation of g), in full arrays:
+    # pi'_nij = A_nij c^_ij^(-theta_j) / S_jn (CP eq. 12)
+    a, c, S = state["a"], state["c"], state["S"]
+    scale = np.where(np.eye(N, dtype=bool)[None], 1.0, a[:, :, None])
+    pi_new = np.moveaxis(A0 * scale * c[:, None, :] / S[:, :, None], 0, -1)
+    log_P = (-(state["sft"] + np.log(S)) / th).T
+    X, Y, income = state["X"].T, state["Y"].T, state["income"]
     e_lab = float(np.max(np.abs(state["e"])))
     gap = float(np.max(np.abs(state["gap"])))
     ok = bool(np.isfinite(e_lab) and np.isfinite(gap) and e_lab <= tol and gap <= tol)
