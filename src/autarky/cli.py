@@ -285,6 +285,14 @@ def run(
                                      "the Nash tariff war (balanced baseline, no files)")
         nash(world=world, year=year, elasticities=elasticities, method="formula", top=top)
         return
+    from autarky.liberation import PRESETS as ILMS_PRESETS
+
+    if scenario in ILMS_PRESETS:  # the ILMS (2025) model on its own 194-country data
+        if out or deficits or unavailable or year:
+            raise typer.BadParameter("--out, --deficits, --unavailable and --year do not "
+                                     "apply to the Liberation Day presets")
+        _liberation(scenario, world, top)
+        return
     scn = _scenario(scenario)
     opts = _options(scn, deficits, unavailable)
     w = load_world_cli(world, year)
@@ -394,6 +402,33 @@ def nash(
                   highlight=False)
     console.print("[bold]assumptions[/]")
     for line in (*res.notes, f"method: {res.method}"):
+        console.print(f"  - {line}", highlight=False, soft_wrap=True)
+
+
+def _liberation(preset: str, folder: str, top: int) -> None:
+    """Print one Liberation Day preset (ILMS 2025) solved on the data in ``folder``."""
+    from pathlib import Path
+
+    from autarky.liberation import PRESETS as ILMS_PRESETS
+    from autarky.liberation import liberation_day
+
+    if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
+        folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
+    res = liberation_day(folder, ILMS_PRESETS[preset])
+    frame = res.frame.sort_values("welfare", ascending=False)
+    shown = frame if not top else frame.head(top)
+    table = Table(title=f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)")
+    for col in ("country", "welfare %", "employment %", "US tariff %", "tariff on US %"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for c, row in shown.iterrows():
+        table.add_row(str(c), f"{row['welfare']:+.3f}", f"{row['employment']:+.3f}",
+                      f"{100 * row['us_tariff']:.1f}", f"{100 * row['tariff_on_us']:.1f}")
+    console.print(table)
+    console.print(f"USA welfare {res.welfare['USA']:+.3f}%; "
+                  f"{'converged' if res.converged else 'NOT converged'}, residual "
+                  f"{res.residual:.1e}, {res.seconds:.2f} s", highlight=False)
+    console.print("[bold]assumptions[/]")
+    for line in res.notes:
         console.print(f"  - {line}", highlight=False, soft_wrap=True)
 
 

@@ -18,12 +18,14 @@ from autarky.data.embedded_data import (
     load_embedded,
     manifest,
 )
+from autarky.data.ilms2025 import ILMS2025, read_ilms2025
 from autarky.data.readers import from_pymrio, read_flows
 from autarky.errors import DataError
 from autarky.world import World
 
 __all__ = [
     "DATASETS",
+    "ILMS2025",
     "cp2015_nafta_shock",
     "datasets",
     "elasticities",
@@ -34,6 +36,7 @@ __all__ = [
     "read_cp2015",
     "read_cp2015_tariffs",
     "read_flows",
+    "read_ilms2025",
 ]
 
 
