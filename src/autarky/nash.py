@@ -258,6 +258,10 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
                               memory=options.memory)
         method = ("formula: t_i = 1 / max(sum_s eps_s sum_j chi_ijs (1 - lambda_ijs), 1) "
                   "(Lashkaripour 2021) and wages as one Anderson fixed point")
+        notes.append("tariffs: Lashkaripour's (2021) sufficient-statistics formula; exact "
+                     "best responses (method='best-response') lie a fraction of a point above "
+                     "it with several sectors and tariffs abroad (wiod2016 2014, eps 4: up to "
+                     "0.54 pp in tariffs, 0.07 pp in welfare)")
     else:
         off = (1.0 - np.eye(N))[:, :, None] * np.ones(J)
         control = np.where(off > 0, np.arange(N)[:, None, None], -1)
