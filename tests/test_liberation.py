@@ -14,6 +14,7 @@ from autarky.liberation import PRESETS, liberation_day
 FOLDER = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "us-tariff-2025"
 needs_data = pytest.mark.skipif(not (FOLDER / "trade_cepii.csv").exists(),
                                 reason="../shared/data/us-tariff-2025 not available")
+pytestmark = pytest.mark.shared
 
 
 @pytest.fixture(scope="module")
