@@ -157,3 +157,17 @@ def test_cli_nash(tmp_path: object) -> None:
     bad = subprocess.run([*cmd, "nash", "--elasticities", "-1"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_engine_solves_batched_tariffs() -> None:
+    # best responses rely on solve_hat taking one tariff cube per batch member
+    w = _world()
+    econ = Economy.from_world(w)
+    N, J = w.shape
+    theta = np.full(J, 4.0)
+    cubes = mn.uniform_tariffs(np.array([[0.1, 0.2, 0.0, 0.3], [0.0, 0.05, 0.4, 0.1]]), N, J)
+    both = solve_hat(econ, cubes, np.ones((N, N, J)), np.tile(theta, (2, 1)), tol=1e-12)
+    for b in range(2):
+        one = solve_hat(econ, cubes[b], np.ones((N, N, J)), theta, tol=1e-12)
+        np.testing.assert_allclose(both.w_hat[b], one.w_hat[0], atol=1e-10)
+        np.testing.assert_allclose(both.income[b], one.income[0], atol=1e-10)
