@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data, linkages, presets, run
+from autarky import data, gravity, linkages, presets, run
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
     AutarkyError,
@@ -15,6 +15,7 @@ from autarky.errors import (
     RepairWarning,
     ScenarioError,
 )
+from autarky.nash import NashOptions, NashResult, nash
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.solve import SolveOptions, solve
@@ -22,13 +23,14 @@ from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
 
-from autarky import gravity  # noqa: E402  (above solve in the layers: imports ak.solve)
 
 __all__ = [
     "AutarkyError",
     "ConvergenceError",
     "DataError",
     "MRIO",
+    "NashOptions",
+    "NashResult",
     "RepairWarning",
     "Result",
     "Scenario",
@@ -43,6 +45,7 @@ __all__ = [
     "gravity",
     "linkages",
     "load_world",
+    "nash",
     "presets",
     "run",
     "solve",

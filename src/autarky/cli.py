@@ -225,6 +225,21 @@ def run(
 
     With no scenario it runs the two-blocs preset on the embedded icio2023 data.
     """
+    if scenario in ("nash", "tariff-war-nash"):  # a game, not a scenario: see `autarky nash`
+        if out or deficits or unavailable:
+            raise typer.BadParameter("--out, --deficits and --unavailable do not apply to "
+                                     "the Nash tariff war (balanced baseline, no files)")
+        nash(world=world or "wiod2016", year=year, elasticities=elasticities, method="formula",
+             top=top)
+        return
+    from autarky.liberation import PRESETS as ILMS_PRESETS
+
+    if scenario in ILMS_PRESETS:  # the ILMS (2025) model on its own 194-country data
+        if out or deficits or unavailable or year:
+            raise typer.BadParameter("--out, --deficits, --unavailable and --year do not "
+                                     "apply to the Liberation Day presets")
+        _liberation(scenario, world or "icio2023", top)
+        return
     scn = run_.scenario(scenario)
     opts = _options(scn, deficits, unavailable)
     world, why = _world_for(scn, world)
@@ -292,6 +307,76 @@ def compare(
     for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
         console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
         _print_assumptions(scn, tuple(res.notes))
+
+
+@app.command()
+def nash(
+    world: Annotated[str, _WORLD] = "wiod2016",
+    year: Annotated[int | None, _YEAR] = None,
+    elasticities: Annotated[str, _ELAST] = "uniform4",
+    method: Annotated[str, typer.Option(help="formula (Lashkaripour 2021, no IO links) or "
+                                       "best-response (exact welfare, keeps IO links).")
+                      ] = "formula",
+    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+) -> None:
+    """Nash tariff war: each country's optimal uniform tariff and its welfare change.
+
+    Welfare is measured against the baseline with deficits removed (balanced trade).
+    """
+    from autarky.errors import DataError
+
+    try:
+        theta: Any = float(elasticities)
+    except ValueError:
+        theta = elasticities
+    try:
+        opts = ak.NashOptions(method=method)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise DataError(f"--method {method!r}: {err}") from None
+    w = load_world_cli(world, year)
+    res = ak.nash(w, elasticities=theta, options=opts)
+    frame = res.to_frame().sort_values("welfare_pct", ascending=False)
+    shown = frame if not top else frame.head(top)
+    table = Table(title=f"Nash tariff war on {w.name} {w.year or ''} ({method})")
+    for col in ("country", "Nash tariff %", "welfare %"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for c, row in shown.iterrows():
+        table.add_row(str(c), f"{row['tariff_pct']:.2f}", f"{row['welfare_pct']:+.3f}")
+    console.print(table)
+    resid = max(res.residual.values())
+    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
+                  f"iterations, {res.seconds:.3f} s, largest residual {resid:.1e}",
+                  highlight=False)
+    console.print("[bold]assumptions[/]")
+    for line in (*res.notes, f"method: {res.method}"):
+        console.print(f"  - {line}", highlight=False, soft_wrap=True)
+
+
+def _liberation(preset: str, folder: str, top: int) -> None:
+    """Print one Liberation Day preset (ILMS 2025) solved on the data in ``folder``."""
+    from pathlib import Path
+
+    from autarky.liberation import PRESETS as ILMS_PRESETS
+    from autarky.liberation import liberation_day
+
+    if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
+        folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
+    res = liberation_day(folder, ILMS_PRESETS[preset])
+    frame = res.frame.sort_values("welfare", ascending=False)
+    shown = frame if not top else frame.head(top)
+    table = Table(title=f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)")
+    for col in ("country", "welfare %", "employment %", "US tariff %", "tariff on US %"):
+        table.add_column(col, justify="left" if col == "country" else "right")
+    for c, row in shown.iterrows():
+        table.add_row(str(c), f"{row['welfare']:+.3f}", f"{row['employment']:+.3f}",
+                      f"{100 * row['us_tariff']:.1f}", f"{100 * row['tariff_on_us']:.1f}")
+    console.print(table)
+    console.print(f"USA welfare {res.welfare['USA']:+.3f}%; "
+                  f"{'converged' if res.converged else 'NOT converged'}, residual "
+                  f"{res.residual:.1e}, {res.seconds:.2f} s", highlight=False)
+    console.print("[bold]assumptions[/]")
+    for line in res.notes:
+        console.print(f"  - {line}", highlight=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from autarky.data.embedded_data import (
     load_embedded,
     manifest,
 )
+from autarky.data.ilms2025 import ILMS2025, read_ilms2025
 from autarky.data.readers import from_pymrio, read_flows
 from autarky.data.yotov2016 import read_gravity_panel, read_yotov2016
 from autarky.errors import DataError
@@ -25,6 +26,7 @@ from autarky.world import World
 
 __all__ = [
     "DATASETS",
+    "ILMS2025",
     "cp2015_nafta_shock",
     "datasets",
     "elasticities",
@@ -37,6 +39,7 @@ __all__ = [
     "read_flows",
     "read_gravity_panel",
     "read_yotov2016",
+    "read_ilms2025",
 ]
 
 

@@ -1,0 +1,440 @@
+"""Optimal tariffs and Nash tariff wars in exact hat algebra (pure numpy).
+
+Two solvers, both on an :class:`~autarky.model.solver.Economy` whose deficits have already
+been removed (:func:`balanced`):
+
+* :func:`formula_nash`: the multi-sector Armington model without input-output links of
+  Lashkaripour (2021, "The cost of a global tariff war: a sufficient-statistics approach",
+  JIE 131), each country setting one tariff ``t_i`` on all its imports. At the Nash
+  equilibrium every tariff satisfies the optimal-tariff formula (Lashkaripour 2021, eq. 6
+  with uniform tariffs; the formula his ``tariffwar`` code imposes)::
+
+      t_i = 1 / max(sum_s eps_s sum_{j != i} chi_ijs (1 - lambda_ijs), 1)
+
+  with ``chi_ijs`` the share of i's exports (all partners and sectors, valued net of the
+  importers' tariffs) that go to j in sector s and ``lambda_ijs`` i's share of j's spending
+  on s, both at the counterfactual equilibrium. Wages and tariffs are solved together as
+  one fixed point ``(log w^, t) -> (damped wage update, formula)`` accelerated with the
+  engine's Anderson mixing, so one iteration costs one price-index evaluation: no nested
+  equilibrium solve per tariff update.
+* :func:`best_response_nash`: numerical best responses in the spirit of Ossa (2014, AER):
+  each player (a government controlling a set of tariff cells) picks one tariff level to
+  maximise its own exact welfare given the others'. Every round evaluates all players'
+  welfare at ``t_p +- h`` in one batched equilibrium solve of the engine
+  (:func:`~autarky.model.solver.solve_hat` with tariffs batched per member), takes one
+  Newton step per player on its first-order condition, and repeats until no player's
+  tariff moves by more than ``tol``. The rounds are solved from the previous round's
+  equilibrium rebased as baseline (warm start); the final equilibrium is solved once more
+  from the balanced baseline. It works with input-output links, where the formula does not
+  hold, and for any assignment of cells to players (optimal retaliation against one
+  country).
+
+Notation as in :mod:`autarky.model.equations`: ``n`` importer, ``i`` exporter, ``j`` sector.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autarky.model import equations as eq
+from autarky.model.economy import Economy, Equilibrium
+from autarky.model.solver import anderson, solve_hat
+
+__all__ = [
+    "NashSolution",
+    "balanced",
+    "uniform_tariffs",
+    "optimal_tariff_formula",
+    "formula_nash",
+    "best_response_nash",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class NashSolution:
+    """A Nash equilibrium in tariffs and the equilibrium it induces.
+
+    Attributes
+    ----------
+    tariffs : ndarray (P,)
+        The tariff level chosen by each player (fractions).
+    tariffs_new : ndarray (N, N, J)
+        The full counterfactual tariff cube.
+    equilibrium : Equilibrium
+        The equilibrium in changes at ``tariffs_new`` relative to the balanced baseline
+        (batch size 1).
+    converged : bool
+        Every residual (labour markets, tariff first-order conditions) below tolerance.
+    iterations : int
+        Outer iterations (joint fixed point, or best-response rounds).
+    residual : dict of str to float
+        ``tariff``: largest change of a tariff in the last step (best responses) or largest
+        gap ``|t - formula(t)|`` (formula); ``labour_market``: largest relative residual.
+    history : list of float
+        Largest residual per iteration.
+    seconds : float
+        Wall time.
+    """
+
+    tariffs: np.ndarray
+    tariffs_new: np.ndarray
+    equilibrium: Equilibrium
+    converged: bool
+    iterations: int
+    residual: dict[str, float]
+    history: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def balanced(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
+             max_iter: int = 1000) -> tuple[Economy, Equilibrium]:
+    """Remove the deficits at baseline tariffs (exact hat algebra) and rebase.
+
+    The first step of Lashkaripour (2021) and CP (2015): the equilibrium with the
+    baseline's tariffs and zero deficits becomes the baseline. Without input-output links
+    the wage fixed point runs on batched matrix-vector products (:func:`_balanced_no_io`);
+    with them, the engine's :func:`~autarky.model.solver.solve_hat`.
+    """
+    if econ.io is None:
+        first = _balanced_no_io(econ, np.asarray(theta, float), tol, max_iter)
+        return econ.rebase(first, econ.tariffs), first
+    ones = np.ones_like(econ.tariffs)
+    first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero", tol=tol,
+                      max_iter=max_iter)
+    return econ.rebase(first, econ.tariffs), first
+
+
+def _balanced_no_io(econ: Economy, theta: np.ndarray, tol: float,
+                    max_iter: int) -> Equilibrium:
+    """Zero-deficit equilibrium at unchanged tariffs, no input-output links.
+
+    With tariffs and trade costs unchanged ``A_nij = pi_nij`` (CP eq. 11), so the price
+    index, the tariff share of spending and gross output are three batched
+    matrix-vector products per iteration (sector-major ``Pi[j, n, i]``).
+    """
+    N, J = econ.shape
+    Pi = np.ascontiguousarray(np.moveaxis(econ.pi, -1, 0))
+    Ptau = np.ascontiguousarray(np.moveaxis(econ.pi * econ.tariffs / (1.0 + econ.tariffs),
+                                            -1, 0))
+    PnetT = np.ascontiguousarray(np.swapaxes(np.moveaxis(econ.pi / (1.0 + econ.tariffs),
+                                                         -1, 0), 1, 2))
+    th = theta[:, None]
+    gT = econ.gamma.T
+    step = _step(econ, theta)
+    log_va = np.log(econ.va)
+    state: dict[str, np.ndarray] = {}
+
+    def mv(M: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.matmul(M, v[..., None])[..., 0]
+
+    def g(x: np.ndarray) -> np.ndarray:
+        u = x[0]
+        y = -th * gT * u
+        sft = y.max(axis=1, keepdims=True)
+        e = np.exp(y - sft)
+        S = mv(Pi, e)
+        share = mv(Ptau, e) / S
+        income = np.exp(u) * econ.va / (1.0 - np.sum(econ.alpha.T * share, axis=0))
+        X = econ.alpha.T * income
+        Y = e * mv(PnetT, X / S)
+        err = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
+        state.update(e=err, c=e, S=S, sft=sft, X=X, Y=Y, income=income)
+        u_new = u + step * err
+        return (u_new - np.log(np.sum(np.exp(u_new) * econ.va)))[None, :]
+
+    def norm(f: np.ndarray) -> np.ndarray:
+        return np.array([np.max(np.abs(state["e"]))])
+
+    with np.errstate(all="ignore"):
+        x, _, iters, hist = anderson(g, np.zeros((1, N)), tol=tol, max_iter=max_iter,
+                                     norm=norm)
+    u = x[0]
+    # the accepted point (the last evaluation of g): pi'_nij = pi_nij c^_ij^-theta / S_jn
+    c, S = state["c"], state["S"]
+    pi_new = np.moveaxis(Pi * c[:, None, :] / S[:, :, None], 0, -1)
+    log_P = (-(state["sft"] + np.log(S)) / th).T
+    err = float(np.max(np.abs(state["e"])))
+    return Equilibrium(w_hat=np.exp(u)[None], log_P=log_P[None], pi=pi_new[None],
+                       X=state["X"].T[None], Y=state["Y"].T[None],
+                       income=state["income"][None], deficit=np.zeros((1, N)),
+                       converged=np.array([err <= tol]), iterations=iters, history=hist)
+
+
+def uniform_tariffs(t: np.ndarray, N: int, J: int) -> np.ndarray:
+    """Tariff cube with ``t_n`` on every import of n (every partner, every sector), 0 at home.
+
+    Accepts leading batch dimensions on ``t`` (``(..., N)`` -> ``(..., N, N, J)``).
+    """
+    off = 1.0 - np.eye(N)
+    return np.asarray(t)[..., :, None, None] * off[:, :, None] * np.ones(J)
+
+
+def optimal_tariff_formula(pi_new: np.ndarray, X: np.ndarray, tariffs_new: np.ndarray,
+                           theta: np.ndarray) -> np.ndarray:
+    """Uniform optimal tariff of every country given the equilibrium (Lashkaripour 2021).
+
+    ``t_i = 1 / max(sum_s eps_s sum_{n != i} chi_ins (1 - lambda_ins), 1)`` where
+    ``chi_ins = F'_nis / sum_{m != i, k} F'_mik`` (``F'`` flows at producer prices) and
+    ``lambda_ins = pi'_nis``.
+
+    Parameters
+    ----------
+    pi_new : ndarray (..., N, N, J)
+        Trade shares at the equilibrium.
+    X : ndarray (..., N, J)
+        Expenditure at the equilibrium.
+    tariffs_new : ndarray (..., N, N, J)
+        Tariffs in force.
+    theta : ndarray (..., J)
+        Trade elasticities.
+
+    Returns
+    -------
+    ndarray (..., N)
+    """
+    N = pi_new.shape[-2]
+    off = (1.0 - np.eye(N))[:, :, None]
+    F = pi_new * X[..., :, None, :] / (1.0 + tariffs_new) * off  # exports of i to n, s
+    exports = F.sum(axis=(-3, -1))  # (..., i)
+    th = np.asarray(theta)[..., None, None, :]
+    elast = np.sum(th * F * (1.0 - pi_new), axis=(-3, -1)) / np.where(exports > 0, exports,
+                                                                        1.0)
+    return 1.0 / np.maximum(elast, 1.0)
+
+
+def _step(econ: Economy, theta: np.ndarray) -> np.ndarray:
+    """Per-country step of the wage update: a diagonal Newton step without IO links.
+
+    The log labour-market residual falls with the own wage at rate ``1 + theta_eff_n -
+    h_n``: ``theta_eff_n`` the trade-weighted elasticity of demand for n's labour (as in the
+    engine) less ``h_n``, the share of n's value added sold at home, which comes back as
+    n's own spending when its income rises.
+    """
+    exposure = econ.gamma * np.einsum("mnj,mnj->nj", econ.flows, 1.0 - econ.pi)
+    home = np.einsum("nnj,nj->n", econ.flows, econ.gamma) / econ.va
+    return 1.0 / np.maximum(1.0 + exposure @ theta / econ.va - home, 0.5)
+
+
+def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
+                 max_iter: int = 2000, memory: int = 8,
+                 t0: np.ndarray | None = None,
+                 active: np.ndarray | None = None) -> NashSolution:
+    """Nash tariff war of Lashkaripour (2021): wages and formula tariffs as one fixed point.
+
+    Parameters
+    ----------
+    econ : Economy
+        Balanced baseline without input-output links (:func:`balanced`).
+    theta : ndarray (J,)
+        Trade elasticities.
+    tol : float
+        Largest labour-market residual and largest tariff gap ``|t - formula(t)|`` accepted.
+    max_iter : int
+        Joint iterations.
+    memory : int
+        Anderson memory.
+    t0 : ndarray (N,), optional
+        Starting tariffs (default: the formula at the baseline).
+    active : ndarray of bool (N,), optional
+        Countries that set their tariff by the formula; the others keep ``t0`` (default:
+        all, the Nash equilibrium; one country: its unilateral optimal tariff).
+
+    Returns
+    -------
+    NashSolution
+    """
+    t_start = time.perf_counter()
+    if econ.io is not None:
+        raise ValueError("formula_nash: the optimal-tariff formula holds without "
+                         "input-output links; use best_response_nash")
+    theta = np.asarray(theta, float)
+    N, J = econ.shape
+    off = (1.0 - np.eye(N))[:, :, None]
+    step = _step(econ, theta)
+    log_va = np.log(econ.va)
+    if t0 is None:
+        t0 = optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)
+    act = np.ones(N, bool) if active is None else np.asarray(active, bool)
+    # sector-major constants: A0[j, n, i] = pi_nij (1 + t_nij)^theta_j, so that with the new
+    # tariffs A_nij = pi_nij k^_nij^(-theta_j) = A0 (1 + t'_n)^(-theta_j) off the diagonal
+    # (CP eq. 11): every sum over routes is a batched matrix-vector product, and one
+    # iteration needs exponentials of N x J numbers only
+    A0 = np.where(econ.pi > 0, econ.pi * np.exp(theta * np.log1p(econ.tariffs)), 0.0)
+    A0 = np.ascontiguousarray(np.moveaxis(A0, -1, 0))
+    A0T = np.ascontiguousarray(np.swapaxes(A0, 1, 2))
+    A0sqT = A0T * A0T
+    d0 = np.einsum("jnn->jn", A0)  # domestic entries (j, n)
+    d0sq = d0 * d0
+    th = theta[:, None]
+    gT = econ.gamma.T  # (j, i)
+    state: dict[str, np.ndarray] = {}
+
+    def mv(M: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.matmul(M, v[..., None])[..., 0]
+
+    def g(x: np.ndarray) -> np.ndarray:
+        u, t = x[0, :N], x[0, N:]
+        a = np.exp(-th * np.log1p(t))  # (j, n): (1 + t_n)^(-theta_j)
+        y = -th * gT * u  # (j, i): -theta_j log c^_ij
+        sft = y.max(axis=1, keepdims=True)
+        e = np.exp(y - sft)
+        D = d0 * e  # domestic term of each sum
+        S = a * (mv(A0, e) - D) + D  # P^_nj^(-theta_j) up to the shift (CP eq. 11)
+        share = t / (1.0 + t) * (1.0 - D / S)  # tariff share of spending (j, n)
+        income = np.exp(u) * econ.va / (1.0 - np.sum(econ.alpha.T * share, axis=0))
+        X = econ.alpha.T * income  # (j, n), no IO: X'_nj = alpha_nj I'_n
+        v = a * X / ((1.0 + t) * S)
+        vd = X / S
+        home = e * d0 * vd  # domestic sales (j, i)
+        Y = e * (mv(A0T, v) - d0 * v) + home  # gross output (j, i)
+        v2 = v * a / S  # a^2 X / ((1 + t) S^2)
+        Q = e * e * (mv(A0sqT, v2) - d0sq * v2)  # sum_{n != i} F'_nij pi'_nij
+        exports = np.sum(Y - home, axis=0)
+        elast = np.sum(th * (Y - home - Q), axis=0) / np.where(exports > 0, exports, 1.0)
+        t_new = np.where(act, 1.0 / np.maximum(elast, 1.0), t)
+        e_lab = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
+        u_new = u + step * e_lab
+        u_new = u_new - np.log(np.sum(np.exp(u_new) * econ.va))
+        state.update(e=e_lab, gap=t_new - t, u=u, t=t, a=a, c=e, S=S, sft=sft, X=X, Y=Y,
+                     income=income)
+        return np.concatenate([u_new, t_new])[None, :]
+
+    def norm(f: np.ndarray) -> np.ndarray:
+        return np.array([max(np.max(np.abs(state["e"])), np.max(np.abs(state["gap"])))])
+
+    x0 = np.concatenate([np.zeros(N), np.asarray(t0, float)])[None, :]
+    with np.errstate(all="ignore"):
+        x, _, iters, hist = anderson(g, x0, tol=tol, max_iter=max_iter, memory=memory,
+                                     norm=norm)
+    u, t = state["u"], state["t"]
+    tn = t[:, None, None] * off
+    # the equilibrium at the accepted point (the last evaluation of g), in full arrays:
+    # pi'_nij = A_nij c^_ij^(-theta_j) / S_jn (CP eq. 12)
+    a, c, S = state["a"], state["c"], state["S"]
+    scale = np.where(np.eye(N, dtype=bool)[None], 1.0, a[:, :, None])
+    pi_new = np.moveaxis(A0 * scale * c[:, None, :] / S[:, :, None], 0, -1)
+    log_P = (-(state["sft"] + np.log(S)) / th).T
+    X, Y, income = state["X"].T, state["Y"].T, state["income"]
+    e_lab = float(np.max(np.abs(state["e"])))
+    gap = float(np.max(np.abs(state["gap"])))
+    ok = bool(np.isfinite(e_lab) and np.isfinite(gap) and e_lab <= tol and gap <= tol)
+    sol = Equilibrium(w_hat=np.exp(u)[None], log_P=log_P[None],
+                      pi=pi_new[None], X=X[None], Y=Y[None],
+                      income=income[None], deficit=np.zeros((1, N)),
+                      converged=np.array([ok]), iterations=iters, history=hist)
+    return NashSolution(tariffs=t.copy(), tariffs_new=tn, equilibrium=sol, converged=ok,
+                        iterations=iters, residual={"tariff": gap, "labour_market": e_lab},
+                        history=hist, seconds=time.perf_counter() - t_start)
+
+
+def _cube(control: np.ndarray, t: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    """Tariff cube(s): player ``control[n, i, j]``'s level where >= 0, else ``fixed``."""
+    t = np.asarray(t)
+    idx = np.where(control >= 0, control, 0)
+    return np.where(control >= 0, t[..., idx], fixed)
+
+
+def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
+                       owner: np.ndarray, fixed: np.ndarray, t0: np.ndarray, *,
+                       tol: float = 1e-7, h: float = 1e-4, solve_tol: float = 1e-11,
+                       max_rounds: int = 100, max_step: float = 0.25,
+                       chunk: int = 24) -> NashSolution:
+    """Nash equilibrium of numerical best responses on exact welfare.
+
+    Parameters
+    ----------
+    econ : Economy
+        Balanced baseline (with or without input-output links).
+    theta : ndarray (J,)
+        Trade elasticities.
+    control : ndarray of int (N, N, J)
+        Player that sets each tariff cell, or -1 for cells held at ``fixed``.
+    owner : ndarray of int (P,)
+        Country whose welfare player p maximises.
+    fixed : ndarray (N, N, J)
+        Tariffs of the cells no player controls.
+    t0 : ndarray (P,)
+        Starting tariff levels.
+    tol : float
+        Stop when no player's Newton step exceeds ``tol``.
+    h : float
+        Finite-difference step on tariffs for first and second derivatives of welfare.
+    solve_tol : float
+        Tolerance of every equilibrium solve.
+    max_rounds : int
+        Largest number of best-response rounds.
+    max_step : float
+        Largest change of one tariff in one round (a trust region).
+    chunk : int
+        Batch members per equilibrium solve (memory grows with chunk x N^2 x J).
+
+    Returns
+    -------
+    NashSolution
+        ``residual["tariff"]`` is the largest Newton step of the last round.
+    """
+    t_start = time.perf_counter()
+    theta = np.asarray(theta, float)
+    P = len(owner)
+    owner = np.asarray(owner, int)
+    t = np.maximum(np.asarray(t0, float), 0.0)
+    ones = np.ones_like(econ.tariffs)
+    center = econ
+    hist: list[float] = []
+    eye = np.eye(P)
+    rounds = 0
+    ok = False
+    while rounds < max_rounds:
+        rounds += 1
+        # the equilibrium at the current tariffs becomes the baseline of this round
+        cube = _cube(control, t, fixed)
+        sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol)
+        if not sol.converged.all():
+            raise RuntimeError(f"best_response_nash: the round-{rounds} equilibrium did not "
+                               "converge")
+        center = center.rebase(sol, cube)
+        # welfare of each player's owner at t_p + h and t_p - h, all players in a batch
+        tb = np.concatenate([t + h * eye, np.maximum(t - h * eye, 0.0)])  # (2P, P)
+        dt = tb[np.arange(2 * P), np.tile(np.arange(P), 2)] - t[np.tile(np.arange(P), 2)]
+        w_own = np.empty(2 * P)
+        for s in range(0, 2 * P, chunk):
+            part = tb[s:s + chunk]
+            cubes = _cube(control, part, fixed)
+            sol = solve_hat(center, cubes, ones, np.broadcast_to(theta, (len(part),
+                                                                         theta.size)),
+                            deficits="zero", tol=solve_tol)
+            if not sol.converged.all():
+                raise RuntimeError(f"best_response_nash: an equilibrium solve did not "
+                                   f"converge in round {rounds}")
+            w = eq.welfare(sol.income, center.income, sol.log_P, center.alpha)
+            players = np.tile(np.arange(P), 2)[s:s + chunk]
+            w_own[s:s + chunk] = np.log(w[np.arange(len(part)), owner[players]])
+        up, dn = w_own[:P], w_own[P:]
+        hu, hd = dt[:P], -dt[P:]
+        # log welfare is 0 at the center: quadratic through (-hd, dn), (0, 0), (hu, up)
+        grad = (up * hd ** 2 - dn * hu ** 2) / (hu * hd * (hu + hd))
+        curv = 2.0 * (up * hd + dn * hu) / (hu * hd * (hu + hd))
+        newton = np.where(curv < 0, -grad / np.where(curv < 0, curv, -1.0),
+                          np.sign(grad) * max_step)
+        t_new = np.maximum(t + np.clip(newton, -max_step, max_step), 0.0)
+        move = float(np.max(np.abs(t_new - t)))
+        hist.append(move)
+        log.debug("best-response round %d: largest step %.3g", rounds, move)
+        t = t_new
+        if move <= tol:
+            ok = True
+            break
+    tn = _cube(control, t, fixed)
+    final = solve_hat(econ, tn, ones, theta, deficits="zero", tol=solve_tol)
+    lab = float(final.history[-1]) if final.history else 0.0
+    ok = ok and bool(final.converged.all())
+    return NashSolution(tariffs=t, tariffs_new=tn, equilibrium=final, converged=ok,
+                        iterations=rounds, residual={"tariff": hist[-1] if hist else 0.0,
+                                                     "labour_market": lab},
+                        history=hist, seconds=time.perf_counter() - t_start)

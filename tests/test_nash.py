@@ -1,0 +1,175 @@
+"""Nash tariff wars: formula (Lashkaripour 2021), numerical best responses, retaliation."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import autarky as ak
+from autarky.errors import ConvergenceError, DataError, ScenarioError
+from autarky.model import equations as eq
+from autarky.model import nash as mn
+from autarky.model.economy import Economy
+from autarky.model.solver import solve_hat
+from autarky.nash import optimal_retaliation, reciprocal
+from autarky.solve import economy
+
+
+def _world(N: int = 4, J: int = 2, seed: int = 0) -> ak.World:
+    rng = np.random.default_rng(seed)
+    F = rng.uniform(1, 10, (N, N, J)) + np.eye(N)[:, :, None] * rng.uniform(20, 60, (N, 1, J))
+    T = rng.uniform(0, 0.05, (N, N, J)) * (1 - np.eye(N))[:, :, None]
+    return ak.World.from_arrays(F, list(("USA", "CHN", "DEU", "JPN", "FRA")[:N]),
+                                [f"s{k}" for k in range(J)] if J > 1 else None, tariffs=T)
+
+
+@pytest.fixture(scope="module")
+def wiod16() -> ak.World:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ak.load_world("wiod2016", year=2014)
+
+
+def _welfare_at(econ: Economy, cube: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    ones = np.ones(cube.shape[-3:])
+    B = cube.shape[0] if cube.ndim == 4 else 1
+    sol = solve_hat(econ, cube, ones, np.broadcast_to(theta, (B, theta.size)),
+                    deficits="zero", tol=1e-12)
+    return eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha)
+
+
+def test_formula_nash_is_a_fixed_point_of_the_formula(wiod16: ak.World) -> None:
+    res = ak.nash(wiod16, elasticities=4.0)
+    assert res.converged and max(res.residual.values()) < 1e-9
+    r = res.result
+    again = mn.optimal_tariff_formula(r.pi, r.X, r.tariffs_new, np.full(16, 4.0))
+    np.testing.assert_allclose(again, res.tariffs.to_numpy(), atol=1e-9)
+    assert (res.tariffs > 0.25).all() and (res.tariffs < 0.31).all()
+    assert (res.welfare < 0).all()  # everyone loses from a global tariff war
+    assert res.tariffs.index.tolist() == list(wiod16.countries)
+
+
+def test_formula_equals_exact_best_response_where_it_is_exact() -> None:
+    # two countries, one sector, the partner's tariff zero: the formula is the exact
+    # first-order condition (t = 1 / (eps lambda_FF), the inverse export supply elasticity)
+    w = _world(N=2, J=1, seed=3)
+    theta = np.array([4.0])
+    econ, _ = mn.balanced(economy(w), theta)
+    N = 2
+    act = np.arange(N) == 0
+    f = mn.formula_nash(econ, theta, t0=np.zeros(N), active=act)
+    control = np.full((N, N, 1), -1)
+    control[0, 1:] = 0
+    b = mn.best_response_nash(econ, theta, control, np.array([0]), np.zeros((N, N, 1)),
+                              np.array([0.1]), tol=1e-9)
+    assert f.converged and b.converged
+    assert abs(100 * (f.tariffs[0] - b.tariffs[0])) < 0.01
+
+
+def test_best_response_nash_is_a_nash_equilibrium() -> None:
+    w = _world()
+    res = ak.nash(w, 5.0, ak.NashOptions(method="best-response"))
+    assert res.converged
+    econ = res.result.baseline
+    t = res.tariffs.to_numpy()
+    N, J = w.shape
+    theta = np.full(J, 5.0)
+    for k in range(N):  # no government gains by moving its tariff either way
+        tb = np.tile(t, (3, 1))
+        tb[1, k] += 0.01
+        tb[2, k] -= 0.01
+        W = _welfare_at(econ, mn.uniform_tariffs(tb, N, J), theta)[:, k]
+        assert W[0] > W[1] and W[0] > W[2]
+
+
+@pytest.mark.slow
+def test_best_response_agrees_with_formula_nash_without_io(wiod16: ak.World) -> None:
+    f = ak.nash(wiod16, 4.0)
+    b = ak.nash(wiod16, 4.0, ak.NashOptions(method="best-response"))
+    gap = 100 * (b.tariffs - f.tariffs)
+    # the formula ignores how partners' tariffs change the return to one's own: exact best
+    # responses lie slightly above it (0.01 - 0.55 pp); welfare agrees within 0.07 pp
+    assert (gap > 0).all() and gap.max() < 0.6
+    assert (b.welfare - f.welfare).abs().max() < 0.07
+
+
+@pytest.mark.slow
+def test_best_response_nash_with_io_wiod2013() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("wiod2013", year=2011)
+    res = ak.nash(w, 4.0, ak.NashOptions(method="best-response"))
+    assert res.converged and res.residual["tariff"] < 1e-7
+    assert any("input-output links" in n and "Caliendo" in n for n in res.notes)
+    assert (res.tariffs > 0.2).all() and (res.welfare < 0).all()
+
+
+def test_reciprocal_matches_the_imposer() -> None:
+    w = _world()
+    scn = ak.Scenario.tariff(["USA"], "all", 0.2)
+    rec = reciprocal(w, scn, "USA")
+    shock = rec.apply(w)
+    np.testing.assert_allclose(shock.tariffs[1:, 0, :], 0.2)
+    np.testing.assert_allclose(shock.tariffs[0, 1:, :], 0.2)
+    res = ak.solve(w, rec, elasticities=4.0)
+    assert res.converged
+
+
+def test_optimal_retaliation_is_a_best_response() -> None:
+    w = _world()
+    scn = ak.Scenario.tariff(["USA"], "all", 0.3)
+    res = optimal_retaliation(w, scn, "USA", elasticities=4.0)
+    assert res.converged and list(res.tariffs.index) == ["CHN", "DEU", "JPN"]
+    assert (res.tariffs > 0).all() and res.scenario is not None
+    econ = res.result.baseline
+    base = res.scenario.apply(w).tariffs
+    for k in (1, 3):
+        cubes = np.stack([base, base.copy(), base.copy()])
+        cubes[1, k, 0] += 0.01
+        cubes[2, k, 0] -= 0.01
+        W = _welfare_at(econ, cubes, np.full(2, 4.0))[:, k]
+        assert W[0] > W[1] and W[0] > W[2]
+    # the schedule itself is kept: C0's tariffs stay at 30%
+    np.testing.assert_allclose(res.result.tariffs_new[0, 1:], 0.3)
+
+
+def test_bad_input() -> None:
+    w = _world()
+    with pytest.raises(DataError):
+        ak.nash(w, elasticities=0.0)
+    with pytest.raises(ScenarioError):
+        optimal_retaliation(w, ak.Scenario.status_quo(), "BRA")
+    with pytest.raises(ConvergenceError):
+        ak.nash(w, 4.0, ak.NashOptions(max_iter=2))
+    res = ak.nash(w, 4.0, ak.NashOptions(max_iter=2, return_unconverged=True))
+    assert not res.converged
+    with pytest.raises(ValueError):
+        ak.NashOptions(method="guess")  # type: ignore[arg-type]
+
+
+def test_cli_nash(tmp_path: object) -> None:
+    cmd = [sys.executable, "-m", "autarky.cli"]
+    ok = subprocess.run([*cmd, "run", "nash", "--world", "wiod2016", "--year", "2014",
+                         "--elasticities", "4", "--top", "3"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "Nash tariff" in ok.stdout and "converged" in ok.stdout
+    bad = subprocess.run([*cmd, "nash", "--elasticities", "-1"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_engine_solves_batched_tariffs() -> None:
+    # best responses rely on solve_hat taking one tariff cube per batch member
+    w = _world()
+    econ = economy(w)
+    N, J = w.shape
+    theta = np.full(J, 4.0)
+    cubes = mn.uniform_tariffs(np.array([[0.1, 0.2, 0.0, 0.3], [0.0, 0.05, 0.4, 0.1]]), N, J)
+    both = solve_hat(econ, cubes, np.ones((N, N, J)), np.tile(theta, (2, 1)), tol=1e-12)
+    for b in range(2):
+        one = solve_hat(econ, cubes[b], np.ones((N, N, J)), theta, tol=1e-12)
+        np.testing.assert_allclose(both.w_hat[b], one.w_hat[0], atol=1e-10)
+        np.testing.assert_allclose(both.income[b], one.income[0], atol=1e-10)
