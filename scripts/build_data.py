@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from icio_links import extend_icio2023
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "autarky" / "data" / "embedded"
@@ -281,6 +282,19 @@ def main() -> None:
         "note": "Gross flows (intermediate + final use), domestic flows on the diagonal, "
                 "deficits kept. No input-output coefficients: the model runs without IO links.",
     }
+    manifest["icio2023"].update(extend_icio2023(shared, OUT / "icio2023.npz", "SERV",
+                                                travel=False))
+    manifest["icio2023"]["note"] = (
+        "Gross flows (intermediate + final use), domestic flows on the diagonal, deficits "
+        "kept. Input-output coefficients and value-added shares: one set, OECD ICIO 2023 for "
+        "2020, for every year 2011-2022 (rules in io_rules; repair rules R2-R3 of "
+        "autarky.world apply at load time with warnings).")
+    manifest["icio2023"]["source"] += (
+        "; IO coefficients: OECD ICIO 2023, year 2020, as Caliendo-Parro parameters computed "
+        "by M. Murillo, github.com/matthew-murillo/trade_simulator (commit 65f98d1)")
+    manifest["icio2023"]["citation"] += (
+        " Caliendo, L. and Parro, F. (2015), Estimates of the Trade and Welfare Effects of "
+        "NAFTA, Review of Economic Studies 82(1) (the parameterisation).")
     manifest["wiod2016"] = {
         **build_tradecube(shared / "wiod2016-tradecube" / "wiod_trade_cube_2000_2014.npz",
                           "wiod2016", WIOD16_CODES,

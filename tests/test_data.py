@@ -35,7 +35,7 @@ def test_icio2023_2022_matches_source() -> None:
     w = ak.load_world("icio2023", year=2022)
     assert w.shape == (81, 28)
     assert {"RUS", "BLR", "KAZ", "UKR", "ROW"} <= set(w.countries)
-    assert not w.has_io and w.mrio is None
+    assert w.has_io and w.mrio is None  # IO links from ICIO 2020 (tests/test_icio_data.py)
     src = np.load(shared_path("icio2023-tradecube", "icio_trade_cube_2011_2022.npz"))
     X = src["X"][-1]  # [exporter, importer, sector]
     assert int(src["years"][-1]) == 2022
@@ -47,6 +47,7 @@ def test_icio2023_2022_matches_source() -> None:
                        rtol=1e-6)
     assert np.allclose(w.gross_output.values, X.sum(axis=1), rtol=1e-6)
     T = src["tariff"][-1]
+    w = ak.load_world("icio2023", year=2022, tariffs="as-published")
     assert np.allclose(w.tariffs.sel(importer="USA", exporter="CHN").values,
                        T[list(src["countries"]).index("CHN"), list(src["countries"]).index("USA")])
 
