@@ -33,8 +33,9 @@ Travel (``TRAVEL``: international tourism, WDI receipts and expenditures)
   transport (WDI definition).
 * WDI year: the dataset year for 2011-2020; 2019 (the last year before the pandemic) for
   2021 and 2022, which WDI does not cover. A country without the indicator in the year
-  uses its nearest year within 5 years (an earlier year on ties, 2020 only for 2020),
-  else the world ratio (WDI aggregate WLD) of the year; ROW takes the GDP-weighted mean
+  uses its nearest year with data (an earlier year on ties; 2020 only for 2020; the
+  manifest lists every country and year so used), else the GDP-weighted mean ratio of
+  all WDI economies with data that year ("world ratio"); ROW takes the GDP-weighted mean
   ratio of the WDI economies the cube folds into ROW.
 * Each ratio is capped at ``SHARE_CAP`` of the country's services exports (imports) in the
   cube, and world expenditures are scaled to world receipts (receipts are the better
@@ -61,7 +62,7 @@ SHARE_CAP = 0.8
 """Largest share of a country's (or a bilateral) services trade that travel may take."""
 
 RAS_ITER = 500
-WDI_WINDOW = 5
+WDI_WINDOW = 25
 TRAVEL_CODE = "TRAVEL"
 TRAVEL_IND = "I"
 PRE_PANDEMIC = 2019
@@ -203,7 +204,11 @@ def _ratio(wdi: pd.DataFrame, column: str, year: int, countries: list[str],
                     return float(v) / 100.0, y
         return np.nan, None
 
-    world = float(tab.at["WLD", wyear]) / 100.0
+    iso = [m for m in tab.index if m in set(row_members) | set(countries)]
+    yr = tab.loc[iso, wyear] if wyear in tab.columns else pd.Series(dtype=float)
+    g = gdp.reindex(yr.index)[wyear] if wyear in gdp.columns else yr * np.nan
+    ok = yr.notna() & g.notna()
+    world = float((yr[ok] * g[ok]).sum() / g[ok].sum()) / 100.0
     out = np.empty(len(countries))
     fallback: list[str] = []
     other_year: dict[str, int] = {}

@@ -111,3 +111,48 @@ def test_tariff_repair_names_cells_and_listing_matches():
 def test_unknown_tariff_mode_is_one_clear_error():
     with pytest.raises(ak.errors.DataError, match="tariffs = 'raw'"):
         ak.load_world("icio2023", year=2022, tariffs="raw")
+
+
+def _world_trade(trade: pd.Series) -> float:
+    imp = trade.index.get_level_values("importer")
+    exp = trade.index.get_level_values("exporter")
+    return float(trade[imp != exp].sum())
+
+
+def test_travel_sector_size_and_split():
+    w = world()
+    assert w.sectors[-2:] == ("SERV", "TRAVEL")
+    F = w.flows.values
+    off = ~np.eye(len(w.countries), dtype=bool)
+    share = F[:, :, -1][off].sum() / F[off].sum()
+    # UN Tourism: international tourism (receipts + passenger transport) about 7% of world
+    # exports of goods and services in 2018-2019; 2022 uses 2019 WDI ratios
+    assert 0.05 <= share <= 0.075, share
+    assert (F >= 0).all()
+    m = ak.data.manifest()["icio2023"]
+    assert m["travel"]["2022"]["receipts"]["wdi_year"] == 2019
+    assert m["travel"]["2015"]["receipts"]["wdi_year"] == 2015
+    assert m["sector_classes"]["TRAVEL"] == ["services", "travel", "tourism"]
+
+
+@pytest.mark.slow
+def test_no_tourism_closes_travel_only():
+    w = world()
+    res = solve(w, "no-tourism")
+    assert res.converged
+    cut = 1 - _world_trade(res.trade["after"]) / _world_trade(res.trade["before"])
+    assert 0.03 <= cut <= 0.15, cut
+    assert not any("does not separate tourism" in n for n in res.notes)
+
+
+def test_sectors_command_lists_classes():
+    from typer.testing import CliRunner
+
+    from autarky.cli import app
+
+    out = CliRunner().invoke(app, ["sectors", "wiod2013"])
+    assert out.exit_code == 0, out.output
+    assert "Hotels and restaurants" in out.output and "tourism" in out.output
+    out = CliRunner().invoke(app, ["info", "icio2023", "--tariffs"])
+    assert out.exit_code == 0, out.output
+    assert "USA" in out.output and "0.913" in out.output

@@ -57,7 +57,7 @@ def load_world(source: Any = "icio2023", year: int | None = None, **kwargs: Any)
     >>> import autarky as ak
     >>> w = ak.load_world("icio2023", year=2022)
     >>> w.shape
-    (81, 28)
+    (81, 29)
     """
     if isinstance(source, World):
         return source
