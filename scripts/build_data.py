@@ -332,6 +332,8 @@ def main() -> None:
         "World Bank (2024), World Development Indicators: ST.INT.RCPT.XP.ZS, "
         "ST.INT.XPND.MP.ZS, ST.INT.RCPT.CD; UN Tourism (UNWTO), Yearbook of Tourism "
         "Statistics.")
+    manifest["icio2023"]["title"] += ("; input-output coefficients of 2020 (OECD ICIO 2023) "
+                                      "for every year 2011-2022; travel as its own sector")
     manifest["icio2023"]["note"] = (
         "Gross flows (intermediate + final use), domestic flows on the diagonal, deficits "
         "kept. Input-output coefficients and value-added shares: one set, OECD ICIO 2023 for "

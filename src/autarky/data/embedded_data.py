@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autarky.errors import DataError
 from autarky.data.tariff_quality import tariff_rates
+from autarky.errors import DataError
 from autarky.world import MRIO, World, _repair_io
 
-__all__ = ["DATASETS", "datasets", "sector_classes", "sector_table", "elasticities", "elasticity_sources", "load_embedded",
-           "manifest"]
+__all__ = ["DATASETS", "datasets", "elasticities", "elasticity_sources", "load_embedded",
+           "manifest", "sector_classes", "sector_table"]
 
 
 def _embedded() -> Path:

@@ -9,13 +9,13 @@ preference in 2022, while the published US averages are an order of magnitude lo
 
 Facts the rule rests on
 -----------------------
-* WTO, ITC and UNCTAD, *World Tariff Profiles* (annual; e.g. 2019 and 2023 editions), United
-  States: simple-average MFN applied tariff on agricultural products about 5% (5.3% in
-  2018), on non-agricultural products about 3%.
-* US applied tariffs by GTAP sector (2004, ad-valorem equivalents included): other food
-  products 5.0%, beverages and tobacco 12.5%, sugar 16.2%, dairy 20.7%, the highest food
-  group (as tabulated in the GTAP-based literature; e.g. the US table of past and present
-  applied rates in World Bank agricultural trade-reform studies).
+* WTO, ITC and UNCTAD, *World Tariff Profiles* (annual), United States: simple-average MFN
+  applied tariff on agricultural products about 5% (5.3% for 2018 in the 2019 edition; the
+  figure has stayed near 5% since), on non-agricultural products about 3%.
+* US applied tariffs by GTAP sector in 2004 (ad-valorem equivalents included): other food
+  products 5.0%, beverages and tobacco 12.5%, sugar 16.2%, dairy 20.7% (the highest food
+  group); Table A.19, "Past and present applied tariff rates in the United States",
+  reproduced at https://corpapers.com/1475-page65.
   So published averages of US food and agricultural tariffs lie between about 0.05 and 0.21.
 * The largest economies' simple-average MFN applied tariffs on agricultural products in the
   World Tariff Profiles are below 30% with few exceptions (India, Korea, a few others);
@@ -61,15 +61,15 @@ def implausible_tariffs(tariffs: np.ndarray, flows: np.ndarray, countries: Seque
     Columns: importer, sector, partners (cells above the bound), max_rate, flow (million
     USD of imports in those cells), repaired_rate (what rule T1 puts in their place).
     """
-    fixed, lower = _lower_tier(tariffs, flows, bound)
+    _, lower = _lower_tier(tariffs, flows, bound)
     over = tariffs > bound
     n_idx, j_idx = np.nonzero(over.any(axis=1))
     cells = over.sum(axis=1)[n_idx, j_idx]
     mx = np.where(over, tariffs, 0.0).max(axis=1)[n_idx, j_idx]
     fl = np.where(over, flows, 0.0).sum(axis=1)[n_idx, j_idx]
     return pd.DataFrame({
-        "importer": [countries[n] for n in n_idx],
-        "sector": [sectors[j] for j in j_idx],
+        "importer": [countries[int(n)] for n in n_idx],
+        "sector": [sectors[int(j)] for j in j_idx],
         "partners": cells.astype(int),
         "max_rate": mx,
         "flow": fl,
