@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from icio_links import extend_icio2023
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "autarky" / "data" / "embedded"
@@ -135,6 +136,39 @@ TRADECUBE_LICENSE = (
 )
 
 
+# Sector classes per dataset, written to the manifest as "sector_classes": {code: [classes]}.
+# goods / services partition every dataset; the other classes are tags: agriculture (ISIC A),
+# food (crops and animals, fishing, food products), mining (ISIC B), energy (coal, crude oil
+# and gas, refined petroleum, and electricity and gas supply where separate), manufacturing
+# (ISIC C), travel (the sector standing for international travel) and tourism (the
+# sectors the no-tourism preset closes: travel, or hotels, air transport and travel agencies).
+def _classes(code: str, services: bool, tags: dict[str, tuple[str, ...]]) -> list[str]:
+    return ["services" if services else "goods"] + [t for t, codes in tags.items()
+                                                     if code in codes]
+
+
+def sector_classes(dataset: str, codes: list[str]) -> dict[str, list[str]]:
+    if dataset == "icio2023":
+        tags = {"agriculture": ("A01", "A02", "A03"), "food": ("A01", "A03", "C10T12"),
+                "mining": ("B05", "B06", "B07", "B08", "B09"),
+                "energy": ("B05", "B06", "C19"),
+                "manufacturing": tuple(c for c in codes if c.startswith("C")),
+                "travel": ("TRAVEL",), "tourism": ("TRAVEL",)}
+        serv = ("SERV", "TRAVEL")
+    elif dataset == "wiod2016":
+        tags = {"agriculture": ("A",), "food": ("A", "C10T12"), "mining": ("B",),
+                "energy": ("B", "C19"),
+                "manufacturing": tuple(c for c in codes if c.startswith("C"))}
+        serv = ("SERV",)
+    else:  # wiod2013
+        tags = {"agriculture": ("c1",), "food": ("c1", "c3"), "mining": ("c2",),
+                "energy": ("c2", "c8", "c17"),
+                "manufacturing": tuple(f"c{k}" for k in range(3, 17)),
+                "travel": ("c22",), "tourism": ("c22", "c25", "c26")}
+        serv = tuple(f"c{k}" for k in range(17, 36))
+    return {c: _classes(c, c in serv, tags) for c in codes}
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -202,6 +236,9 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
                     tables.setdefault(dataset, {}).setdefault(key, {})[code] = float(val)
                     rows.append({"dataset": dataset, "source": key, "sector": code,
                                  "theta": float(val)})
+                    if dataset == "icio2023" and code == "SERV":  # travel: the services value
+                        rows.append({"dataset": dataset, "source": key, "sector": "TRAVEL",
+                                     "theta": float(val)})
     for key, by_sector in tables["wiod2016"].items():
         for code in wiod13_codes:
             groups = WIOD13_TO_WIOD16[code]
@@ -413,6 +450,33 @@ def main() -> None:
         "note": "Gross flows (intermediate + final use), domestic flows on the diagonal, "
                 "deficits kept. No input-output coefficients: the model runs without IO links.",
     }
+    manifest["icio2023"].update(extend_icio2023(shared, OUT / "icio2023.npz", "SERV",
+                                                travel=True))
+    manifest["icio2023"]["sectors"] += 1  # TRAVEL
+    manifest["icio2023"]["source"] += (
+        "; travel: World Bank WDI international tourism receipts and expenditures "
+        "(ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) as extracted in "
+        "github.com/Almodovare/Training_Data (Kaggle 'Tourism and Economic Impact')")
+    manifest["icio2023"]["travel_license"] = (
+        "World Bank WDI, CC BY 4.0 (tourism indicators sourced by WDI from UN Tourism); the "
+        "extract carries no license of its own")
+    manifest["icio2023"]["travel_citation"] = (
+        "World Bank (2024), World Development Indicators: ST.INT.RCPT.XP.ZS, "
+        "ST.INT.XPND.MP.ZS, ST.INT.RCPT.CD; UN Tourism (UNWTO), Yearbook of Tourism "
+        "Statistics.")
+    manifest["icio2023"]["title"] += ("; input-output coefficients of 2020 (OECD ICIO 2023) "
+                                      "for every year 2011-2022; travel as its own sector")
+    manifest["icio2023"]["note"] = (
+        "Gross flows (intermediate + final use), domestic flows on the diagonal, deficits "
+        "kept. Input-output coefficients and value-added shares: one set, OECD ICIO 2023 for "
+        "2020, for every year 2011-2022 (rules in io_rules; repair rules R2-R3 of "
+        "autarky.world apply at load time with warnings).")
+    manifest["icio2023"]["source"] += (
+        "; IO coefficients: OECD ICIO 2023, year 2020, as Caliendo-Parro parameters computed "
+        "by M. Murillo, github.com/matthew-murillo/trade_simulator (commit 65f98d1)")
+    manifest["icio2023"]["citation"] += (
+        " Caliendo, L. and Parro, F. (2015), Estimates of the Trade and Welfare Effects of "
+        "NAFTA, Review of Economic Studies 82(1) (the parameterisation).")
     manifest["wiod2016"] = {
         **build_tradecube(shared / "wiod2016-tradecube" / "wiod_trade_cube_2000_2014.npz",
                           "wiod2016", WIOD16_CODES,
@@ -443,6 +507,9 @@ def main() -> None:
                 "non-profit, government consumption, gross fixed capital formation, inventory "
                 "changes), gross output. ROM recoded ROU, RoW recoded ROW.",
     }
+    for ds in ("icio2023", "wiod2016", "wiod2013"):
+        with np.load(OUT / manifest[ds]["file"]) as d:
+            manifest[ds]["sector_classes"] = sector_classes(ds, [str(c) for c in d["sectors"]])
     manifest["elasticities"] = {
         **build_elasticities(shared, list(WIOD13_SECTORS)),
         "title": "Sectoral trade elasticities from published sources, mapped to each dataset",

@@ -18,7 +18,7 @@ from .conftest import REPO, shared_path
 def test_datasets_table() -> None:
     df = ak.datasets()
     assert set(df.index) == {"icio2023", "wiod2013", "wiod2016", "world194"}
-    assert df.loc["icio2023", ["countries", "sectors"]].tolist() == [81, 28]
+    assert df.loc["icio2023", ["countries", "sectors"]].tolist() == [81, 29]
     assert df.loc["wiod2013", ["countries", "sectors"]].tolist() == [41, 35]
     assert df.loc["wiod2016", ["countries", "sectors"]].tolist() == [44, 16]
     assert df["license"].str.len().min() > 10 and df["citation"].str.len().min() > 10
@@ -33,22 +33,26 @@ def test_embedded_data_within_budget() -> None:
 
 def test_icio2023_2022_matches_source() -> None:
     w = ak.load_world("icio2023", year=2022)
-    assert w.shape == (81, 28)
+    assert w.shape == (81, 29)
     assert {"RUS", "BLR", "KAZ", "UKR", "ROW"} <= set(w.countries)
-    assert not w.has_io and w.mrio is None
+    assert w.has_io and w.mrio is None  # IO links from ICIO 2020 (tests/test_icio_data.py)
     src = np.load(shared_path("icio2023-tradecube", "icio_trade_cube_2011_2022.npz"))
     X = src["X"][-1]  # [exporter, importer, sector]
     assert int(src["years"][-1]) == 2022
     assert float(w.flows.sum()) == pytest.approx(X.sum(), rel=1e-6)
     # orientation: importer DEU, exporter CHN
     i, e = list(src["countries"]).index("DEU"), list(src["countries"]).index("CHN")
-    assert np.allclose(w.flows.sel(importer="DEU", exporter="CHN").values, X[e, i])
-    assert np.allclose(w.flows.sum(("importer", "exporter")).values, X.sum(axis=(0, 1)),
-                       rtol=1e-6)
-    assert np.allclose(w.gross_output.values, X.sum(axis=1), rtol=1e-6)
+    # the services aggregate is split into other services (SERV) and TRAVEL (issue 15)
+    merged = w.aggregate(sectors={"SERV": ["SERV", "TRAVEL"]})
+    assert np.allclose(merged.flows.sel(importer="DEU", exporter="CHN").values, X[e, i])
+    assert np.allclose(merged.flows.sum(("importer", "exporter")).values,
+                       X.sum(axis=(0, 1)), rtol=1e-6)
+    assert np.allclose(merged.gross_output.values, X.sum(axis=1), rtol=1e-6)
     T = src["tariff"][-1]
-    assert np.allclose(w.tariffs.sel(importer="USA", exporter="CHN").values,
-                       T[list(src["countries"]).index("CHN"), list(src["countries"]).index("USA")])
+    w = ak.load_world("icio2023", year=2022, tariffs="as-published")
+    t_src = T[list(src["countries"]).index("CHN"), list(src["countries"]).index("USA")]
+    t = w.tariffs.sel(importer="USA", exporter="CHN").values
+    assert np.allclose(t[:28], t_src) and t[28] == t_src[27]  # travel: the services rate
 
 
 @pytest.mark.parametrize("year", [2011, 2016, 2022])
@@ -200,7 +204,7 @@ def test_cli_datasets_and_info() -> None:
     assert res.exit_code == 0 and "icio2023" in res.output
     res = runner.invoke(app, ["info", "icio2023", "--year", "2022", "--top", "5"])
     assert res.exit_code == 0, res.output
-    assert "81 countries x 28 sectors" in res.output and "USA" in res.output
+    assert "81 countries x 29 sectors" in res.output and "USA" in res.output
 
 
 @pytest.mark.parametrize("args", [["nonsense"], ["info", "--year", "abc"], ["run", "nope"],

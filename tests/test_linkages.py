@@ -267,7 +267,7 @@ def test_wiod_self_sufficiency_and_footprints(wiod):
 def test_icio_is_refused():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = ak.load_world("icio2023")
+        w = ak.load_world("icio2023").without_io()
     for fn in (lk.leontief, lk.dependency, lk.self_sufficiency, lk.footprints):
         with pytest.raises(DataError, match="has no input-output links") as err:
             fn(w)

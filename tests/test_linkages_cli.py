@@ -29,7 +29,7 @@ def test_shock_table():
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["deps", "DEU", "--world", "icio2023"], "has no input-output links"),
+    (["deps", "DEU", "--world", "wiod2016"], "has no input-output links"),
     (["deps", "XXX"], "country 'XXX' is not in wiod2013"),
     (["shock", "--country", "RUS", "--sector", "zz"], "unknown sector 'zz'"),
     (["shock", "--country", "RUS", "--loss", "2"], "loss must be between 0 and 1"),

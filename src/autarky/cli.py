@@ -87,8 +87,14 @@ def info(
     = "icio2023",
     year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    tariffs: Annotated[bool, typer.Option(
+        "--tariffs", help="List implausible baseline tariffs (as published) and their "
+        "repair (rule T1) instead.")] = False,
 ) -> None:
     """Size, totals, and each country's domestic share and top partners."""
+    if tariffs:
+        _tariff_report(world, year)
+        return
     w = load_world_cli(world, year)
     n, j = w.shape
     a = w.arrays()
@@ -113,6 +119,48 @@ def info(
     for c, r in summ.iterrows():
         table.add_row(str(c), f"{r['absorption']:,.0f}", f"{r['value_added']:,.0f}",
                       f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}", r["top_suppliers"])
+    console.print(table)
+
+
+def _tariff_report(world: str, year: int | None) -> None:
+    from autarky.data.tariff_quality import TARIFF_BOUND, implausible_tariffs
+
+    if world.lower() in ak.data.DATASETS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RepairWarning)  # IO repairs: not this report
+            w = ak.load_world(world, year=year, tariffs="as-published")
+    else:  # a file: its tariffs are as given
+        w = load_world_cli(world, year)
+    tab = implausible_tariffs(w.tariffs.values, w.flows.values, w.countries, w.sectors)
+    console.print(f"[bold]{w.name}[/] {w.year if w.year is not None else ''}: "
+                  f"{int(tab['partners'].sum()) if len(tab) else 0} baseline tariffs above "
+                  f"{TARIFF_BOUND:g} in {len(tab)} importer-sectors (rule T1 of "
+                  "autarky.data.tariff_quality repairs them at load time)", highlight=False)
+    table = Table(title="Implausible baseline tariffs (as published)")
+    for col in ("importer", "sector", "partners", "max rate", "imports (million USD)",
+                "repaired rate"):
+        table.add_column(col, justify="left" if col in ("importer", "sector") else "right")
+    for r in tab.sort_values("flow", ascending=False).itertuples():
+        table.add_row(r.importer, r.sector, str(r.partners), f"{r.max_rate:.3f}",
+                      f"{r.flow:,.0f}", f"{r.repaired_rate:.3f}")
+    console.print(table)
+
+
+@app.command()
+def sectors(
+    world: Annotated[str, typer.Argument(help="Embedded dataset name or a .csv/.parquet file.")]
+    = "icio2023",
+    year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
+) -> None:
+    """Each sector's code, name and classes (goods, services, travel, energy, food, ...)."""
+    from autarky.data.embedded_data import sector_table
+
+    tab = sector_table(load_world_cli(world, year))
+    table = Table(title="Sectors")
+    for col in ("code", "name", "classes"):
+        table.add_column(col)
+    for code, r in tab.iterrows():
+        table.add_row(str(code), str(r["name"]), str(r["classes"]))
     console.print(table)
 
 

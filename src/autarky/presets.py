@@ -327,17 +327,20 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        "Ending international tourism: prohibitive trade costs on the traded services that "
        "stand for tourism.",
        ("Input-output tables record tourists' spending as exports of the sectors they buy "
-        "from. Where the data separate them (wiod2013: hotels and restaurants c22, air "
-        "transport c25, travel agencies c26) those sectors' international trade stops; "
-        "these sectors also carry business travel and air freight.",
-        "Where the data have one services sector (icio2023, wiod2016) all international "
-        "trade in services stops, which overstates the shock; the result's notes say so.",
+        "from. The sectors of class 'tourism' close: on icio2023 the travel sector (WDI "
+        "international tourism receipts and expenditures, bilateral by services trade; "
+        "business travel included); on wiod2013 hotels and restaurants c22, air transport "
+        "c25 and travel agencies c26, which also carry business travel and air freight.",
+        "Where the data have one services sector (wiod2016) all international trade in "
+        "services stops, which overstates the shock; the result's notes say so.",
         "Tourists' purchases in other sectors (retail, local transport) are not captured.",
         "Where a country produces none of a closed service at home (wiod2013 2011: air "
         "transport in BGR and EST), it gets a small domestic supply (unavailable goods "
         "policy 'floor'), stated in the result's notes."),
        ("Timmer, M. P. et al. (2015), An Illustrated User Guide to the World Input-Output "
-        "Database, Review of International Economics 23 (sector definitions).",),
+        "Database, Review of International Economics 23 (sector definitions).",
+        "World Bank, World Development Indicators: ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS "
+        "(international tourism, from UN Tourism).",),
        lambda _: Scenario((Autarky(("all",), ("tourism",)),)),
        solve=(("unavailable", "floor"),)),
 )}

@@ -33,7 +33,7 @@ from autarky.model.solver import (
     unavailable_goods,
 )
 from autarky.results import Result
-from autarky.world import World
+from autarky.world import World, _repair_io
 
 __all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_batch",
            "to_shock"]
@@ -117,8 +117,14 @@ def _floor_world(world: World, mask: np.ndarray, share: float) -> World:
     F = a["flows"].copy()
     n, j = np.nonzero(mask)
     F[n, n, j] += share * a["expenditure"][n, j] / (1.0 - share)
+    io = None
+    if world.has_io:
+        # the new home supply buys inputs: where an input's final demand was zero (rule R3
+        # at load), that rule applies again
+        io = _repair_io(a["io"], F, F.sum(axis=0), world.countries, world.sectors,
+                        world.name)
     return World.from_arrays(F, world.countries, world.sectors, tariffs=a["tariffs"],
-                             io=a["io"] if world.has_io else None,
+                             io=io,
                              sector_names=world.dataset.attrs.get("sector_names"),
                              **world.metadata())
 
@@ -191,6 +197,10 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
     }[options.deficits]
     io = ("input-output links: on (CP 2015)" if world.has_io
           else "input-output links: off (no IO table; multi-sector CRC 2014 / Armington)")
+    if world.has_io and world.dataset.attrs.get("io_note"):
+        io += f"; {world.dataset.attrs['io_note']}"
+    elif world.dataset.attrs.get("io_removed"):
+        io = "input-output links: off (removed with World.without_io(); multi-sector CRC 2014)"
     notes = [f"model: Caliendo-Parro (2015) in changes on {world.name}"
              f"{'' if world.year is None else ' ' + str(world.year)}", desc, deficit_text, io,
              f"unavailable goods policy: {options.unavailable}",

@@ -574,6 +574,30 @@ class World:
         meta["attrs"]["aggregated"] = 1
         return World.from_arrays(F, cnew, snew, tariffs=T, io=io, mrio=mrio, **meta)
 
+    def without_io(self) -> World:
+        """The same flows and tariffs without input-output links (value added = output).
+
+        The model then is the multi-sector model without IO (CRC 2014); the World's name,
+        year and sources are kept, and ``attrs["io_removed"] = 1`` says what was done.
+
+        Examples
+        --------
+        >>> import autarky as ak, warnings
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     w = ak.load_world("icio2023", year=2022)
+        >>> w.has_io, w.without_io().has_io
+        (True, False)
+        """
+        if not self.has_io:
+            return self
+        meta = self.metadata()
+        meta["attrs"] = {k: v for k, v in meta["attrs"].items() if k != "io_note"}
+        meta["attrs"]["io_removed"] = 1
+        a = self.arrays()
+        return World.from_arrays(a["flows"], self.countries, self.sectors, tariffs=a["tariffs"],
+                                 sector_names=self._ds.attrs.get("sector_names"), **meta)
+
     def metadata(self) -> dict[str, Any]:
         """Name, year, source and further attrs, as keywords of :meth:`from_arrays`.
 

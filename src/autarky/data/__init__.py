@@ -55,20 +55,22 @@ def load_world(source: Any = "icio2023", year: int | None = None, **kwargs: Any)
         Base year (embedded datasets; default the latest).
     **kwargs
         Passed to :func:`read_flows` for paths (``tariffs=``, ``io=``, ``value_added=``).
+        For an embedded dataset: ``tariffs="as-published"`` keeps the raw baseline tariffs
+        (default ``"repaired"``: rule T1 of :mod:`autarky.data.tariff_quality`).
 
     Examples
     --------
     >>> import autarky as ak
     >>> w = ak.load_world("icio2023", year=2022)
     >>> w.shape
-    (81, 28)
+    (81, 29)
     """
     if isinstance(source, World):
         return source
     if hasattr(source, "Z") and hasattr(source, "Y") and not isinstance(source, (str, Path)):
         return from_pymrio(source, year=year)
     if isinstance(source, str) and source.lower() in DATASETS:
-        return load_embedded(source, year)
+        return load_embedded(source, year, **kwargs)
     path = Path(source)
     if path.suffix.lower() in (".csv", ".parquet", ".pq", ".gz", ".txt"):
         return read_flows(path, year=year, **kwargs)

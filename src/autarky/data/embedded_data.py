@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autarky.data.tariff_quality import tariff_rates
 from autarky.errors import DataError, RepairWarning
-from autarky.world import MRIO, World
+from autarky.world import MRIO, World, _repair_io
 
 __all__ = ["DATASETS", "datasets", "elasticities", "elasticity_sources", "load_embedded",
-           "manifest"]
+           "manifest", "sector_classes", "sector_table"]
 
 
 def _embedded() -> Path:
@@ -50,15 +51,24 @@ def _check_year(name: str, year: int | None, years: list[int]) -> int:
     return int(year)
 
 
-def _load_tradecube(name: str, year: int | None) -> World:
+def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> World:
     meta = manifest()[name]
     y = _check_year(name, year, meta["years"])
+    attrs = {"license": meta["license"], "citation": meta["citation"]}
     with _npz(name) as d:
+        countries = [str(c) for c in d["countries"]]
+        sectors = [str(s) for s in d["sectors"]]
+        flows = d[f"flows_{y}"]
+        rates = tariff_rates(name, y, d[f"tariffs_{y}"], flows, countries, sectors, tariffs)
+        io = None
+        if f"io_{y}" in d.files:
+            io = d[f"io_{y}"]
+            io = _repair_io(io, flows, flows.sum(axis=0), countries, sectors, name)
+            attrs["io_note"] = meta.get("io_note", "")
         return World.from_arrays(
-            d[f"flows_{y}"], [str(c) for c in d["countries"]], [str(s) for s in d["sectors"]],
-            tariffs=d[f"tariffs_{y}"], name=name, year=y, source=meta["source"],
-            sector_names=[str(s) for s in d["sector_names"]],
-            attrs={"license": meta["license"], "citation": meta["citation"]},
+            flows, countries, sectors, tariffs=rates, io=io, name=name, year=y,
+            source=meta["source"], sector_names=[str(s) for s in d["sector_names"]],
+            attrs=attrs,
         )
 
 
@@ -108,11 +118,17 @@ DATASETS: dict[str, Callable[[str, int | None], World]] = {
 """Registry: dataset name -> loader(name, year)."""
 
 
-def load_embedded(name: str, year: int | None = None) -> World:
-    """Load an embedded dataset by name (default year: the latest)."""
+def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired") -> World:
+    """Load an embedded dataset by name (default year: the latest).
+
+    ``tariffs="as-published"`` keeps the baseline tariffs of the trade cubes as compiled;
+    the default applies the tariff repair rule of :mod:`autarky.data.tariff_quality`.
+    """
     key = name.lower()
     if key not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; available: {', '.join(DATASETS)}")
+    if DATASETS[key] is _load_tradecube:
+        return _load_tradecube(key, year, tariffs)
     return DATASETS[key](key, year)
 
 
@@ -140,6 +156,23 @@ def datasets() -> pd.DataFrame:
             "citation": m["citation"],
         })
     return pd.DataFrame(rows).set_index("name")
+
+
+def sector_classes(name: str) -> dict[str, list[str]]:
+    """Classes of each sector of an embedded dataset (``{code: [classes]}``), from the manifest.
+
+    Classes: goods, services, travel, tourism, energy, food, ... (empty for other worlds).
+    """
+    return dict(manifest().get(name.lower(), {}).get("sector_classes", {}))
+
+
+def sector_table(world: World) -> pd.DataFrame:
+    """One row per sector of a World: name and classes (comma-separated), indexed by code."""
+    names = list(world.dataset.attrs.get("sector_names", world.sectors))
+    classes = sector_classes(world.name)
+    return pd.DataFrame(
+        {"name": names, "classes": [", ".join(classes.get(s, [])) for s in world.sectors]},
+        index=pd.Index(world.sectors, name="code"))
 
 
 @cache

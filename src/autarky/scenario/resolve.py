@@ -29,7 +29,7 @@ MAX_TARIFF = 10.0
 _WIOD13_SERVICES = tuple(f"c{k}" for k in range(17, 36))
 
 SECTOR_CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
-    "icio2023": {"services": ("SERV",)},
+    "icio2023": {"services": ("SERV", "TRAVEL"), "tourism": ("TRAVEL",)},
     "wiod2016": {"services": ("SERV",)},
     "wiod2013": {"services": _WIOD13_SERVICES, "tourism": ("c22", "c25", "c26")},
     "world194": {"services": ()},  # one sector, goods traded; services non-traded
