@@ -172,7 +172,7 @@ def test_world_autarky_floors_the_missing_goods():
     w = _wiod()
     res = ak.solve(w, ak.Scenario.autarky("all"), elasticities=4.0,
                    options=ak.SolveOptions(unavailable="floor", deficits="zero"))
-    note = next(n for n in res.notes if n.startswith("unavailable goods"))
+    note = next(n for n in res.notes if n.startswith("unavailable goods:"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         miss = lk.missing_goods(w)
