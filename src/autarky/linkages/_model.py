@@ -150,21 +150,26 @@ def _pick(kind: str, codes: tuple[str, ...], want: Sequence[str] | str | None) -
     return out
 
 
-def _origin_shares(world: World, use_table: bool) -> tuple[np.ndarray, str]:
-    """Origin split of every user's purchases: ``share[i, k, n, j]``, summing to 1 over ``i``."""
+def _purchases(world: World, use_table: bool) -> tuple[np.ndarray, str]:
+    """``Z[i, k, n, j]``: every user's purchases ``io x`` split across origins ``i``."""
     N, J = world.shape
-    Fl = world.flows.values  # [n, i, k]
+    a = world.arrays()
+    Fl = a["flows"]  # [n, i, k]
     U = Fl.sum(axis=1)  # [n, k]
     prop = np.divide(Fl, U[:, None, :], out=np.zeros_like(Fl), where=U[:, None, :] > 0)
-    prop4 = np.broadcast_to(np.transpose(prop, (1, 2, 0))[:, :, :, None], (N, J, N, J))
+    buys = np.transpose(a["io"] * a["gross_output"][:, None, :], (1, 0, 2))  # [k, n, j]
     mrio = world.mrio
     if not use_table or mrio is None or (mrio.regions, mrio.sectors) != (world.countries,
                                                                           world.sectors):
-        return np.array(prop4), "proportionality"
-    Z4 = np.clip(mrio.Z, 0.0, None).reshape(N, J, N, J)  # [i, k, n, j]
-    tot = Z4.sum(axis=0, keepdims=True)
-    share = np.divide(Z4, tot, out=np.zeros_like(Z4), where=tot > 0)
-    return np.where(tot > 0, share, prop4), "mrio"
+        return np.einsum("nik,knj->iknj", prop, buys), "proportionality"
+    Z4 = np.clip(mrio.Z, 0.0, None).reshape(N, J, N, J)  # [i, k, n, j], a copy
+    tot = Z4.sum(axis=0)  # [k, n, j]
+    Z4 *= np.divide(buys, tot, out=np.zeros_like(tot), where=tot > 0)[None]
+    gap = (tot <= 0) & (buys > 0)  # purchases the table does not split: proportionality
+    if gap.any():
+        k, n, j = np.nonzero(gap)
+        Z4[:, k, n, j] = prop[n, :, k].T * buys[k, n, j][None, :]
+    return Z4, "mrio"
 
 
 def _table(world: World, use_table: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray,
@@ -173,9 +178,7 @@ def _table(world: World, use_table: bool = True) -> tuple[np.ndarray, np.ndarray
     N, J = world.shape
     a = world.arrays()
     x = a["gross_output"].reshape(-1)
-    share, source = _origin_shares(world, use_table)
-    buys = np.transpose(a["io"] * a["gross_output"][:, None, :], (1, 0, 2))  # [k, n, j]
-    Z4 = share * buys[None]  # [i, k, n, j]
+    Z4, source = _purchases(world, use_table)
     sold = Z4.sum(axis=3)  # [i, k, n]: intermediate sales of (i, k) to users in n
     flow = np.transpose(a["flows"], (1, 2, 0))  # [i, k, n]
     over = sold > flow
