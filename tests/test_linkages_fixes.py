@@ -80,6 +80,9 @@ def test_shortage_hand_solvable_two_countries_two_sectors():
     cur = lk.shortage(_hand_world(), "AAA", "e", loss=0.5, autarky_capacity="current")
     assert cur.met["autarky"] == pytest.approx(0.85, abs=1e-9)
     np.testing.assert_allclose(cur.table["share_autarky"], [25 / 30, 60 / 70], atol=1e-9)
+    # what limits supply: AAA e everywhere; in autarky-current BBB e too (30 for 40 needed)
+    assert sh.binding["fixed"] == sh.binding["trade"] == (("AAA", "e"),)
+    assert cur.binding["autarky"] == (("AAA", "e"), ("BBB", "e"))
 
 
 def test_shortage_a_small_loss_stays_small(wiod_model):

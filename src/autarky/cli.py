@@ -529,6 +529,13 @@ def shock(
             f"{r[f'shortfall_{g}']:,.0f} ({r[f'shortfall_{g}'] / fd if fd > 0 else 0:.0%})"
             for g in regimes))
     console.print(t3)
+    where = {"fixed": "today's sourcing", "trade": "open trade", "autarky": "autarky"}
+    for g in regimes:
+        cells = sh.binding[g]
+        shown = cells[:top] if top else cells
+        more = f" and {len(cells) - len(shown)} more" if len(shown) < len(cells) else ""
+        console.print(f"Capacities that limit supply, {where[g]}: " + (", ".join(
+            f"{k} {s}" for k, s in shown) + more if cells else "none"), highlight=False)
     console.print(f"LP: {sh.formulation}", highlight=False, style="dim")
 
 

@@ -44,6 +44,11 @@ class Shortage:
         shortfall under some regime only, largest first.
     met : dict
         For each regime, the share of world final demand still met.
+    binding : dict
+        For each regime, the (country, sector) capacities that limit supply at the
+        solution: below what the baseline final demand needs and used up (a capacity of
+        zero where the good is needed counts: in autarky with today's capacities, a good
+        a country does not make stops everything that uses it).
     shocked : tuple of (country, sector)
     loss : float
     autarky_capacity : str
@@ -54,6 +59,7 @@ class Shortage:
     table: pd.DataFrame
     goods: pd.DataFrame
     met: dict[str, float]
+    binding: dict[str, tuple[tuple[str, str], ...]]
     shocked: tuple[tuple[str, str], ...]
     loss: float
     autarky_capacity: str
@@ -121,10 +127,22 @@ def shortage(world: World | IOModel, country: Sequence[str] | str,
     y = Y.sum(axis=1)
     short: dict[str, np.ndarray] = {}  # [country, product] shortfall, million USD
     met: dict[str, float] = {}
+    binding: dict[str, np.ndarray] = {}
+
+    def _used_up(rows: np.ndarray, used: np.ndarray, cap_rows: np.ndarray,
+                 need_rows: np.ndarray | None = None) -> np.ndarray:
+        """Rows whose capacity is used up; most short of the need first (if given)."""
+        hit = used >= cap_rows - 1e-9 * np.maximum(cap_rows, 1.0)
+        if need_rows is None:
+            return rows[hit]
+        frac = np.divide(cap_rows, need_rows, out=np.zeros_like(cap_rows), where=need_rows > 0)
+        return rows[hit][np.argsort(frac[hit], kind="stable")]
 
     # fixed sourcing: only the shocked rows of L can bind
     LE = m.lu.rows(E)
-    sol = calc_max_final_demand(LE, y, keep[E] * (LE @ y))
+    capE = keep[E] * (LE @ y)
+    sol = calc_max_final_demand(LE, y, capE)
+    binding["fixed"] = _used_up(E, LE @ sol.d, capE) if loss > 0 else E[:0]
     rate = np.divide(sol.d, y, out=np.ones(n), where=y > 0)
     short["fixed"] = ((1.0 - rate)[:, None] * Y).reshape(R, S, R).sum(axis=0).T
     met["fixed"] = sol.met
@@ -134,6 +152,8 @@ def shortage(world: World | IOModel, country: Sequence[str] | str,
     fk = Y.reshape(R, S, R).sum(axis=0)  # [k, r]
     pool = sp.csr_matrix((np.ones(n), (np.tile(np.arange(S), R), np.arange(n))), shape=(S, n))
     sol = calc_max_final_demand_pooled(Ak, pool, fk.sum(axis=1), m.x * keep)
+    assert sol.x is not None
+    binding["trade"] = _used_up(E, sol.x[E], (m.x * keep)[E]) if loss > 0 else E[:0]
     rate_k = np.divide(sol.d, fk.sum(axis=1), out=np.ones(S), where=fk.sum(axis=1) > 0)
     short["trade"] = ((1.0 - rate_k)[:, None] * fk).T
     met["trade"] = sol.met
@@ -150,6 +170,7 @@ def shortage(world: World | IOModel, country: Sequence[str] | str,
     Lbd = sp.csr_matrix((Ln.ravel(), ((cc * S + kk).ravel(), (cc * S + jj).ravel())),
                         shape=(n, n))
     sol = calc_max_final_demand(Lbd[rows], f_aut, cap[rows])
+    binding["autarky"] = _used_up(rows, Lbd[rows] @ sol.d, cap[rows], need[rows])
     short["autarky"] = (f_aut - sol.d).reshape(R, S)
     met["autarky"] = sol.met
 
@@ -170,6 +191,9 @@ def shortage(world: World | IOModel, country: Sequence[str] | str,
     goods = goods[worst > tol].assign(_w=worst[worst > tol]).sort_values(
         "_w", ascending=False).drop(columns="_w")
     shocked = tuple((m.regions[i // S], m.sectors[i % S]) for i in E)
-    return Shortage(table=table, goods=goods, met=met, shocked=shocked, loss=float(loss),
+    label = {g: tuple((m.regions[i // S], m.sectors[i % S]) for i in binding[g])
+             for g in REGIMES}
+    return Shortage(table=table, goods=goods, met=met, binding=label, shocked=shocked,
+                    loss=float(loss),
                     autarky_capacity=autarky_capacity,
                     formulation=FORMULATION + f" Autarky capacity: '{autarky_capacity}'.")
