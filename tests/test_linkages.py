@@ -41,7 +41,8 @@ def test_miller_blair_table_2_3():
 def test_miller_blair_through_a_world():
     w = _world([[150.0, 500.0], [200.0, 100.0]], [[350.0], [1700.0]], ["AAA"], ["s1", "s2"])
     m = lk.leontief(w)
-    assert lk.leontief(w) is m  # cached on the immutable World
+    assert lk.leontief(m) is m  # an IOModel passes through; nothing is cached on the World
+    assert not any("linkages" in k for k in vars(w))
     np.testing.assert_allclose(m.L().to_numpy(), [[1.25412541, 0.330033],
                                                   [0.2640264, 1.12211221]], atol=1e-8)
     np.testing.assert_allclose(m.solve([600.0, 1500.0]).to_numpy(), [1247.5, 1841.6], atol=0.1)
@@ -93,7 +94,7 @@ def test_pymrio_multipliers_and_accounts(pymrio_test, ext_name):
     _close(S, ext.S)
     _close(lk.calc_M(S, m.lu), ext.M)
     Y_agg = io.Y.T.groupby(level=0, sort=False).sum().T.to_numpy()
-    np.testing.assert_allclose(m.Y, Y_agg, rtol=1e-14)
+    _close(m.Y, Y_agg)  # Y is rebuilt as flows minus intermediate sales: rounding only
     D = lk.calc_accounts(S, m.lu, m.Y, len(m.sectors))
     for name, ours in zip(("D_cba", "D_pba", "D_imp", "D_exp"), D, strict=True):
         _close(ours, getattr(ext, name))
@@ -152,27 +153,30 @@ def test_extraction_of_a_sector_everywhere():
 
 # ------------------------------------------------------------------ shortages (LP)
 def test_shortage_single_sector_known_answer():
-    # one country, one sector, a = 0.5: x = 200 for f = 100; lose 30% of capacity
+    # one country, one sector, a = 0.5: x = 200 for f = 100; lose 30% of capacity:
+    # 140 of output carries 70 of final demand in every regime
     w = _world([[100.0]], [[100.0]], ["AAA"], ["s1"])
     sh = lk.shortage(w, "AAA", "s1", loss=0.3)
     for regime in lk.REGIMES:
-        assert sh.uniform[regime] == pytest.approx(0.7, abs=1e-8)
+        assert sh.met[regime] == pytest.approx(0.7, abs=1e-8)
     assert sh.table.loc["AAA", "shortfall_trade"] == pytest.approx(30.0, abs=1e-6)
+    assert sh.goods.loc[("AAA", "s1"), "shortfall_fixed"] == pytest.approx(30.0, abs=1e-6)
 
 
 def test_shortage_trade_versus_autarky_known_answer():
     # Two countries, one product. A makes 200 (100 for itself, 100 for B), B makes 50 for
     # itself. A loses half its capacity (100 left).
-    #  fixed origins: A-goods 100 s_A + 100 s_B <= 100 -> t = 0.5 for both;
-    #  any origin:    100 s_A + 150 s_B <= 150          -> t = 150/250 = 0.6;
+    #  fixed origins: A-goods 100 left for 200 of demand, shared in proportion: 0.5 each
+    #    for A's good; B's own 50 untouched -> A 50/100, B (50 + 50)/150;
+    #  any origin: 150 of product for 250 of demand, shared in proportion (0.6 each);
     #  autarky (sized): A has 100 for its own 100 -> 50 left: s_A = 0.5; B unhit: s_B = 1.
     w = _world(np.zeros((2, 2)), [[100.0, 100.0], [0.0, 50.0]], ["AAA", "BBB"], ["s1"])
     sh = lk.shortage(w, "AAA", "s1", loss=0.5)
-    assert sh.uniform["fixed"] == pytest.approx(0.5, abs=1e-8)
-    assert sh.uniform["trade"] == pytest.approx(0.6, abs=1e-8)
-    assert sh.uniform["autarky"] == pytest.approx(0.5, abs=1e-8)
+    assert sh.met["fixed"] == pytest.approx(150 / 250, abs=1e-8)
+    assert sh.met["trade"] == pytest.approx(0.6, abs=1e-8)
+    assert sh.met["autarky"] == pytest.approx(200 / 250, abs=1e-8)
     t = sh.table
-    np.testing.assert_allclose(t["share_fixed"], [0.5, 0.5], atol=1e-8)
+    np.testing.assert_allclose(t["share_fixed"], [0.5, 100 / 150], atol=1e-8)
     np.testing.assert_allclose(t["share_trade"], [0.6, 0.6], atol=1e-8)
     np.testing.assert_allclose(t["share_autarky"], [0.5, 1.0], atol=1e-8)
     np.testing.assert_allclose(t["final_demand"], [100.0, 150.0])
@@ -182,10 +186,17 @@ def test_shortage_trade_versus_autarky_known_answer():
 
 
 def test_shortage_with_intermediate_inputs():
-    # Miller-Blair economy: x = L f; sector 1 capacity 80% -> every final demand 80%
+    # Miller-Blair economy, sector 1 at 80% of capacity: the LP keeps the final demand
+    # that needs least of sector 1 per dollar. Per dollar of final demand, sector 1 output
+    # needed is L[0, :] = (1.2541, 0.3300): sector 2's final demand (1700) is kept whole,
+    # needing 561.06 of sector 1; 0.8 * 1000 = 800 leaves 238.94 for 238.94 / 1.2541 =
+    # 190.52 of sector 1's final demand (of 350).
     w = _world([[150.0, 500.0], [200.0, 100.0]], [[350.0], [1700.0]], ["AAA"], ["s1", "s2"])
     sh = lk.shortage(w, "AAA", "s1", loss=0.2)
-    assert sh.uniform["fixed"] == pytest.approx(0.8, abs=1e-8)
+    L = lk.leontief(w).L().to_numpy()
+    d1 = (800.0 - L[0, 1] * 1700.0) / L[0, 0]
+    assert sh.met["fixed"] == pytest.approx((d1 + 1700.0) / 2050.0, abs=1e-8)
+    assert sh.goods.loc[("AAA", "s1"), "shortfall_fixed"] == pytest.approx(350.0 - d1)
     assert sh.shocked == (("AAA", "s1"),)
     with pytest.raises(DataError, match="loss must be between 0 and 1"):
         lk.shortage(w, "AAA", "s1", loss=1.5)
@@ -195,7 +206,8 @@ def test_no_shock_no_shortage(pymrio_test):
     _, w = pymrio_test
     sh = lk.shortage(w, "reg1", "food", loss=0.0)
     for regime in lk.REGIMES:
-        assert sh.uniform[regime] == pytest.approx(1.0, abs=1e-7)
+        assert sh.met[regime] == pytest.approx(1.0, abs=1e-7)
+    assert sh.goods.empty
 
 
 # ------------------------------------------------------------------ proportionality
@@ -223,8 +235,7 @@ def wiod():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = ak.load_world("wiod2013", year=2011)
-        lk.leontief(w)
-    return w
+        return lk.leontief(w)
 
 
 def test_wiod_dependency(wiod):
@@ -252,7 +263,7 @@ def test_wiod_self_sufficiency_and_footprints(wiod):
     assert ((ss["domestic_content"] >= 0) & (ss["domestic_content"] <= 1 + 1e-12)).all()
     assert (ss["ratio"] >= 0).all()
     miss = lk.missing_goods(wiod)
-    assert set(miss.columns) == {"country", "sector", "name", "use"}
+    assert set(miss.columns) == {"country", "sector", "name", "use", "production"}
     assert (miss["use"] > 0).all() and miss["name"].str.len().gt(0).all()
     fp = lk.footprints(wiod)
     m = lk.leontief(wiod)

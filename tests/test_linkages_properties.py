@@ -101,8 +101,9 @@ def test_shortage_shares_fall_with_the_loss(seed, loss):
     none = lk.shortage(w, "R0", "s0", loss=0.0)
     some = lk.shortage(w, "R0", "s0", loss=loss)
     for regime in lk.REGIMES:
-        assert none.uniform[regime] == pytest.approx(1.0, abs=1e-7)
-        assert some.uniform[regime] <= 1.0 + 1e-9
-        assert some.uniform[regime] >= 1.0 - loss - 1e-7  # never worse than the loss itself
-    # pooling origins can only help
-    assert some.uniform["trade"] >= some.uniform["fixed"] - 1e-7
+        assert none.met[regime] == pytest.approx(1.0, abs=1e-7)
+        assert some.met[regime] <= 1.0 + 1e-9
+        assert some.met[regime] >= 1.0 - loss - 1e-7  # never worse than the loss itself
+        assert ((some.table[f"share_{regime}"] >= 0) & (some.table[f"share_{regime}"] <= 1)).all()
+    # pooling origins can only help (today's plan stays feasible)
+    assert some.met["trade"] >= some.met["fixed"] - 1e-7

@@ -465,13 +465,13 @@ def _pct(v: float) -> str:
     return f"{v:.1%}"
 
 
-def _linkages_world(world: str, year: int | None) -> ak.World:
+def _linkages_model(world: str, year: int | None) -> tuple[ak.World, ak.linkages.IOModel]:
     w = load_world_cli(world, year)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RepairWarning)
-        ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
+        m = ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
     _show_repairs(caught)
-    return w
+    return w, m
 
 
 def _country(w: ak.World, iso: str) -> str:
@@ -482,6 +482,11 @@ def _country(w: ak.World, iso: str) -> str:
     return code
 
 
+def _check_top(top: int) -> None:
+    if top < 0:
+        raise ak.DataError(f"--top must be 0 or more, got {top}")
+
+
 @app.command()
 def deps(
     iso: Annotated[str, typer.Argument(help="Country code, e.g. DEU.")],
@@ -489,13 +494,13 @@ def deps(
     year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
     supplier: Annotated[str | None, typer.Option(help="Also show exposure to this supplier, "
                                                  "e.g. RUS.")] = None,
-    top: Annotated[int, typer.Option(help="Sectors to show.")] = 10,
+    top: Annotated[int, typer.Option(help="Sectors to show (0 or more).")] = 10,
 ) -> None:
     """How dependent a country is on others: foreign inputs, value added, missing goods."""
+    _check_top(top)
     lk = ak.linkages
-    w = _linkages_world(world, year)
+    w, m = _linkages_model(world, year)
     c = _country(w, iso)
-    m = lk.leontief(w)
     names = dict(zip(m.sectors, m.sector_names, strict=True))
     d = lk.dependency(m).loc[c]
     ss = lk.self_sufficiency(m).loc[c]
@@ -521,11 +526,15 @@ def deps(
     miss = lk.missing_goods(m)
     miss = miss[miss["country"] == c]
     if len(miss):
-        console.print("Goods it uses but does not produce at all: " + "; ".join(
-            f"{r.sector} {r.name} ({r.use:,.0f} million USD)" for r in miss.itertuples()),
-            highlight=False)
+        console.print("Goods it uses but does not supply to itself (cut off from trade, it "
+                      "would have none): " + "; ".join(
+                          f"{r.sector} {r.name} ({r.use:,.0f} million USD used"
+                          + (f"; made only for export, {r.production:,.0f})"
+                             if r.production > 0 else ")")
+                          for r in miss.itertuples()), highlight=False)
     else:
-        console.print("It produces every good it uses.")
+        console.print("It supplies itself with every good it uses (domestic sales of each "
+                      "are positive).")
     if supplier is not None:
         s_code = _country(w, supplier)
         if s_code == c:
@@ -556,33 +565,54 @@ def shock(
     year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
     autarky_capacity: Annotated[str, typer.Option(help="Autarky capacities: 'sized' to own "
                                                   "needs or 'current'.")] = "sized",
-    top: Annotated[int, typer.Option(help="Countries to show (0: all).")] = 12,
+    top: Annotated[int, typer.Option(help="Countries and goods to show (0: all).")] = 12,
 ) -> None:
     """Shortages after a supply loss, with today's sourcing, with open trade and in autarky."""
+    _check_top(top)
     lk = ak.linkages
-    w = _linkages_world(world, year)
+    w, m = _linkages_model(world, year)
     c = _country(w, country)
-    sh = lk.shortage(w, c, sector, loss, autarky_capacity=autarky_capacity)  # type: ignore[arg-type]
+    sh = lk.shortage(m, c, sector, loss, autarky_capacity=autarky_capacity)  # type: ignore[arg-type]
     what = sector if sector is not None else "all sectors"
+    regimes = ("fixed", "trade", "autarky")
     console.print(
         f"[bold]{c} {what}[/]: {loss:.0%} of capacity lost ({w.name} {w.year or ''}). "
-        "Largest share of every country's final demand that can still be met: "
-        f"today's sourcing {_pct(sh.uniform['fixed'])}, any origin (open trade) "
-        f"{_pct(sh.uniform['trade'])}, autarky {_pct(sh.uniform['autarky'])}.",
-        highlight=False)
+        "Most of the world's final demand that can still be met, inputs per unit fixed: "
+        f"today's sourcing {_pct(sh.met['fixed'])}, any origin (open trade) "
+        f"{_pct(sh.met['trade'])}, autarky {_pct(sh.met['autarky'])} (capacities "
+        f"{sh.autarky_capacity}).", highlight=False)
     t = sh.table.copy()
-    t["worst"] = t[["share_fixed", "share_trade", "share_autarky"]].min(axis=1)
+    t["worst"] = t[[f"share_{g}" for g in regimes]].min(axis=1)
     t = t.sort_values(["worst", "final_demand"], ascending=[True, False])
     if top:
         t = pd.concat([t.loc[[c]], t.drop(c).head(max(top - 1, 0))])
-    table = Table(title="Share of final demand that can still be met (shortfall, million USD)")
+    table = Table(title="Share of each country's final demand still met (shortfall, "
+                        "million USD)")
     for col in ("country", "final demand", "today's sourcing", "open trade", "autarky"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for k, r in t.iterrows():
         table.add_row(str(k), f"{r['final_demand']:,.0f}", *(
-            f"{r[f'share_{g}']:.1%} ({r[f'shortfall_{g}']:,.0f})"
-            for g in ("fixed", "trade", "autarky")))
+            f"{r[f'share_{g}']:.1%} ({r[f'shortfall_{g}']:,.0f})" for g in regimes))
     console.print(table)
+    goods = sh.goods.head(top) if top else sh.goods
+    names = dict(zip(m.sectors, m.sector_names, strict=True))
+    t3 = Table(title="Goods that fall short, where (shortfall in million USD, share of the "
+                     "country's final demand for the good)")
+    for col in ("country", "sector", "name", "today's sourcing", "open trade", "autarky"):
+        t3.add_column(col, justify="left" if col in ("country", "sector", "name") else "right")
+    for (k, s), r in goods.iterrows():
+        fd = r["final_demand"]
+        t3.add_row(str(k), str(s), names[str(s)][:40], *(
+            f"{r[f'shortfall_{g}']:,.0f} ({r[f'shortfall_{g}'] / fd if fd > 0 else 0:.0%})"
+            for g in regimes))
+    console.print(t3)
+    where = {"fixed": "today's sourcing", "trade": "open trade", "autarky": "autarky"}
+    for g in regimes:
+        cells = sh.binding[g]
+        shown = cells[:top] if top else cells
+        more = f" and {len(cells) - len(shown)} more" if len(shown) < len(cells) else ""
+        console.print(f"Capacities that limit supply, {where[g]}: " + (", ".join(
+            f"{k} {s}" for k, s in shown) + more if cells else "none"), highlight=False)
     console.print(f"LP: {sh.formulation}", highlight=False, style="dim")
 
 

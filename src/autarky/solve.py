@@ -140,7 +140,9 @@ def _prepare(world: World, shock: Shock, options: SolveOptions,
             f"scenario: {', '.join(names[:10])} would keep trade in one direction only (all "
             "of its imports or all of its exports cut, not both); its trade balance cannot "
             "close. Close both directions (autarky) or leave some route open")
-    mask = unavailable_goods(econ, shock.tau_hat)
+    # "produces at home" has one definition, World.produces_at_home (shared with
+    # autarky.linkages); a good is unavailable when no open foreign route supplies it either
+    mask = unavailable_goods(econ, shock.tau_hat) & ~world.produces_at_home().to_numpy()
     if mask.any():
         listing = _describe_unavailable(world, mask)
         if options.unavailable == "raise":

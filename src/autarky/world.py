@@ -506,6 +506,26 @@ class World:
         """Value added by country, million USD."""
         return self._ds["value_added"]
 
+    def produces_at_home(self) -> xr.DataArray:
+        """Whether each country supplies each good to itself: ``flows[n, n, j] > 0``.
+
+        The one definition of "produces at home" that the input-output analysis
+        (:func:`autarky.linkages.missing_goods`, ``autarky deps``) and the equilibrium
+        model's unavailable-goods check share. A country that makes a good only for
+        export (domestic flow 0, exports > 0) does not supply it to itself: in exact hat
+        algebra a zero trade share stays zero, so once its imports of the good are cut it
+        has no supplier.
+
+        Returns
+        -------
+        xarray.DataArray of bool, dims (country, sector)
+        """
+        home = np.einsum("nnj->nj", self._ds["flows"].values) > 0
+        return xr.DataArray(home, dims=("country", "sector"),
+                            coords={"country": list(self.countries),
+                                    "sector": list(self.sectors)},
+                            name="produces_at_home")
+
     def arrays(self) -> dict[str, np.ndarray]:
         """Plain NumPy views of every variable, for the numerical core (read-only)."""
         return {str(k): v.values for k, v in self._ds.data_vars.items()}

@@ -1,0 +1,262 @@
+"""The labelled Leontief model of a World, built from the World's own repaired data.
+
+:func:`leontief` turns a World into an :class:`IOModel` (``A``, ``x``, ``Y``, ``v``, the LU
+factorisation of ``I - A``). It is not cached: build it once and pass it to the other
+functions of :mod:`autarky.linkages`, which accept a World or an IOModel.
+
+How the table is built
+----------------------
+The World's data are used as the World repaired them (rules R1-R3 of
+:mod:`autarky.world`: no negative flows, value-added shares of at least
+``MIN_VALUE_ADDED_SHARE``, no good with intermediate use above its absorption); nothing is
+repaired twice. With ``x`` the World's gross output, ``flows[n, i, k]`` its bilateral
+sales and ``io[n, k, j]`` its input coefficients:
+
+- user ``(n, j)`` buys ``io[n, k, j] x[n, j]`` of input ``k`` in all, split across origins
+  ``i`` in the proportions of the published multi-regional table (``world.mrio``, negative
+  cells read as zero) where it records purchases of ``k`` by ``(n, j)``, and otherwise in
+  the proportions ``flows[n, i, k] / sum_i flows[n, i, k]`` in which country ``n`` buys
+  ``k`` (the *proportionality assumption*; the whole table when there is no ``mrio``);
+- rule L1 (announced with a :class:`~autarky.errors.RepairWarning` naming the cells):
+  where the purchases of ``k`` from ``i`` by all users in ``n`` exceed the bilateral flow
+  ``flows[n, i, k]`` (a flow that R1 cut to zero or that R2/R3 did not reach), they are
+  scaled down to that flow; the users' value added rises by as much;
+- final demand is the rest of each bilateral flow, ``Y[(i, k), n] = flows[n, i, k] -
+  sum_j Z[(i, k), (n, j)] >= 0``.
+
+So by construction ``x = Z 1 + Y 1`` (rows) and ``x' = 1' Z + v' diag(x)`` (columns):
+``x = L y`` and ``x' = v' G`` hold to rounding, final demand is non-negative, and
+extraction losses are non-negative. A World without input-output coefficients is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autarky.errors import DataError, RepairWarning
+from autarky.linkages._iomath import LeontiefLU, calc_A, calc_G
+from autarky.world import MRIO, ROUNDING_TOLERANCE, World
+
+__all__ = ["IOModel", "leontief", "mrio_from_world"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class IOModel:
+    """A World's multi-regional Leontief model, factorised once.
+
+    Build with :func:`leontief` and pass it to the other functions explicitly. Arrays are
+    country-major over (region, sector).
+
+    Attributes
+    ----------
+    regions, sectors : tuple of str
+    A : ndarray (n, n)
+        Technical coefficients, consistent with ``x`` and ``Y``: ``x = A x + Y 1``.
+    x : ndarray (n,)
+        Gross output.
+    Y : ndarray (n, R)
+        Final demand of each region, categories summed, non-negative.
+    v : ndarray (n,)
+        Value added per unit of output, ``v' = 1' (I - A)`` (zero where ``x = 0``).
+    lu : LeontiefLU
+        Factorisation of ``I - A``.
+    sector_names : tuple of str
+        Long names where the data have them, else the codes.
+    source : str
+        "mrio" (the published table) or "proportionality" (derived from flows and io).
+    home : ndarray of bool (n,)
+        Whether the country supplies the product to itself
+        (:meth:`autarky.World.produces_at_home`, the one definition of "produces at home").
+    """
+
+    regions: tuple[str, ...]
+    sectors: tuple[str, ...]
+    A: np.ndarray
+    x: np.ndarray
+    Y: np.ndarray
+    v: np.ndarray
+    lu: LeontiefLU
+    sector_names: tuple[str, ...]
+    source: str
+    home: np.ndarray
+
+    def __repr__(self) -> str:
+        R, S = self.shape
+        return (f"<IOModel {R} regions x {S} sectors (n = {R * S}), from {self.source}, "
+                f"output {self.x.sum():,.0f}>")
+
+    @property
+    def index(self) -> pd.MultiIndex:
+        """(country, sector), country-major."""
+        return pd.MultiIndex.from_product([self.regions, self.sectors],
+                                          names=["country", "sector"])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(regions, sectors)."""
+        return len(self.regions), len(self.sectors)
+
+    def solve(self, y: Any) -> pd.Series | pd.DataFrame:
+        """Output ``x = L y`` needed for final demand ``y`` (length n, or n x m)."""
+        arr = np.asarray(y, dtype=float)
+        out = self.lu.solve(arr)
+        if out.ndim == 1:
+            return pd.Series(out, index=self.index, name="x")
+        return pd.DataFrame(out, index=self.index)
+
+    def L(self) -> pd.DataFrame:
+        """The full Leontief inverse, labelled (an n x n array: only on request)."""
+        return pd.DataFrame(self.lu.matrix(), index=self.index, columns=self.index)
+
+    def G(self) -> pd.DataFrame:
+        """The full Ghosh inverse ``G = diag(x)^-1 L diag(x)``, labelled (on request)."""
+        return pd.DataFrame(calc_G(self.lu, self.x), index=self.index, columns=self.index)
+
+    def ghosh(self, v: Any) -> pd.Series:
+        """Supply-driven output ``x' = v' G`` for primary inputs ``v`` (in money, length n)."""
+        return pd.Series(self.lu.ghosh_solve(np.asarray(v, dtype=float), self.x),
+                         index=self.index, name="x")
+
+    def region_rows(self, countries: Sequence[str] | str | None,
+                    sectors: Sequence[str] | str | None = None) -> np.ndarray:
+        """Row indices of the named countries x sectors (all when ``None``)."""
+        cs = _pick("country", self.regions, countries)
+        ss = _pick("sector", self.sectors, sectors)
+        nS = len(self.sectors)
+        return (np.asarray(cs)[:, None] * nS + np.asarray(ss)[None, :]).ravel()
+
+
+def _pick(kind: str, codes: tuple[str, ...], want: Sequence[str] | str | None) -> list[int]:
+    if want is None:
+        return list(range(len(codes)))
+    items = [want] if isinstance(want, str) else list(want)
+    out = []
+    for w in items:
+        if w not in codes:
+            shown = ", ".join(codes[:12]) + (", ..." if len(codes) > 12 else "")
+            raise DataError(f"linkages: unknown {kind} {w!r} (known: {shown})")
+        out.append(codes.index(w))
+    if not out:
+        raise DataError(f"linkages: no {kind} given")
+    return out
+
+
+def _purchases(world: World, use_table: bool) -> tuple[np.ndarray, str]:
+    """``Z[i, k, n, j]``: every user's purchases ``io x`` split across origins ``i``."""
+    N, J = world.shape
+    a = world.arrays()
+    Fl = a["flows"]  # [n, i, k]
+    U = Fl.sum(axis=1)  # [n, k]
+    prop = np.divide(Fl, U[:, None, :], out=np.zeros_like(Fl), where=U[:, None, :] > 0)
+    buys = np.transpose(a["io"] * a["gross_output"][:, None, :], (1, 0, 2))  # [k, n, j]
+    mrio = world.mrio
+    if not use_table or mrio is None or (mrio.regions, mrio.sectors) != (world.countries,
+                                                                          world.sectors):
+        return np.einsum("nik,knj->iknj", prop, buys), "proportionality"
+    Z4 = np.clip(mrio.Z, 0.0, None).reshape(N, J, N, J)  # [i, k, n, j], a copy
+    tot = Z4.sum(axis=0)  # [k, n, j]
+    Z4 *= np.divide(buys, tot, out=np.zeros_like(tot), where=tot > 0)[None]
+    gap = (tot <= 0) & (buys > 0)  # purchases the table does not split: proportionality
+    if gap.any():
+        k, n, j = np.nonzero(gap)
+        Z4[:, k, n, j] = prop[n, :, k].T * buys[k, n, j][None, :]
+    return Z4, "mrio"
+
+
+def _table(world: World, use_table: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                          str]:
+    """``Z (n, n)``, ``Y (n, R)``, ``x (n,)`` consistent with the World (module docstring)."""
+    N, J = world.shape
+    a = world.arrays()
+    x = a["gross_output"].reshape(-1)
+    Z4, source = _purchases(world, use_table)
+    sold = Z4.sum(axis=3)  # [i, k, n]: intermediate sales of (i, k) to users in n
+    flow = np.transpose(a["flows"], (1, 2, 0))  # [i, k, n]
+    over = sold > flow
+    if over.any():
+        tol = ROUNDING_TOLERANCE * max(float(flow.sum()), 1.0)
+        big = sold - flow > tol
+        if big.any():
+            i, k, n = np.argwhere(big)[0]
+            c, s = world.countries, world.sectors
+            warnings.warn(
+                f"{world.name}: {int(big.sum())} bilateral flows are smaller than the "
+                f"intermediate purchases the table records from them (first: {c[n]} buying "
+                f"{c[i]} {s[k]}, {sold[i, k, n]:.6g} > {flow[i, k, n]:.6g}); the purchases "
+                "are scaled down to the flow and the users' value added rises (rule L1)",
+                RepairWarning, stacklevel=4)
+        ratio = np.divide(flow, sold, out=np.ones_like(sold), where=over)
+        Z4 *= ratio[..., None]
+        sold = Z4.sum(axis=3)
+    Y = np.clip(flow - sold, 0.0, None).reshape(N * J, N)
+    return Z4.reshape(N * J, N * J), Y, x, source
+
+
+def leontief(world: World | IOModel) -> IOModel:
+    """The Leontief model of a World: ``A``, ``x``, ``Y``, ``v`` and the factorised ``I - A``.
+
+    Built from the World's own repaired data (module docstring): ``x = L y`` and
+    ``x' = v' G`` hold. Refuses a World without input-output links with a
+    :class:`~autarky.errors.DataError`. Not cached: build it once and pass the IOModel to
+    the other functions (an IOModel passed here is returned as it is).
+
+    Examples
+    --------
+    >>> import autarky as ak
+    >>> m = ak.linkages.leontief(ak.load_world("wiod2013"))  # doctest: +SKIP
+    >>> ak.linkages.multipliers(m)  # doctest: +SKIP
+    """
+    if isinstance(world, IOModel):
+        return world
+    if not isinstance(world, World):
+        raise DataError(f"linkages: expected a World, got {type(world).__name__}")
+    if not world.has_io and world.mrio is None:
+        raise DataError(_no_io(world))
+    Z, Y, x, source = _table(world)
+    if source == "proportionality":
+        log.info("%s: multi-regional table derived from flows and io under proportionality",
+                 world.name)
+    A = calc_A(Z, x, overwrite=True)
+    v = np.where(x != 0, 1.0 - A.sum(axis=0), 0.0)
+    A.setflags(write=False)
+    R, S = world.shape
+    names = world.dataset.attrs.get("sector_names")
+    sector_names = (tuple(str(s) for s in names) if names is not None and len(names) == S
+                    else tuple(world.sectors))
+    return IOModel(regions=world.countries, sectors=world.sectors, A=A, x=x, Y=Y, v=v,
+                   lu=LeontiefLU(A), sector_names=sector_names, source=source,
+                   home=world.produces_at_home().values.reshape(-1))
+
+
+def mrio_from_world(world: World) -> MRIO:
+    """A multi-regional table from a World's flows and io coefficients (proportionality).
+
+    Each user ``(n, j)`` buys input ``k`` from origin ``i`` in the proportion in which
+    country ``n`` as a whole buys ``k`` from ``i`` (the import-proportionality assumption
+    behind most MRIOs built from national tables)::
+
+        Z[(i, k), (n, j)] = flows[n, i, k] * io[n, k, j] * x[n, j] / U[n, k]
+        Y[(i, k), n]      = flows[n, i, k] - sum_j Z[(i, k), (n, j)]
+
+    with ``U[n, k] = sum_i flows[n, i, k]`` and ``x = gross_output``, so that row sums
+    give back gross output. One final-demand category, "final".
+    """
+    if not world.has_io:
+        raise DataError(_no_io(world))
+    Z, Y, x, _ = _table(world, use_table=False)
+    return MRIO(Z=Z, Y=Y, x=x, regions=world.countries, sectors=world.sectors,
+                categories=("final",))
+
+
+def _no_io(world: World) -> str:
+    return (f"linkages: world {world.name!r} has no input-output links (no io coefficients "
+            "and no MRIO table); use one with IO tables, e.g. 'wiod2013' or a pymrio system")
