@@ -130,8 +130,8 @@ st.write(scn.summary())
 blocs = outcomes.bloc_aggregates(res, groups)
 cols = st.columns(min(len(blocs), 4))
 for col, (g, r) in zip(cols, blocs.iterrows(), strict=False):
-    col.metric(f"{g}: welfare", f"{r['welfare_pct']:+.2f}%",
-               f"real GDP {r['real_gdp_pct']:+.2f}%", delta_color="off")
+    col.metric(f"{g}: welfare", f"{r['welfare_pct']:+.2f}%")
+    col.caption(f"real GDP {r['real_gdp_pct']:+.2f}%, {int(r['members'])} economies")
 st.plotly_chart(figs["map"], config=MAP_CONFIG, key="map")
 left, right = st.columns(2)
 h = outcomes.headline(res).sort_values("welfare_pct")

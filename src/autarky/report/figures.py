@@ -1,4 +1,8 @@
-"""Static figures (PNG, SVG) for papers, rendered by kaleido with a local Chromium."""
+"""Static figures (PNG, SVG) for papers, rendered by kaleido with a local Chromium.
+
+kaleido 1.x drives a Chrome it does not ship: the system Chromium (Debian package
+``chromium``) is used unless ``BROWSER_PATH`` names another. No network is needed.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +57,10 @@ def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png",
     out.mkdir(parents=True, exist_ok=True)
     figs = figures(inp)
     written = []
+    # plotly asks for a base-map TopoJSON even with the base layers hidden: answer it with the
+    # packaged empty topology instead of plotly's CDN
+    before = pio.defaults.topojson
+    pio.defaults.topojson = (Path(__file__).with_name("assets").resolve().as_uri() + "/")
     try:
         for name, fig in figs.items():
             fig.update_layout(width=1200)
@@ -63,4 +71,6 @@ def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png",
     except (RuntimeError, OSError, ValueError) as err:
         raise DataError(f"static figures in {out}: {err} (kaleido needs Chromium or Chrome: "
                         "set BROWSER_PATH)") from None
+    finally:
+        pio.defaults.topojson = before
     return written
