@@ -10,12 +10,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from test_outcomes import two_blocs
-from test_scenario_cli import cli
 
 import autarky as ak
 from autarky.data.shapes import country_shapes
 from autarky.report import ReportInput, build_report, report_input, write_figures
+from test_outcomes import two_blocs
+from test_scenario_cli import cli
 
 NET_ATTR = re.compile(r"""(?:src|href)\s*=\s*\\?["']?\s*(?:https?:)?//""", re.I)
 
