@@ -225,7 +225,8 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
     def solve(world: ak.World, scn: ak.Scenario, **kw: Any) -> ak.Result:
         return _solve(world, scn, str(kw["elasticities"]), kw["options"])
 
-    df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)
+    with _busy("solving every state's options"):
+        df = ak.presets.bloc_choice(w, elasticities=theta, options=opts, solve=solve)
     console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
                   "(bloc columns: baseline-income-weighted, original members; 'vs out': "
                   "difference from the state staying out, percentage points)",
@@ -616,10 +617,13 @@ def app_cmd(
     port: Annotated[int, typer.Option(help="Port.")] = 8501,
 ) -> None:
     """Start the browser app (Streamlit) on http://127.0.0.1:8501."""
+    import importlib.util
     import subprocess
 
     from autarky.app import streamlit_args
 
+    if importlib.util.find_spec("streamlit") is None:
+        raise ak.DataError("autarky app needs Streamlit: pip install 'autarky[app]'")
     console.print(f"autarky app on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
     raise SystemExit(subprocess.call(streamlit_args(host, port)))
 

@@ -90,11 +90,25 @@ with st.sidebar:
         st.caption(ak.presets.get(preset).summary())
     else:
         preset = ""
-        members = tuple(st.multiselect("Bloc members", [c for c in world.countries
-                                                        if c != "ROW"],
-                                       default=["RUS", "BLR", "KAZ"]))
+        listed = st.multiselect("Bloc members (or click countries on the map; shift-click "
+                                "for several)", [c for c in world.countries if c != "ROW"],
+                                default=["RUS", "BLR", "KAZ"])
         tariff = st.slider("Common external tariff", 0.0, 0.5, 0.1, 0.01)
     run = st.button("Run", type="primary")
+
+if mode != "Preset":
+    picked = st.session_state.get("pick")
+    on_map = [c for c in world.countries if c != "ROW"]
+    clicked = []
+    if picked is not None:
+        shown = [c for c in on_map
+                 if c in {f["id"] for f in rhtml.country_shapes()["features"]}]
+        clicked = [shown[p["point_index"]] for p in picked.selection.get("points", [])
+                   if p.get("curve_number", 0) == 0 and "point_index" in p]
+    members = tuple(sorted(set(listed) | set(clicked)))
+    st.caption("Bloc: " + (", ".join(members) or "none chosen yet"))
+    st.plotly_chart(rhtml.pick_map(on_map, members), config=MAP_CONFIG, key="pick",
+                    on_select="rerun", selection_mode=("points",))
 
 key = (dataset, int(year), str(elasticities), preset, members, float(tariff))
 if run:

@@ -29,7 +29,7 @@ def _browser() -> None:
 
 
 def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png", "svg"),
-                  scale: float = 2.0) -> list[Path]:
+                  scale: float = 2.0, names: Sequence[str] | None = None) -> list[Path]:
     """Write each figure of the report (map, bars, sectors[, dependency]) as PNG and SVG.
 
     Parameters
@@ -42,6 +42,8 @@ def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png",
         File formats, one file per figure and format.
     scale : float
         Pixel density of raster formats.
+    names : sequence of str, optional
+        Only these figures (default: all).
 
     Raises
     ------
@@ -63,6 +65,8 @@ def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png",
     pio.defaults.topojson = (Path(__file__).with_name("assets").resolve().as_uri() + "/")
     try:
         for name, fig in figs.items():
+            if names is not None and name not in names:
+                continue
             fig.update_layout(width=1200)
             for fmt in formats:
                 p = out / f"{name}.{fmt}"

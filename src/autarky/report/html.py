@@ -19,7 +19,7 @@ from autarky import outcomes
 from autarky.data.exports import _atomic
 from autarky.data.shapes import country_shapes
 
-__all__ = ["ReportInput", "build_report", "figures", "write_report"]
+__all__ = ["ReportInput", "build_report", "figures", "pick_map", "write_report"]
 
 # no mode bar (its "edit in Chart Studio" link points to a web service), no topojson URL
 PLOT_CONFIG: dict[str, Any] = {"displaylogo": False, "displayModeBar": False,
@@ -152,6 +152,23 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
             height=max(400, 14 * len(d)), margin={"t": 40},
             title="Foreign dependency: imported inputs per unit of output, all domestic stages")
     return out
+
+
+def pick_map(countries: Sequence[str], selected: Sequence[str] = ()) -> go.Figure:
+    """A map for choosing countries (selected in colour); trace 0 lists ``countries``."""
+    shapes = country_shapes()
+    ids = {f["id"] for f in shapes["features"]}
+    locs = [c for c in countries if c in ids]
+    sel = set(selected)
+    fig = go.Figure(go.Choropleth(
+        geojson=shapes, featureidkey="id", locations=locs,
+        z=[1.0 if c in sel else 0.0 for c in locs], zmin=0, zmax=1, showscale=False,
+        colorscale=[[0, "#e8e8e8"], [1, "#1f77b4"]], text=[_e(c) for c in locs],
+        hoverinfo="text", marker_line_width=0.3, marker_line_color="#777"))
+    fig.update_geos(visible=False, projection_type="natural earth",
+                    lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
+    fig.update_layout(height=380, margin={"l": 0, "r": 0, "t": 0, "b": 0}, clickmode="event+select")
+    return fig
 
 
 def _table(df: pd.DataFrame, floats: str = "{:,.2f}", max_rows: int = 40) -> str:
