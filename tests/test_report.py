@@ -17,7 +17,8 @@ from autarky.report import ReportInput, build_report, report_input, write_figure
 from test_outcomes import two_blocs
 from test_scenario_cli import cli
 
-NET_ATTR = re.compile(r"""(?:src|href)\s*=\s*\\?["']?\s*(?:https?:)?//""", re.I)
+NET_ATTR = re.compile(r"""(?:(?:src|href|action)\s*=\s*\\?["']?\s*(?:https?:)?//"""
+                      r"""|url\(\s*["']?\s*https?:|@import)""", re.I)
 
 
 def test_country_shapes_cover_the_datasets_and_carry_provenance():
@@ -121,3 +122,31 @@ def test_static_figures_png_and_svg(tmp_path):
     assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (tmp_path / "map.svg").read_text()
     assert svg.lstrip().startswith("<svg") and svg.count("<path") > 80
+
+
+def test_report_with_io_links_has_a_dependency_heatmap():
+    s = ak.presets.get("autarky:RUS")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("wiod2013", year=2011)
+        r = ak.solve(w, s, options=s.solve_options(unavailable="floor"))
+        doc = build_report(report_input(w, s, r, {"dataset": "wiod2013", "year": 2011}))
+    assert "<h2>Dependency" in doc and 'id="fig-dependency"' in doc
+    assert not NET_ATTR.search(doc)
+
+
+@pytest.mark.slow
+def test_run_report_without_out_writes_one_file_in_the_working_folder(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from test_scenario_cli import SRC
+
+    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "200"}
+    r = subprocess.run([sys.executable, "-c", "from autarky.cli import main; main()", "run",
+                        "two-blocs", "--report"], capture_output=True, text=True, env=env,
+                       cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["two-blocs-report.html"]
+    assert "opens offline" in r.stdout

@@ -31,6 +31,7 @@ console = Console()
 err_console = Console(stderr=True)
 
 _STATE = {"debug": False}
+_REPAIRS: list[str] = []
 
 
 @app.callback()
@@ -49,6 +50,7 @@ def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
             # data repairs are part of the assumptions of a result: printed with the output,
             # so that stderr carries only errors
             console.print(f"[yellow]note:[/] {w.message}", highlight=False)
+            _REPAIRS.append(str(w.message))  # and listed in the report's assumptions
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
@@ -506,7 +508,8 @@ def _report_input(world: ak.World, scn: ak.Scenario, res: ak.Result, meta: dict[
 
     shown: dict[str, Any] = {k: meta[k] for k in ("dataset", "year", "elasticities", "options",
                                   "dataset_source", "dataset_license", "command") if k in meta}
-    return report_input(world, scn, res, shown, title=title)
+    return report_input(world, scn, res, shown, title=title,
+                        notes=[f"data repair: {m}" for m in dict.fromkeys(_REPAIRS)])
 
 
 def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
@@ -536,7 +539,8 @@ def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
         from autarky.report import write_report
 
         name = scn.name or Path(spec).stem
-        path = Path(out) / "report.html" if out else Path(f"{name}-report.html")
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
+        path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
         with _busy("writing the report"):
             p = write_report(path, _report_input(world, scn, res, meta, name))
         console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",

@@ -28,11 +28,18 @@ MAP_CONFIG = {**rhtml.PLOT_CONFIG, "topojsonURL": "app/static/"}
 
 
 @st.cache_resource(show_spinner=False)
+def load_with_repairs(dataset: str, year: int | None) -> tuple[ak.World, tuple[str, ...]]:
+    """The World, loaded once per (dataset, year), and the data repairs it needed."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ak.RepairWarning)
+        world = ak.load_world(dataset, year=year)
+    return world, tuple(f"data repair: {w.message}" for w in caught
+                        if issubclass(w.category, ak.RepairWarning))
+
+
 def load(dataset: str, year: int | None) -> ak.World:
-    """The World, loaded once per (dataset, year)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ak.RepairWarning)
-        return ak.load_world(dataset, year=year)
+    """The World (cached)."""
+    return load_with_repairs(dataset, year)[0]
 
 
 @st.cache_resource(show_spinner=False)
@@ -135,7 +142,8 @@ tabs = outcomes.tables(res, groups)
 meta = _record_meta(world, key[2], opts)
 meta.pop("command", None)
 inp = rhtml.ReportInput(result=res, title=scn.name or "scenario", description=scn.summary(),
-                        groups=groups, assumptions=list(scn.assumptions) + list(res.notes),
+                        groups=groups, assumptions=list(scn.assumptions) + list(res.notes)
+                        + list(load_with_repairs(key[0], key[1])[1]),
                         sources=list(scn.sources), meta=meta)
 figs = rhtml.figures(inp)
 

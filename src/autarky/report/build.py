@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -35,8 +35,10 @@ def elasticity_range(dataset: str, result: Any) -> pd.DataFrame | None:
 
 
 def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any],
-                 title: str | None = None) -> ReportInput:
+                 title: str | None = None, notes: Sequence[str] = ()) -> ReportInput:
     """Everything the report shows, from the same objects the CLI and app hold.
+
+    ``notes`` are further assumption lines (e.g. the data repairs made when loading).
 
     For a world with input-output links the dependency heatmap shows the total imported-input
     content per unit of output (``ak.linkages.dependency``, column ``total``).
@@ -50,6 +52,6 @@ def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any]
     return ReportInput(
         result=result, title=title or scenario.name or "scenario",
         description=scenario.summary(), groups=groups,
-        assumptions=list(scenario.assumptions) + list(result.notes),
+        assumptions=list(scenario.assumptions) + list(result.notes) + list(notes),
         sources=list(scenario.sources), meta=dict(meta),
         theta_range=elasticity_range(str(world.name), result), dependency=dep)
