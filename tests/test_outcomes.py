@@ -62,6 +62,14 @@ def test_trade_tables_add_up():
     tb = outcomes.trade_between(r, s.blocs(w))
     assert tb["before"].sum() == pytest.approx(intl, rel=1e-9)
     assert tb["after"].sum() == pytest.approx(t["exports_after"].sum(), rel=1e-9)
+    bp = outcomes.trade_by_partner(r)
+    assert len(bp) == 81 * 80 and bp["before"].sum() == pytest.approx(intl, rel=1e-9)
+    rus = outcomes.trade_by_partner(r, "RUS")
+    assert len(rus) == 160
+    to_chn = rus[(rus["exporter"] == "RUS") & (rus["importer"] == "CHN")]
+    assert float(to_chn["change_pct"].iloc[0]) > 0  # same bloc: Russia sells China more
+    assert float(rus["after"][rus["exporter"] == "RUS"].sum()) == pytest.approx(
+        t.loc["RUS", "exports_after"], rel=1e-12)
     west, east = list(s.blocs(w))
     assert tb.loc[(west, east), "change_pct"] < -30  # a 25% cost rise cuts bloc-to-bloc trade
     assert tb.loc[(west, west), "change"] > 0  # and diverts it inside the blocs

@@ -48,6 +48,7 @@ __all__ = [
     "tables",
     "trade_between",
     "trade_by_country",
+    "trade_by_partner",
     "trade_by_sector",
 ]
 
@@ -161,6 +162,30 @@ def trade_by_country(result: Any) -> pd.DataFrame:
                          "imports_before": m0, "imports_after": m1, "imports_pct": _pct(m1, m0),
                          "domestic_share_before": dom0, "domestic_share_after": dom1},
                         index=pd.Index(result.countries, name="country"))
+
+
+def trade_by_partner(result: Any, country: str | None = None) -> pd.DataFrame:
+    """Bilateral international trade (all sectors), before and after, million USD.
+
+    One row per (exporter, importer) pair of different countries; with ``country``, only
+    the pairs it is part of (its exports to and imports from each partner). Columns
+    ``before``, ``after``, ``change`` and ``change_pct`` (NaN for a pair with no baseline
+    trade).
+    """
+    f0, f1 = _flows(result)
+    b0, b1 = f0.sum(axis=2), f1.sum(axis=2)  # [importer, exporter]
+    n = b0.shape[0]
+    imp, exp = np.nonzero(~np.eye(n, dtype=bool))
+    c = np.asarray(result.countries)
+    if country is not None:
+        if country not in result.countries:
+            raise KeyError(f"country {country!r} is not in the result")
+        k = list(result.countries).index(country)
+        keep = (imp == k) | (exp == k)
+        imp, exp = imp[keep], exp[keep]
+    return pd.DataFrame({"exporter": c[exp], "importer": c[imp], "before": b0[imp, exp],
+                         "after": b1[imp, exp], "change": b1[imp, exp] - b0[imp, exp],
+                         "change_pct": _pct(b1[imp, exp], b0[imp, exp])})
 
 
 def trade_by_sector(result: Any) -> pd.DataFrame:
@@ -312,6 +337,7 @@ def tables(result: Any, groups: Mapping[str, Sequence[str]] | None = None,
         "reconciliation": reconciliation(result).reset_index(),
         "trade_by_country": trade_by_country(result).reset_index(),
         "trade_by_sector": trade_by_sector(result).reset_index(),
+        "trade_by_partner": trade_by_partner(result),
         "diversion": diversion(result, top=top),
         "sectors": sector_reallocation(result).reset_index(),
         "sector_prices": result.sector_prices.stack().rename("change_pct").reset_index(),
