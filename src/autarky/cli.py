@@ -443,7 +443,8 @@ def _df_table(df: Any, title: str, fmt: dict[str, str], rows: int = 0) -> Table:
     if rows:
         d = d.head(rows)
     for col in d.columns:
-        table.add_column(str(col).replace("_pct", " %").replace("_", " "), overflow="fold",
+        table.add_column(str(col).replace("_pct", " %").replace("_", " ").replace("gdp", "GDP"),
+                         overflow="fold",
                          justify="right" if col in fmt else "left")
     for r in d.itertuples(index=False):
         table.add_row(*(format(v, fmt[c]) if c in fmt and v == v else str(v)

@@ -201,7 +201,7 @@ def trade_by_sector(result: Any) -> pd.DataFrame:
 
 
 def _group_index(countries: Sequence[str], groups: Mapping[str, Sequence[str]],
-                 rest: str = "rest of world") -> tuple[list[str], np.ndarray]:
+                 rest: str = "not in a bloc") -> tuple[list[str], np.ndarray]:
     """Assign each country to its first group (others to ``rest``): names, membership."""
     names = list(groups)
     pos = {c: k for k, c in enumerate(countries)}
@@ -221,7 +221,7 @@ def trade_between(result: Any, groups: Mapping[str, Sequence[str]]) -> pd.DataFr
     """Trade between groups of countries (e.g. blocs), before and after, million USD.
 
     A country in several groups counts in the first; countries in no group form
-    ``"rest of world"``. Flows within one country are left out; flows between two members of
+    ``"not in a bloc"``. Flows within one country are left out; flows between two members of
     the same group are the group's internal trade.
 
     Returns
