@@ -174,3 +174,22 @@ def test_app_runs_a_preset_and_shows_map_and_table(browser: Any, app_url: str) -
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app.png"))
     page.close()
+
+
+def test_app_builds_a_bloc_from_the_country_list(browser: Any, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_text("Build a bloc").wait_for(timeout=60_000)
+    page.get_by_text("Build a bloc").click()
+    page.get_by_text("Bloc: BLR, KAZ, RUS").wait_for(timeout=60_000)  # the list's default
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("custom bloc on icio2023 2022").wait_for(timeout=90_000)
+    w = ak.load_world("icio2023", year=2022)
+    scn = ak.Scenario.bloc(["BLR", "KAZ", "RUS"], external_tariff=0.1, name="bloc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ak.solve(w, scn, options=scn.solve_options(unavailable="floor"))
+    table = page.locator('[data-testid="stTable"]').first.inner_text()
+    worst = res.welfare.idxmin()
+    assert worst in table and f"{res.welfare[worst]:+.3f}" in table, table[:500]
+    page.close()
