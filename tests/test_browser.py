@@ -1,0 +1,195 @@
+"""In a real browser (Debian's chromium driven by Playwright): the app and the offline report.
+
+Never ``playwright install``: the tests use the system Chromium at ``/usr/bin/chromium``
+(CI installs it with apt-get). Screenshots are kept in ``$AUTARKY_ARTIFACTS`` (default
+``artifacts/`` in the repository) as test artifacts.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import autarky as ak
+
+CHROMIUM = os.environ.get("AUTARKY_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(os.environ.get("AUTARKY_ARTIFACTS", REPO / "artifacts"))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _solve(preset: str) -> ak.Result:
+    w = ak.load_world("icio2023", year=2022)
+    s = ak.presets.get(preset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ak.solve(w, s, options=s.solve_options(unavailable="floor"))
+
+
+def _map_values(page: Any, selector: str) -> dict[str, float]:
+    """Country -> value of the choropleth trace that carries the data (plotly's full data)."""
+    pairs = page.evaluate(
+        """sel => { const gd = document.querySelector(sel);
+            const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
+            return Array.from(t.locations).map((c, k) => [c, Number(t.z[k])]); }""", selector)
+    return {c: v for c, v in pairs}
+
+
+def test_report_map_renders_offline(browser: Any, tmp_path: Path) -> None:
+    from autarky.report import report_input, write_report
+
+    res = _solve("two-blocs")
+    w = ak.load_world("icio2023", year=2022)
+    page_file = write_report(tmp_path / "report.html", report_input(
+        w, ak.presets.get("two-blocs"), res, {"dataset": "icio2023", "year": 2022}))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    asked: list[str] = []
+
+    def route(r: Any) -> None:
+        asked.append(r.request.url)
+        if r.request.url.startswith("file:"):
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    page.wait_for_selector("#fig-map path.choroplethlocation", timeout=30_000)
+    assert page.locator("#fig-map path.choroplethlocation").count() > 200  # data + grey rest
+    vals = _map_values(page, "#fig-map")
+    assert len(vals) == len(w.countries) - 1  # every economy but ROW
+    np.testing.assert_allclose([vals[c] for c in vals], res.welfare.loc[list(vals)], rtol=1e-12)
+    assert page.locator("#fig-bars .bars path").count() >= 80
+    assert [u for u in asked if not u.startswith("file:")] == [], asked
+    assert errors == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"))
+    page.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url() -> Iterator[str]:
+    from autarky.app import streamlit_args
+
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.Popen(streamlit_args("127.0.0.1", port), env=env, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read() if proc.stdout else ""
+                pytest.fail(f"the app did not start on {url}: {out[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_app_runs_a_preset_and_shows_map_and_table(browser: Any, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def route(r: Any) -> None:
+        u = r.request.url
+        if u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            r.continue_()
+        else:
+            outside.append(u)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(app_url)
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Preset")
+    box.wait_for(timeout=60_000)
+    box.locator("input").click()
+    page.keyboard.type("three-blocs")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=90_000)
+    page.get_by_text("three-blocs on icio2023 2022").wait_for(timeout=30_000)
+    res = _solve("three-blocs")
+    maps = page.locator(".js-plotly-plot").filter(has=page.locator("path.choroplethlocation"))
+    gd = maps.first.element_handle()
+    vals = page.evaluate(
+        """gd => { const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
+            return Array.from(t.locations).map((c, k) => [c, Number(t.z[k])]); }""", gd)
+    vals = dict(vals)
+    assert len(vals) == 80
+    np.testing.assert_allclose([vals[c] for c in vals], res.welfare.loc[list(vals)], rtol=1e-12)
+    # the table of largest losses shows the solved numbers
+    table = page.locator('[data-testid="stTable"]').first.inner_text()
+    worst = res.welfare.sort_values().index[:3]
+    for c in worst:
+        assert c in table and f"{res.welfare[c]:+.3f}" in table, table[:500]
+    page.get_by_text("Download Excel workbook").wait_for()
+    assert outside == [], outside
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app.png"))
+    page.close()
+
+
+def test_app_builds_a_bloc_from_the_country_list(browser: Any, app_url: str) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    page.get_by_text("Build a bloc").wait_for(timeout=60_000)
+    page.get_by_text("Build a bloc").click()
+    page.get_by_text("Bloc: BLR, KAZ, RUS").wait_for(timeout=60_000)  # the list's default
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("custom bloc on icio2023 2022").wait_for(timeout=90_000)
+    w = ak.load_world("icio2023", year=2022)
+    scn = ak.Scenario.bloc(["BLR", "KAZ", "RUS"], external_tariff=0.1, name="bloc")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ak.solve(w, scn, options=scn.solve_options(unavailable="floor"))
+    table = page.locator('[data-testid="stTable"]').first.inner_text()
+    worst = res.welfare.idxmin()
+    assert worst in table and f"{res.welfare[worst]:+.3f}" in table, table[:500]
+    page.close()
