@@ -135,6 +135,44 @@ TRADECUBE_LICENSE = (
 )
 
 
+# Sector classes per dataset, by sector code (ISIC Rev. 4 for icio2023 / wiod2016, NACE
+# Rev. 1.1 for wiod2013, as in the sector names). Scenarios and presets name a class
+# ('goods', 'services', ...) and each World resolves it from its manifest entry. 'goods'
+# are the sectors not in 'services'; 'tourism' only where hotels, restaurants, air
+# transport and travel agencies are separate sectors; 'energy': coal, crude oil and gas,
+# refined petroleum (and electricity and gas supply where separate); 'food': agriculture
+# (and fishing) and food products.
+SECTOR_CLASSES = {
+    "icio2023": {
+        "services": ["SERV"],
+        "energy": ["B05", "B06", "C19"],
+        "food": ["A01", "A03", "C10T12"],
+    },
+    "wiod2016": {
+        "services": ["SERV"],
+        "energy": ["C19"],
+        "food": ["A", "C10T12"],
+    },
+    "wiod2013": {
+        "services": [f"c{k}" for k in range(17, 36)],
+        "tourism": ["c22", "c25", "c26"],
+        "energy": ["c8", "c17"],
+        "food": ["c1", "c3"],
+    },
+}
+
+
+def sector_classes(name: str, sectors: list[str]) -> dict[str, list[str]]:
+    """The manifest's 'sector_classes' of a dataset: 'goods' spelled out, in data order."""
+    decl = SECTOR_CLASSES[name]
+    out = {"goods": [s for s in sectors if s not in decl["services"]]}
+    for cls, codes in decl.items():
+        missing = [c for c in codes if c not in sectors]
+        if missing:
+            raise SystemExit(f"{name}: sector class {cls!r} names unknown sectors {missing}")
+        out[cls] = [s for s in sectors if s in codes]
+    return out
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -280,6 +318,7 @@ def main() -> None:
         "has_io": False,
         "note": "Gross flows (intermediate + final use), domestic flows on the diagonal, "
                 "deficits kept. No input-output coefficients: the model runs without IO links.",
+        "sector_classes": sector_classes("icio2023", list(ICIO_SECTORS)),
     }
     manifest["wiod2016"] = {
         **build_tradecube(shared / "wiod2016-tradecube" / "wiod_trade_cube_2000_2014.npz",
@@ -296,6 +335,7 @@ def main() -> None:
                     "Review of International Economics 23: 575-605.",
         "has_io": False,
         "note": "Gross flows, domestic on the diagonal, deficits kept. No IO coefficients.",
+        "sector_classes": sector_classes("wiod2016", WIOD16_CODES),
     }
     manifest["wiod2013"] = {
         **build_wiod2013(shared / "wiod2013-mrio" / "wiod2013_release_1995_2011.npz"),
@@ -310,6 +350,7 @@ def main() -> None:
         "note": "Full MRIO: intermediate use Z, final demand by 5 categories (household, "
                 "non-profit, government consumption, gross fixed capital formation, inventory "
                 "changes), gross output. ROM recoded ROU, RoW recoded ROW.",
+        "sector_classes": sector_classes("wiod2013", list(WIOD13_SECTORS)),
     }
     manifest["elasticities"] = {
         **build_elasticities(shared, list(WIOD13_SECTORS)),

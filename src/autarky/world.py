@@ -235,6 +235,7 @@ class World:
         mrio: MRIO | None = None,
         attrs: Mapping[str, Any] | None = None,
         source_file: str | None = None,
+        sector_classes: Mapping[str, Sequence[str]] | None = None,
     ) -> World:
         """Build a World from arrays.
 
@@ -264,8 +265,15 @@ class World:
             Further metadata (license, citation).
         source_file : str, optional
             File name used in error messages.
+        sector_classes : mapping of str to sequence of str, optional
+            Sector classes (``goods``, ``services``, ``tourism``, ``energy``, ``food``, ...)
+            -> sector codes, as embedded datasets declare them in their manifest entry;
+            see :attr:`sector_classes` for the default.
         """
         where = f"{source_file}: " if source_file else ""
+        if sector_classes is not None:
+            attrs = {**(attrs or {}), "sector_classes": {
+                str(k): [str(c) for c in v] for k, v in sector_classes.items()}}
         try:
             return cls._build(flows, countries, sectors, tariffs, io, value_added_share,
                               name, year, source, sector_names, mrio, attrs)
@@ -340,6 +348,11 @@ class World:
             ds.attrs["sector_names"] = list(map(str, sector_names))
         if attrs:
             ds.attrs.update(attrs)
+        for cls_name, members in dict(ds.attrs.get("sector_classes", {})).items():
+            unknown = [m for m in members if m not in sectors_t]
+            if unknown:
+                raise DataError(f"sector_classes: class {cls_name!r} names unknown sector "
+                                f"{unknown[0]!r}")
         return cls(ds, mrio)
 
     @classmethod
@@ -468,6 +481,26 @@ class World:
         return None if y < 0 else y
 
     @property
+    def sector_classes(self) -> dict[str, tuple[str, ...]]:
+        """Sector classes -> sector codes, for scenarios that name a class ('goods', ...).
+
+        As declared by the data (embedded datasets: their manifest entry; custom data:
+        ``from_arrays(sector_classes=...)``). Without a declaration: a one-sector World's
+        sector is ``goods``; otherwise sectors whose code starts with ``SERV`` are
+        ``services`` and the others ``goods`` where there are such codes, and there are
+        no classes where there are none.
+        """
+        decl = self._ds.attrs.get("sector_classes")
+        if decl:
+            return {str(k): tuple(v) for k, v in dict(decl).items()}
+        if len(self.sectors) == 1:
+            return {"goods": self.sectors}
+        serv = tuple(s for s in self.sectors if s.upper().startswith("SERV"))
+        if not serv:
+            return {}
+        return {"goods": tuple(s for s in self.sectors if s not in serv), "services": serv}
+
+    @property
     def has_io(self) -> bool:
         """True when the World has input-output links (some io coefficient > 0)."""
         return bool(self._ds.attrs.get("has_io", 0))
@@ -572,6 +605,12 @@ class World:
                 else None)
         meta = self.metadata()
         meta["attrs"]["aggregated"] = 1
+        decl = meta["attrs"].pop("sector_classes", None)
+        if decl:  # a merged sector keeps a class when all its parts had it
+            meta["sector_classes"] = {
+                k: [snew[g] for g in range(len(snew))
+                    if all(self.sectors[j] in v for j in np.flatnonzero(smap == g))]
+                for k, v in dict(decl).items()}
         return World.from_arrays(F, cnew, snew, tariffs=T, io=io, mrio=mrio, **meta)
 
     def metadata(self) -> dict[str, Any]:

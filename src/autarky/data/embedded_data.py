@@ -58,6 +58,7 @@ def _load_tradecube(name: str, year: int | None) -> World:
             tariffs=d[f"tariffs_{y}"], name=name, year=y, source=meta["source"],
             sector_names=[str(s) for s in d["sector_names"]],
             attrs={"license": meta["license"], "citation": meta["citation"]},
+            sector_classes=meta.get("sector_classes"),
         )
 
 
@@ -74,8 +75,11 @@ def _load_wiod2013(name: str, year: int | None) -> World:
             categories=tuple(str(c) for c in d["categories"]),
         )
         names = [str(s) for s in d["sector_names"]]
+    attrs = {"license": meta["license"], "citation": meta["citation"]}
+    if meta.get("sector_classes"):
+        attrs["sector_classes"] = meta["sector_classes"]
     return World.from_mrio(mrio, name=name, year=y, source=meta["source"], sector_names=names,
-                           attrs={"license": meta["license"], "citation": meta["citation"]})
+                           attrs=attrs)
 
 
 DATASETS: dict[str, Callable[[str, int | None], World]] = {
