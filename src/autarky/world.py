@@ -236,6 +236,8 @@ class World:
         attrs: Mapping[str, Any] | None = None,
         source_file: str | None = None,
         sector_classes: Mapping[str, Sequence[str]] | None = None,
+        theta: Any = None,
+        theta_source: str = "",
     ) -> World:
         """Build a World from arrays.
 
@@ -269,21 +271,34 @@ class World:
             Sector classes (``goods``, ``services``, ``tourism``, ``energy``, ``food``, ...)
             -> sector codes, as embedded datasets declare them in their manifest entry;
             see :attr:`sector_classes` for the default.
+        theta : array_like, shape (J,), optional
+            Trade elasticities that come with the data (e.g. the CP 2015 replication
+            files), used by ``ak.solve(..., elasticities=theta_source)``; see :attr:`theta`.
+        theta_source : str
+            Name of those elasticities.
         """
         where = f"{source_file}: " if source_file else ""
         if sector_classes is not None:
             attrs = {**(attrs or {}), "sector_classes": {
                 str(k): [str(c) for c in v] for k, v in sector_classes.items()}}
         try:
-            return cls._build(flows, countries, sectors, tariffs, io, value_added_share,
-                              name, year, source, sector_names, mrio, attrs)
+            w = cls._build(flows, countries, sectors, tariffs=tariffs, io=io,
+                           value_added_share=value_added_share, name=name, year=year,
+                           source=source, sector_names=sector_names, mrio=mrio, attrs=attrs)
+            if theta is None:
+                return w
+            th = _validate_array("theta", theta, (len(w.sectors),), [("sector", w.sectors)])
+            if (th <= 0).any():
+                raise DataError("theta: every trade elasticity must be > 0")
+            ds = w.dataset.assign(theta=("sector", _readonly(th), {"source": theta_source}))
+            return cls(ds, mrio)
         except DataError as err:
             if where and not str(err).startswith(where):
                 raise DataError(where + str(err)) from None
             raise
 
     @classmethod
-    def _build(cls, flows: Any, countries: Sequence[str], sectors: Sequence[str] | None,
+    def _build(cls, flows: Any, countries: Sequence[str], sectors: Sequence[str] | None, *,
                tariffs: Any, io: Any, value_added_share: Any, name: str, year: int | None,
                source: str, sector_names: Sequence[str] | None, mrio: MRIO | None,
                attrs: Mapping[str, Any] | None) -> World:
@@ -510,14 +525,6 @@ class World:
         """(number of countries, number of sectors)."""
         return len(self.countries), len(self.sectors)
 
-    def __getattr__(self, item: str) -> xr.DataArray:
-        if item.startswith("_"):
-            raise AttributeError(item)
-        ds = self.__getattribute__("_ds")
-        if item in ds.data_vars:
-            return ds[item]
-        raise AttributeError(f"World has no attribute {item!r}")
-
     # Names from DESIGN.md, spelled out for readers and type checkers.
     @property
     def flows(self) -> xr.DataArray:
@@ -538,6 +545,55 @@ class World:
     def value_added(self) -> xr.DataArray:
         """Value added by country, million USD."""
         return self._ds["value_added"]
+
+    @property
+    def trade_shares(self) -> xr.DataArray:
+        """Expenditure shares pi_nij = flows (1 + t) / X_nj (importer, exporter, sector)."""
+        return self._ds["trade_shares"]
+
+    @property
+    def expenditure(self) -> xr.DataArray:
+        """Absorption X_nj including tariffs (country, sector), million USD."""
+        return self._ds["expenditure"]
+
+    @property
+    def gross_output(self) -> xr.DataArray:
+        """Gross output Y_ij = sum_n flows (country, sector), million USD."""
+        return self._ds["gross_output"]
+
+    @property
+    def value_added_share(self) -> xr.DataArray:
+        """Value-added share of gross output (country, sector): 1 - sum of io coefficients.
+
+        The one name of this share: ``gamma`` in the model's CP (2015) notation
+        (:class:`autarky.model.Economy`).
+        """
+        return self._ds["value_added_share"]
+
+    @property
+    def final_share(self) -> xr.DataArray:
+        """Final-demand shares alpha_nj (country, sector), summing to 1 by country."""
+        return self._ds["final_share"]
+
+    @property
+    def tariff_revenue(self) -> xr.DataArray:
+        """Tariff revenue by country, million USD."""
+        return self._ds["tariff_revenue"]
+
+    @property
+    def deficit(self) -> xr.DataArray:
+        """Trade deficit D_n = imports - exports by country, million USD."""
+        return self._ds["deficit"]
+
+    @property
+    def income(self) -> xr.DataArray:
+        """Income I_n = value added + tariff revenue + deficit by country, million USD."""
+        return self._ds["income"]
+
+    @property
+    def theta(self) -> xr.DataArray | None:
+        """Trade elasticities that came with the data (attrs ``source``), or None."""
+        return self._ds["theta"] if "theta" in self._ds else None
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Plain NumPy views of every variable, for the numerical core (read-only)."""
@@ -605,6 +661,9 @@ class World:
                 else None)
         meta = self.metadata()
         meta["attrs"]["aggregated"] = 1
+        if len(snew) != len(self.sectors):  # elasticities belong to the old sectors
+            meta.pop("theta", None)
+            meta.pop("theta_source", None)
         decl = meta["attrs"].pop("sector_classes", None)
         if decl:  # a merged sector keeps a class when all its parts had it
             meta["sector_classes"] = {
@@ -620,12 +679,15 @@ class World:
         (sector names are left out: they belong to the sector codes).
         """
         derived = ("name", "year", "source", "units", "has_io", "sector_names")
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "year": self.year,
             "source": str(self._ds.attrs.get("source", "")),
             "attrs": {k: v for k, v in self._ds.attrs.items() if k not in derived},
         }
+        if self.theta is not None:
+            out.update(theta=self.theta.values, theta_source=self.theta.attrs.get("source", ""))
+        return out
 
     def summary(self, partners: int = 3) -> pd.DataFrame:
         """One row per country: output, value added, deficit, domestic share, top suppliers.

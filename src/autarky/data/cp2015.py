@@ -172,9 +172,9 @@ def read_cp2015(folder: str | Path) -> World:
     Returns
     -------
     World
-        31 regions (ISO3, 'ROW') x 40 sectors, million USD, 1993 tariffs, IO links; its
-        ``attrs`` carry ``theta`` (the CP thetas, used by ``elasticities="cp2015"``) and
-        ``calibration`` (what was done). See the module docstring.
+        31 regions (ISO3, 'ROW') x 40 sectors, million USD, 1993 tariffs, IO links;
+        ``world.theta`` holds the CP thetas (used by ``elasticities="cp2015"``) and its
+        ``attrs`` the ``calibration`` (what was done). See the module docstring.
     """
     raw = cp2015_raw(folder)
     flows, tariffs, io = raw["flows"], raw["tariffs"], raw["io"]
@@ -193,9 +193,8 @@ def read_cp2015(folder: str | Path) -> World:
         new_flows, list(CP2015_REGIONS.values()), list(CP2015_SECTORS), tariffs=tariffs,
         io=io, name="cp2015", year=1993,
         source="Caliendo and Parro (2015), Review of Economic Studies 82(1), replication files",
+        theta=raw["theta"], theta_source="cp2015",
         attrs={
-            "theta": [float(v) for v in raw["theta"]],
-            "elasticity_source": "cp2015",
             "calibration": "CP (2015) code conventions: domestic sales max(GO, exports) - "
                            "exports; io = (1 - B) IO; negative final-demand shares set to 0 "
                            "and renormalised; baseline re-solved as the model equilibrium with "
