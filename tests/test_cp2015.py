@@ -49,7 +49,7 @@ def test_reader_shape_and_conventions(cp_world):
         warnings.simplefilter("ignore", ak.RepairWarning)
         raw = cp2015_raw(CP)
     np.testing.assert_allclose(a["final_share"], raw["alpha"], atol=1e-10)
-    np.testing.assert_allclose(a["value_added_share"], raw["B"], atol=1e-6)  # IO rounding
+    np.testing.assert_allclose(a["value_added_share"], raw["value_added_share"], atol=1e-6)  # IO rounding
     assert cp_world.theta.values[17] == 8.22 and cp_world.theta.attrs["source"] == "cp2015"
     t05 = ak.data.read_cp2015_tariffs(CP, 2005)
     assert t05.shape == (31, 31, 40) and t05[19, 29, :20].mean() < 0.01

@@ -91,7 +91,7 @@ class Preset:
     sources: tuple[str, ...]
     build: Callable[[str | None], Scenario]
     parameter: str | None = None
-    solve: tuple[tuple[str, str], ...] = ()
+    settings: tuple[tuple[str, str], ...] = ()
 
     def scenario(self, param: str | None = None) -> Scenario:
         """The Scenario, with this preset's name, description, assumptions and sources."""
@@ -106,7 +106,7 @@ class Preset:
             self.parameter or "", param)
         return scn.with_info(name=name, description=desc,
                              assumptions=self.assumptions + _COMMON,
-                             sources=self.sources, solve=self.solve)
+                             sources=self.sources, settings=self.settings)
 
 
 def _autarky_one(param: str | None) -> Scenario:
@@ -144,8 +144,8 @@ _AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does 
 
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
        build: Callable[[str | None], Scenario], parameter: str | None = None,
-       solve: tuple[tuple[str, str], ...] = ()) -> Preset:
-    return Preset(name, description, assumptions, sources, build, parameter, solve)
+       settings: tuple[tuple[str, str], ...] = ()) -> Preset:
+    return Preset(name, description, assumptions, sources, build, parameter, settings)
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
@@ -167,14 +167,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Old Gains?, American Economic Review 102(1).",
         "Costinot, A. and Rodriguez-Clare, A. (2014), Trade Theory with Numbers, Handbook of "
         "International Economics vol. 4."),
-       lambda _: Scenario((Autarky(("all",)),)), solve=_AUTARKY_SOLVE),
+       lambda _: Scenario((Autarky(("all",)),)), settings=_AUTARKY_SOLVE),
     _p("autarky",
        "One nation self-sufficient: prohibitive trade costs on ISO's imports and exports.",
        ("All of the country's imports and exports, in every sector, become prohibitively "
         "costly; trade among all other countries is unchanged.",
         _AUTARKY_NOTE),
        (),
-       _autarky_one, parameter="ISO", solve=_AUTARKY_SOLVE),
+       _autarky_one, parameter="ISO", settings=_AUTARKY_SOLVE),
     _p("cis-fta",
        "Commonwealth of Independent States free-trade area: zero tariffs among the parties "
        "to the 2011 CIS free-trade treaty that the data show separately.",
@@ -318,7 +318,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        ("Timmer, M. P. et al. (2015), An Illustrated User Guide to the World Input-Output "
         "Database, Review of International Economics 23 (sector definitions).",),
        lambda _: Scenario((Autarky(("all",), ("tourism",)),)),
-       solve=(("unavailable", "floor"),)),
+       settings=(("unavailable", "floor"),)),
 )}
 """Registry: preset name -> Preset."""
 

@@ -324,7 +324,7 @@ class World:
         cs_lab = [("country", countries_t), ("sector", sectors_t)]
         io_lab = [("country", countries_t), ("sector_in", sectors_t), ("sector", sectors_t)]
         if io is None:
-            G = np.zeros((N, J, J))
+            coef = np.zeros((N, J, J))
             if value_added_share is not None:
                 va = _validate_array("value_added_share", value_added_share, (N, J), cs_lab,
                                      0.0, 1.0)
@@ -333,8 +333,8 @@ class World:
                                     "shares below 1 need the io table that makes up the rest")
             has_io = False
         else:
-            G = _validate_array("io", io, (N, J, J), io_lab, 0.0, 1.0)
-            colsum = G.sum(axis=1)
+            coef = _validate_array("io", io, (N, J, J), io_lab, 0.0, 1.0)
+            colsum = coef.sum(axis=1)
             if (colsum >= 1.0).any():
                 raise DataError(
                     f"io: input coefficients add up to {colsum[colsum >= 1][0]:.6g} >= 1 at "
@@ -350,8 +350,8 @@ class World:
                         f"{(va + colsum)[gap > 1e-6][0]:.6g}, not 1, at "
                         f"{_first_bad(gap > 1e-6, cs_lab)}"
                     )
-            has_io = bool(G.any())
-        ds = _derive(F, T, G, countries_t, sectors_t)
+            has_io = bool(coef.any())
+        ds = _derive(F, T, coef, countries_t, sectors_t)
         ds.attrs.update(
             name=name,
             year=-1 if year is None else int(year),
@@ -801,7 +801,7 @@ def _repair_io(io: np.ndarray, flows: np.ndarray, output: np.ndarray,
     return io
 
 
-def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
+def _derive(F: np.ndarray, T: np.ndarray, coef: np.ndarray,
             countries: tuple[str, ...], sectors: tuple[str, ...]) -> xr.Dataset:
     """Compute every derived variable once; all arrays read-only."""
     spend = F * (1.0 + T)
@@ -815,14 +815,14 @@ def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
         n_idx, j_idx = np.nonzero(none)
         pi[n_idx, n_idx, j_idx] = 1.0
     Y = F.sum(axis=0)  # [i, j]
-    gamma = 1.0 - G.sum(axis=1)  # [n, j]
-    VA = (gamma * Y).sum(axis=1)
+    va_share = 1.0 - coef.sum(axis=1)  # [n, j] value-added share
+    VA = (va_share * Y).sum(axis=1)
     R = (F * T).sum(axis=(1, 2))
     imports = F.sum(axis=(1, 2))
     exports = F.sum(axis=(0, 2))
     D = imports - exports
     income = VA + R + D
-    final = X - np.einsum("nkj,nj->nk", G, Y)
+    final = X - np.einsum("nkj,nj->nk", coef, Y)
     scale = max(float(X.sum()), 1.0)
     tiny = (final < 0) & (final >= -ROUNDING_TOLERANCE * scale)
     final = np.where(tiny, 0.0, final)
@@ -846,9 +846,9 @@ def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
             "trade_shares": (dims3, _readonly(pi), {"units": "fraction"}),
             "expenditure": (("country", "sector"), _readonly(X), {"units": "million USD"}),
             "gross_output": (("country", "sector"), _readonly(Y), {"units": "million USD"}),
-            "value_added_share": (("country", "sector"), _readonly(gamma),
+            "value_added_share": (("country", "sector"), _readonly(va_share),
                                   {"units": "fraction"}),
-            "io": (("country", "sector_in", "sector"), _readonly(G), {"units": "fraction"}),
+            "io": (("country", "sector_in", "sector"), _readonly(coef), {"units": "fraction"}),
             "final_share": (("country", "sector"), _readonly(alpha), {"units": "fraction"}),
             "value_added": (("country",), _readonly(VA), {"units": "million USD"}),
             "tariff_revenue": (("country",), _readonly(R), {"units": "million USD"}),

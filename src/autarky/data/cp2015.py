@@ -122,12 +122,13 @@ def cp2015_nafta_shock(folder: str | Path, members: tuple[str, ...] = ("CAN", "M
 def cp2015_raw(folder: str | Path) -> dict[str, np.ndarray]:
     """The CP arrays in model form, before re-equilibration (see the module docstring).
 
-    Returns a dict with flows, tariffs, io, gamma, alpha (clipped CP shares), theta.
+    Returns a dict with flows, tariffs, io, gamma, alpha (clipped CP shares), theta and
+    value_added_share (as read from B.txt; gamma is recomputed from io).
     """
     f = _folder(folder)
-    B = _load(f / "B.txt", (_J, _N)).T  # [n, j]
+    va_share = _load(f / "B.txt", (_J, _N)).T  # [n, j]
     GO = _load(f / "GO.txt", (_J, _N)).T
-    G = _load(f / "IO.txt", (_N, _J, _J))  # [n, k, j]
+    input_mix = _load(f / "IO.txt", (_N, _J, _J))  # [n, k, j]
     T = _load(f / "T.txt", (_JT,)).ravel()
     x = _load(f / "xbilat1993.txt", (_JT, _N, _N)) * 1000.0  # [j, n, i] USD
     tariffs = read_cp2015_tariffs(f, 1993)
@@ -137,19 +138,20 @@ def cp2015_raw(folder: str | Path) -> dict[str, np.ndarray]:
     flows[idx, idx, :] = 0.0
     exports = flows.sum(axis=0)  # [i, j]
     flows[idx, idx, :] = np.maximum(GO, exports) - exports
-    neg = G < 0
+    neg = input_mix < 0
     if neg.any():
         n, k, j = np.argwhere(neg)[0]
         warnings.warn(
             f"cp2015: {int(neg.sum())} negative input coefficient(s) (first: "
             f"{list(CP2015_REGIONS.values())[n]}, input {CP2015_SECTORS[k]!r} into "
-            f"{CP2015_SECTORS[j]!r}, {G[n, k, j]:.3g}) set to zero; the other inputs of that "
-            "sector are scaled so the value-added share stays B", RepairWarning, stacklevel=3)
-        total = G.sum(axis=1, keepdims=True)
-        G = np.where(neg, 0.0, G)
-        kept = G.sum(axis=1, keepdims=True)
-        G = G * np.where(kept > 0, total / np.where(kept > 0, kept, 1.0), 1.0)
-    io = (1.0 - B)[:, None, :] * G
+            f"{CP2015_SECTORS[j]!r}, {input_mix[n, k, j]:.3g}) set to zero; the other inputs "
+            "of that sector are scaled so the value-added share stays as in B.txt",
+            RepairWarning, stacklevel=3)
+        total = input_mix.sum(axis=1, keepdims=True)
+        input_mix = np.where(neg, 0.0, input_mix)
+        kept = input_mix.sum(axis=1, keepdims=True)
+        input_mix = input_mix * np.where(kept > 0, total / np.where(kept > 0, kept, 1.0), 1.0)
+    io = (1.0 - va_share)[:, None, :] * input_mix
     gamma = 1.0 - io.sum(axis=1)
     X = (flows * (1.0 + tariffs)).sum(axis=1)
     Y = flows.sum(axis=0)
@@ -158,7 +160,7 @@ def cp2015_raw(folder: str | Path) -> dict[str, np.ndarray]:
     alpha = final / final.sum(axis=1, keepdims=True)
     theta = np.concatenate([T, np.full(_J - _JT, CP2015_NONTRADABLE_THETA)])
     return {"flows": flows, "tariffs": tariffs, "io": io, "gamma": gamma, "alpha": alpha,
-            "theta": theta, "B": B}
+            "theta": theta, "value_added_share": va_share}
 
 
 def read_cp2015(folder: str | Path) -> World:
