@@ -136,37 +136,46 @@ TRADECUBE_LICENSE = (
 )
 
 
-# Sector classes per dataset, written to the manifest as "sector_classes": {code: [classes]}.
-# goods / services partition every dataset; the other classes are tags: agriculture (ISIC A),
-# food (crops and animals, fishing, food products), mining (ISIC B), energy (coal, crude oil
-# and gas, refined petroleum, and electricity and gas supply where separate), manufacturing
-# (ISIC C), travel (the sector standing for international travel) and tourism (the
-# sectors the no-tourism preset closes: travel, or hotels, air transport and travel agencies).
-def _classes(code: str, services: bool, tags: dict[str, tuple[str, ...]]) -> list[str]:
-    return ["services" if services else "goods"] + [t for t, codes in tags.items()
-                                                     if code in codes]
-
-
-def sector_classes(dataset: str, codes: list[str]) -> dict[str, list[str]]:
+# Sector classes per dataset, written to the manifest as "sector_classes": {class: [codes]}
+# (the format World.sector_classes reads). goods / services partition every dataset; the
+# other classes are tags: agriculture (ISIC A), food (crops and animals, fishing, food
+# products), mining (ISIC B), energy (coal, crude oil and gas, refined petroleum, and
+# electricity and gas supply where separate), manufacturing (ISIC C), travel (the sector
+# standing for international travel) and tourism (the sectors the no-tourism preset closes:
+# travel, or hotels, air transport and travel agencies where those are separate sectors).
+def _sector_tags(dataset: str, codes: list[str]) -> tuple[tuple[str, ...], dict]:
     if dataset == "icio2023":
         tags = {"agriculture": ("A01", "A02", "A03"), "food": ("A01", "A03", "C10T12"),
                 "mining": ("B05", "B06", "B07", "B08", "B09"),
                 "energy": ("B05", "B06", "C19"),
                 "manufacturing": tuple(c for c in codes if c.startswith("C")),
                 "travel": ("TRAVEL",), "tourism": ("TRAVEL",)}
-        serv = ("SERV", "TRAVEL")
-    elif dataset == "wiod2016":
+        return ("SERV", "TRAVEL"), tags
+    if dataset == "wiod2016":
         tags = {"agriculture": ("A",), "food": ("A", "C10T12"), "mining": ("B",),
                 "energy": ("B", "C19"),
                 "manufacturing": tuple(c for c in codes if c.startswith("C"))}
-        serv = ("SERV",)
-    else:  # wiod2013
+        return ("SERV",), tags
+    if dataset == "wiod2013":
         tags = {"agriculture": ("c1",), "food": ("c1", "c3"), "mining": ("c2",),
                 "energy": ("c2", "c8", "c17"),
                 "manufacturing": tuple(f"c{k}" for k in range(3, 17)),
                 "travel": ("c22",), "tourism": ("c22", "c25", "c26")}
-        serv = tuple(f"c{k}" for k in range(17, 36))
-    return {c: _classes(c, c in serv, tags) for c in codes}
+        return tuple(f"c{k}" for k in range(17, 36)), tags
+    raise SystemExit(f"{dataset}: no sector classes declared")
+
+
+def sector_classes(dataset: str, codes: list[str]) -> dict[str, list[str]]:
+    """The manifest's 'sector_classes' of a dataset: class -> sector codes, in data order."""
+    serv, tags = _sector_tags(dataset, codes)
+    out = {"goods": [c for c in codes if c not in serv],
+           "services": [c for c in codes if c in serv]}
+    for cls, members in tags.items():
+        missing = [c for c in members if c not in codes]
+        if missing:
+            raise SystemExit(f"{dataset}: sector class {cls!r} names unknown sectors {missing}")
+        out[cls] = [c for c in codes if c in members]
+    return out
 
 
 def sha256(path: Path) -> str:
@@ -586,6 +595,7 @@ def main() -> None:
                     "Review of International Economics 23: 575-605.",
         "has_io": False,
         "note": "Gross flows, domestic on the diagonal, deficits kept. No IO coefficients.",
+        "sector_classes": sector_classes("wiod2016", WIOD16_CODES),
     }
     manifest["wiod2013"] = {
         **build_wiod2013(shared / "wiod2013-mrio" / "wiod2013_release_1995_2011.npz"),

@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 import autarky as ak
-from _engine_helpers import shared_data
 from autarky.data.cp2015 import cp2015_raw
 
-CP = shared_data() / "cp2015"
+from .helpers import SHARED
+
+CP = SHARED / "cp2015"
 pytestmark = [
     pytest.mark.shared,
     pytest.mark.skipif(not (CP / "original_data" / "B.txt").exists() and
@@ -48,8 +49,8 @@ def test_reader_shape_and_conventions(cp_world):
         warnings.simplefilter("ignore", ak.RepairWarning)
         raw = cp2015_raw(CP)
     np.testing.assert_allclose(a["final_share"], raw["alpha"], atol=1e-10)
-    np.testing.assert_allclose(a["value_added_share"], raw["B"], atol=1e-6)  # IO rounding
-    assert cp_world.dataset.attrs["theta"][17] == 8.22
+    np.testing.assert_allclose(a["value_added_share"], raw["value_added_share"], atol=1e-6)  # IO rounding
+    assert cp_world.theta.values[17] == 8.22 and cp_world.theta.attrs["source"] == "cp2015"
     t05 = ak.data.read_cp2015_tariffs(CP, 2005)
     assert t05.shape == (31, 31, 40) and t05[19, 29, :20].mean() < 0.01
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import pytest
 import autarky as ak
 from autarky.errors import DataError, RepairWarning
 
-from .conftest import REPO, shared_path
+from .helpers import REPO, cli, shared_path
 
 
 def test_datasets_table() -> None:
@@ -186,8 +184,7 @@ def test_long_csv_refused_with_one_line(tmp_path: Path, case: str) -> None:
 def test_cli_refuses_bad_csv_with_exit_2(tmp_path: Path, case: str) -> None:
     rows, message = BAD[case]
     path = _write(tmp_path, rows)
-    proc = subprocess.run([sys.executable, "-m", "autarky.cli", "info", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    proc = cli("info", str(path))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
@@ -195,23 +192,17 @@ def test_cli_refuses_bad_csv_with_exit_2(tmp_path: Path, case: str) -> None:
 
 
 def test_cli_datasets_and_info() -> None:
-    from typer.testing import CliRunner
-
-    from autarky.cli import app
-
-    runner = CliRunner()
-    res = runner.invoke(app, ["datasets"])
-    assert res.exit_code == 0 and "icio2023" in res.output
-    res = runner.invoke(app, ["info", "icio2023", "--year", "2022", "--top", "5"])
-    assert res.exit_code == 0, res.output
-    assert "81 countries x 29 sectors" in res.output and "USA" in res.output
+    res = cli("datasets")
+    assert res.returncode == 0 and "icio2023" in res.stdout
+    res = cli("info", "icio2023", "--year", "2022", "--top", "5")
+    assert res.returncode == 0, res.stderr
+    assert "81 countries x 29 sectors" in res.stdout and "USA" in res.stdout
 
 
 @pytest.mark.parametrize("args", [["nonsense"], ["info", "--year", "abc"], ["run", "nope"],
                                   ["info", "icio2023", "--year", "1990"]])
 def test_cli_usage_errors_one_line_exit_2(args: list[str]) -> None:
-    proc = subprocess.run([sys.executable, "-m", "autarky.cli", *args],
-                          capture_output=True, text=True, timeout=120)
+    proc = cli(*args)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from autarky.cli import main
-from test_gravity import _panel
+
+from .test_gravity import _panel
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
 

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import autarky as ak
-from _engine_helpers import autarky_shock, random_shock, random_world
 from autarky.errors import ConvergenceError, UnavailableGoodError
 from autarky.model.closed_form import acr_autarky, crc_autarky
 from autarky.solve import solve_batch
+
+from .helpers import autarky_shock, random_shock, random_world
 
 SETTINGS = settings(max_examples=15, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -14,8 +14,9 @@ import pytest
 import autarky as ak
 from autarky.data.shapes import country_shapes
 from autarky.report import ReportInput, build_report, report_input, write_figures
-from test_outcomes import two_blocs
-from test_scenario_cli import cli
+
+from .helpers import cli
+from .test_outcomes import two_blocs
 
 NET_ATTR = re.compile(r"""(?:(?:src|href|action)\s*=\s*\\?["']?\s*(?:https?:)?//"""
                       r"""|url\(\s*["']?\s*https?:|@import)""", re.I)
@@ -137,16 +138,7 @@ def test_report_with_io_links_has_a_dependency_heatmap():
 
 @pytest.mark.slow
 def test_run_report_without_out_writes_one_file_in_the_working_folder(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    from test_scenario_cli import SRC
-
-    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "200"}
-    r = subprocess.run([sys.executable, "-c", "from autarky.cli import main; main()", "run",
-                        "two-blocs", "--report"], capture_output=True, text=True, env=env,
-                       cwd=tmp_path, timeout=300)
+    r = cli("run", "two-blocs", "--report", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["two-blocs-report.html"]
     assert "opens offline" in r.stdout

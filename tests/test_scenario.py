@@ -413,13 +413,13 @@ def test_toml_syntax_error_and_missing_key(tmp_path):
 
 def test_solve_settings_round_trip_and_validation():
     scn = ak.presets.get("world-autarky")
-    assert dict(scn.solve) == {"deficits": "zero", "unavailable": "floor"}
-    assert Scenario.from_toml(text=scn.to_toml()).solve == scn.solve
+    assert dict(scn.settings) == {"deficits": "zero", "unavailable": "floor"}
+    assert Scenario.from_toml(text=scn.to_toml()).settings == scn.settings
     assert "[solve]" in scn.to_toml()
     opts = scn.solve_options(deficits="proportional")
     assert opts.deficits == "proportional" and opts.unavailable == "floor"
     combined = Scenario.autarky(["RUS"]) + Scenario.bloc(["EAEU"])
-    assert dict(combined.solve)["deficits"] == "zero"
+    assert dict(combined.settings)["deficits"] == "zero"
     with pytest.raises(ScenarioError, match=r"solve.deficits = 'none': expected one of"):
         Scenario.from_toml(text='[solve]\ndeficits = "none"\n')
     with pytest.raises(ScenarioError, match=r"solve.tol = 0.1: unknown setting"):

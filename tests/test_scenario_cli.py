@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-SRC = str(Path(__file__).resolve().parents[1] / "src")
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": SRC, "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-c", "from autarky.cli import main; main()", *args],
-                          capture_output=True, text=True, env=env, timeout=300)
+from .helpers import cli
 
 
 def test_presets_lists_every_preset():

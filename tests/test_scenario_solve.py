@@ -25,7 +25,7 @@ def world(name: str, year: int) -> ak.World:
 
 def options(scn: ak.Scenario, **kw) -> ak.SolveOptions:
     """As the command line: the scenario's settings, unavailable goods floored by default."""
-    return scn.solve_options(unavailable=dict(scn.solve).get("unavailable", "floor"), **kw)
+    return scn.solve_options(unavailable=dict(scn.settings).get("unavailable", "floor"), **kw)
 
 
 def solve(w: ak.World, scn: ak.Scenario, **kw) -> ak.Result:

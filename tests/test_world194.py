@@ -11,7 +11,7 @@ import pytest
 import autarky as ak
 from autarky.errors import RepairWarning
 
-from .conftest import shared_path
+from .helpers import shared_path
 
 POST_SOVIET = ("ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "MDA", "RUS", "TJK", "TKM", "UKR",
                "UZB")

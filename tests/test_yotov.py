@@ -14,7 +14,8 @@ import pytest
 
 from autarky.data.yotov2016 import read_yotov2016
 from autarky.gravity import resistances, simulate, yotov
-from conftest import shared_path
+
+from .helpers import shared_path
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
 pytestmark = pytest.mark.shared

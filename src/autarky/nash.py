@@ -318,7 +318,7 @@ def reciprocal(world: World, scenario: Any, imposer: str) -> Scenario:
                     description=f"every partner of {imposer} sets on its goods the tariff "
                                 f"{imposer} sets on the partner's (trade-weighted over "
                                 "sectors)", assumptions=out.assumptions, sources=out.sources,
-                    solve=out.solve)
+                    settings=out.settings)
 
 
 def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: Any = 4.0,

@@ -94,7 +94,7 @@ class Preset:
     sources: tuple[str, ...]
     build: Callable[[str | None], Scenario]
     parameter: str | None = None
-    solve: tuple[tuple[str, str], ...] = ()
+    settings: tuple[tuple[str, str], ...] = ()
     default_world: str | None = None
     """The dataset the preset runs on when none is named (None: the CLI's default), and
     ``world_reason`` says why (printed with the output)."""
@@ -113,7 +113,7 @@ class Preset:
             self.parameter or "", param)
         return scn.with_info(name=name, description=desc,
                              assumptions=self.assumptions + _COMMON,
-                             sources=self.sources, solve=self.solve)
+                             sources=self.sources, settings=self.settings)
 
 
 def _autarky_one(param: str | None) -> Scenario:
@@ -151,8 +151,8 @@ _AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does 
 
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
        build: Callable[[str | None], Scenario], parameter: str | None = None,
-       solve: tuple[tuple[str, str], ...] = (), world: tuple[str, str] | None = None) -> Preset:
-    return Preset(name, description, assumptions, sources, build, parameter, solve,
+       settings: tuple[tuple[str, str], ...] = (), world: tuple[str, str] | None = None) -> Preset:
+    return Preset(name, description, assumptions, sources, build, parameter, settings,
                   *(world or (None, "")))
 
 
@@ -183,14 +183,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Old Gains?, American Economic Review 102(1).",
         "Costinot, A. and Rodriguez-Clare, A. (2014), Trade Theory with Numbers, Handbook of "
         "International Economics vol. 4."),
-       lambda _: Scenario((Autarky(("all",)),)), solve=_AUTARKY_SOLVE),
+       lambda _: Scenario((Autarky(("all",)),)), settings=_AUTARKY_SOLVE),
     _p("autarky",
        "One nation self-sufficient: prohibitive trade costs on ISO's imports and exports.",
        ("All of the country's imports and exports, in every sector, become prohibitively "
         "costly; trade among all other countries is unchanged.",
         _AUTARKY_NOTE),
        (),
-       _autarky_one, parameter="ISO", solve=_AUTARKY_SOLVE),
+       _autarky_one, parameter="ISO", settings=_AUTARKY_SOLVE),
     _p("cis-fta",
        "Commonwealth of Independent States free-trade area: zero tariffs among the parties "
        "to the 2011 CIS free-trade treaty that the data show separately.",
@@ -342,7 +342,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "World Bank, World Development Indicators: ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS "
         "(international tourism, from UN Tourism).",),
        lambda _: Scenario((Autarky(("all",), ("tourism",)),)),
-       solve=(("unavailable", "floor"),)),
+       settings=(("unavailable", "floor"),)),
 )}
 """Registry: preset name -> Preset."""
 

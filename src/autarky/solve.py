@@ -49,10 +49,10 @@ def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, s
     sector, or an array of one value per sector.
     """
     J = len(world.sectors)
-    attrs = world.dataset.attrs
+    own = world.theta
     if isinstance(elasticities, str):
-        if "theta" in attrs and attrs.get("elasticity_source") == elasticities:
-            theta = np.asarray(attrs["theta"], float)
+        if own is not None and own.attrs.get("source") == elasticities:
+            theta = np.asarray(own.values, float)
             desc = f"elasticities: {elasticities} (carried by the {world.name} data)"
         else:
             s = catalog(world.name, elasticities)

@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -60,6 +59,7 @@ import xarray as xr
 
 from autarky.errors import DataError, RepairWarning
 from autarky.frames import frame_to_arrays
+from autarky.mrio import MRIO, _readonly, _sum_groups
 
 __all__ = ["World", "MRIO", "MIN_VALUE_ADDED_SHARE", "ROUNDING_TOLERANCE"]
 
@@ -68,85 +68,6 @@ MIN_VALUE_ADDED_SHARE = 1e-3
 
 ROUNDING_TOLERANCE = 1e-9
 """Relative size below which a negative residual counts as floating-point rounding."""
-
-
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True, eq=False)
-class MRIO:
-    """A full multi-regional input-output table in Miller-Blair notation.
-
-    Rows and columns of ``Z`` are country-major (region, sector) pairs.
-
-    Attributes
-    ----------
-    Z : ndarray, shape (R*S, R*S)
-        Intermediate use: row = supplying (region, sector), column = using (region, sector).
-    Y : ndarray, shape (R*S, R*F)
-        Final demand: column = (region, final-demand category).
-    x : ndarray, shape (R*S,)
-        Gross output as published (may differ from row sums by rounding).
-    regions, sectors, categories : tuple of str
-        Labels.
-    """
-
-    Z: np.ndarray
-    Y: np.ndarray
-    x: np.ndarray
-    regions: tuple[str, ...]
-    sectors: tuple[str, ...]
-    categories: tuple[str, ...]
-
-    def __post_init__(self) -> None:
-        r, s, f = len(self.regions), len(self.sectors), len(self.categories)
-        for name, arr, shape in (
-            ("Z", self.Z, (r * s, r * s)),
-            ("Y", self.Y, (r * s, r * f)),
-            ("x", self.x, (r * s,)),
-        ):
-            if arr.shape != shape:
-                raise DataError(f"MRIO field {name}: shape {arr.shape}, expected {shape}")
-            if not np.all(np.isfinite(arr)):
-                raise DataError(f"MRIO field {name}: contains NaN or infinite values")
-            object.__setattr__(self, name, _readonly(arr))
-
-    @property
-    def index(self) -> pd.MultiIndex:
-        """Row labels: (region, sector), country-major."""
-        return pd.MultiIndex.from_product([self.regions, self.sectors], names=["region", "sector"])
-
-    @property
-    def fd_columns(self) -> pd.MultiIndex:
-        """Columns of ``Y``: (region, category)."""
-        return pd.MultiIndex.from_product(
-            [self.regions, self.categories], names=["region", "category"]
-        )
-
-    def aggregate(self, region_map: np.ndarray, sector_map: np.ndarray,
-                  regions: Sequence[str], sectors: Sequence[str]) -> MRIO:
-        """Sum rows and columns into groups given by integer maps (old index -> new index)."""
-        r_old, s_old, f = len(self.regions), len(self.sectors), len(self.categories)
-        R = np.zeros((r_old, len(regions)))
-        R[np.arange(r_old), region_map] = 1.0
-        S = np.zeros((s_old, len(sectors)))
-        S[np.arange(s_old), sector_map] = 1.0
-        rs = ((0, R), (1, S))
-        Z = _sum_groups(self.Z.reshape(r_old, s_old, r_old, s_old), rs + ((2, R), (3, S)))
-        Y = _sum_groups(self.Y.reshape(r_old, s_old, r_old, f), rs + ((2, R),))
-        x = _sum_groups(self.x.reshape(r_old, s_old, *self.x.shape[1:]), rs)
-        n_new = len(regions) * len(sectors)
-        return MRIO(
-            Z=Z.reshape(n_new, n_new),
-            Y=Y.reshape(n_new, len(regions) * f),
-            x=x.reshape(n_new, *self.x.shape[1:]),
-            regions=tuple(regions),
-            sectors=tuple(sectors),
-            categories=self.categories,
-        )
 
 
 def _check_codes(kind: str, codes: Sequence[Any]) -> tuple[str, ...]:
@@ -235,6 +156,9 @@ class World:
         mrio: MRIO | None = None,
         attrs: Mapping[str, Any] | None = None,
         source_file: str | None = None,
+        sector_classes: Mapping[str, Sequence[str]] | None = None,
+        theta: Any = None,
+        theta_source: str = "",
     ) -> World:
         """Build a World from arrays.
 
@@ -264,18 +188,38 @@ class World:
             Further metadata (license, citation).
         source_file : str, optional
             File name used in error messages.
+        sector_classes : mapping of str to sequence of str, optional
+            Sector classes (``goods``, ``services``, ``tourism``, ``energy``, ``food``, ...)
+            -> sector codes, as embedded datasets declare them in their manifest entry;
+            see :attr:`sector_classes` for the default.
+        theta : array_like, shape (J,), optional
+            Trade elasticities that come with the data (e.g. the CP 2015 replication
+            files), used by ``ak.solve(..., elasticities=theta_source)``; see :attr:`theta`.
+        theta_source : str
+            Name of those elasticities.
         """
         where = f"{source_file}: " if source_file else ""
+        if sector_classes is not None:
+            attrs = {**(attrs or {}), "sector_classes": {
+                str(k): [str(c) for c in v] for k, v in sector_classes.items()}}
         try:
-            return cls._build(flows, countries, sectors, tariffs, io, value_added_share,
-                              name, year, source, sector_names, mrio, attrs)
+            w = cls._build(flows, countries, sectors, tariffs=tariffs, io=io,
+                           value_added_share=value_added_share, name=name, year=year,
+                           source=source, sector_names=sector_names, mrio=mrio, attrs=attrs)
+            if theta is None:
+                return w
+            th = _validate_array("theta", theta, (len(w.sectors),), [("sector", w.sectors)])
+            if (th <= 0).any():
+                raise DataError("theta: every trade elasticity must be > 0")
+            ds = w.dataset.assign(theta=("sector", _readonly(th), {"source": theta_source}))
+            return cls(ds, mrio)
         except DataError as err:
             if where and not str(err).startswith(where):
                 raise DataError(where + str(err)) from None
             raise
 
     @classmethod
-    def _build(cls, flows: Any, countries: Sequence[str], sectors: Sequence[str] | None,
+    def _build(cls, flows: Any, countries: Sequence[str], sectors: Sequence[str] | None, *,
                tariffs: Any, io: Any, value_added_share: Any, name: str, year: int | None,
                source: str, sector_names: Sequence[str] | None, mrio: MRIO | None,
                attrs: Mapping[str, Any] | None) -> World:
@@ -301,7 +245,7 @@ class World:
         cs_lab = [("country", countries_t), ("sector", sectors_t)]
         io_lab = [("country", countries_t), ("sector_in", sectors_t), ("sector", sectors_t)]
         if io is None:
-            G = np.zeros((N, J, J))
+            coef = np.zeros((N, J, J))
             if value_added_share is not None:
                 va = _validate_array("value_added_share", value_added_share, (N, J), cs_lab,
                                      0.0, 1.0)
@@ -310,8 +254,8 @@ class World:
                                     "shares below 1 need the io table that makes up the rest")
             has_io = False
         else:
-            G = _validate_array("io", io, (N, J, J), io_lab, 0.0, 1.0)
-            colsum = G.sum(axis=1)
+            coef = _validate_array("io", io, (N, J, J), io_lab, 0.0, 1.0)
+            colsum = coef.sum(axis=1)
             if (colsum >= 1.0).any():
                 raise DataError(
                     f"io: input coefficients add up to {colsum[colsum >= 1][0]:.6g} >= 1 at "
@@ -327,8 +271,8 @@ class World:
                         f"{(va + colsum)[gap > 1e-6][0]:.6g}, not 1, at "
                         f"{_first_bad(gap > 1e-6, cs_lab)}"
                     )
-            has_io = bool(G.any())
-        ds = _derive(F, T, G, countries_t, sectors_t)
+            has_io = bool(coef.any())
+        ds = _derive(F, T, coef, countries_t, sectors_t)
         ds.attrs.update(
             name=name,
             year=-1 if year is None else int(year),
@@ -340,6 +284,11 @@ class World:
             ds.attrs["sector_names"] = list(map(str, sector_names))
         if attrs:
             ds.attrs.update(attrs)
+        for cls_name, members in dict(ds.attrs.get("sector_classes", {})).items():
+            unknown = [m for m in members if m not in sectors_t]
+            if unknown:
+                raise DataError(f"sector_classes: class {cls_name!r} names unknown sector "
+                                f"{unknown[0]!r}")
         return cls(ds, mrio)
 
     @classmethod
@@ -468,6 +417,26 @@ class World:
         return None if y < 0 else y
 
     @property
+    def sector_classes(self) -> dict[str, tuple[str, ...]]:
+        """Sector classes -> sector codes, for scenarios that name a class ('goods', ...).
+
+        As declared by the data (embedded datasets: their manifest entry; custom data:
+        ``from_arrays(sector_classes=...)``). Without a declaration: a one-sector World's
+        sector is ``goods``; otherwise sectors whose code starts with ``SERV`` are
+        ``services`` and the others ``goods`` where there are such codes, and there are
+        no classes where there are none.
+        """
+        decl = self._ds.attrs.get("sector_classes")
+        if decl:
+            return {str(k): tuple(v) for k, v in dict(decl).items()}
+        if len(self.sectors) == 1:
+            return {"goods": self.sectors}
+        serv = tuple(s for s in self.sectors if s.upper().startswith("SERV"))
+        if not serv:
+            return {}
+        return {"goods": tuple(s for s in self.sectors if s not in serv), "services": serv}
+
+    @property
     def has_io(self) -> bool:
         """True when the World has input-output links (some io coefficient > 0)."""
         return bool(self._ds.attrs.get("has_io", 0))
@@ -476,14 +445,6 @@ class World:
     def shape(self) -> tuple[int, int]:
         """(number of countries, number of sectors)."""
         return len(self.countries), len(self.sectors)
-
-    def __getattr__(self, item: str) -> xr.DataArray:
-        if item.startswith("_"):
-            raise AttributeError(item)
-        ds = self.__getattribute__("_ds")
-        if item in ds.data_vars:
-            return ds[item]
-        raise AttributeError(f"World has no attribute {item!r}")
 
     # Names from DESIGN.md, spelled out for readers and type checkers.
     @property
@@ -505,6 +466,55 @@ class World:
     def value_added(self) -> xr.DataArray:
         """Value added by country, million USD."""
         return self._ds["value_added"]
+
+    @property
+    def trade_shares(self) -> xr.DataArray:
+        """Expenditure shares pi_nij = flows (1 + t) / X_nj (importer, exporter, sector)."""
+        return self._ds["trade_shares"]
+
+    @property
+    def expenditure(self) -> xr.DataArray:
+        """Absorption X_nj including tariffs (country, sector), million USD."""
+        return self._ds["expenditure"]
+
+    @property
+    def gross_output(self) -> xr.DataArray:
+        """Gross output Y_ij = sum_n flows (country, sector), million USD."""
+        return self._ds["gross_output"]
+
+    @property
+    def value_added_share(self) -> xr.DataArray:
+        """Value-added share of gross output (country, sector): 1 - sum of io coefficients.
+
+        The one name of this share: ``gamma`` in the model's CP (2015) notation
+        (:class:`autarky.model.Economy`).
+        """
+        return self._ds["value_added_share"]
+
+    @property
+    def final_share(self) -> xr.DataArray:
+        """Final-demand shares alpha_nj (country, sector), summing to 1 by country."""
+        return self._ds["final_share"]
+
+    @property
+    def tariff_revenue(self) -> xr.DataArray:
+        """Tariff revenue by country, million USD."""
+        return self._ds["tariff_revenue"]
+
+    @property
+    def deficit(self) -> xr.DataArray:
+        """Trade deficit D_n = imports - exports by country, million USD."""
+        return self._ds["deficit"]
+
+    @property
+    def income(self) -> xr.DataArray:
+        """Income I_n = value added + tariff revenue + deficit by country, million USD."""
+        return self._ds["income"]
+
+    @property
+    def theta(self) -> xr.DataArray | None:
+        """Trade elasticities that came with the data (attrs ``source``), or None."""
+        return self._ds["theta"] if "theta" in self._ds else None
 
     def produces_at_home(self) -> xr.DataArray:
         """Whether each country supplies each good to itself: ``flows[n, n, j] > 0``.
@@ -592,6 +602,15 @@ class World:
                 else None)
         meta = self.metadata()
         meta["attrs"]["aggregated"] = 1
+        if len(snew) != len(self.sectors):  # elasticities belong to the old sectors
+            meta.pop("theta", None)
+            meta.pop("theta_source", None)
+        decl = meta["attrs"].pop("sector_classes", None)
+        if decl:  # a merged sector keeps a class when all its parts had it
+            meta["sector_classes"] = {
+                k: [snew[g] for g in range(len(snew))
+                    if all(self.sectors[j] in v for j in np.flatnonzero(smap == g))]
+                for k, v in dict(decl).items()}
         return World.from_arrays(F, cnew, snew, tariffs=T, io=io, mrio=mrio, **meta)
 
     def without_io(self) -> World:
@@ -625,12 +644,15 @@ class World:
         (sector names are left out: they belong to the sector codes).
         """
         derived = ("name", "year", "source", "units", "has_io", "sector_names")
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "year": self.year,
             "source": str(self._ds.attrs.get("source", "")),
             "attrs": {k: v for k, v in self._ds.attrs.items() if k not in derived},
         }
+        if self.theta is not None:
+            out.update(theta=self.theta.values, theta_source=self.theta.attrs.get("source", ""))
+        return out
 
     def summary(self, partners: int = 3) -> pd.DataFrame:
         """One row per country: output, value added, deficit, domestic share, top suppliers.
@@ -664,13 +686,6 @@ class World:
             },
             index=pd.Index(cs, name="country"),
         )
-
-
-def _sum_groups(a: np.ndarray, maps: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
-    """Sum ``a`` into groups along each given axis; ``maps``: (axis, one-hot old x new)."""
-    for axis, onehot in maps:
-        a = np.moveaxis(np.tensordot(a, onehot, axes=([axis], [0])), -1, axis)
-    return a
 
 
 def _group_map(kind: str, codes: tuple[str, ...],
@@ -744,7 +759,7 @@ def _repair_io(io: np.ndarray, flows: np.ndarray, output: np.ndarray,
     return io
 
 
-def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
+def _derive(F: np.ndarray, T: np.ndarray, coef: np.ndarray,
             countries: tuple[str, ...], sectors: tuple[str, ...]) -> xr.Dataset:
     """Compute every derived variable once; all arrays read-only."""
     spend = F * (1.0 + T)
@@ -758,14 +773,14 @@ def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
         n_idx, j_idx = np.nonzero(none)
         pi[n_idx, n_idx, j_idx] = 1.0
     Y = F.sum(axis=0)  # [i, j]
-    gamma = 1.0 - G.sum(axis=1)  # [n, j]
-    VA = (gamma * Y).sum(axis=1)
+    va_share = 1.0 - coef.sum(axis=1)  # [n, j] value-added share
+    VA = (va_share * Y).sum(axis=1)
     R = (F * T).sum(axis=(1, 2))
     imports = F.sum(axis=(1, 2))
     exports = F.sum(axis=(0, 2))
     D = imports - exports
     income = VA + R + D
-    final = X - np.einsum("nkj,nj->nk", G, Y)
+    final = X - np.einsum("nkj,nj->nk", coef, Y)
     scale = max(float(X.sum()), 1.0)
     tiny = (final < 0) & (final >= -ROUNDING_TOLERANCE * scale)
     final = np.where(tiny, 0.0, final)
@@ -789,9 +804,9 @@ def _derive(F: np.ndarray, T: np.ndarray, G: np.ndarray,
             "trade_shares": (dims3, _readonly(pi), {"units": "fraction"}),
             "expenditure": (("country", "sector"), _readonly(X), {"units": "million USD"}),
             "gross_output": (("country", "sector"), _readonly(Y), {"units": "million USD"}),
-            "value_added_share": (("country", "sector"), _readonly(gamma),
+            "value_added_share": (("country", "sector"), _readonly(va_share),
                                   {"units": "fraction"}),
-            "io": (("country", "sector_in", "sector"), _readonly(G), {"units": "fraction"}),
+            "io": (("country", "sector_in", "sector"), _readonly(coef), {"units": "fraction"}),
             "final_share": (("country", "sector"), _readonly(alpha), {"units": "fraction"}),
             "value_added": (("country",), _readonly(VA), {"units": "million USD"}),
             "tariff_revenue": (("country",), _readonly(R), {"units": "million USD"}),

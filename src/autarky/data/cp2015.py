@@ -122,12 +122,13 @@ def cp2015_nafta_shock(folder: str | Path, members: tuple[str, ...] = ("CAN", "M
 def cp2015_raw(folder: str | Path) -> dict[str, np.ndarray]:
     """The CP arrays in model form, before re-equilibration (see the module docstring).
 
-    Returns a dict with flows, tariffs, io, gamma, alpha (clipped CP shares), theta.
+    Returns a dict with flows, tariffs, io, gamma, alpha (clipped CP shares), theta and
+    value_added_share (as read from B.txt; gamma is recomputed from io).
     """
     f = _folder(folder)
-    B = _load(f / "B.txt", (_J, _N)).T  # [n, j]
+    va_share = _load(f / "B.txt", (_J, _N)).T  # [n, j]
     GO = _load(f / "GO.txt", (_J, _N)).T
-    G = _load(f / "IO.txt", (_N, _J, _J))  # [n, k, j]
+    input_mix = _load(f / "IO.txt", (_N, _J, _J))  # [n, k, j]
     T = _load(f / "T.txt", (_JT,)).ravel()
     x = _load(f / "xbilat1993.txt", (_JT, _N, _N)) * 1000.0  # [j, n, i] USD
     tariffs = read_cp2015_tariffs(f, 1993)
@@ -137,19 +138,20 @@ def cp2015_raw(folder: str | Path) -> dict[str, np.ndarray]:
     flows[idx, idx, :] = 0.0
     exports = flows.sum(axis=0)  # [i, j]
     flows[idx, idx, :] = np.maximum(GO, exports) - exports
-    neg = G < 0
+    neg = input_mix < 0
     if neg.any():
         n, k, j = np.argwhere(neg)[0]
         warnings.warn(
             f"cp2015: {int(neg.sum())} negative input coefficient(s) (first: "
             f"{list(CP2015_REGIONS.values())[n]}, input {CP2015_SECTORS[k]!r} into "
-            f"{CP2015_SECTORS[j]!r}, {G[n, k, j]:.3g}) set to zero; the other inputs of that "
-            "sector are scaled so the value-added share stays B", RepairWarning, stacklevel=3)
-        total = G.sum(axis=1, keepdims=True)
-        G = np.where(neg, 0.0, G)
-        kept = G.sum(axis=1, keepdims=True)
-        G = G * np.where(kept > 0, total / np.where(kept > 0, kept, 1.0), 1.0)
-    io = (1.0 - B)[:, None, :] * G
+            f"{CP2015_SECTORS[j]!r}, {input_mix[n, k, j]:.3g}) set to zero; the other inputs "
+            "of that sector are scaled so the value-added share stays as in B.txt",
+            RepairWarning, stacklevel=3)
+        total = input_mix.sum(axis=1, keepdims=True)
+        input_mix = np.where(neg, 0.0, input_mix)
+        kept = input_mix.sum(axis=1, keepdims=True)
+        input_mix = input_mix * np.where(kept > 0, total / np.where(kept > 0, kept, 1.0), 1.0)
+    io = (1.0 - va_share)[:, None, :] * input_mix
     gamma = 1.0 - io.sum(axis=1)
     X = (flows * (1.0 + tariffs)).sum(axis=1)
     Y = flows.sum(axis=0)
@@ -158,7 +160,7 @@ def cp2015_raw(folder: str | Path) -> dict[str, np.ndarray]:
     alpha = final / final.sum(axis=1, keepdims=True)
     theta = np.concatenate([T, np.full(_J - _JT, CP2015_NONTRADABLE_THETA)])
     return {"flows": flows, "tariffs": tariffs, "io": io, "gamma": gamma, "alpha": alpha,
-            "theta": theta, "B": B}
+            "theta": theta, "value_added_share": va_share}
 
 
 def read_cp2015(folder: str | Path) -> World:
@@ -172,9 +174,9 @@ def read_cp2015(folder: str | Path) -> World:
     Returns
     -------
     World
-        31 regions (ISO3, 'ROW') x 40 sectors, million USD, 1993 tariffs, IO links; its
-        ``attrs`` carry ``theta`` (the CP thetas, used by ``elasticities="cp2015"``) and
-        ``calibration`` (what was done). See the module docstring.
+        31 regions (ISO3, 'ROW') x 40 sectors, million USD, 1993 tariffs, IO links;
+        ``world.theta`` holds the CP thetas (used by ``elasticities="cp2015"``) and its
+        ``attrs`` the ``calibration`` (what was done). See the module docstring.
     """
     raw = cp2015_raw(folder)
     flows, tariffs, io = raw["flows"], raw["tariffs"], raw["io"]
@@ -193,9 +195,8 @@ def read_cp2015(folder: str | Path) -> World:
         new_flows, list(CP2015_REGIONS.values()), list(CP2015_SECTORS), tariffs=tariffs,
         io=io, name="cp2015", year=1993,
         source="Caliendo and Parro (2015), Review of Economic Studies 82(1), replication files",
+        theta=raw["theta"], theta_source="cp2015",
         attrs={
-            "theta": [float(v) for v in raw["theta"]],
-            "elasticity_source": "cp2015",
             "calibration": "CP (2015) code conventions: domestic sales max(GO, exports) - "
                            "exports; io = (1 - B) IO; negative final-demand shares set to 0 "
                            "and renormalised; baseline re-solved as the model equilibrium with "

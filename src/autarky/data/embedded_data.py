@@ -69,6 +69,7 @@ def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> W
             flows, countries, sectors, tariffs=rates, io=io, name=name, year=y,
             source=meta["source"], sector_names=[str(s) for s in d["sector_names"]],
             attrs=attrs,
+            sector_classes=meta.get("sector_classes"),
         )
 
 
@@ -85,8 +86,11 @@ def _load_wiod2013(name: str, year: int | None) -> World:
             categories=tuple(str(c) for c in d["categories"]),
         )
         names = [str(s) for s in d["sector_names"]]
+    attrs = {"license": meta["license"], "citation": meta["citation"]}
+    if meta.get("sector_classes"):
+        attrs["sector_classes"] = meta["sector_classes"]
     return World.from_mrio(mrio, name=name, year=y, source=meta["source"], sector_names=names,
-                           attrs={"license": meta["license"], "citation": meta["citation"]})
+                           attrs=attrs)
 
 
 def _load_world194(name: str, year: int | None) -> World:
@@ -159,9 +163,10 @@ def datasets() -> pd.DataFrame:
 
 
 def sector_classes(name: str) -> dict[str, list[str]]:
-    """Classes of each sector of an embedded dataset (``{code: [classes]}``), from the manifest.
+    """Sector classes of an embedded dataset (``{class: [codes]}``), from the manifest.
 
-    Classes: goods, services, travel, tourism, energy, food, ... (empty for other worlds).
+    Classes: goods, services, travel, tourism, energy, food, ... (empty for other worlds;
+    a World's own declaration is :attr:`autarky.World.sector_classes`).
     """
     return dict(manifest().get(name.lower(), {}).get("sector_classes", {}))
 
@@ -169,10 +174,14 @@ def sector_classes(name: str) -> dict[str, list[str]]:
 def sector_table(world: World) -> pd.DataFrame:
     """One row per sector of a World: name and classes (comma-separated), indexed by code."""
     names = list(world.dataset.attrs.get("sector_names", world.sectors))
-    classes = sector_classes(world.name)
+    by_sector: dict[str, list[str]] = {s: [] for s in world.sectors}
+    for cls, members in world.sector_classes.items():
+        for s in members:
+            by_sector[s].append(cls)
     return pd.DataFrame(
-        {"name": names, "classes": [", ".join(classes.get(s, [])) for s in world.sectors]},
+        {"name": names, "classes": [", ".join(by_sector[s]) for s in world.sectors]},
         index=pd.Index(world.sectors, name="code"))
+
 
 
 @cache

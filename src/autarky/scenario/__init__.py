@@ -48,9 +48,10 @@ Countries are ISO 3166 alpha-3 codes, ``ROW``, ``all``, or group names (``EU27``
 ``POST-SOVIET``, ... see :func:`autarky.data.scenario_data.country_groups`). Groups are
 resolved against each World: a member that the data fold into ROW is left out, with a
 :class:`~autarky.errors.ScenarioWarning` and a line in the Shock's ``notes``.
-Sectors are the World's sector codes or the classes ``goods``, ``services`` and
-``tourism`` (hotels and restaurants, air transport, travel agencies where the data
-separate them; otherwise all services, with a note).
+Sectors are the World's sector codes or the classes ``goods``, ``services``, ``tourism``,
+``energy`` and ``food``, which each World resolves itself (:attr:`autarky.World.sector_classes`:
+declared per dataset in its manifest entry; ``tourism`` falls back to all services, with a
+note, where the data do not separate it). A class the World lacks is refused in one line.
 
 Composition: ``a + b`` applies a's components, then b's; where two components set the
 same cell to different values the later one wins, and the Shock's description and notes

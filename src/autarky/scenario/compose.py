@@ -53,10 +53,11 @@ class Scenario:
     description: str = ""
     assumptions: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
-    solve: tuple[tuple[str, str], ...] = ()
+    settings: tuple[tuple[str, str], ...] = ()
+    """Solver settings the scenario needs (TOML table ``[solve]``): ((key, value), ...)."""
 
     def __post_init__(self) -> None:
-        _set(self, "solve", _solve_settings(self.solve))
+        _set(self, "settings", _solve_settings(self.settings))
         comps = tuple(self.components)
         for c in comps:
             if not isinstance(c, Component):
@@ -83,8 +84,8 @@ class Scenario:
         removed first (a country that does not trade cannot run a deficit) and goods
         without domestic production given a small domestic supply ('floor').
         """
-        solve = (("deficits", "zero"), ("unavailable", "floor")) if sectors is None else ()
-        return cls((Autarky(countries, sectors),), solve=solve)  # type: ignore[arg-type]
+        settings = (("deficits", "zero"), ("unavailable", "floor")) if sectors is None else ()
+        return cls((Autarky(countries, sectors),), settings=settings)  # type: ignore[arg-type]
 
     @classmethod
     def bloc(cls, members: str | Sequence[str], external_tariff: float | None = None, *,
@@ -216,13 +217,13 @@ class Scenario:
             self.components + other.components, name, desc,
             tuple(dict.fromkeys(self.assumptions + other.assumptions)),
             tuple(dict.fromkeys(self.sources + other.sources)),
-            tuple({**dict(self.solve), **dict(other.solve)}.items()),
+            tuple({**dict(self.settings), **dict(other.settings)}.items()),
         )
 
     def with_info(self, **kwargs: Any) -> Scenario:
         """A copy with name, description, assumptions or sources replaced."""
         d: dict[str, Any] = {"name": self.name, "description": self.description,
-             "assumptions": self.assumptions, "sources": self.sources, "solve": self.solve}
+             "assumptions": self.assumptions, "sources": self.sources, "settings": self.settings}
         d.update(kwargs)
         return Scenario(self.components, **d)
 
@@ -232,7 +233,7 @@ class Scenario:
         Keyword arguments override both the defaults and the scenario's settings; None
         values are ignored.
         """
-        kw = {**dict(self.solve), **{k: v for k, v in overrides.items() if v is not None}}
+        kw = {**dict(self.settings), **{k: v for k, v in overrides.items() if v is not None}}
         return SolveOptions(**kw)
 
     # -------------------------------------------------------------- words
@@ -251,8 +252,8 @@ class Scenario:
         if self.assumptions:
             lines.append("assumptions:")
             lines += [f"  - {a}" for a in self.assumptions]
-        if self.solve:
-            lines.append("solver settings: " + ", ".join(f"{k} = {v}" for k, v in self.solve))
+        if self.settings:
+            lines.append("solver settings: " + ", ".join(f"{k} = {v}" for k, v in self.settings))
         if self.sources:
             lines.append("sources:")
             lines += [f"  - {s}" for s in self.sources]
@@ -329,8 +330,8 @@ class Scenario:
             d["assumptions"] = list(self.assumptions)
         if self.sources:
             d["sources"] = list(self.sources)
-        if self.solve:
-            d["solve"] = dict(self.solve)
+        if self.settings:
+            d["solve"] = dict(self.settings)
         d["shock"] = [c.to_dict() for c in self.components]
         return d
 

@@ -26,18 +26,12 @@ MAX_TARIFF = 10.0
 
 # ---------------------------------------------------------------- sector classes
 
-_WIOD13_SERVICES = tuple(f"c{k}" for k in range(17, 36))
+SECTOR_CLASSES = ("goods", "services", "tourism", "energy", "food")
+"""Sector classes a scenario may name instead of sector codes; each World says which of its
+sectors are in each (:attr:`autarky.World.sector_classes`, from the dataset's manifest
+entry). A World without 'tourism' uses 'services' instead, with a note."""
 
-SECTOR_CLASSES: dict[str, dict[str, tuple[str, ...]]] = {
-    "icio2023": {"services": ("SERV", "TRAVEL"), "tourism": ("TRAVEL",)},
-    "wiod2016": {"services": ("SERV",)},
-    "wiod2013": {"services": _WIOD13_SERVICES, "tourism": ("c22", "c25", "c26")},
-    "world194": {"services": ()},  # one sector, goods traded; services non-traded
-}
-"""Registry: dataset name -> sector class -> sector codes ('goods' is the complement of
-'services'). A dataset without 'tourism' falls back to 'services', with a note."""
-
-_SECTOR_WORDS = ("goods", "services", "tourism")
+_SECTOR_WORDS = SECTOR_CLASSES
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -234,22 +228,18 @@ class _Context:
         return m
 
     def _sector_class(self, word: str, what: str) -> tuple[str, ...]:
-        classes = SECTOR_CLASSES.get(self.world.name)
-        if classes is None:
-            serv = tuple(s for s in self.sectors if s.upper().startswith("SERV"))
-            if not serv:
-                raise ScenarioError(f"{what}: sectors = {word!r}: the world "
-                                    f"{self.world.name!r} has no {word} classification; "
-                                    "list its sector codes instead")
-            classes = {"services": serv}
-        if word == "tourism" and "tourism" not in classes:
+        classes = self.world.sector_classes
+        if word == "tourism" and "tourism" not in classes and "services" in classes:
             self.note(f"{what}: {self.world.name} does not separate tourism from other "
                       f"services; all services ({', '.join(classes['services'])}) are used, "
                       "which overstates the shock", warn=False)
             word = "services"
-        serv = classes["services"]
-        if word == "goods":
-            return tuple(s for s in self.sectors if s not in serv)
+        if word not in classes:
+            have = ", ".join(sorted(classes)) or "none"
+            lack = "'tourism' or 'services'" if word == "tourism" else repr(word)
+            raise ScenarioError(f"{what}: sectors = {word!r}: the world {self.world.name!r} "
+                                f"has no {lack} sector class (its classes: {have}); list "
+                                "its sector codes instead")
         return classes[word]
 
     def pairs(self, importers: np.ndarray, exporters: np.ndarray,

@@ -79,8 +79,10 @@ def parse(d: Mapping[str, Any], source: str = "scenario",
             comps.append(_component_from_dict(s, where))
         except ScenarioError as err:
             problems.append(str(err))
-    info = {key: d[key] for key in ("name", "description", "assumptions", "sources", "solve")
+    info = {key: d[key] for key in ("name", "description", "assumptions", "sources")
             if key in d}
+    if "solve" in d:
+        info["settings"] = d["solve"]
     return tuple(comps), info, problems
 
 

@@ -1,0 +1,77 @@
+"""What the tests share (not a test module): the reference data, small worlds, the CLI.
+
+* :func:`shared_path` — the one way to locate ``../shared/data`` ($AUTARKY_SHARED or beside
+  the repository); a test that needs an absent file is skipped with the reason;
+* :func:`random_world` — the one random economy (its seed first);
+* :func:`cli` — the one way to run the command line: a fresh process, as a user would,
+  with its exit code and stdout/stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autarky as ak
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("AUTARKY_SHARED", REPO.parent / "shared" / "data"))
+
+
+def shared_path(*parts: str) -> Path:
+    """Path inside ../shared/data; skips the calling test with a clear reason if absent."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"reference data not found at {p} (set AUTARKY_SHARED or place "
+                    "the shared/ folder beside the repository)")
+    return p
+
+
+def random_world(seed: int = 0, n: int = 4, j: int = 3, *, io: bool = True,
+                 tariffs: bool = True, balanced: bool = False, scale: float = 1.0) -> ak.World:
+    """A random consistent World: dense positive flows with home bias, optional IO links
+    and tariffs; countries ``C0..``, sectors ``s0..``."""
+    rng = np.random.default_rng(seed)
+    flows = rng.uniform(0.2, 2.0, size=(n, n, j))
+    flows[np.arange(n), np.arange(n), :] += rng.uniform(3.0, 8.0, size=(n, j))
+    if balanced:  # symmetric flows: every country's imports equal its exports
+        flows = 0.5 * (flows + flows.transpose(1, 0, 2))
+    t = rng.uniform(0.0, 0.2, size=(n, n, j)) if tariffs else np.zeros((n, n, j))
+    t[np.arange(n), np.arange(n), :] = 0.0
+    coef = None
+    if io:
+        coef = rng.uniform(0.0, 1.0, size=(n, j, j))
+        coef = coef / coef.sum(axis=1, keepdims=True) * rng.uniform(0.1, 0.5, size=(n, 1, j))
+    return ak.World.from_arrays(flows * scale, [f"C{k}" for k in range(n)],
+                                [f"s{k}" for k in range(j)], tariffs=t, io=coef)
+
+
+def autarky_shock(world: ak.World) -> ak.Shock:
+    """Prohibitive costs on every international route, tariffs removed."""
+    n, j = world.shape
+    tau = np.full((n, n, j), np.inf)
+    tau[np.arange(n), np.arange(n), :] = 1.0
+    return ak.Shock(np.zeros((n, n, j)), tau, "world autarky")
+
+
+def random_shock(world: ak.World, seed: int) -> ak.Shock:
+    """Random iceberg changes and new tariffs."""
+    rng = np.random.default_rng(seed)
+    n, j = world.shape
+    tau = rng.uniform(0.7, 1.4, size=(n, n, j))
+    tau[np.arange(n), np.arange(n), :] = 1.0
+    t = rng.uniform(0.0, 0.3, size=(n, n, j))
+    t[np.arange(n), np.arange(n), :] = 0.0
+    return ak.Shock(t, tau, "random")
+
+
+def cli(*args: str, cwd: str | Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``autarky ARGS`` in a fresh process (this checkout's src first on the path)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-c", "from autarky.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, timeout=300, cwd=cwd)
