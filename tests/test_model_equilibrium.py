@@ -281,3 +281,13 @@ def test_result_aggregate_is_the_income_weighted_mean():
     assert aggb.loc["AB", 0] == pytest.approx(agg.loc["AB", "welfare"], abs=1e-8)
     with pytest.raises(ValueError, match="draws"):
         batch.trade  # noqa: B018
+
+
+def test_result_pickles_with_its_resolver():
+    import pickle
+
+    w = random_world(17, 3, 2)
+    res = ak.solve(w, random_shock(w, 18), elasticities=4.0)
+    back = pickle.loads(pickle.dumps(res))
+    np.testing.assert_array_equal(back.welfare, res.welfare)
+    np.testing.assert_allclose(back.decomposition_path(4), res.decomposition_path(4))
