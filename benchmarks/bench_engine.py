@@ -127,7 +127,7 @@ def main() -> None:
                             ak.SolveOptions(), reps, y_small, args.budget, rows)
         run_case("cp2015 NAFTA 31x40 IO (deficits zero, 2 solves)", w, nafta, "cp2015",
                  ak.SolveOptions(deficits="zero"), reps, 0, args.budget, rows)
-        theta = np.asarray(w.dataset.attrs["theta"])
+        theta = np.asarray(w.theta.values)
         draws = theta * np.exp(np.random.default_rng(0).normal(0.0, 0.3, (100, theta.size)))
         med, b = median_time(lambda: solve_batch(w, nafta, draws), max(1, reps // 2))
         row = {"case": "cp2015 NAFTA, 100 theta draws batched", "engine_s": med,

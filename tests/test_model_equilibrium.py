@@ -248,3 +248,46 @@ def test_path_decomposition_adds_up_to_exact_welfare(deficits):
 
 def autarky_shock_for(world):
     return autarky_shock(world)
+
+
+def test_outer_solvers_in_the_registry_agree():
+    from autarky.model.solver import SOLVERS
+
+    assert set(SOLVERS) == {"anderson", "fixed-point"}
+    w = random_world(13, 4, 3, io=True)
+    shock = random_shock(w, 14)
+    a = ak.solve(w, shock, elasticities=4.0)
+    b = ak.solve(w, shock, elasticities=4.0,
+                 options=ak.SolveOptions(method="fixed-point", max_iter=5000))
+    assert a.converged and b.converged
+    np.testing.assert_allclose(a.welfare, b.welfare, atol=1e-8)
+
+
+def test_result_aggregate_is_the_income_weighted_mean():
+    w = random_world(15, 5, 3)
+    res = ak.solve(w, random_shock(w, 16), elasticities=4.0)
+    inc = res.baseline.income
+    groups = {"AB": ["C0", "C1"], "all": list(w.countries), "none": ["XXX"]}
+    agg = res.aggregate(groups)
+    assert list(agg.index) == ["AB", "all"] and list(agg["members"]) == [2, 5]
+    wf = res.welfare.to_numpy()
+    assert agg.loc["AB", "welfare"] == pytest.approx(np.dot(wf[:2], inc[:2]) / inc[:2].sum())
+    weights = w.income.to_series()
+    agg_w = res.aggregate(groups, weights)
+    assert agg_w.loc["all", "welfare"] == pytest.approx(np.average(wf, weights=weights))
+    # with a draw dimension: one column per draw, each the same weighted mean
+    batch = solve_batch(w, random_shock(w, 16), np.array([[4.0] * 3, [6.0] * 3]))
+    aggb = batch.aggregate(groups)
+    assert aggb.loc["AB", 0] == pytest.approx(agg.loc["AB", "welfare"], abs=1e-8)
+    with pytest.raises(ValueError, match="draws"):
+        batch.trade  # noqa: B018
+
+
+def test_result_pickles_with_its_resolver():
+    import pickle
+
+    w = random_world(17, 3, 2)
+    res = ak.solve(w, random_shock(w, 18), elasticities=4.0)
+    back = pickle.loads(pickle.dumps(res))
+    np.testing.assert_array_equal(back.welfare, res.welfare)
+    np.testing.assert_allclose(back.decomposition_path(4), res.decomposition_path(4))

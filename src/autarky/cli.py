@@ -318,7 +318,7 @@ def run(
     for col in ("group", "members in data", "welfare %"):
         agg.add_column(col, justify="left" if col == "group" else "right")
     for name, r in run_.aggregates(w, scn, res).iterrows():
-        agg.add_row(str(name), str(r["members"]), f"{r['welfare']:+.3f}")
+        agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}")
     console.print(agg)
     resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -178,16 +178,26 @@ def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
     return econ, sol, iters0
 
 
-def _resolver(econ: Economy, theta: np.ndarray, options: SolveOptions,
-              ) -> Callable[[np.ndarray, np.ndarray], Equilibrium]:
-    """Re-solve ``econ`` at other (tariffs, tau_hat), for :meth:`Result.decomposition_path`."""
+@dataclass(frozen=True, eq=False)
+class _Resolver:
+    """Re-solve an Economy at other (tariffs, tau_hat), for :meth:`Result.decomposition_path`.
+
+    A module-level class rather than a closure, so that a Result pickles (sweeps, Dask).
+    """
+
+    econ: Economy
+    theta: np.ndarray
+    deficits: Deficits
+    memory: int
+
+    def __call__(self, tariffs: np.ndarray, tau_hat: np.ndarray) -> Equilibrium:
+        return solve_hat(self.econ, tariffs, tau_hat, self.theta, deficits=self.deficits,
+                         tol=1e-12, memory=self.memory)
+
+
+def _resolver(econ: Economy, theta: np.ndarray, options: SolveOptions) -> _Resolver:
     rule: Deficits = "zero" if options.deficits == "zero" else "fixed"
-
-    def resolve(tariffs: np.ndarray, tau_hat: np.ndarray) -> Equilibrium:
-        return solve_hat(econ, tariffs, tau_hat, theta, deficits=rule, tol=1e-12,
-                         memory=options.memory)
-
-    return resolve
+    return _Resolver(econ, theta, rule, options.memory)
 
 
 def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list[str]:
