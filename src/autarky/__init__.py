@@ -18,6 +18,14 @@ from autarky.errors import (
 from autarky.model.api import SolveOptions, solve
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
+from autarky.sweep import (
+    SweepResult,
+    bloc_entry,
+    bloc_subsets,
+    draw_elasticities,
+    sweep,
+    sweep_scenarios,
+)
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
@@ -33,13 +41,19 @@ __all__ = [
     "ScenarioError",
     "Shock",
     "SolveOptions",
+    "SweepResult",
     "World",
     "__version__",
+    "bloc_entry",
+    "bloc_subsets",
     "data",
     "datasets",
+    "draw_elasticities",
     "elasticities",
     "linkages",
     "load_world",
     "presets",
     "solve",
+    "sweep",
+    "sweep_scenarios",
 ]
