@@ -201,6 +201,8 @@ _YEAR = typer.Option(help="Base year (default: latest).")
 _ELAST = typer.Option(help="Elasticity source (see autarky datasets) or one number.")
 _DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional (default: the "
                          "scenario's setting, else fixed).")
+_STORE = typer.Option(help="Result store folder (default: $AUTARKY_STORE or "
+                      "~/.cache/autarky/results).")
 _UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
                         "supply, noted in the results) | raise (default: the scenario's "
                         "setting, else floor).")
@@ -274,10 +276,19 @@ def run(
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    draws: Annotated[int, typer.Option(help="Elasticity draws for an uncertainty band beside "
+                                       "each number (0: none).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed of the draws.")] = 0,
+    store: Annotated[str | None, _STORE] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT for "
+                                                  "the draws (default: this process).")]
+    = None,
 ) -> None:
     """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
 
-    With no scenario it runs the two-blocs preset on the embedded icio2023 data.
+    With no scenario it runs the two-blocs preset on the embedded icio2023 data. With
+    --draws N the welfare of each country and group also shows the median and 90% band
+    over N elasticity draws (stored in the result store and reused when run again).
     """
     scn = _scenario(scenario)
     opts = _options(scn, deficits, unavailable)
@@ -286,6 +297,7 @@ def run(
         _bloc_choice(w, elasticities, opts, out)
         return
     res = _solve(w, scn, elasticities, opts)
+    band = _draws_band(w, scn, opts, draws, seed, store, scheduler) if draws else None
     welfare = res.welfare.sort_values(ascending=False)
     shown = welfare if not top else welfare.head(top)
     console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
@@ -293,15 +305,19 @@ def run(
     table = Table(title="welfare, %")
     table.add_column("country")
     table.add_column("welfare %", justify="right")
+    _band_columns(table, band)
     for c, v in shown.items():
-        table.add_row(str(c), f"{v:+.3f}")
+        table.add_row(str(c), f"{v:+.3f}", *_band_cells(band, str(c)))
     console.print(table)
     agg = Table(title="bloc aggregates (baseline-income-weighted)")
     for col in ("group", "members in data", "welfare %"):
         agg.add_column(col, justify="left" if col == "group" else "right")
+    _band_columns(agg, band)
     for name, v, k in _aggregates(w, scn, res.welfare):
-        agg.add_row(name, str(k), f"{v:+.3f}")
+        agg.add_row(name, str(k), f"{v:+.3f}", *_band_cells(band, name))
     console.print(agg)
+    if band is not None:
+        console.print(band.attrs["text"], highlight=False, soft_wrap=True, style="dim")
     resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
                   f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
@@ -346,6 +362,90 @@ def compare(
     for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
         console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
         _print_assumptions(scn, tuple(res.notes))
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL over the view 'results' (one row per "
+                                       "solved draw or scenario and country).")],
+    store: Annotated[str | None, _STORE] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Query the result store of sweeps with DuckDB SQL."""
+    from autarky.data.store import ResultStore, default_store_path
+
+    st = ResultStore(store or default_store_path())
+    if not st.files():
+        raise ak.DataError(f"result store {st.path}: no results stored yet (run a sweep, e.g. "
+                           "autarky run --draws 100, or pass --store)")
+    df = st.query(sql)
+    if csv:
+        sys.stdout.write(df.to_csv(index=False))
+        return
+    table = Table(title=f"{len(df)} rows")
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in df.itertuples(index=False):
+        table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+
+
+def _draws_band(world: ak.World, scn: ak.Scenario, opts: ak.SolveOptions, draws: int,
+                seed: int, store: str | None, scheduler: str | None) -> pd.DataFrame:
+    """Median and 90% band per country and group over elasticity draws (a progress bar).
+
+    The draws take each sector's theta among the catalog's published values; solved rows
+    go to the result store and are reused. Returns a frame indexed by country and group
+    names with ``median``, ``low``, ``high``; ``attrs["text"]`` says what the band is.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from autarky.data.store import default_store_path
+    from autarky.errors import ScenarioWarning
+
+    if draws < 1:
+        raise ak.DataError(f"--draws {draws}: must be a positive whole number")
+    with Progress("draws", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("draws", total=draws)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            sw = ak.sweep(world, scn, draws=draws, seed=seed, options=opts,
+                          backend="dask" if scheduler else "serial", scheduler=scheduler,
+                          store=store or default_store_path(),
+                          progress=lambda done, total: bar.update(task, completed=done))
+    W = pd.DataFrame(sw.welfare.to_numpy(), columns=list(world.countries))
+    inc = _income(world)
+    groups = {**scn.blocs(world), "world": tuple(world.countries)}
+    for name, members in groups.items():
+        m = [c for c in members if c in W.columns]
+        if m and name not in W.columns:
+            wt = np.array([inc[c] for c in m])
+            W[name] = W[m].to_numpy() @ wt / wt.sum()
+    q = np.quantile(W.to_numpy(), [0.5, 0.05, 0.95], axis=0)
+    band = pd.DataFrame({"median": q[0], "low": q[1], "high": q[2]}, index=W.columns)
+    band.attrs["text"] = (
+        f"band: median and 90% interval over {draws} elasticity draws (seed {seed}; each "
+        "sector's theta drawn among the published values of the catalog sources, see "
+        f"'autarky elasticities'); {sw.solved} solved, {sw.reused} reused from the result "
+        f"store, {sw.seconds:.1f} s")
+    return band
+
+
+def _band_columns(table: Table, band: pd.DataFrame | None) -> None:
+    if band is not None:
+        table.add_column("median (draws)", justify="right")
+        table.add_column("90% band", justify="right")
+
+
+def _band_cells(band: pd.DataFrame | None, name: str) -> list[str]:
+    if band is None:
+        return []
+    if name not in band.index:
+        return ["", ""]
+    r = band.loc[name]
+    return [f"{r['median']:+.3f}", f"[{r['low']:+.3f}, {r['high']:+.3f}]"]
 
 
 def main() -> None:
