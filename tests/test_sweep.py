@@ -90,7 +90,7 @@ def test_scenarios_batched_equal_one_by_one(world):
     scns = {c: ak.Scenario.bloc(["USA", "CAN", "MEX", c]) for c in ["DEU", "CHN", "JPN"]}
     scns["eaeu"] = ak.Scenario.bloc(["RUS", "KAZ", "BLR"], external_tariff=0.1)
     scns["sanction"] = ak.Scenario.sanction(["USA", "DEU"], "RUS")
-    sw = _quiet(ak.sweep_scenarios, world, scns, chunk=3)
+    sw = _quiet(ak.sweep_scenarios, world, scns, chunk=3, block=2)
     assert sw.dim == "scenario" and sw.labels.tolist() == list(scns)
     for k, s in enumerate(scns.values()):
         ref = _quiet(ak.solve, world, s).welfare.to_numpy()

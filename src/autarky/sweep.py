@@ -343,8 +343,7 @@ class _Plan:
 
     econs: list[Economy]
     econ_of_shock: np.ndarray  # (S,)
-    tariffs: np.ndarray  # (S, N, N, J)
-    tau_hat: np.ndarray
+    shocks: Sequence[Shock]  # stacked per chunk only: S shocks of N^2 J cells each
     shock_of_row: np.ndarray  # (R,)
     theta: np.ndarray  # (R, J)
 
@@ -365,9 +364,10 @@ def _batches(plan: _Plan, rows: np.ndarray, chunk: int,
             part = sel[s:s + chunk]
             shocks = plan.shock_of_row[part]
             if np.all(shocks == shocks[0]):
-                T, H = plan.tariffs[shocks[0]], plan.tau_hat[shocks[0]]
+                T, H = plan.shocks[shocks[0]].tariffs, plan.shocks[shocks[0]].tau_hat
             else:
-                T, H = plan.tariffs[shocks], plan.tau_hat[shocks]
+                T = np.stack([plan.shocks[k].tariffs for k in shocks])
+                H = np.stack([plan.shocks[k].tau_hat for k in shocks])
             out.append((part, int(e), T, H, plan.theta[part]))
     return out
 
@@ -401,8 +401,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
         else:
             econs.append(econ)
             econ_of_shock[s] = len(econs) - 1
-    plan = _Plan(econs, econ_of_shock, np.stack([s.tariffs for s in shocks]),
-                 np.stack([s.tau_hat for s in shocks]), np.asarray(shock_of_row),
+    plan = _Plan(econs, econ_of_shock, shocks, np.asarray(shock_of_row),
                  np.asarray(theta, float))
     W = np.full((R, N), np.nan)
     conv = np.zeros(R, dtype=bool)
@@ -481,6 +480,25 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     return client, close
 
 
+def _encode(T: np.ndarray, H: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A shock as the cells that differ from the baseline tariffs and from tau_hat = 1.
+
+    What a worker receives instead of two dense (N, N, J) arrays: a bloc of m members
+    changes about m^2 J cells, so a task carries kilobytes, not megabytes.
+    """
+    dt = np.flatnonzero(T != base)
+    dh = np.flatnonzero(H != 1.0)
+    return dt, T.ravel()[dt], dh, H.ravel()[dh]
+
+
+def _decode(code: tuple[np.ndarray, ...], base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    T = base.copy()
+    H = np.ones_like(base)
+    T.ravel()[code[0]] = code[1]
+    H.ravel()[code[2]] = code[3]
+    return T, H
+
+
 def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]],
               econs: list[Economy], options: SolveOptions, scheduler: Any,
               finish: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None],
@@ -493,14 +511,15 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
         shared: dict[int, Any] = {}  # one shock shared by many chunks: sent once
         futures = {}
         for rows, e, T, H, th in jobs:
+            base = econs[e].tariffs
             if T.ndim == 3:
                 ident = id(T)
                 if ident not in shared:
-                    shared[ident] = client.scatter((T, H), broadcast=True)
-                TH = shared[ident]
+                    shared[ident] = client.scatter([_encode(T, H, base)], broadcast=True)[0]
+                code: Any = shared[ident]
             else:
-                TH = (T, H)
-            fut = client.submit(_dask_task, econ_f[e], TH, th, options, pure=False)
+                code = [_encode(T[b], H[b], base) for b in range(T.shape[0])]
+            fut = client.submit(_dask_task, econ_f[e], code, th, options, pure=False)
             futures[fut] = rows
         for fut in as_completed(futures):
             finish(futures[fut], *fut.result())
@@ -508,9 +527,15 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
         close()
 
 
-def _dask_task(econ: Economy, shock: tuple[np.ndarray, np.ndarray], theta: np.ndarray,
+def _dask_task(econ: Economy, code: Any, theta: np.ndarray,
                options: SolveOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return solve_arrays(Batch(econ, shock[0], shock[1], theta, options))
+    """Worker side: decode the shock(s) against the baseline and solve the chunk."""
+    if isinstance(code, list):
+        pairs = [_decode(c, econ.tariffs) for c in code]
+        T, H = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+    else:
+        T, H = _decode(code, econ.tariffs)
+    return solve_arrays(Batch(econ, T, H, theta, options))
 
 
 def _finish(world: World, dim: str, W: np.ndarray, conv: np.ndarray, iters: np.ndarray,
@@ -624,7 +649,8 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
 def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
                     elasticities: Any = "cp2015", *, options: SolveOptions | None = None,
                     backend: Backend = "serial", scheduler: Any = None, chunk: int = 8,
-                    store: Any = None, progress: Progress | None = None) -> SweepResult:
+                    store: Any = None, progress: Progress | None = None,
+                    block: int = 256) -> SweepResult:
     """Solve many scenarios under one elasticity vector, batched (one fixed point per chunk).
 
     Parameters
@@ -639,6 +665,8 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
         One set of options for every scenario (default ``SolveOptions()``).
     backend, scheduler, chunk, store, progress
         As in :func:`sweep`.
+    block : int
+        Scenarios turned into shocks at a time (memory: ``block`` x 2 N^2 J numbers).
 
     Returns
     -------
@@ -663,27 +691,53 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
     if not scns:
         raise ValueError("sweep_scenarios: no scenario given")
     options = options or SolveOptions()
-    shocks = [to_shock(world, s) for s in scns]
+    if int(block) != block or block < 1:
+        raise ValueError(f"block: {block!r} must be a positive int")
     theta, desc = resolve_elasticities(world, elasticities)
     notes = _notes(world, Shock.none(*world.shape), desc, options)
     notes = [n for n in notes if not n.startswith("scenario:")]
     notes.append(f"scenarios: {len(scns)} solved in batches of up to {chunk}")
     R = len(scns)
-    shock_of_row = np.arange(R)
     th = np.broadcast_to(theta, (R, len(theta)))
     thetas = pd.DataFrame(th, columns=pd.Index(world.sectors, name="sector"))
     labels = pd.Series(names, name="label")
     st = _open_store(store)
+    world_sha = world_checksum(world) if st is not None else ""
+    W = np.empty((R, len(world.countries)))
+    conv = np.zeros(R, dtype=bool)
+    iters = np.zeros(R, dtype=int)
     keys: list[str] = []
-    meta = None
-    if st is not None:
-        texts = [_scenario_text(s, k) for s, k in zip(scns, shocks, strict=True)]
-        keys = _keys(world_checksum(world), world, texts, shock_of_row, th, options)
-        meta = _meta(world, names, shock_of_row, labels, thetas, options, dim="scenario",
-                     seed=None)
-    W, conv, iters, reused = solve_rows(
-        world, shocks, shock_of_row, th, options, notes=notes, keys=keys, meta=meta,
-        backend=backend, scheduler=scheduler, chunk=chunk, store=st, progress=progress)
+    reused = 0
+    client, close = (_client(scheduler) if backend == "dask" else (scheduler, lambda: None))
+    try:
+        # scenarios are turned into shocks one block at a time: a shock holds 2 N^2 J
+        # numbers, so memory stays bounded however many scenarios there are
+        for b0 in range(0, R, int(block)):
+            part = list(range(b0, min(R, b0 + int(block))))
+            shocks = [to_shock(world, scns[k]) for k in part]
+            rows = np.arange(len(part))
+            bkeys: list[str] = []
+            meta = None
+            if st is not None:
+                texts = [_scenario_text(scns[k], sh) for k, sh in zip(part, shocks,
+                                                                       strict=True)]
+                bkeys = _keys(world_sha, world, texts, rows, th[part], options)
+                meta = _meta(world, [names[k] for k in part], rows, labels.iloc[part],
+                             thetas.iloc[part], options, dim="scenario", seed=None)
+                meta["row"] = np.asarray(part, dtype="int64")
+
+            def prog(done: int, total: int, b0: int = b0) -> None:
+                if progress:
+                    progress(b0 + done, R)
+
+            Wb, cb, ib, rb = solve_rows(
+                world, shocks, rows, th[part], options, notes=notes, keys=bkeys, meta=meta,
+                backend=backend, scheduler=client, chunk=chunk, store=st, progress=prog)
+            W[part], conv[part], iters[part] = Wb, cb, ib
+            reused += rb
+            keys += bkeys
+    finally:
+        close()
     return _finish(world, "scenario", W, conv, iters, labels, thetas, t0, reused, notes,
                    keys, options)
 
