@@ -72,6 +72,12 @@ def test_repeat_reuses_and_extends(tmp_path, world, nafta):
     assert len(q) == 10 and (q["n"] == len(world.countries)).all()
     with pytest.raises(DataError, match="query"):
         st.query("SELECT nonsense FROM results")
+    before = st.query("SELECT key, country, welfare FROM results ORDER BY key, country")
+    st.compact()
+    assert len(st.files()) == 1
+    after = st.query("SELECT key, country, welfare FROM results ORDER BY key, country")
+    pd.testing.assert_frame_equal(before, after)
+    assert ak.sweep(world, nafta, draws=10, seed=1, store=tmp_path).solved == 0
 
 
 def test_scenario_sweep_store(tmp_path, world):

@@ -136,6 +136,24 @@ class ResultStore:
         finally:
             con.close()
 
+    def compact(self) -> Path | None:
+        """Merge the store's files into one (duplicates dropped); return its path.
+
+        Safe while others append: only the files listed at the start are merged and
+        removed, after the merged file is in place (readers drop the transient duplicates).
+        """
+        files = self.files()
+        if len(files) < 2:
+            return files[0] if files else None
+        import pyarrow.dataset as ds
+
+        tab = ds.dataset([str(f) for f in files], format="parquet").to_table()
+        df = tab.to_pandas().drop_duplicates(["key", "country"])
+        merged = self.append(df)
+        for f in files:
+            f.unlink(missing_ok=True)
+        return merged
+
     def count(self) -> int:
         """Distinct keys stored."""
         return int(self.query("SELECT count(DISTINCT key) AS n FROM results")["n"].iloc[0])
