@@ -37,13 +37,18 @@ import numpy as np
 import autarky as ak
 from autarky.data.store import ResultStore
 
+CPU: list[float] = []  # CPU seconds of this process for each timed call
+
 
 def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, list[float], object]:
     times, out = [], None
+    CPU.clear()
     for _ in range(repeats):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t0)
+        CPU.append(time.process_time() - c0)
     return statistics.median(times), times, out
 
 
@@ -73,7 +78,8 @@ def main() -> None:
     assert isinstance(serial, ak.SweepResult)
     print(f"[1] Monte Carlo {draws} draws serial: median {med:.1f} s over {repeats} "
           f"({', '.join(f'{t:.1f}' for t in times)}); {draws / med:.1f} draws/s; all "
-          f"converged: {bool(serial.converged.all())}")
+          f"converged: {bool(serial.converged.all())}; CPU time of this process median "
+          f"{statistics.median(CPU):.1f} s (wall above CPU = other jobs on the machine)")
     s = serial.summary().loc[["USA", "CHN", "RUS", "IND", "DEU"]]
     print("    median [90% band], %: " + "; ".join(
         f"{c} {r['median']:+.3f} [{r['low']:+.3f}, {r['high']:+.3f}]" for c, r in s.iterrows()))
@@ -113,7 +119,7 @@ def main() -> None:
     wscns = {f"+{c}": ak.Scenario.bloc(members + [c])
              for c in [c for c in wiod.countries if c not in members and c != "ROW"]}
     med_1, _, _ = median_time(lambda: [ak.solve(wiod, s) for s in wscns.values()], repeats)
-    med_4, _, _ = median_time(lambda: ak.sweep_scenarios(wiod, wscns, chunk=4), repeats)
+    med_4, _, _ = median_time(lambda: ak.sweep_scenarios(wiod, wscns), repeats)
     d1, _, _ = median_time(lambda: ak.sweep(wiod, nafta, draws=64, chunk=1), repeats)
     d8, _, _ = median_time(lambda: ak.sweep(wiod, nafta, draws=64, chunk=8), repeats)
     print(f"    wiod2013 (IO links), {len(wscns)} scenarios: one by one "

@@ -17,6 +17,8 @@ import autarky as ak
 from autarky.data.store import ResultStore
 from autarky.errors import DataError
 
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
 SCRIPT = """
 import sys, warnings
 warnings.simplefilter("ignore")

@@ -648,7 +648,8 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
 
 def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
                     elasticities: Any = "cp2015", *, options: SolveOptions | None = None,
-                    backend: Backend = "serial", scheduler: Any = None, chunk: int = 4,
+                    backend: Backend = "serial", scheduler: Any = None,
+                    chunk: int | None = None,
                     store: Any = None, progress: Progress | None = None,
                     block: int = 64) -> SweepResult:
     """Solve many scenarios under one elasticity vector, batched (one fixed point per chunk).
@@ -665,7 +666,9 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
         One set of options for every scenario (default ``SolveOptions()``).
     backend, scheduler, chunk, store, progress
         As in :func:`sweep`. Scenarios gain less from batching than draws (rows of a
-        chunk iterate until its slowest member converges): default 4 per chunk.
+        chunk iterate until its slowest member converges, and different shocks share no
+        arrays): default ``chunk`` 4 with input-output links (1.5x one-by-one solves on
+        wiod2013), 1 without (batching is slower there; benchmarks/bench_sweep.py).
     block : int
         Scenarios turned into shocks at a time (memory: ``block`` x 2 N^2 J numbers).
 
@@ -692,6 +695,8 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
     if not scns:
         raise ValueError("sweep_scenarios: no scenario given")
     options = options or SolveOptions()
+    if chunk is None:
+        chunk = 4 if world.has_io else 1
     if int(block) != block or block < 1:
         raise ValueError(f"block: {block!r} must be a positive int")
     theta, desc = resolve_elasticities(world, elasticities)
