@@ -141,3 +141,17 @@ def test_dask_local_cluster_equals_serial(world, two_blocs):
     ref = _quiet(ak.sweep_scenarios, world, {"a": two_blocs,
                                              "b": ak.Scenario.bloc(["USA", "CAN"])})
     assert np.abs(via_client.welfare.to_numpy() - ref.welfare.to_numpy()).max() <= 1e-9
+
+
+def test_catalog_standard_errors_are_used_when_present(world, nafta, monkeypatch):
+    import autarky.data.embedded_data as ed
+
+    tab = ed._elasticity_table().copy()
+    tab["se"] = 0.1 * tab["theta"]  # a catalog that carries standard errors
+    monkeypatch.setattr(ed, "_elasticity_table", lambda: tab)
+    th, _, desc = ak.draw_elasticities(world, draws=500, seed=1, source="cp2015")
+    c = ak.elasticities("icio2023", "cp2015").reindex(list(world.sectors)).to_numpy()
+    assert "standard errors" in desc
+    np.testing.assert_allclose(th.std().to_numpy(), 0.1 * c, rtol=0.15)
+    sw = ak.sweep(world, nafta, draws=4, seed=1, source="cp2015")
+    assert sw.converged.all()

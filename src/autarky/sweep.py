@@ -411,7 +411,8 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     if store is not None and keys is not None:
         found = store.lookup(list(keys), world.countries)
         if found:
-            hit = np.array([k in found for k in keys])
+            # an unconverged row (return_unconverged) is solved again, never reused
+            hit = np.array([k in found and found[k][1] for k in keys])
             for r in np.flatnonzero(hit):
                 W[r], conv[r], iters[r] = found[keys[int(r)]]
             todo = np.flatnonzero(~hit)
