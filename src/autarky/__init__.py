@@ -19,6 +19,14 @@ from autarky.nash import NashOptions, NashResult, nash
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.solve import SolveOptions, solve
+from autarky.sweep import (
+    SweepResult,
+    bloc_entry,
+    bloc_subsets,
+    draw_elasticities,
+    sweep,
+    sweep_scenarios,
+)
 from autarky.world import MRIO, World
 
 __version__ = "0.1.0"
@@ -37,10 +45,14 @@ __all__ = [
     "ScenarioError",
     "Shock",
     "SolveOptions",
+    "SweepResult",
     "World",
     "__version__",
+    "bloc_entry",
+    "bloc_subsets",
     "data",
     "datasets",
+    "draw_elasticities",
     "elasticities",
     "gravity",
     "linkages",
@@ -49,4 +61,6 @@ __all__ = [
     "presets",
     "run",
     "solve",
+    "sweep",
+    "sweep_scenarios",
 ]

@@ -14,11 +14,36 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import autarky as ak
 from autarky import run as run_
+from autarky.cli_common import (
+    _DEFICITS,
+    _ELAST,
+    _STATE,
+    _STORE,
+    _UNAVAIL,
+    _WORLD,
+    _YEAR,
+    _busy,
+    _options,
+    _progress,
+    console,
+    err_console,
+    load_world_cli,
+)
+from autarky.cli_gravity import gravity_app
+from autarky.cli_linkages import deps, shock
+from autarky.cli_report import (
+    _EXCEL,
+    _REPORT,
+    _SHOW,
+    _compare_out,
+    _run_extras,
+    app_cmd,
+    report_cmd,
+)
 from autarky.errors import AutarkyError, RepairWarning
 
 app = typer.Typer(
@@ -29,11 +54,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-_STATE = {"debug": False}
-_REPAIRS: list[str] = []
 
 
 @app.callback()
@@ -44,27 +64,6 @@ def _root(
     _STATE["debug"] = debug
     if debug:
         logging.basicConfig(level=logging.DEBUG)
-
-
-def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        if issubclass(w.category, RepairWarning):
-            # data repairs are part of the assumptions of a result: printed with the output,
-            # so that stderr carries only errors
-            console.print(f"[yellow]note:[/] {w.message}", highlight=False)
-            _REPAIRS.append(str(w.message))  # and listed in the report's assumptions
-        else:
-            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
-
-
-def load_world_cli(world: str, year: int | None) -> ak.World:
-    """Load a World for a command, printing repair notes as one line each."""
-    loaded = run_.load(world, year)
-    for text in loaded.repairs:
-        # data repairs are part of the assumptions of a result: printed with the output,
-        # so that stderr carries only errors
-        console.print(f"[yellow]note:[/] {text}", highlight=False)
-    return loaded.world
 
 
 @app.command()
@@ -168,11 +167,6 @@ def sectors(
 
 # --- scenario commands
 
-def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None) -> ak.SolveOptions:
-    """Command-line flags over the scenario's own settings over the library's defaults."""
-    return run_.options(scn, deficits=deficits, unavailable=unavailable)
-
-
 def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str]) -> None:
     console.print("[bold]assumptions[/]", highlight=False)
     for a in scn.assumptions:
@@ -203,16 +197,6 @@ def presets(
             cells.append(f"{row['assumptions']}\n[dim]{row['sources']}[/]")
         table.add_row(*cells)
     console.print(table)
-
-
-_WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
-_YEAR = typer.Option(help="Base year (default: latest).")
-_ELAST = typer.Option(help="Elasticity source (see autarky datasets) or one number.")
-_DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional (default: the "
-                         "scenario's setting, else fixed).")
-_UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
-                        "supply, noted in the results) | raise (default: the scenario's "
-                        "setting, else the library's: raise).")
 
 
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
@@ -274,10 +258,19 @@ def run(
     show: Annotated[str | None, _SHOW] = None,
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
+    draws: Annotated[int, typer.Option(help="Elasticity draws for an uncertainty band beside "
+                                       "each number (0: none).")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed of the draws.")] = 0,
+    store: Annotated[str | None, _STORE] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT for "
+                                                  "the draws (default: this process).")]
+    = None,
 ) -> None:
     """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
 
-    With no scenario it runs the two-blocs preset on the embedded icio2023 data.
+    With no scenario it runs the two-blocs preset on the embedded icio2023 data. With
+    --draws N the welfare of each country and group also shows the median and 90% band
+    over N elasticity draws (stored in the result store and reused when run again).
     """
     if scenario in ("nash", "tariff-war-nash"):  # a game, not a scenario: see `autarky nash`
         if out or deficits or unavailable:
@@ -304,6 +297,7 @@ def run(
         return
     with _busy(f"solving {scn.name or scenario}"):
         res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
+    band = _draws_band(w, scn, opts, draws, seed, store, scheduler) if draws else None
     welfare = res.welfare.sort_values(ascending=False)
     shown = welfare if not top else welfare.head(top)
     console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
@@ -311,15 +305,20 @@ def run(
     table = Table(title="welfare, %")
     table.add_column("country")
     table.add_column("welfare %", justify="right")
+    _band_columns(table, band)
     for c, v in shown.items():
-        table.add_row(str(c), f"{v:+.3f}")
+        table.add_row(str(c), f"{v:+.3f}", *_band_cells(band, str(c)))
     console.print(table)
     agg = Table(title="bloc aggregates (baseline-income-weighted)")
     for col in ("group", "members in data", "welfare %"):
         agg.add_column(col, justify="left" if col == "group" else "right")
+    _band_columns(agg, band)
     for name, r in run_.aggregates(w, scn, res).iterrows():
-        agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}")
+        agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}",
+                    *_band_cells(band, str(name)))
     console.print(agg)
+    if band is not None:
+        console.print(band.attrs["text"], highlight=False, soft_wrap=True, style="dim")
     resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
                   f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
@@ -445,6 +444,90 @@ def _liberation(preset: str, folder: str, top: int) -> None:
         console.print(f"  - {line}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL over the view 'results' (one row per "
+                                       "solved draw or scenario and country).")],
+    store: Annotated[str | None, _STORE] = None,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Query the result store of sweeps with DuckDB SQL."""
+    from autarky.data.store import ResultStore, default_store_path
+
+    st = ResultStore(store or default_store_path())
+    if not st.files():
+        raise ak.DataError(f"result store {st.path}: no results stored yet (run a sweep, e.g. "
+                           "autarky run --draws 100, or pass --store)")
+    df = st.query(sql)
+    if csv:
+        sys.stdout.write(df.to_csv(index=False))
+        return
+    table = Table(title=f"{len(df)} rows")
+    for col in df.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in df.itertuples(index=False):
+        table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(table)
+
+
+def _draws_band(world: ak.World, scn: ak.Scenario, opts: ak.SolveOptions, draws: int,
+                seed: int, store: str | None, scheduler: str | None) -> pd.DataFrame:
+    """Median and 90% band per country and group over elasticity draws (a progress bar).
+
+    The draws take each sector's theta among the catalog's published values; solved rows
+    go to the result store and are reused. Returns a frame indexed by country and group
+    names with ``median``, ``low``, ``high``; ``attrs["text"]`` says what the band is.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from autarky.data.store import default_store_path
+    from autarky.errors import ScenarioWarning
+
+    if draws < 1:
+        raise ak.DataError(f"--draws {draws}: must be a positive whole number")
+    with Progress("draws", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err_console, transient=True,
+                  disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("draws", total=draws)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            sw = ak.sweep(world, scn, draws=draws, seed=seed, options=opts,
+                          backend="dask" if scheduler else "serial", scheduler=scheduler,
+                          store=store or default_store_path(),
+                          progress=lambda done, total: bar.update(task, completed=done))
+    W = pd.DataFrame(sw.welfare.to_numpy(), columns=list(world.countries))
+    inc = run_.income(world)
+    groups = {**scn.blocs(world), "world": tuple(world.countries)}
+    for name, members in groups.items():
+        m = [c for c in members if c in W.columns]
+        if m and name not in W.columns:
+            wt = np.array([inc[c] for c in m])
+            W[name] = W[m].to_numpy() @ wt / wt.sum()
+    q = np.quantile(W.to_numpy(), [0.5, 0.05, 0.95], axis=0)
+    band = pd.DataFrame({"median": q[0], "low": q[1], "high": q[2]}, index=W.columns)
+    band.attrs["text"] = (
+        f"band: median and 90% interval over {draws} elasticity draws (seed {seed}; each "
+        "sector's theta drawn among the published values of the catalog sources, see "
+        f"'autarky elasticities'); {sw.solved} solved, {sw.reused} reused from the result "
+        f"store, {sw.seconds:.1f} s")
+    return band
+
+
+def _band_columns(table: Table, band: pd.DataFrame | None) -> None:
+    if band is not None:
+        table.add_column("median (draws)", justify="right")
+        table.add_column("90% band", justify="right")
+
+
+def _band_cells(band: pd.DataFrame | None, name: str) -> list[str]:
+    if band is None:
+        return []
+    if name not in band.index:
+        return ["", ""]
+    r = band.loc[name]
+    return [f"{r['median']:+.3f}", f"[{r['low']:+.3f}, {r['high']:+.3f}]"]
+
+
 def main() -> None:
     """Entry point: run the app, turning user errors into one stderr line and exit code 2."""
     debug = "--debug" in sys.argv
@@ -478,401 +561,11 @@ def main() -> None:
 
 
 # --- what a run reports beyond welfare: tables, exports, the HTML report, the app
-_SHOW = typer.Option(help="Also print: gdp (real GDP, real wage, tariff revenue), trade "
-                     "(by country and between blocs), sectors, diversion, or all (comma-"
-                     "separated).")
-_REPORT = typer.Option("--report", help="Write one self-contained HTML report (into --out, "
-                       "else ./<scenario>-report.html).")
-_EXCEL = typer.Option(help="Write every table to one .xlsx workbook (sheet per table, "
-                      "assumptions first).")
-_SHOW_KINDS = ("gdp", "trade", "sectors", "diversion")
-
-
-def _progress() -> Any:
-    """A rich progress bar, silent when the console is not a terminal."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                    console=err_console, transient=True, disable=not err_console.is_terminal)
-
-
-def _busy(message: str) -> Any:
-    """A spinner on a terminal; nothing otherwise."""
-    import contextlib
-
-    if not err_console.is_terminal:
-        return contextlib.nullcontext()
-    return err_console.status(message)
-
-
-def _show_kinds(show: str | None) -> list[str]:
-    if not show:
-        return []
-    kinds = [k.strip().lower() for k in show.split(",") if k.strip()]
-    bad = [k for k in kinds if k not in (*_SHOW_KINDS, "all")]
-    if bad:
-        raise ak.ScenarioError(f"--show {bad[0]!r}: expected one of "
-                               f"{', '.join((*_SHOW_KINDS, 'all'))}")
-    return list(_SHOW_KINDS) if "all" in kinds else kinds
-
-
-def _df_table(df: Any, title: str, fmt: dict[str, str], rows: int = 0) -> Table:
-    table = Table(title=title)
-    d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
-    if rows:
-        d = d.head(rows)
-    for col in d.columns:
-        table.add_column(str(col).replace("_pct", " %").replace("_", " ").replace("gdp", "GDP"),
-                         overflow="fold",
-                         justify="right" if col in fmt else "left")
-    for r in d.itertuples(index=False):
-        table.add_row(*(format(v, fmt[c]) if c in fmt and v == v else str(v)
-                        for c, v in zip(d.columns, r, strict=True)))
-    return table
-
-
-def _print_show(kinds: list[str], world: ak.World, scn: ak.Scenario, res: ak.Result,
-                top: int) -> None:
-    from autarky import outcomes
-
-    groups = scn.blocs(world)
-    rows = top or 0
-    if "gdp" in kinds:
-        h = outcomes.headline(res).sort_values("welfare_pct")
-        cols = ["welfare_pct", "real_gdp_pct", "real_wage_pct", "price_index_pct",
-                "tariff_revenue_before", "tariff_revenue_after"]
-        console.print(_df_table(h[cols], "welfare, real GDP (GDP at market prices over the "
-                                "CPI), real wage, prices (%); tariff revenue (million USD)",
-                                {c: "+.3f" for c in cols[:4]} | {c: ",.0f" for c in cols[4:]},
-                                rows))
-        console.print(_df_table(outcomes.bloc_aggregates(res, groups),
-                                "blocs: welfare (income-weighted), real GDP (GDP-weighted)",
-                                {"welfare_pct": "+.3f", "real_gdp_pct": "+.3f",
-                                 "real_wage_pct": "+.3f", "exports_pct": "+.2f",
-                                 "tariff_revenue_after": ",.0f"}))
-    if "trade" in kinds:
-        if groups:
-            console.print(_df_table(outcomes.trade_between(res, groups),
-                                    "trade between blocs (million USD, exporter -> importer)",
-                                    {"before": ",.0f", "after": ",.0f", "change": "+,.0f",
-                                     "change_pct": "+.1f"}))
-        t = outcomes.trade_by_country(res).sort_values("exports_pct")
-        cols = ["exports_before", "exports_after", "exports_pct", "imports_before",
-                "imports_after", "imports_pct"]
-        console.print(_df_table(t[cols], "international trade by country (million USD, %)",
-                                {c: ("+.2f" if c.endswith("pct") else ",.0f") for c in cols},
-                                rows))
-        console.print(_df_table(outcomes.trade_by_sector(res), "world trade by sector "
-                                "(million USD, %)", {"trade_before": ",.0f", "trade_after":
-                                                     ",.0f", "change": "+,.0f",
-                                                     "change_pct": "+.2f"}))
-    if "sectors" in kinds:
-        sec = outcomes.sector_reallocation(res)
-        sec = sec.assign(change=sec["after"] - sec["before"])
-        big = sec.reindex(sec["change"].abs().sort_values(ascending=False).index)
-        console.print(_df_table(big[["before", "after", "change", "change_pct"]],
-                                "largest output reallocations (country, sector; million USD)",
-                                {"before": ",.0f", "after": ",.0f", "change": "+,.0f",
-                                 "change_pct": "+.2f"}, rows or 20))
-    if "diversion" in kinds:
-        console.print(_df_table(outcomes.diversion(res, top=rows or 15),
-                                "top trade diversions: largest bilateral gains (million USD)",
-                                {"before": ",.0f", "after": ",.0f", "change": "+,.0f",
-                                 "change_pct": "+.1f", "importer_lost": ",.0f",
-                                 "replaces_pct": ".1f"}))
-
-
-def _report_input(world: ak.World, scn: ak.Scenario, res: ak.Result, meta: dict[str, Any],
-                  title: str) -> Any:
-    from autarky.report import report_input
-
-    shown: dict[str, Any] = {k: meta[k] for k in ("dataset", "year", "elasticities", "options",
-                                  "dataset_source", "dataset_license", "command") if k in meta}
-    return report_input(world, scn, res, shown, title=title,
-                        notes=[f"data repair: {m}" for m in dict.fromkeys(_REPAIRS)])
-
-
-def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
-                meta: dict[str, Any], *, show: str | None, report: bool, excel: str | None,
-                out: str | None, top: int) -> None:
-    """--show, --out (CSV tables), --excel and --report for ``autarky run``."""
-    from pathlib import Path
-
-    kinds = _show_kinds(show)
-    if kinds:
-        _print_show(kinds, world, scn, res, top)
-    if not (out or excel or report):
-        return
-    from autarky import outcomes
-    from autarky.data.exports import write_csvs, write_excel
-
-    tabs = outcomes.tables(res, scn.blocs(world))
-    if out:
-        paths = write_csvs(out, tabs)
-        console.print(f"tables written: {len(paths)} CSV files in {out}", highlight=False)
-    if excel:
-        notes = {**{k: v for k, v in meta.items() if k != "command"},
-                 **{f"assumption {k + 1}": a for k, a in enumerate(
-                     list(scn.assumptions) + list(res.notes))}}
-        console.print(f"workbook written: {write_excel(excel, tabs, notes)}", highlight=False)
-    if report:
-        from autarky.report import write_report
-
-        name = scn.name or Path(spec).stem
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
-        path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
-        with _busy("writing the report"):
-            p = write_report(path, _report_input(world, scn, res, meta, name))
-        console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",
-                      highlight=False, soft_wrap=True)
-
-
-def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Result]) -> None:
-    from pathlib import Path
-
-    from autarky import outcomes
-    from autarky.data.exports import write_csvs
-
-    (na, _, ra), (nb, _, rb) = runs
-    ha, hb = outcomes.headline(ra), outcomes.headline(rb)
-    cmp = pd.DataFrame({f"welfare_{na}": ha["welfare_pct"], f"welfare_{nb}": hb["welfare_pct"],
-                        "welfare_diff_pp": hb["welfare_pct"] - ha["welfare_pct"],
-                        f"real_gdp_{na}": ha["real_gdp_pct"], f"real_gdp_{nb}": hb["real_gdp_pct"],
-                        "real_gdp_diff_pp": hb["real_gdp_pct"] - ha["real_gdp_pct"]})
-    n = len(write_csvs(out, {"comparison": cmp.reset_index()}))
-    for label, scn, res in runs:
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)
-        n += len(write_csvs(Path(out) / safe, outcomes.tables(res, scn.blocs(world))))
-    console.print(f"comparison written: {n} CSV files in {out} (comparison.csv and one "
-                  "folder per scenario)", highlight=False, soft_wrap=True)
-
-
-@app.command("report")
-def report_cmd(
-    folder: Annotated[str, typer.Argument(help="A folder written by 'autarky run --out'.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="HTML file to write.")]
-    = "report.html",
-    figures: Annotated[str | None, typer.Option(help="Also write static PNG and SVG figures "
-                                                "into this folder (kaleido + Chromium).")]
-    = None,
-) -> None:
-    """Write the self-contained HTML report of a recorded run (re-solved from its record).
-
-    The record's scenario, dataset, year, elasticities and options are solved again and the
-    welfare checked against the stored results.parquet before the report is written.
-    """
-    import json
-    from pathlib import Path
-
-    d = Path(folder)
-    try:
-        rec = json.loads((d / "record.json").read_text())
-    except (OSError, ValueError) as err:
-        raise ak.DataError(f"{d / 'record.json'}: cannot read the run's record ({err})") from None
-    scn = ak.Scenario.from_toml(d / "scenario.toml")
-    o = rec.get("options", {})
-    opts = _options(scn, o.get("deficits"), o.get("unavailable"))
-    w = load_world_cli(str(rec.get("world_argument") or rec["dataset"]), rec.get("year"))
-    with _busy("solving the recorded scenario"):
-        res = run_.solve(w, scn, run_.elasticities(str(rec["elasticities"])), opts)
-    stored = pd.read_parquet(d / "results.parquet")
-    sw = stored[stored["variable"] == "welfare"].set_index("country")["value"]
-    gap = float((res.welfare.reindex(sw.index) - sw).abs().max())
-    if not gap < 1e-6:
-        raise ak.DataError(f"{d}: re-solving the record gives welfare {gap:.2e} pp away from "
-                           "results.parquet (different data or package version?)")
-    inp = _report_input(w, scn, res, rec, scn.name or d.name)
-    from autarky.report import write_figures, write_report
-
-    p = write_report(output, inp)
-    console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline); "
-                  f"welfare matches the record to {gap:.1e} pp", highlight=False, soft_wrap=True)
-    if figures:
-        with _busy("rendering figures"):
-            files = write_figures(figures, inp)
-        console.print(f"figures written: {', '.join(str(f) for f in files)}", highlight=False,
-                      soft_wrap=True)
-
-
-@app.command("app")
-def app_cmd(
-    host: Annotated[str, typer.Option(help="Address to bind (default: this machine only).")]
-    = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8501,
-) -> None:
-    """Start the browser app (Streamlit) on http://127.0.0.1:8501."""
-    import importlib.util
-    import subprocess
-
-    from autarky.app import streamlit_args
-
-    if importlib.util.find_spec("streamlit") is None:
-        raise ak.DataError("autarky app needs Streamlit: pip install 'autarky[app]'")
-    console.print(f"autarky app on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
-    raise SystemExit(subprocess.call(streamlit_args(host, port)))
-
-
-# --- linkages commands
-
-
-def _pct(v: float) -> str:
-    return f"{v:.1%}"
-
-
-def _linkages_model(world: str, year: int | None) -> tuple[ak.World, ak.linkages.IOModel]:
-    w = load_world_cli(world, year)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RepairWarning)
-        m = ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
-    _show_repairs(caught)
-    return w, m
-
-
-def _country(w: ak.World, iso: str) -> str:
-    code = iso.strip().upper()
-    if code not in w.countries:
-        raise ak.DataError(f"country {iso!r} is not in {w.name} (countries: "
-                           f"{', '.join(w.countries[:15])}, ...)")
-    return code
-
-
-def _check_top(top: int) -> None:
-    if top < 0:
-        raise ak.DataError(f"--top must be 0 or more, got {top}")
-
-
-@app.command()
-def deps(
-    iso: Annotated[str, typer.Argument(help="Country code, e.g. DEU.")],
-    world: Annotated[str, typer.Option(help="Dataset with IO tables.")] = "wiod2013",
-    year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
-    supplier: Annotated[str | None, typer.Option(help="Also show exposure to this supplier, "
-                                                 "e.g. RUS.")] = None,
-    top: Annotated[int, typer.Option(help="Sectors to show (0 or more).")] = 10,
-) -> None:
-    """How dependent a country is on others: foreign inputs, value added, missing goods."""
-    _check_top(top)
-    lk = ak.linkages
-    w, m = _linkages_model(world, year)
-    c = _country(w, iso)
-    names = dict(zip(m.sectors, m.sector_names, strict=True))
-    d = lk.dependency(m).loc[c]
-    ss = lk.self_sufficiency(m).loc[c]
-    x = pd.Series(m.x, index=m.index).loc[c]
-    wavg = (d.mul(x, axis=0).sum() / x.sum())
-    fp = lk.footprints(m)[c]
-    console.print(
-        f"[bold]{c}[/] in {w.name} {w.year or ''}: per unit of output, imported inputs "
-        f"{_pct(wavg['direct'])} directly and {_pct(wavg['total'])} through the whole domestic "
-        f"chain; foreign value added {_pct(wavg['foreign_value_added'])}. Domestic value "
-        f"added in its final demand: {_pct(fp[c] / fp.sum())}.", highlight=False)
-    table = Table(title=f"{c}: most dependent sectors (share of output)")
-    for col in ("sector", "name", "direct", "total", "foreign VA", "production / use"):
-        table.add_column(col, justify="left" if col in ("sector", "name") else "right")
-    for s, r in d.sort_values("total", ascending=False).head(top).iterrows():
-        ratio = ss["ratio"].get(s, float("nan"))
-        table.add_row(str(s), names[s], _pct(r["direct"]), _pct(r["total"]),
-                      _pct(r["foreign_value_added"]), f"{ratio:.2f}")
-    console.print(table)
-    origins = fp.drop(c).sort_values(ascending=False).head(5)
-    console.print("Largest foreign sources of value added in its final demand: " + ", ".join(
-        f"{o} {v / fp.sum():.1%}" for o, v in origins.items()), highlight=False)
-    miss = lk.missing_goods(m)
-    miss = miss[miss["country"] == c]
-    if len(miss):
-        console.print("Goods it uses but does not supply to itself (cut off from trade, it "
-                      "would have none): " + "; ".join(
-                          f"{r.sector} {r.name} ({r.use:,.0f} million USD used"
-                          + (f"; made only for export, {r.production:,.0f})"
-                             if r.production > 0 else ")")
-                          for r in miss.itertuples()), highlight=False)
-    else:
-        console.print("It supplies itself with every good it uses (domestic sales of each "
-                      "are positive).")
-    if supplier is not None:
-        s_code = _country(w, supplier)
-        if s_code == c:
-            raise ak.DataError(f"--supplier {supplier!r} is the country itself")
-        e = lk.supplier_exposure(m, s_code).loc[c]
-        a = e.loc["ALL"]
-        console.print(
-            f"\nExposure of {c}'s output to {s_code}: inputs bought from {s_code} "
-            f"{_pct(a['direct'])} of output directly; {s_code} output needed through all "
-            f"rounds {_pct(a['total'])}; {s_code} value added embodied "
-            f"{_pct(a['value_added'])}.", highlight=False)
-        t2 = Table(title=f"{c} sectors most exposed to {s_code} (per unit of output)")
-        for col in ("sector", "name", "direct", "total", f"{s_code} value added"):
-            t2.add_column(col, justify="left" if col in ("sector", "name") else "right")
-        for s, r in e.drop("ALL").sort_values("total", ascending=False).head(top).iterrows():
-            t2.add_row(str(s), names[s], _pct(r["direct"]), _pct(r["total"]),
-                       _pct(r["value_added"]))
-        console.print(t2)
-
-
-@app.command()
-def shock(
-    country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS.")],
-    sector: Annotated[str | None, typer.Option(help="Sector code (default: all its "
-                                               "sectors).")] = None,
-    loss: Annotated[float, typer.Option(help="Share of capacity lost, 0 to 1.")] = 0.5,
-    world: Annotated[str, typer.Option(help="Dataset with IO tables.")] = "wiod2013",
-    year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
-    autarky_capacity: Annotated[str, typer.Option(help="Autarky capacities: 'sized' to own "
-                                                  "needs or 'current'.")] = "sized",
-    top: Annotated[int, typer.Option(help="Countries and goods to show (0: all).")] = 12,
-) -> None:
-    """Shortages after a supply loss, with today's sourcing, with open trade and in autarky."""
-    _check_top(top)
-    lk = ak.linkages
-    w, m = _linkages_model(world, year)
-    c = _country(w, country)
-    sh = lk.shortage(m, c, sector, loss, autarky_capacity=autarky_capacity)  # type: ignore[arg-type]
-    what = sector if sector is not None else "all sectors"
-    regimes = ("fixed", "trade", "autarky")
-    console.print(
-        f"[bold]{c} {what}[/]: {loss:.0%} of capacity lost ({w.name} {w.year or ''}). "
-        "Most of the world's final demand that can still be met, inputs per unit fixed: "
-        f"today's sourcing {_pct(sh.met['fixed'])}, any origin (open trade) "
-        f"{_pct(sh.met['trade'])}, autarky {_pct(sh.met['autarky'])} (capacities "
-        f"{sh.autarky_capacity}).", highlight=False)
-    t = sh.table.copy()
-    t["worst"] = t[[f"share_{g}" for g in regimes]].min(axis=1)
-    t = t.sort_values(["worst", "final_demand"], ascending=[True, False])
-    if top:
-        t = pd.concat([t.loc[[c]], t.drop(c).head(max(top - 1, 0))])
-    table = Table(title="Share of each country's final demand still met (shortfall, "
-                        "million USD)")
-    for col in ("country", "final demand", "today's sourcing", "open trade", "autarky"):
-        table.add_column(col, justify="left" if col == "country" else "right")
-    for k, r in t.iterrows():
-        table.add_row(str(k), f"{r['final_demand']:,.0f}", *(
-            f"{r[f'share_{g}']:.1%} ({r[f'shortfall_{g}']:,.0f})" for g in regimes))
-    console.print(table)
-    goods = sh.goods.head(top) if top else sh.goods
-    names = dict(zip(m.sectors, m.sector_names, strict=True))
-    t3 = Table(title="Goods that fall short, where (shortfall in million USD, share of the "
-                     "country's final demand for the good)")
-    for col in ("country", "sector", "name", "today's sourcing", "open trade", "autarky"):
-        t3.add_column(col, justify="left" if col in ("country", "sector", "name") else "right")
-    for (k, s), r in goods.iterrows():
-        fd = r["final_demand"]
-        t3.add_row(str(k), str(s), names[str(s)][:40], *(
-            f"{r[f'shortfall_{g}']:,.0f} ({r[f'shortfall_{g}'] / fd if fd > 0 else 0:.0%})"
-            for g in regimes))
-    console.print(t3)
-    where = {"fixed": "today's sourcing", "trade": "open trade", "autarky": "autarky"}
-    for g in regimes:
-        cells = sh.binding[g]
-        shown = cells[:top] if top else cells
-        more = f" and {len(cells) - len(shown)} more" if len(shown) < len(cells) else ""
-        console.print(f"Capacities that limit supply, {where[g]}: " + (", ".join(
-            f"{k} {s}" for k, s in shown) + more if cells else "none"), highlight=False)
-    console.print(f"LP: {sh.formulation}", highlight=False, style="dim")
-
-
-# --- gravity commands (autarky gravity estimate|simulate)
-from autarky.cli_gravity import gravity_app  # noqa: E402
-
+# --- commands in their own modules: linkages, report and app, gravity
+app.command()(deps)
+app.command()(shock)
+app.command("report")(report_cmd)
+app.command("app")(app_cmd)
 app.add_typer(gravity_app, name="gravity")
 
 

@@ -233,6 +233,11 @@ def elasticities(dataset: str, source: str = "cp2015") -> pd.Series:
     s.name = "theta"
     s.attrs["source"] = source
     s.attrs["dataset"] = ds
+    if "se" in sub.columns:  # published standard errors, where the catalog carries them
+        se = sub[sub["source"] == source].set_index("sector")["se"].astype(float)
+        if se.notna().all():
+            se.index.name = "sector"
+            s.attrs["se"] = se.rename("se")
     return s
 
 

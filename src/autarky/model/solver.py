@@ -156,17 +156,20 @@ SOLVERS: dict[str, OuterSolver] = {"anderson": anderson, "fixed-point": fixed_po
 
 
 def unavailable_goods(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
-    """Mask (N, J) of goods that no open route can supply after the shock."""
+    """Mask (..., N, J) of goods that no open route can supply after the shock."""
     open_ = np.isfinite(tau_hat) & (econ.pi > 0)
-    return ~open_.any(axis=1)
+    return ~open_.any(axis=-2)
 
 
 def open_foreign_routes(econ: Economy, tau_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Masks (N,): countries with some open import route, with some open export route."""
+    """Masks (..., N): countries with some open import route, with some open export route.
+
+    ``tau_hat`` may carry leading batch dimensions (one shock per batch member).
+    """
     open_ = np.isfinite(tau_hat) & (econ.pi > 0)
-    off = ~np.eye(open_.shape[0], dtype=bool)[:, :, None]
+    off = ~np.eye(open_.shape[-2], dtype=bool)[:, :, None]
     foreign = open_ & off
-    return foreign.any(axis=(1, 2)), foreign.any(axis=(0, 2))
+    return foreign.any(axis=(-2, -1)), foreign.any(axis=(-3, -1))
 
 
 def closed_countries(econ: Economy, tau_hat: np.ndarray) -> np.ndarray:
@@ -334,10 +337,11 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     ----------
     econ : Economy
         The baseline.
-    tariffs_new, tau_hat : ndarray (N, N, J)
-        Counterfactual tariff levels and iceberg changes (``inf`` = prohibitive).
+    tariffs_new, tau_hat : ndarray (N, N, J) or (B, N, N, J)
+        Counterfactual tariff levels and iceberg changes (``inf`` = prohibitive); with a
+        leading batch dimension, one shock per batch member (many scenarios at once).
     theta : ndarray (J,) or (B, J)
-        Trade elasticities, one row per batch member.
+        Trade elasticities, one row per batch member (broadcast to the shocks' batch).
     deficits : {"fixed", "zero", "proportional"}
         Deficit rule (see :class:`autarky.SolveOptions`; "zero" here is one step).
     tol : float
@@ -358,6 +362,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         raise ValueError(f"method {method!r}: not one of {', '.join(SOLVERS)}")
     outer = SOLVERS[method]
     theta = np.atleast_2d(np.asarray(theta, float))
+    if np.ndim(tau_hat) == 4 or np.ndim(tariffs_new) == 4:  # one shock per batch member
+        B = max(theta.shape[0], np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4
+                else np.shape(tariffs_new)[0])
+        theta = np.ascontiguousarray(np.broadcast_to(theta, (B, theta.shape[-1])))
     g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol, memory=memory)
     with np.errstate(all="ignore"):  # a failed solve shows as non-finite residuals
         u, _, iters, hist = outer(g, np.zeros(theta.shape[:1] + econ.shape[:1]), tol=tol,

@@ -1,0 +1,159 @@
+"""Result store: solved rows appended to a Parquet dataset, queryable with DuckDB.
+
+Layout: one folder holding ``part-<uuid>.parquet`` files, one per solved chunk, each row
+one (key, country) pair with the welfare change and what it was computed from. A file is
+written under a temporary name in the same folder and renamed into place
+(``os.replace``, atomic on POSIX), so a reader never sees half a file, an interrupted
+sweep loses at most the chunk it was solving, and several processes can append at once
+(every file has its own name). Two writers that solve the same key store it twice; readers
+take the first copy (the numbers are identical: same inputs, same code).
+
+The key is a SHA-256 of everything the number depends on (dataset name, year and a
+checksum of its arrays; the scenario as TOML plus a hash of its shock arrays; the
+elasticity vector; the solver options; the package version), made by
+:mod:`autarky.sweep`.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from autarky.errors import DataError
+
+__all__ = ["ResultStore", "default_store_path"]
+
+_PATTERN = "part-*.parquet"
+
+
+def default_store_path() -> Path:
+    """``$AUTARKY_STORE`` if set, else ``~/.cache/autarky/results``."""
+    env = os.environ.get("AUTARKY_STORE")
+    return Path(env) if env else Path.home() / ".cache" / "autarky" / "results"
+
+
+class ResultStore:
+    """A folder of Parquet files of solved rows (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder; created on the first append.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> st = ResultStore(tempfile.mkdtemp())
+    >>> _ = st.append(pd.DataFrame({"key": ["k"], "country": ["A"], "welfare": [1.5],
+    ...                             "converged": [True], "iterations": [3]}))
+    >>> float(st.query("SELECT sum(welfare) AS s FROM results")["s"].iloc[0])
+    1.5
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.exists() and not self.path.is_dir():
+            raise DataError(f"result store {self.path}: exists and is not a folder")
+
+    def __repr__(self) -> str:
+        return f"ResultStore({str(self.path)!r}, files={len(self.files())})"
+
+    def files(self) -> list[Path]:
+        """The complete files of the store (temporary files are never listed)."""
+        return sorted(self.path.glob(_PATTERN)) if self.path.is_dir() else []
+
+    def append(self, frame: pd.DataFrame) -> Path:
+        """Write ``frame`` as one new file, atomically; return its path."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if "key" not in frame.columns:
+            raise DataError("result store: rows need a 'key' column")
+        self.path.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex
+        tmp = self.path / f".tmp-{name}.parquet"
+        final = self.path / f"part-{name}.parquet"
+        try:
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return final
+
+    def lookup(self, keys: Sequence[str], countries: Sequence[str],
+               ) -> dict[str, tuple[np.ndarray, bool, int]]:
+        """Stored rows for ``keys``: key -> (welfare by country, converged, iterations).
+
+        Only keys stored for every one of ``countries`` are returned.
+        """
+        files = self.files()
+        if not files or not keys:
+            return {}
+        import pyarrow.compute as pc
+        import pyarrow.dataset as ds
+
+        data = ds.dataset([str(f) for f in files], format="parquet")
+        cols = ["key", "country", "welfare", "converged", "iterations"]
+        tab = data.to_table(columns=cols, filter=pc.field("key").isin(list(set(keys))))
+        if tab.num_rows == 0:
+            return {}
+        df = tab.to_pandas().drop_duplicates(["key", "country"])
+        wide = df.pivot(index="key", columns="country", values="welfare")
+        wide = wide.reindex(columns=list(countries)).dropna()
+        first = df.groupby("key")[["converged", "iterations"]].first()
+        return {k: (wide.loc[k].to_numpy(float), bool(first.loc[k, "converged"]),
+                    int(first.loc[k, "iterations"])) for k in wide.index}
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run DuckDB SQL with the store as the view ``results`` (duplicates removed)."""
+        import duckdb
+
+        con = duckdb.connect()
+        try:
+            files = self.files()
+            if files:
+                listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+                con.execute("CREATE VIEW results_all AS SELECT * FROM read_parquet(["
+                            f"{listing}], union_by_name = true)")
+                con.execute("CREATE VIEW results AS SELECT * EXCLUDE (rn) FROM (SELECT *, "
+                            "row_number() OVER (PARTITION BY key, country) AS rn FROM "
+                            "results_all) WHERE rn = 1")
+            else:
+                con.execute("CREATE VIEW results AS SELECT NULL::VARCHAR AS key, "
+                            "NULL::VARCHAR AS country, NULL::DOUBLE AS welfare WHERE false")
+            try:
+                return con.execute(sql).df()
+            except duckdb.Error as err:
+                raise DataError(f"query: {str(err).splitlines()[0]}") from err
+        finally:
+            con.close()
+
+    def compact(self) -> Path | None:
+        """Merge the store's files into one (duplicates dropped); return its path.
+
+        Safe while others append: only the files listed at the start are merged and
+        removed, after the merged file is in place (readers drop the transient duplicates).
+        """
+        files = self.files()
+        if len(files) < 2:
+            return files[0] if files else None
+        import pyarrow.dataset as ds
+
+        tab = ds.dataset([str(f) for f in files], format="parquet").to_table()
+        df = tab.to_pandas().drop_duplicates(["key", "country"])
+        merged = self.append(df)
+        for f in files:
+            f.unlink(missing_ok=True)
+        return merged
+
+    def count(self) -> int:
+        """Distinct keys stored."""
+        return int(self.query("SELECT count(DISTINCT key) AS n FROM results")["n"].iloc[0])
