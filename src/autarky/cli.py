@@ -215,7 +215,7 @@ def _dataset_meta(w: ak.World) -> dict[str, object]:
 
 
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
-                 out: str | None) -> None:
+                 out: str | None, overwrite: bool = False) -> None:
     theta: str | float = elasticities
     try:
         theta = float(elasticities)
@@ -241,11 +241,19 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
     console.print(table)
     scn = ak.presets.get("bloc-choice")
     _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
-    if out:
+    if out is not None:
         from autarky.data.records import write_table_record
 
-        paths = write_table_record(out, df, scn, _record_meta(w, elasticities, opts))
+        paths = write_table_record(out, df, scn, _record_meta(w, elasticities, opts),
+                                   overwrite=overwrite)
         _print_written(paths)
+
+
+def _check_out(out: str, overwrite: bool) -> None:
+    """Refuse a bad --out before solving (empty path, non-empty folder without --overwrite)."""
+    from autarky.data.records import check_out_folder
+
+    check_out_folder(out, overwrite)
 
 
 def _record_meta(w: ak.World, elasticities: str, opts: Any) -> dict[str, Any]:
@@ -273,17 +281,20 @@ def run(
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
 ) -> None:
     """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
 
     With no scenario it runs the two-blocs preset on the embedded icio2023 data.
     """
+    if out is not None:
+        _check_out(out, overwrite)
     scn = _scenario(scenario)
     opts = _options(scn, deficits, unavailable)
     w = load_world_cli(world, year)
     if scn.name == "bloc-choice":
-        _bloc_choice(w, elasticities, opts, out)
+        _bloc_choice(w, elasticities, opts, out, overwrite)
         return
     res = _solve(w, scn, elasticities, opts)
     welfare = res.welfare.sort_values(ascending=False)
@@ -307,11 +318,11 @@ def run(
                   f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
                   highlight=False)
     _print_assumptions(scn, tuple(res.notes))
-    if out:
+    if out is not None:
         from autarky.data.records import write_record
 
         paths = write_record(out, res, scn, {**_record_meta(w, elasticities, opts),
-                                             "world_argument": world})
+                                             "world_argument": world}, overwrite=overwrite)
         _print_written(paths)
 
 
@@ -352,13 +363,18 @@ def main() -> None:
     """Entry point: run the app, turning user errors into one stderr line and exit code 2."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except AutarkyError as err:
         if debug:
             raise
         err_console.print(f"error: {err}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as err:
+        if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort
+            err_console.print(f"error: unexpected end of input ({err.__cause__})",
+                              highlight=False, soft_wrap=True)
+            sys.exit(2)
+        err_console.print("interrupted", highlight=False)
         sys.exit(130)
     except SystemExit:
         raise
@@ -376,7 +392,10 @@ def main() -> None:
         err_console.print(f"internal error: {type(err).__name__}: {err} (run with --debug "
                           "for a traceback)", highlight=False, soft_wrap=True)
         sys.exit(1)
-    sys.exit(0)
+    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), returned here
+        err_console.print("interrupted", highlight=False)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 
