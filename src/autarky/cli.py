@@ -40,6 +40,7 @@ from autarky.cli_report import (
     _REPORT,
     _SHOW,
     _compare_out,
+    _out_files,
     _run_extras,
     app_cmd,
     report_cmd,
@@ -200,7 +201,7 @@ def presets(
 
 
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
-                 out: str | None) -> None:
+                 out: str | None, overwrite: bool = False) -> None:
     with _busy("solving every state's options"):
         df = run_.bloc_choice(w, elasticities=run_.elasticities(elasticities), options=opts,
                               solve=run_.solve)
@@ -219,8 +220,9 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
     console.print(table)
     scn = ak.presets.get("bloc-choice")
     _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
-    if out:
-        _print_written(run_.write(out, df, scn, _record_meta(w, elasticities, opts)))
+    if out is not None:
+        _print_written(run_.write(out, df, scn, _record_meta(w, elasticities, opts),
+                                  overwrite=overwrite))
 
 
 def _record_meta(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> dict[str, Any]:
@@ -254,6 +256,7 @@ def run(
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
     show: Annotated[str | None, _SHOW] = None,
     report: Annotated[bool, _REPORT] = False,
@@ -287,13 +290,15 @@ def run(
                                      "apply to the Liberation Day presets")
         _liberation(scenario, world or "icio2023", top)
         return
+    if out is not None:
+        run_.check_out(out, overwrite)
     scn = run_.scenario(scenario)
     opts = _options(scn, deficits, unavailable)
     world, why = _world_for(scn, world)
     w = load_world_cli(world, year)
     console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
     if scn.name == "bloc-choice":
-        _bloc_choice(w, elasticities, opts, out)
+        _bloc_choice(w, elasticities, opts, out, overwrite)
         return
     with _busy(f"solving {scn.name or scenario}"):
         res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
@@ -324,11 +329,13 @@ def run(
                   f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
                   highlight=False)
     _print_assumptions(scn, tuple(res.notes))
-    if out:
-        _print_written(run_.write(out, res, scn, {**_record_meta(w, elasticities, opts),
-                                                  "world_argument": world}))
-    _run_extras(w, scn, res, scenario, _record_meta(w, elasticities, opts), show=show,
-                report=report, excel=excel, out=out, top=top)
+    meta = _record_meta(w, elasticities, opts)
+    if out is not None:
+        files = _out_files(w, scn, res, scenario, meta, report=report)
+        _print_written(run_.write(out, res, scn, {**meta, "world_argument": world},
+                                  overwrite=overwrite, extra=files))
+    _run_extras(w, scn, res, scenario, meta, show=show, report=report and out is None,
+                excel=excel, top=top)
 
 
 @app.command()
@@ -532,13 +539,18 @@ def main() -> None:
     """Entry point: run the app, turning user errors into one stderr line and exit code 2."""
     debug = "--debug" in sys.argv
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except AutarkyError as err:
         if debug:
             raise
         err_console.print(f"error: {err}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as err:
+        if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort
+            err_console.print(f"error: unexpected end of input ({err.__cause__})",
+                              highlight=False, soft_wrap=True)
+            sys.exit(2)
+        err_console.print("interrupted", highlight=False)
         sys.exit(130)
     except SystemExit:
         raise
@@ -556,7 +568,10 @@ def main() -> None:
         err_console.print(f"internal error: {type(err).__name__}: {err} (run with --debug "
                           "for a traceback)", highlight=False, soft_wrap=True)
         sys.exit(1)
-    sys.exit(0)
+    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), returned here
+        err_console.print("interrupted", highlight=False)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 

@@ -113,24 +113,46 @@ def _report_input(world: ak.World, scn: ak.Scenario, res: ak.Result, meta: dict[
                         notes=[f"data repair: {m}" for m in dict.fromkeys(_REPAIRS)])
 
 
+def _out_files(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
+               meta: dict[str, Any], *, report: bool) -> dict[str, Any]:
+    """The files ``--out`` adds to the record: every table as CSV, and the report.
+
+    Returned as name -> writer, so that the record folder is written all at once
+    (:func:`autarky.data.records.atomic_folder`).
+    """
+    from pathlib import Path
+
+    from autarky import outcomes
+    from autarky.data.exports import write_csvs
+
+    tabs = outcomes.tables(res, scn.blocs(world))
+    files: dict[str, Any] = {
+        f"{name}.csv": (lambda p, name=name, df=df: write_csvs(Path(p).parent, {name: df}))
+        for name, df in tabs.items()}
+    if report:
+        from autarky.report import write_report
+
+        name = scn.name or Path(spec).stem
+        files["report.html"] = lambda p: write_report(
+            p, _report_input(world, scn, res, meta, name))
+    return files
+
+
 def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
                 meta: dict[str, Any], *, show: str | None, report: bool, excel: str | None,
-                out: str | None, top: int) -> None:
-    """--show, --out (CSV tables), --excel and --report for ``autarky run``."""
+                top: int) -> None:
+    """--show, --excel and --report (without --out) for ``autarky run``."""
     from pathlib import Path
 
     kinds = _show_kinds(show)
     if kinds:
         _print_show(kinds, world, scn, res, top)
-    if not (out or excel or report):
+    if not (excel or report):
         return
     from autarky import outcomes
-    from autarky.data.exports import write_csvs, write_excel
+    from autarky.data.exports import write_excel
 
     tabs = outcomes.tables(res, scn.blocs(world))
-    if out:
-        paths = write_csvs(out, tabs)
-        console.print(f"tables written: {len(paths)} CSV files in {out}", highlight=False)
     if excel:
         notes = {**{k: v for k, v in meta.items() if k != "command"},
                  **{f"assumption {k + 1}": a for k, a in enumerate(
@@ -141,7 +163,7 @@ def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
 
         name = scn.name or Path(spec).stem
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
-        path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
+        path = Path(f"{safe}-report.html")
         with _busy("writing the report"):
             p = write_report(path, _report_input(world, scn, res, meta, name))
         console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",

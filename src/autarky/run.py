@@ -29,7 +29,7 @@ import pandas as pd
 
 from autarky import presets
 from autarky.data import load_world, manifest
-from autarky.data.records import write_record, write_table_record
+from autarky.data.records import check_out_folder, write_record, write_table_record
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
 from autarky.model.options import SolveOptions
 from autarky.results import Result
@@ -188,9 +188,19 @@ def record_meta(world: World, elasticities: Any, opts: SolveOptions,
     }
 
 
+def check_out(out: str | Path, overwrite: bool = False) -> None:
+    """Refuse an output folder before any work: empty path, or non-empty without overwrite."""
+    check_out_folder(out, overwrite)
+
+
 def write(out: str | Path, result: Result | pd.DataFrame, scn: Scenario,
-          meta: dict[str, Any]) -> dict[str, Path]:
-    """Write the record of a run (a Result, or a table such as bloc-choice) to ``out``."""
+          meta: dict[str, Any], *, overwrite: bool = False,
+          extra: dict[str, Callable[[Path], Any]] | None = None) -> dict[str, Path]:
+    """Write the record of a run (a Result, or a table such as bloc-choice) to ``out``.
+
+    All files, ``extra`` ones included (name -> writer of that path), are written into a
+    temporary folder moved into place at the end: on any failure ``out`` is left as it was.
+    """
     if isinstance(result, pd.DataFrame):
-        return write_table_record(out, result, scn, meta)
-    return write_record(out, result, scn, meta)
+        return write_table_record(out, result, scn, meta, overwrite=overwrite, extra=extra)
+    return write_record(out, result, scn, meta, overwrite=overwrite, extra=extra)

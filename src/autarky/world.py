@@ -90,6 +90,17 @@ def _first_bad(mask: np.ndarray, labels: Sequence[tuple[str, Sequence[str]]]) ->
     return ", ".join(f"{dim} {names[i]!r}" for (dim, names), i in zip(labels, idx, strict=True))
 
 
+MAX_FLOW = 1e9
+"""Largest accepted flow, million USD (1e15 USD: about ten times world GDP); larger values
+are refused as unit errors (e.g. USD where million USD is meant) before they overflow."""
+
+MAX_TARIFF = 10.0
+"""Largest accepted ad-valorem tariff (1,000%). Published applied rates stay below this
+(the largest applied rates in the embedded datasets are about 1.27); larger values are
+refused as unit errors (percent given where a fraction is meant) that would make even the
+baseline fail to solve."""
+
+
 def _validate_array(name: str, a: Any, shape: tuple[int, ...],
                     labels: Sequence[tuple[str, Sequence[str]]],
                     lo: float | None = 0.0, hi: float | None = None) -> np.ndarray:
@@ -232,7 +243,7 @@ class World:
         sectors_t = _check_codes("sectors", sectors)
         N, J = len(countries_t), len(sectors_t)
         flow_lab = [("importer", countries_t), ("exporter", countries_t), ("sector", sectors_t)]
-        F = _validate_array("flows", F, (N, N, J), flow_lab)
+        F = _validate_array("flows", F, (N, N, J), flow_lab, 0.0, MAX_FLOW)
         home = np.einsum("nnj->n", F)
         if (home <= 0).any():
             c = countries_t[int(np.argmax(home <= 0))]
@@ -241,7 +252,13 @@ class World:
                 "the model needs home production"
             )
         T = (np.zeros_like(F) if tariffs is None
-             else _validate_array("tariffs", tariffs, (N, N, J), flow_lab))
+             else _validate_array("tariffs", tariffs, (N, N, J), flow_lab, 0.0, MAX_TARIFF))
+        dom_t = np.einsum("nnj->nj", T)
+        if (dom_t != 0).any():
+            n, j = np.unravel_index(int(np.argmax(dom_t != 0)), dom_t.shape)
+            raise DataError(f"tariffs: domestic tariff {dom_t[n, j]:.6g} at importer == "
+                            f"exporter {countries_t[n]!r}, sector {sectors_t[j]!r}; a country "
+                            "does not levy tariffs on its own sales (must be 0)")
         cs_lab = [("country", countries_t), ("sector", sectors_t)]
         io_lab = [("country", countries_t), ("sector_in", sectors_t), ("sector", sectors_t)]
         if io is None:

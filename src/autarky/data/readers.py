@@ -28,6 +28,7 @@ a CSV file, header = line 1) and the field.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -59,8 +60,10 @@ def _read_table(path: Path) -> pd.DataFrame:
             return pd.read_parquet(path)
         if suffix in (".csv", ".txt", ".gz"):
             return pd.read_csv(path, keep_default_na=True)
-    except (ValueError, OSError) as err:
-        raise DataError(f"{path}: cannot be read ({str(err).splitlines()[0]})") from None
+    except (ValueError, OSError, EOFError, zlib.error) as err:
+        first = (str(err).splitlines() or [type(err).__name__])[0]
+        raise DataError(f"{path}: cannot be read ({first or type(err).__name__}; "
+                        "truncated or corrupt file?)") from None
     raise DataError(f"{path}: unsupported file type {suffix!r} (use .csv or .parquet)")
 
 

@@ -14,7 +14,12 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -22,7 +27,8 @@ from typing import Any
 
 from autarky.errors import DataError
 
-__all__ = ["package_versions", "write_record", "write_table_record", "write_text"]
+__all__ = ["atomic_folder", "check_out_folder", "package_versions", "write_record",
+           "write_table_record", "write_text"]
 
 _PACKAGES = ("autarky", "numpy", "scipy", "pandas", "xarray", "country_converter")
 
@@ -53,6 +59,74 @@ def write_text(path: str | Path, text: str) -> Path:
     return p
 
 
+def check_out_folder(out: str | Path, overwrite: bool = False) -> None:
+    """Refuse an output folder that cannot be written as asked: one line naming it."""
+    _check_target(Path(out) if str(out).strip() else Path(""), overwrite)
+
+
+def _check_target(folder: Path, overwrite: bool) -> None:
+    if str(folder).strip() in ("", "."):
+        raise DataError("--out: an output folder name is required (got an empty path)")
+    if folder.exists() and not folder.is_dir():
+        raise DataError(f"{folder}: exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not overwrite:
+        raise DataError(f"{folder}: folder exists and is not empty (use --overwrite to "
+                        "replace it)")
+
+
+@contextmanager
+def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
+    """Write a folder all at once: into a temporary sibling, moved into place at the end.
+
+    Every file is written inside a temporary folder beside ``out``. Only when the block
+    finishes without error does the temporary folder replace ``out`` (an existing ``out``
+    is first renamed aside, then removed). On any failure, including KeyboardInterrupt,
+    the temporary folder is deleted and ``out`` is exactly as it was.
+
+    Parameters
+    ----------
+    out : path
+        Target folder. An empty path is refused; an existing non-empty folder is refused
+        unless ``overwrite``.
+    overwrite : bool
+        Replace an existing non-empty folder.
+
+    Raises
+    ------
+    DataError
+        One line naming the path and the reason (disk full, permission, ...).
+    """
+    folder = Path(out)
+    _check_target(folder, overwrite)
+    parent = folder.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    except OSError as err:
+        raise DataError(f"{folder}: cannot create folder ({err.strerror or err})") from None
+    try:
+        yield tmp
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=parent))
+            os.replace(folder, old / "x")
+            try:
+                os.replace(tmp, folder)
+            except OSError:
+                os.replace(old / "x", folder)  # put the previous folder back
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except OSError as err:
+        shutil.rmtree(tmp, ignore_errors=True)
+        reason = err.strerror or str(err)
+        raise DataError(f"{folder}: cannot write ({reason}); the folder was left as it "
+                        "was") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def _jsonable(x: Any) -> Any:
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
@@ -70,61 +144,73 @@ def _base_record(scenario: Any, meta: dict[str, Any]) -> dict[str, Any]:
             "scenario": scenario.name, **meta}
 
 
-def write_table_record(out: str | Path, table: Any, scenario: Any,
-                       meta: dict[str, Any]) -> dict[str, Path]:
-    """Write a results table (e.g. bloc-choice) as Parquet and CSV, plus TOML and record."""
+def _write_files(out: str | Path, overwrite: bool,
+                 writers: dict[str, Callable[[Path], Any]]) -> dict[str, Path]:
     folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DataError(f"{folder}: cannot create folder ({err})") from None
-    paths = {"results.parquet": folder / "results.parquet",
-             "results.csv": folder / "results.csv",
-             "scenario.toml": folder / "scenario.toml",
-             "record.json": folder / "record.json"}
-    table.to_parquet(paths["results.parquet"])
-    table.to_csv(paths["results.csv"])
-    write_text(paths["scenario.toml"], scenario.to_toml())
-    record = {**_base_record(scenario, meta), "versions": package_versions(),
-              "files": sorted(paths)}
-    write_text(paths["record.json"], json.dumps(_jsonable(record), indent=1) + "\n")
-    return paths
+    with atomic_folder(folder, overwrite) as tmp:
+        for name, write in writers.items():
+            try:
+                write(tmp / name)
+            except (OSError, RuntimeError, ValueError) as err:
+                reason = getattr(err, "strerror", None) or str(err)
+                raise DataError(f"{folder / name}: cannot write ({reason}); {folder} was left "
+                                "as it was") from None
+    return {name: folder / name for name in writers}
+
+
+def write_table_record(out: str | Path, table: Any, scenario: Any,
+                       meta: dict[str, Any], overwrite: bool = False,
+                       extra: dict[str, Callable[[Path], Any]] | None = None,
+                       ) -> dict[str, Path]:
+    """Write a results table (e.g. bloc-choice) as Parquet and CSV, plus TOML and record.
+
+    All files are written at once (see `atomic_folder`): on failure nothing changes.
+    """
+    names = sorted(["record.json", "results.csv", "results.parquet", "scenario.toml",
+                    *(extra or {})])
+    record = {**_base_record(scenario, meta), "versions": package_versions(), "files": names}
+    return _write_files(out, overwrite, {**(extra or {}),
+        "results.parquet": table.to_parquet,
+        "results.csv": table.to_csv,
+        "scenario.toml": lambda p: p.write_text(scenario.to_toml(), encoding="utf-8"),
+        "record.json": lambda p: p.write_text(json.dumps(_jsonable(record), indent=1) + "\n",
+                                              encoding="utf-8"),
+    })
 
 
 def write_record(out: str | Path, result: Any, scenario: Any,
-                 meta: dict[str, Any]) -> dict[str, Path]:
+                 meta: dict[str, Any], overwrite: bool = False,
+                 extra: dict[str, Callable[[Path], Any]] | None = None) -> dict[str, Path]:
     """Write results (Parquet, netCDF), the scenario TOML and record.json to ``out``.
 
     Parameters
     ----------
     out : path
-        Folder, created if needed.
+        Folder to create. An existing non-empty folder is refused unless ``overwrite``.
     result : Result
         A solved result (``to_frame``, ``to_netcdf``, ``converged``, ...).
     scenario : Scenario
         What was solved (written with ``to_toml``).
     meta : dict
         Extra fields for record.json (dataset, year, elasticities, options, ...).
+    overwrite : bool
+        Replace an existing non-empty folder.
+    extra : dict, optional
+        More files written in the same folder at once: name -> function writing that path.
 
     Returns
     -------
     dict
         Name -> path of each file written.
+
+    Notes
+    -----
+    Every file is written into a temporary folder beside ``out`` that replaces ``out``
+    only when all succeeded (`atomic_folder`); a failure (disk full, Ctrl-C) leaves
+    ``out`` exactly as before and raises a DataError naming the path and the reason.
     """
-    folder = Path(out)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise DataError(f"{folder}: cannot create folder ({err})") from None
-    paths = {
-        "results.parquet": folder / "results.parquet",
-        "results.nc": folder / "results.nc",
-        "scenario.toml": folder / "scenario.toml",
-        "record.json": folder / "record.json",
-    }
-    result.to_frame().to_parquet(paths["results.parquet"], index=False)
-    result.to_netcdf(paths["results.nc"])
-    write_text(paths["scenario.toml"], scenario.to_toml())
+    names = sorted(["record.json", "results.nc", "results.parquet", "scenario.toml",
+                    *(extra or {})])
     record = {
         **_base_record(scenario, meta),
         "converged": bool(result.converged),
@@ -134,7 +220,13 @@ def write_record(out: str | Path, result: Any, scenario: Any,
         "seconds": float(result.seconds),
         "notes": list(getattr(result, "notes", ())),
         "versions": package_versions(),
-        "files": sorted(paths),
+        "files": names,
     }
-    write_text(paths["record.json"], json.dumps(_jsonable(record), indent=1) + "\n")
-    return paths
+    return _write_files(out, overwrite, {
+        **(extra or {}),
+        "results.parquet": lambda p: result.to_frame().to_parquet(p, index=False),
+        "results.nc": result.to_netcdf,
+        "scenario.toml": lambda p: p.write_text(scenario.to_toml(), encoding="utf-8"),
+        "record.json": lambda p: p.write_text(json.dumps(_jsonable(record), indent=1) + "\n",
+                                              encoding="utf-8"),
+    })
