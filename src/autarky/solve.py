@@ -218,8 +218,10 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
              f"unavailable goods policy: {options.unavailable}",
              "numeraire: world value added unchanged",
              "welfare: exact change in real income I/P; decomposition: CP (2015) first-order "
-             "terms-of-trade + volume-of-trade formula (the measure of their Table 2), which "
-             "can differ from the exact change for large shocks"]
+             "terms-of-trade + volume-of-trade formula (the measure of their Table 2) plus "
+             "the direct effect of iceberg trade-cost changes on the cost of baseline "
+             "imports; it agrees with the exact change to first order and can differ from it "
+             "for large shocks"]
     if shock.description:
         notes.append(f"scenario: {shock.description}")
     notes.extend(shock.notes)
