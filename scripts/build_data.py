@@ -303,6 +303,8 @@ US_TARIFF_CORRECTIONS = {
     "TWN": ("Taiwan", 0.32, "Annex I lists Taiwan at 32%; missing from the compilation"),
     "CHN": ("China", 0.34, "Annex I rate 34%; the compilation's 54% adds the 20% IEEPA duty "
             "of Executive Orders 14195 and 14228 (fentanyl), a different measure"),
+    "BLR": ("Belarus", 0.0, "not subject to the order, like Russia, Cuba and North Korea "
+            "(column 2 rates of duty and sanctions; White House statement of 3 April 2025)"),
     "CAN": ("Canada", 0.0, "not subject to the reciprocal duty (EO 14257, Section 3: goods "
             "of Canada and Mexico stay under Executive Orders 14193 and 14194)"),
     "MEX": ("Mexico", 0.0, "not subject to the reciprocal duty (EO 14257, Section 3: goods "
@@ -352,7 +354,7 @@ def build_us_tariffs(shared: Path) -> dict:
         "source": "Executive Order 14257 of 2 April 2025, Annex I (90 FR 15041), via the "
                   "compilation github.com/ahmadlp/us-tariff (commit 2b79aa1), "
                   "data/reciprocal_tariffs/tariffs.csv and country_labels.csv, corrected for "
-                  "Taiwan, China, Canada and Mexico (column 'correction'); US imports by "
+                  "Taiwan, China, Belarus, Canada and Mexico (column 'correction'); US imports by "
                   "partner from trade_cepii.csv (CEPII BACI, thousand USD, year not documented "
                   "upstream)",
         "license": "The compiled CSVs carry no license; the rates are public policy facts "
