@@ -186,7 +186,11 @@ def presets(
     = False,
 ) -> None:
     """List the named scenarios (presets) with what each models."""
-    tab = ak.presets.table()
+    from autarky.liberation import table as ilms_table
+
+    # the Liberation Day presets solve the ILMS (2025) model, not an engine Scenario: they
+    # are listed here but live in autarky.liberation, outside the Scenario registry
+    tab = pd.concat([ak.presets.table(), ilms_table()])
     table = Table(title="Presets (autarky run NAME)", show_lines=True)
     table.add_column("name", no_wrap=True)
     table.add_column("what it models", overflow="fold")
@@ -406,7 +410,21 @@ def nash(
     except ValueError as err:
         raise DataError(f"--method {method!r}: {err}") from None
     w = load_world_cli(world, year)
-    res = ak.nash(w, elasticities=theta, options=opts)
+    if method == "best-response":  # a bar on a terminal, quiet otherwise
+        import math
+
+        with _progress() as bar:
+            task = bar.add_task("best responses", total=None)
+
+            def step(rounds: int, move: float) -> None:
+                # the largest tariff step falls towards the tolerance (1e-8): show the decades
+                done = min(max(-math.log10(max(move, 1e-12)), 0.0), 8.0)
+                bar.update(task, total=8.0, completed=done,
+                           description=f"best-response round {rounds}: step {move:.1e}")
+
+            res = ak.nash(w, elasticities=theta, options=opts, progress=step)
+    else:
+        res = ak.nash(w, elasticities=theta, options=opts)
     frame = res.to_frame().sort_values("welfare_pct", ascending=False)
     shown = frame if not top else frame.head(top)
     table = Table(title=f"Nash tariff war on {w.name} {w.year or ''} ({method})")
