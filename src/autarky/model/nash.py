@@ -48,7 +48,7 @@ i's welfare. The exact condition has three pieces:
    s, ``s_n`` of all its spending), lowering its demand for i's goods in every sector. This
    adds ``sum_n chi_in (...)`` to the denominator: the ``delta`` of his Prop. 2, which his
    code omits (:func:`optimal_tariff_formula` with ``foreign_revenue=True``). It lowers the
-   tariff (at most 0.09 pp on wiod2016 2014). With two countries, pieces 1 + 2 are exact for
+   tariff (by up to 0.093 pp on wiod2016 2014). With two countries, pieces 1 + 2 are exact for
    any number of sectors and any tariff abroad (tests: to 1e-4 pp).
 3. third-country wages: with three countries or more i's tariff also moves ``w_n / w_m``
    for partners n, m != i, which changes i's terms of trade with each of them. Lashkaripour
