@@ -446,12 +446,14 @@ def _liberation(preset: str, folder: str, top: int) -> None:
     """Print one Liberation Day preset (ILMS 2025) solved on the data in ``folder``."""
     from pathlib import Path
 
+    from autarky.data import read_ilms2025
     from autarky.liberation import PRESETS as ILMS_PRESETS
-    from autarky.liberation import liberation_day
+    from autarky.liberation import liberation_day, summary
 
     if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
         folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
-    res = liberation_day(folder, ILMS_PRESETS[preset])
+    data = read_ilms2025(folder)
+    res = liberation_day(data, ILMS_PRESETS[preset])
     frame = res.frame.sort_values("welfare", ascending=False)
     shown = frame if not top else frame.head(top)
     table = Table(title=f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)")
@@ -461,6 +463,10 @@ def _liberation(preset: str, folder: str, top: int) -> None:
         table.add_row(str(c), f"{row['welfare']:+.3f}", f"{row['employment']:+.3f}",
                       f"{100 * row['us_tariff']:.1f}", f"{100 * row['tariff_on_us']:.1f}")
     console.print(table)
+    rows = summary(res, data)
+    console.print("the paper's rows (EU and non-US: absorption-weighted means): " + "; ".join(
+        f"{r} welfare {v['welfare']:+.2f}%, employment {v['employment']:+.2f}%, prices "
+        f"{v['cpi']:+.1f}%" for r, v in rows.iterrows()), highlight=False, soft_wrap=True)
     console.print(f"USA welfare {res.welfare['USA']:+.3f}%; "
                   f"{'converged' if res.converged else 'NOT converged'}, residual "
                   f"{res.residual:.1e}, {res.seconds:.2f} s", highlight=False)
