@@ -234,7 +234,9 @@ def group_welfare(world: World, W: np.ndarray, groups: dict[str, Sequence[str]])
 def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int) -> str:
     return (f"low/high: the lowest and highest welfare change across the {len(names)} published "
             f"elasticity sources of the catalog ({', '.join(names)}), each applied to every "
-            f"sector ({solved} equilibria in one batched solve, {seconds:.2f} s"
+            f"sector ({solved} equilibria, "
+            + ("one batched solve" if solved <= 8 else "batched solves of 8 rows")
+            + f", {seconds:.2f} s"
             + (f"; {bad} source(s) did not converge and are left out" if bad else "")
             + "); the headline number itself uses the elasticities named in the assumptions "
             "(default: the per-sector median of these sources)")
