@@ -71,7 +71,8 @@ def test_table2_welfare(cp_world, nafta, deficits, welfare):
 
 
 def test_table2_decomposition_zero_deficits(cp_world, nafta):
-    res = ak.solve(cp_world, nafta, options=ak.SolveOptions(deficits="zero"))
+    res = ak.solve(cp_world, nafta, elasticities="cp2015",
+                   options=ak.SolveOptions(deficits="zero"))
     d = res.decomposition.loc[NAFTA]
     expect = {"CAN": (-0.11, 0.04), "MEX": (-0.41, 1.72), "USA": (0.04, 0.04)}
     for c, (tot, vot) in expect.items():
@@ -84,7 +85,8 @@ def test_table2_decomposition_zero_deficits(cp_world, nafta):
 
 
 def test_exact_welfare_is_small_and_finite(cp_world, nafta):
-    res = ak.solve(cp_world, nafta, options=ak.SolveOptions(deficits="zero"))
+    res = ak.solve(cp_world, nafta, elasticities="cp2015",
+                   options=ak.SolveOptions(deficits="zero"))
     w = res.welfare
     assert np.isfinite(w).all()
     # the exact real-income change is far smaller than CP's first-order total for Mexico
@@ -92,7 +94,8 @@ def test_exact_welfare_is_small_and_finite(cp_world, nafta):
 
 
 def test_exact_path_decomposition_adds_up(cp_world, nafta):
-    res = ak.solve(cp_world, nafta, options=ak.SolveOptions(deficits="zero"))
+    res = ak.solve(cp_world, nafta, elasticities="cp2015",
+                   options=ak.SolveOptions(deficits="zero"))
     d = res.decomposition_path(steps=32).loc[NAFTA]
     np.testing.assert_allclose(d["total"], d["log_welfare"], atol=1e-3)
     assert np.all(d["trade_costs"] == 0.0)

@@ -36,7 +36,10 @@ def test_run_default_prints_table_and_assumptions():
     assert "two-blocs on icio2023 2022" in r.stdout
     assert "West (US-centred)" in r.stdout and "world" in r.stdout
     assert "converged in" in r.stdout and "assumptions" in r.stdout
-    assert "elasticities: cp2015" in r.stdout
+    assert "elasticities: median" in r.stdout  # the default source (README)
+    # every headline table: the range across the catalog's 8 sources, and what it is
+    assert "low/high: the lowest and highest welfare change across the 8 published" in (
+        r.stdout.replace("\n", " "))
 
 
 def test_run_writes_reproducible_record(tmp_path):
@@ -53,7 +56,7 @@ def test_run_writes_reproducible_record(tmp_path):
     rec = json.loads((out / "record.json").read_text())
     assert rec["dataset"] == "wiod2013" and rec["year"] == 2011 and rec["converged"]
     assert rec["options"]["deficits"] == "zero" and rec["versions"]["autarky"]
-    assert rec["elasticities"] == "cp2015"
+    assert rec["elasticities"] == "median"
     scn = ak.Scenario.from_toml(out / "scenario.toml")
     assert scn == ak.presets.get("autarky:RUS")
     df = pd.read_parquet(out / "results.parquet")

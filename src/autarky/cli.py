@@ -204,24 +204,47 @@ def presets(
     console.print(table)
 
 
+_RANGE = typer.Option("--range/--no-range", help="Show the low and high of welfare across "
+                      "the catalog's 8 elasticity sources (one batched solve; default on).")
+
+
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
-                 out: str | None, overwrite: bool = False) -> None:
-    with _busy("solving every state's options"):
+                 out: str | None, overwrite: bool = False, with_range: bool = True) -> None:
+    with _progress() as prog:
+        states = [c for c in ak.presets.swing_states(w) if c in w.countries]
+        task = prog.add_task("solving every state's options", total=2 * len(states) + 1)
+
+        def solve_one(*args: Any, **kw: Any) -> ak.Result:
+            res = run_.solve(*args, **kw)
+            prog.advance(task)
+            return res
+
         df = run_.bloc_choice(w, elasticities=run_.elasticities(elasticities), options=opts,
-                              solve=run_.solve)
+                              solve=solve_one)
+        rtask = prog.add_task("range across elasticity sources", total=None)
+        rng = run_.bloc_choice_range(w, df, opts, progress=lambda done, total: prog.update(
+            rtask, completed=done, total=total)) if with_range else pd.DataFrame(index=df.index)
     console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
                   "(bloc columns: baseline-income-weighted, original members; 'vs out': "
                   "difference from the state staying out, percentage points)",
                   highlight=False, soft_wrap=True)
     table = Table()
-    for col in ("state", "option", "state's welfare", "West", "East", "world",
-                "West vs out (pp)", "East vs out (pp)"):
+    ranged = len(rng.columns) > 0
+    for col in ("state", "option", "state's welfare", *(("low", "high") if ranged else ()),
+                "West", "East", "world", "West vs out (pp)", "East vs out (pp)",
+                *(("West vs out low", "high", "East vs out low", "high") if ranged else ())):
         table.add_column(col, justify="left" if col in ("state", "option") else "right")
     for (state, option), r in df.iterrows():
-        table.add_row(state, option, f"{r['welfare']:+.3f}", f"{r['West']:+.3f}",
+        lo_hi = ([f"{rng.loc[(state, option), c]:+.3f}" for c in ("low", "high")]
+                 if ranged else [])
+        vs = ([f"{rng.loc[(state, option), f'{b} vs out {e}']:+.3f}"
+               for b in ("West", "East") for e in ("low", "high")] if ranged else [])
+        table.add_row(state, option, f"{r['welfare']:+.3f}", *lo_hi, f"{r['West']:+.3f}",
                       f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
-                      f"{r['East vs out']:+.3f}")
+                      f"{r['East vs out']:+.3f}", *vs)
     console.print(table)
+    if with_range:
+        _range_line(w, rng if ranged else None)
     scn = ak.presets.get("bloc-choice")
     _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
     if out is not None:
@@ -256,7 +279,7 @@ def run(
         help="Embedded dataset name or a .csv/.parquet file (default: the preset's own "
         "world if it names one, else icio2023).")] = None,
     year: Annotated[int | None, _YEAR] = None,
-    elasticities: Annotated[str, _ELAST] = "cp2015",
+    elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
@@ -272,6 +295,7 @@ def run(
     scheduler: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT for "
                                                   "the draws (default: this process).")]
     = None,
+    source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
     """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
 
@@ -302,11 +326,12 @@ def run(
     w = load_world_cli(world, year)
     console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
     if scn.name == "bloc-choice":
-        _bloc_choice(w, elasticities, opts, out, overwrite)
+        _bloc_choice(w, elasticities, opts, out, overwrite, source_range)
         return
     with _busy(f"solving {scn.name or scenario}"):
         res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
     band = _draws_band(w, scn, opts, draws, seed, store, scheduler) if draws else None
+    rng = _source_range(w, scn, opts) if source_range else None
     welfare = res.welfare.sort_values(ascending=False)
     shown = welfare if not top else welfare.head(top)
     console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
@@ -314,18 +339,21 @@ def run(
     table = Table(title="welfare, %")
     table.add_column("country")
     table.add_column("welfare %", justify="right")
+    _range_columns(table, rng)
     _band_columns(table, band)
     for c, v in shown.items():
-        table.add_row(str(c), f"{v:+.3f}", *_band_cells(band, str(c)))
+        table.add_row(str(c), f"{v:+.3f}", *_range_cells(rng, str(c)), *_band_cells(band, str(c)))
     console.print(table)
     agg = Table(title="bloc aggregates (baseline-income-weighted)")
     for col in ("group", "members in data", "welfare %"):
         agg.add_column(col, justify="left" if col == "group" else "right")
+    _range_columns(agg, rng)
     _band_columns(agg, band)
     for name, r in run_.aggregates(w, scn, res).iterrows():
         agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}",
-                    *_band_cells(band, str(name)))
+                    *_range_cells(rng, str(name)), *_band_cells(band, str(name)))
     console.print(agg)
+    _range_line(w, rng)
     if band is not None:
         console.print(band.attrs["text"], highlight=False, soft_wrap=True, style="dim")
     resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
@@ -335,11 +363,11 @@ def run(
     _print_assumptions(scn, tuple(res.notes))
     meta = _record_meta(w, elasticities, opts)
     if out is not None:
-        files = _out_files(w, scn, res, scenario, meta, report=report)
+        files = _out_files(w, scn, res, scenario, meta, report=report, rng=rng, band=band)
         _print_written(run_.write(out, res, scn, {**meta, "world_argument": world},
                                   overwrite=overwrite, extra=files))
     _run_extras(w, scn, res, scenario, meta, show=show, report=report and out is None,
-                excel=excel, top=top)
+                excel=excel, top=top, rng=rng, band=band)
 
 
 @app.command()
@@ -348,12 +376,13 @@ def compare(
     b: Annotated[str, typer.Argument(help="Second preset or .toml file.")],
     world: Annotated[str, _WORLD] = "icio2023",
     year: Annotated[int | None, _YEAR] = None,
-    elasticities: Annotated[str, _ELAST] = "cp2015",
+    elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
+    source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference."""
     sa, sb = run_.scenario(a), run_.scenario(b)
@@ -366,6 +395,9 @@ def compare(
         prog.advance(task)
         rb = run_.solve(w, sb, theta, ob)
         prog.advance(task)
+        rtask = prog.add_task("range across elasticity sources", total=None)
+        rng = run_.compare_range(w, sa, sb, oa, ob, progress=lambda done, total: prog.update(
+            rtask, completed=done, total=total)) if source_range else None
     wa, wb = ra.welfare, rb.welfare
     order = (wb - wa).sort_values(ascending=False).index
     if top:
@@ -375,9 +407,12 @@ def compare(
     table = Table(title="welfare, %")
     for col in ("country", na, nb, f"{nb} - {na} (pp)"):
         table.add_column(col, justify="left" if col == "country" else "right")
+    _range_columns(table, rng)
     for c in order:
-        table.add_row(str(c), f"{wa[c]:+.3f}", f"{wb[c]:+.3f}", f"{wb[c] - wa[c]:+.3f}")
+        table.add_row(str(c), f"{wa[c]:+.3f}", f"{wb[c]:+.3f}", f"{wb[c] - wa[c]:+.3f}",
+                      *_range_cells(rng, str(c)))
     console.print(table)
+    _range_line(w, rng)
     for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
         console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
         _print_assumptions(scn, tuple(res.notes))
@@ -424,7 +459,8 @@ def nash(
 
             res = ak.nash(w, elasticities=theta, options=opts, progress=step)
     else:
-        res = ak.nash(w, elasticities=theta, options=opts)
+        with _busy(f"solving the Nash tariff war ({method})"):
+            res = ak.nash(w, elasticities=theta, options=opts)
     frame = res.to_frame().sort_values("welfare_pct", ascending=False)
     shown = frame if not top else frame.head(top)
     table = Table(title=f"Nash tariff war on {w.name} {w.year or ''} ({method})")
@@ -542,6 +578,34 @@ def _draws_band(world: ak.World, scn: ak.Scenario, opts: ak.SolveOptions, draws:
         f"'autarky elasticities'); {sw.solved} solved, {sw.reused} reused from the result "
         f"store, {sw.seconds:.1f} s")
     return band
+
+
+def _source_range(w: ak.World, scn: ak.Scenario, opts: ak.SolveOptions) -> pd.DataFrame | None:
+    """Welfare low/high across the catalog's elasticity sources (one batched solve)."""
+    with _progress() as prog:
+        task = prog.add_task("range across elasticity sources", total=None)
+        return run_.source_range(w, scn, opts, progress=lambda done, total: prog.update(
+            task, completed=done, total=total))
+
+
+def _range_columns(table: Table, rng: pd.DataFrame | None) -> None:
+    if rng is not None:
+        table.add_column("low", justify="right")
+        table.add_column("high", justify="right")
+
+
+def _range_cells(rng: pd.DataFrame | None, name: str) -> list[str]:
+    if rng is None:
+        return []
+    if name not in rng.index:
+        return ["", ""]
+    return [f"{rng.at[name, 'low']:+.3f}", f"{rng.at[name, 'high']:+.3f}"]
+
+
+def _range_line(w: ak.World, rng: pd.DataFrame | None) -> None:
+    text = rng.attrs["text"] if rng is not None else run_.range_unavailable(w)
+    if text:
+        console.print(text, highlight=False, soft_wrap=True, style="dim")
 
 
 def _band_columns(table: Table, band: pd.DataFrame | None) -> None:

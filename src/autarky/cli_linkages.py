@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 import autarky as ak
-from autarky.cli_common import _show_repairs, console, load_world_cli
+from autarky.cli_common import _busy, _show_repairs, console, load_world_cli
 from autarky.errors import RepairWarning
 
 
@@ -126,7 +126,9 @@ def shock(
     lk = ak.linkages
     w, m = _linkages_model(world, year)
     c = _country(w, country)
-    sh = lk.shortage(m, c, sector, loss, autarky_capacity=autarky_capacity)  # type: ignore[arg-type]
+    with _busy("solving the supply LPs (today's sourcing, open trade, autarky)"):
+        sh = lk.shortage(m, c, sector, loss,
+                         autarky_capacity=autarky_capacity)  # type: ignore[arg-type]
     what = sector if sector is not None else "all sectors"
     regimes = ("fixed", "trade", "autarky")
     console.print(

@@ -104,17 +104,19 @@ def _print_show(kinds: list[str], world: ak.World, scn: ak.Scenario, res: ak.Res
 
 
 def _report_input(world: ak.World, scn: ak.Scenario, res: ak.Result, meta: dict[str, Any],
-                  title: str) -> Any:
+                  title: str, rng: Any = None, band: Any = None) -> Any:
     from autarky.report import report_input
 
     shown: dict[str, Any] = {k: meta[k] for k in ("dataset", "year", "elasticities", "options",
                                   "dataset_source", "dataset_license", "command") if k in meta}
     return report_input(world, scn, res, shown, title=title,
-                        notes=[f"data repair: {m}" for m in dict.fromkeys(_REPAIRS)])
+                        notes=[f"data repair: {m}" for m in dict.fromkeys(_REPAIRS)],
+                        welfare_range=rng, welfare_band=band)
 
 
 def _out_files(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
-               meta: dict[str, Any], *, report: bool) -> dict[str, Any]:
+               meta: dict[str, Any], *, report: bool, rng: Any = None,
+               band: Any = None) -> dict[str, Any]:
     """The files ``--out`` adds to the record: every table as CSV, and the report.
 
     Returned as name -> writer, so that the record folder is written all at once
@@ -134,13 +136,13 @@ def _out_files(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
 
         name = scn.name or Path(spec).stem
         files["report.html"] = lambda p: write_report(
-            p, _report_input(world, scn, res, meta, name))
+            p, _report_input(world, scn, res, meta, name, rng, band))
     return files
 
 
 def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
                 meta: dict[str, Any], *, show: str | None, report: bool, excel: str | None,
-                top: int) -> None:
+                top: int, rng: Any = None, band: Any = None) -> None:
     """--show, --excel and --report (without --out) for ``autarky run``."""
     from pathlib import Path
 
@@ -165,7 +167,7 @@ def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
         path = Path(f"{safe}-report.html")
         with _busy("writing the report"):
-            p = write_report(path, _report_input(world, scn, res, meta, name))
+            p = write_report(path, _report_input(world, scn, res, meta, name, rng, band))
         console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",
                       highlight=False, soft_wrap=True)
 
@@ -223,7 +225,9 @@ def report_cmd(
     if not gap < 1e-6:
         raise ak.DataError(f"{d}: re-solving the record gives welfare {gap:.2e} pp away from "
                            "results.parquet (different data or package version?)")
-    inp = _report_input(w, scn, res, rec, scn.name or d.name)
+    with _busy("range across elasticity sources"):
+        rng = run_.source_range(w, scn, opts)
+    inp = _report_input(w, scn, res, rec, scn.name or d.name, rng)
     from autarky.report import write_figures, write_report
 
     p = write_report(output, inp)

@@ -11,6 +11,9 @@ One place for the product logic above :func:`autarky.solve`:
 * :func:`aggregates` — welfare of the scenario's blocs and of the world
   (:meth:`Result.aggregate`, baseline-income-weighted);
 * :func:`bloc_choice` — the swing-state table of the ``bloc-choice`` preset;
+* :func:`source_range` / :func:`bloc_choice_range` — the low and high of welfare across the
+  catalog's published elasticity sources, in one batched solve (printed with every
+  headline table);
 * :func:`record_meta` / :func:`write` — the reproducible record of a run.
 
 Nothing here prints: callers (cli, report, app) decide how to show it.
@@ -28,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from autarky import presets
-from autarky.data import load_world, manifest
+from autarky.data import DEFAULT_SOURCE, elasticity_sources, load_world, manifest
 from autarky.data.records import check_out_folder, write_record, write_table_record
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
 from autarky.model.options import SolveOptions
@@ -37,8 +40,14 @@ from autarky.scenario import Scenario
 from autarky.solve import solve as solve_model
 from autarky.world import World
 
-__all__ = ["Loaded", "aggregates", "bloc_choice", "dataset_meta", "elasticities", "income", "load",
-           "options", "record_meta", "scenario", "solve", "write"]
+__all__ = ["DEFAULT_ELASTICITIES", "Loaded", "aggregates", "bloc_choice", "bloc_choice_range",
+           "compare_range", "dataset_meta", "elasticities", "group_welfare", "income", "load",
+           "options", "range_unavailable", "record_meta", "scenario", "solve", "source_range",
+           "write"]
+
+DEFAULT_ELASTICITIES = DEFAULT_SOURCE
+"""The elasticity source of every command and of the app unless one is named: ``"median"``
+(per sector, the median of the catalog's 8 published sources; see the README)."""
 
 
 def scenario(spec: str) -> Scenario:
@@ -92,7 +101,7 @@ def load(world: str | World, year: int | None = None) -> Loaded:
     return Loaded(w, tuple(repairs))
 
 
-def solve(world: World, scn: Scenario, elasticities: Any = "cp2015",
+def solve(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
           options: SolveOptions | None = None) -> Result:
     """Solve as :func:`autarky.solve`; scenario warnings stay in the result's notes only."""
     with warnings.catch_warnings():
@@ -110,7 +119,8 @@ def income(world: World) -> pd.Series:
     return world.income.to_series()
 
 
-def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOptions | None = None,
+def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
+                options: SolveOptions | None = None,
                 states: Sequence[str] | None = None,
                 solve: Callable[..., Result] | None = None) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
@@ -167,6 +177,226 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
         df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
             df.index.get_level_values("state")).to_numpy()
     return df
+
+
+# ---------------------------------------------------------------- range across sources
+def range_unavailable(world: World) -> str | None:
+    """Why the range across elasticity sources is not computed for ``world``, or None.
+
+    A world whose data are not an embedded dataset has no catalog mapping; a one-sector
+    world maps every sectoral source to the same aggregate theta (no range to show).
+    """
+    m = manifest().get(str(world.name).lower()) or {}
+    if m.get("elasticity_default") is not None:
+        return (f"range across elasticity sources: none ({world.name} has one aggregate "
+                "sector; every sectoral source maps to the same aggregate theta)")
+    if not _has_catalog(world):
+        return (f"range across elasticity sources: not computed ({world.name} is not an "
+                "embedded dataset with a catalog mapping of its sectors)")
+    return None
+
+
+def _has_catalog(world: World) -> bool:
+    from autarky.data import elasticities as catalog
+
+    try:
+        catalog(world.name, str(elasticity_sources().index[0]))
+    except Exception:  # noqa: BLE001 - any failure means: no catalog for this world
+        return False
+    return True
+
+
+def group_welfare(world: World, W: np.ndarray, groups: dict[str, Sequence[str]]) -> pd.DataFrame:
+    """Welfare rows (R, countries) with a column per group (baseline-income-weighted) added.
+
+    The same weights as :func:`aggregates` (:meth:`Result.aggregate`); a group whose name
+    is a country code is not added twice.
+    """
+    countries = list(world.countries)
+    frame = pd.DataFrame(np.asarray(W, float), columns=countries)
+    inc = income(world).reindex(countries).to_numpy(float)
+    names = [g for g in groups if g not in frame.columns]
+    if not names:
+        return frame
+    member = np.zeros((len(countries), len(names)))
+    pos = {c: k for k, c in enumerate(countries)}
+    for j, g in enumerate(names):
+        idx = [pos[c] for c in groups[g] if c in pos]
+        member[idx, j] = inc[idx]
+    tot = member.sum(axis=0)
+    keep = tot > 0
+    agg = frame.to_numpy() @ (member[:, keep] / tot[keep])
+    return pd.concat([frame, pd.DataFrame(agg, columns=[n for n, k in zip(names, keep,
+                                                                           strict=True) if k])],
+                     axis=1)
+
+
+def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int) -> str:
+    return (f"low/high: the lowest and highest welfare change across the {len(names)} published "
+            f"elasticity sources of the catalog ({', '.join(names)}), each applied to every "
+            f"sector ({solved} equilibria, "
+            + ("one batched solve" if solved <= 8 else "batched solves of 8 rows")
+            + f", {seconds:.2f} s"
+            + (f"; {bad} source(s) did not converge and are left out" if bad else "")
+            + "); the headline number itself uses the elasticities named in the assumptions "
+            "(default: the per-sector median of these sources)")
+
+
+def source_range(world: World, scn: Any, options: SolveOptions | None = None,
+                 groups: dict[str, Sequence[str]] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> pd.DataFrame | None:
+    """Welfare low and high across the catalog's 8 published elasticity sources.
+
+    One batched solve of ``scn`` under every source (:func:`autarky.sweep` with
+    ``draws=None``).
+
+    Parameters
+    ----------
+    world : World
+        The baseline economy (an embedded dataset: the catalog maps its sectors).
+    scn : Scenario
+        What changes.
+    options : SolveOptions, optional
+        As in :func:`autarky.solve`.
+    groups : dict, optional
+        Group name -> member codes whose baseline-income-weighted welfare is added
+        (default: the scenario's blocs and "world").
+    progress : callable, optional
+        ``progress(done, total)`` after each batch.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Indexed by country and group; columns ``low``, ``high`` and one column per source
+        (percent); ``attrs["text"]`` says what the range is. None when the world has no
+        range (:func:`range_unavailable`).
+    """
+    from autarky.sweep import sweep
+
+    if range_unavailable(world) is not None:
+        return None
+    if groups is None:
+        groups = {**scn.blocs(world), "world": tuple(world.countries)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)
+        sw = sweep(world, scn, draws=None, options=_return_unconverged(scn, options),
+                   progress=progress)
+    names = [str(x) for x in sw.labels]
+    W = group_welfare(world, sw.welfare.to_numpy(), groups)
+    W.index = names
+    ok = W.loc[list(np.asarray(names)[sw.converged])]
+    out = pd.concat([ok.min(axis=0).rename("low"), ok.max(axis=0).rename("high"), W.T], axis=1)
+    out.attrs["text"] = _range_text(names, sw.solved, sw.seconds, int((~sw.converged).sum()))
+    out.attrs["sources"] = tuple(names)
+    return out
+
+
+def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None = None,
+                  options_b: SolveOptions | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> pd.DataFrame | None:
+    """Low and high across the catalog's sources of ``b - a`` (pp) by country and world.
+
+    Both scenarios under every published source in one batched solve (two when their
+    solver options differ). Columns ``low``, ``high``; ``attrs["text"]``. None when the
+    world has no range (:func:`range_unavailable`).
+    """
+    import time
+
+    from autarky.solve import to_shock
+    from autarky.sweep import draw_elasticities, solve_rows
+
+    if range_unavailable(world) is not None:
+        return None
+    t0 = time.perf_counter()
+    oa, ob = _return_unconverged(a, options_a), _return_unconverged(b, options_b)
+    thetas, names, _ = draw_elasticities(world, draws=None)
+    th, K = thetas.to_numpy(), len(thetas)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)
+        shocks = [to_shock(world, a), to_shock(world, b)]
+        if oa == ob:
+            W, conv, _, _ = solve_rows(world, shocks, np.repeat([0, 1], K), np.tile(th, (2, 1)),
+                                       oa, notes=[], progress=progress)
+        else:
+            parts = [solve_rows(world, [sh], np.zeros(K, dtype=int), th, o, notes=[],
+                                progress=progress) for sh, o in ((shocks[0], oa), (shocks[1], ob))]
+            W = np.vstack([p[0] for p in parts])
+            conv = np.concatenate([p[1] for p in parts])
+    G = group_welfare(world, W, {"world": tuple(world.countries)}).to_numpy()
+    ok = conv[:K] & conv[K:]
+    D = (G[K:] - G[:K])[ok]
+    cols = [*world.countries, "world"]
+    out = pd.DataFrame({"low": D.min(axis=0), "high": D.max(axis=0)}, index=cols)
+    out.attrs["text"] = _range_text([str(x) for x in names], 2 * K, time.perf_counter() - t0,
+                                    int((~ok).sum())).replace(
+        "lowest and highest welfare change", "lowest and highest difference of welfare changes")
+    return out
+
+
+def _return_unconverged(scn: Any, options: SolveOptions | None) -> SolveOptions:
+    """The options of a range solve: a source that does not converge is left out, not fatal."""
+    from dataclasses import replace
+
+    base = options if options is not None else (
+        scn.solve_options() if callable(getattr(scn, "solve_options", None))
+        else SolveOptions())
+    return replace(base, return_unconverged=True)
+
+
+def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Low and high across the catalog's sources of each row of a :func:`bloc_choice` table.
+
+    Every (state, option) scenario under every published source, in one batched solve.
+    Returns a frame with the table's index and columns ``low``/``high`` (the state's
+    welfare, %), and ``West vs out low``/``high``, ``East vs out low``/``high`` (pp);
+    ``attrs["text"]`` says what the range is. Empty (no rows) when the world has no range.
+    """
+    import time
+
+    from autarky.solve import to_shock
+    from autarky.sweep import draw_elasticities, solve_rows
+
+    if range_unavailable(world) is not None:
+        return pd.DataFrame(index=table.index)
+    t0 = time.perf_counter()
+    opts = _return_unconverged(presets.get("bloc-choice"), options)
+    states = list(dict.fromkeys(table.index.get_level_values("state")))
+    stay_out = presets.OPTIONS[2]
+    scns = [presets.bloc_choice_scenarios(states[0])[stay_out]]
+    labels = [("*", stay_out)]
+    for s in states:
+        for opt in presets.OPTIONS[:2]:
+            scns.append(presets.bloc_choice_scenarios(s)[opt])
+            labels.append((s, opt))
+    thetas, names, _ = draw_elasticities(world, draws=None)
+    S, K = len(scns), len(thetas)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)
+        shocks = [to_shock(world, x) for x in scns]
+        W, conv, _, _ = solve_rows(world, shocks, np.repeat(np.arange(S), K),
+                                   np.tile(thetas.to_numpy(), (S, 1)), opts, notes=[],
+                                   progress=progress)
+    a_name, b_name = presets.BLOC_NAMES
+    blocs = presets.get("two-blocs").blocs(world)
+    G = group_welfare(world, W, {"West": blocs[a_name], "East": blocs[b_name]})
+    G[~np.asarray(conv)] = np.nan
+    cube = {c: G[c].to_numpy().reshape(S, K) for c in G.columns}
+    pos = {c: k for k, c in enumerate(world.countries)}
+    rows = []
+    for (state, option) in table.index:
+        k = 0 if option == stay_out else labels.index((state, option))
+        state_w = cube[str(state)][k] if str(state) in pos else np.full(K, np.nan)
+        row: dict[str, Any] = {"state": state, "option": option,
+                               "low": np.nanmin(state_w), "high": np.nanmax(state_w)}
+        for bloc in ("West", "East"):
+            d = cube[bloc][k] - cube[bloc][0]  # bloc vs the state staying out, per source
+            row[f"{bloc} vs out low"], row[f"{bloc} vs out high"] = np.nanmin(d), np.nanmax(d)
+        rows.append(row)
+    out = pd.DataFrame(rows).set_index(["state", "option"])
+    out.attrs["text"] = _range_text([str(x) for x in names], S * K, time.perf_counter() - t0,
+                                    int((~np.asarray(conv)).sum()))
+    return out
 
 
 def dataset_meta(world: World) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autarky.data import DEFAULT_SOURCE
 from autarky.data import elasticities as catalog
 from autarky.errors import ConvergenceError, DataError, ScenarioError, UnavailableGoodError
 from autarky.model import equations as eq
@@ -62,7 +63,8 @@ def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, s
                                 f"{', '.join(missing[:5])}")
             theta = s.reindex(list(world.sectors)).to_numpy(float)
             desc = f"elasticities: {elasticities} catalog for {world.name}" + (
-                f" ({s.attrs['note']})" if "note" in s.attrs else "")
+                f" ({s.attrs['note']})" if "note" in s.attrs else
+                f" ({s.attrs['rule']})" if "rule" in s.attrs else "")
     elif isinstance(elasticities, (int, float, np.floating, np.integer)):
         theta = np.full(J, float(elasticities))
         desc = f"elasticities: uniform theta = {float(elasticities):g}"
@@ -324,7 +326,7 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
     return notes
 
 
-def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
+def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
           options: SolveOptions | None = None) -> Result:
     """Solve the counterfactual equilibrium of a scenario.
 
@@ -334,8 +336,10 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
         The baseline economy.
     scenario : Shock or object with ``apply(world) -> Shock``
         What changes.
-    elasticities : str, float, Series or array, default "cp2015"
+    elasticities : str, float, Series or array, default "median"
         Trade elasticities: a catalog source name, one number, or one value per sector.
+        The default ``"median"`` takes, per sector, the median of the catalog's 8
+        published sources (README, "Trade elasticities: the default and the range").
     options : SolveOptions, optional
         Deficit treatment, tolerance, method, unavailable-goods policy. Default: the
         scenario's own settings (``scenario.solve_options()``, from a preset or the

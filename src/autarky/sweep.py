@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
-from autarky.data import elasticity_sources
 from autarky.data.store import ResultStore
 from autarky.errors import ConvergenceError, DataError
 from autarky.model import equations as eq
@@ -650,7 +650,7 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
 
 
 def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
-                    elasticities: Any = "cp2015", *, options: SolveOptions | None = None,
+                    elasticities: Any = DEFAULT_SOURCE, *, options: SolveOptions | None = None,
                     backend: Backend = "serial", scheduler: Any = None,
                     chunk: int | None = None,
                     store: Any = None, progress: Progress | None = None,
@@ -752,7 +752,7 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
 
 
 def bloc_entry(world: World, members: Sequence[str], candidates: Sequence[str] | None = None,
-               elasticities: Any = "cp2015", *,
+               elasticities: Any = DEFAULT_SOURCE, *,
                make: Callable[[list[str]], Any] = Scenario.bloc,
                options: SolveOptions | None = None, **kwargs: Any) -> pd.DataFrame:
     """Who gains from whose entry: the bloc with each candidate added, one at a time.
@@ -805,7 +805,7 @@ def bloc_entry(world: World, members: Sequence[str], candidates: Sequence[str] |
 
 
 def bloc_subsets(world: World, pool: Sequence[str], k: int = 2,
-                 elasticities: Any = "cp2015", *, min_size: int = 1,
+                 elasticities: Any = DEFAULT_SOURCE, *, min_size: int = 1,
                  make: Callable[[list[str]], Any] = Scenario.bloc,
                  options: SolveOptions | None = None, limit: int = 5000,
                  **kwargs: Any) -> SweepResult:

@@ -58,6 +58,14 @@ def solved(dataset: str, year: int | None, elasticities: str, spec: str,
     return scn, opts, run_.solve(world, scn, run_.elasticities(elasticities), opts)
 
 
+@st.cache_resource(show_spinner=False)
+def source_range(dataset: str, year: int | None, elasticities: str, spec: str,
+                 members: tuple[str, ...], external_tariff: float) -> Any:
+    """Welfare low/high across the catalog's elasticity sources (autarky.run.source_range)."""
+    scn, opts, _ = solved(dataset, year, elasticities, spec, members, external_tariff)
+    return run_.source_range(load(dataset, year), scn, opts)
+
+
 @st.cache_data(show_spinner=False)
 def excel_bytes(_tabs: dict[str, pd.DataFrame], _notes: dict[str, str], key: str) -> bytes:
     """The workbook of one run, written by the same writer as ``--excel``."""
@@ -84,9 +92,10 @@ with st.sidebar:
     dataset = st.selectbox("Dataset", list(data.index), index=list(data.index).index("icio2023"))
     years = list(man[dataset]["years"])
     year = st.selectbox("Year", years, index=len(years) - 1)
-    sources = list(ak.data.elasticity_sources().index)
-    elasticities = st.selectbox("Elasticities", sources + ["4.0", "8.0"],
-                                index=sources.index("cp2015"))
+    sources = [run_.DEFAULT_ELASTICITIES] + list(ak.data.elasticity_sources().index)
+    elasticities = st.selectbox("Elasticities", sources + ["4.0", "8.0"], index=0,
+                                help="median (default): per sector, the median of the "
+                                "catalog's 8 published sources")
     mode = st.radio("Scenario", ["Preset", "Build a bloc"], horizontal=True)
     world = load(dataset, int(year))
     if mode == "Preset":
@@ -125,6 +134,7 @@ if run:
     with st.spinner("Solving the equilibrium..."):
         try:
             solved(*key)
+            source_range(*key)
         except ak.AutarkyError as err:
             st.error(str(err))
             st.stop()
@@ -137,6 +147,7 @@ if "key" not in st.session_state:
 key = st.session_state["key"]
 world = load(key[0], key[1])
 scn, opts, res = solved(*key)
+rng = source_range(*key)
 groups = scn.blocs(world)
 tabs = outcomes.tables(res, groups)
 meta = run_.record_meta(world, key[2], opts, "autarky app")
@@ -144,7 +155,7 @@ meta.pop("command", None)
 inp = rhtml.ReportInput(result=res, title=scn.name or "scenario", description=scn.summary(),
                         groups=groups, assumptions=list(scn.assumptions) + list(res.notes)
                         + list(load_with_repairs(key[0], key[1])[1]),
-                        sources=list(scn.sources), meta=meta)
+                        sources=list(scn.sources), meta=meta, welfare_range=rng)
 figs = rhtml.figures(inp)
 
 st.subheader(f"{scn.name} on {world.name} {world.year}")
@@ -157,13 +168,17 @@ for col, (g, r) in zip(cols, blocs.iterrows(), strict=False):
 st.plotly_chart(figs["map"], config=MAP_CONFIG, key="map")
 left, right = st.columns(2)
 h = outcomes.headline(res).sort_values("welfare_pct")
-show = h[["welfare_pct", "real_gdp_pct", "real_wage_pct", "price_index_pct"]]
+show = h[["welfare_pct", "real_gdp_pct", "real_wage_pct", "price_index_pct"]].copy()
+if rng is not None:  # the range across the catalog's elasticity sources, beside welfare
+    show.insert(1, "low", rng["low"].reindex(show.index))
+    show.insert(2, "high", rng["high"].reindex(show.index))
 with left:
     st.markdown("**Largest losses**")
     st.table(show.head(10).style.format("{:+.3f}"))
 with right:
     st.markdown("**Largest gains**")
     st.table(show.tail(10).iloc[::-1].style.format("{:+.3f}"))
+st.caption(rng.attrs["text"] if rng is not None else run_.range_unavailable(world) or "")
 st.plotly_chart(figs["bars"], config=MAP_CONFIG, key="bars")
 if "trade_between" in tabs:
     st.markdown("**Trade between blocs** (million USD)")

@@ -12,6 +12,8 @@ from typing import Any
 from autarky.data.cp2015 import cp2015_nafta_shock, read_cp2015, read_cp2015_tariffs
 from autarky.data.embedded_data import (
     DATASETS,
+    DEFAULT_SOURCE,
+    DERIVED_SOURCES,
     datasets,
     elasticities,
     elasticity_sources,
@@ -26,6 +28,8 @@ from autarky.world import World
 
 __all__ = [
     "DATASETS",
+    "DEFAULT_SOURCE",
+    "DERIVED_SOURCES",
     "ILMS2025",
     "cp2015_nafta_shock",
     "datasets",

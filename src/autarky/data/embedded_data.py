@@ -21,8 +21,8 @@ from autarky.data.tariff_quality import tariff_rates
 from autarky.errors import DataError, RepairWarning
 from autarky.world import MRIO, World, _repair_io
 
-__all__ = ["DATASETS", "datasets", "elasticities", "elasticity_sources", "load_embedded",
-           "manifest", "sector_classes", "sector_table"]
+__all__ = ["DATASETS", "DEFAULT_SOURCE", "DERIVED_SOURCES", "datasets", "elasticities",
+           "elasticity_sources", "load_embedded", "manifest", "sector_classes", "sector_table"]
 
 
 def _embedded() -> Path:
@@ -194,7 +194,30 @@ def elasticity_sources() -> pd.DataFrame:
     return pd.read_csv(_embedded() / "elasticity_sources.csv").set_index("source")
 
 
-def elasticities(dataset: str, source: str = "cp2015") -> pd.Series:
+DEFAULT_SOURCE = "median"
+"""The default elasticity source: per sector, the median of the catalog's published sources.
+
+Why: the published sources disagree most where an estimate is imprecise (Caliendo-Parro
+2015 Table 1: petroleum 64.85, autos 1.12), and one imprecise sector can decide the sign of
+a result. The median of the 8 sources is not moved by one outlying estimate, lies inside
+the published range for every sector, and needs no hand-picked cap."""
+
+DERIVED_SOURCES = {
+    "median": "per sector, the median of the catalog's 8 published sources (cp2015, "
+              "uniform4, shapiro2016, bsy2021, gyy2021, fgo2022, ll2023, in-sample), computed "
+              "from the catalog at load: robust to one source's outlying estimate (CP 2015 "
+              "petroleum 64.85, autos 1.12).",
+}
+"""Sources computed from the published ones (not published themselves): name -> rule."""
+
+
+def _derived(sub: pd.DataFrame, source: str) -> pd.Series:
+    """A derived source (:data:`DERIVED_SOURCES`) from one dataset's catalog rows."""
+    wide = sub.pivot_table(index="sector", columns="source", values="theta", aggfunc="first")
+    return wide.median(axis=1).astype(float)
+
+
+def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
     """Sectoral trade elasticities (theta) from a published source, mapped to a dataset.
 
     Parameters
@@ -203,7 +226,8 @@ def elasticities(dataset: str, source: str = "cp2015") -> pd.Series:
         An embedded dataset name ('icio2023', 'wiod2013', 'wiod2016').
     source : str
         One of ``elasticity_sources().index``: 'cp2015', 'uniform4', 'shapiro2016',
-        'bsy2021', 'gyy2021', 'fgo2022', 'll2023', 'in-sample'.
+        'bsy2021', 'gyy2021', 'fgo2022', 'll2023', 'in-sample', or a derived source of
+        :data:`DERIVED_SOURCES` ('median', the default: per sector, the median of those 8).
 
     Returns
     -------
@@ -225,6 +249,11 @@ def elasticities(dataset: str, source: str = "cp2015") -> pd.Series:
         raise DataError(f"elasticities: no catalog for dataset {dataset!r}; "
                         f"available: {', '.join(sorted(set(tab['dataset'])))}")
     sub = tab[tab["dataset"] == ds]
+    if source in DERIVED_SOURCES:
+        s = _derived(sub, source).rename("theta")
+        s.index.name = "sector"
+        s.attrs.update(source=source, dataset=ds, rule=DERIVED_SOURCES[source])
+        return s
     if source not in set(sub["source"]):
         raise DataError(f"elasticities: unknown source {source!r}; "
                         f"available: {', '.join(sorted(set(sub['source'])))}")
@@ -254,7 +283,7 @@ def _one_sector_elasticity(ds: str, source: str, default: str) -> pd.Series:
     whole economy's; asked for one of them, the world's aggregate default is used and the
     Series says so (``attrs['note']``, printed with results).
     """
-    sources = set(_elasticity_table()["source"])
+    sources = set(_elasticity_table()["source"]) | set(DERIVED_SOURCES)
     if source not in sources and source not in ONE_SECTOR_THETA:
         raise DataError(f"elasticities: unknown source {source!r}; available: "
                         f"{', '.join(sorted(sources | set(ONE_SECTOR_THETA)))}")

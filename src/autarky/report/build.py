@@ -35,10 +35,14 @@ def elasticity_range(dataset: str, result: Any) -> pd.DataFrame | None:
 
 
 def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any],
-                 title: str | None = None, notes: Sequence[str] = ()) -> ReportInput:
+                 title: str | None = None, notes: Sequence[str] = (),
+                 welfare_range: pd.DataFrame | None = None,
+                 welfare_band: pd.DataFrame | None = None) -> ReportInput:
     """Everything the report shows, from the same objects the CLI and app hold.
 
     ``notes`` are further assumption lines (e.g. the data repairs made when loading).
+    ``welfare_range`` (:func:`autarky.run.source_range`) and ``welfare_band`` (Monte Carlo
+    median and 90% band) are shown beside each country's welfare.
 
     For a world with input-output links the dependency heatmap shows the total imported-input
     content per unit of output (``ak.linkages.dependency``, column ``total``).
@@ -54,4 +58,5 @@ def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any]
         description=scenario.summary(), groups=groups,
         assumptions=list(scenario.assumptions) + list(result.notes) + list(notes),
         sources=list(scenario.sources), meta=dict(meta),
-        theta_range=elasticity_range(str(world.name), result), dependency=dep)
+        theta_range=elasticity_range(str(world.name), result), dependency=dep,
+        welfare_range=welfare_range, welfare_band=welfare_band)

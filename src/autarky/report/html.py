@@ -50,6 +50,13 @@ class ReportInput:
         By sector: ``used``, ``min``, ``max``, ``sources`` (range across published sources).
     dependency : DataFrame, optional
         Foreign dependency by (country x sector) for linkages (total imported-input content).
+    welfare_range : DataFrame, optional
+        Welfare ``low`` and ``high`` across the catalog's elasticity sources, indexed by
+        country and group (:func:`autarky.run.source_range`); ``attrs["text"]`` says what
+        it is. Error bars on the welfare bars and a column of the welfare table.
+    welfare_band : DataFrame, optional
+        Monte Carlo ``median``, ``low``, ``high`` over elasticity draws (``run --draws``);
+        ``attrs["text"]`` says what it is.
     """
 
     result: Any
@@ -61,6 +68,8 @@ class ReportInput:
     meta: Mapping[str, Any] = field(default_factory=dict)
     theta_range: pd.DataFrame | None = None
     dependency: pd.DataFrame | None = None
+    welfare_range: pd.DataFrame | None = None
+    welfare_band: pd.DataFrame | None = None
 
 
 def _e(x: object) -> str:
@@ -120,14 +129,26 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
     colour = {g: (_PALETTE[k % len(_PALETTE)] if g != "not in a bloc" else _REST)
               for k, g in enumerate(names)}
     bars = go.Figure()
+    rng = inp.welfare_range
+    lo = hi = None
+    if rng is not None:  # error bars: the range across the catalog's elasticity sources
+        lo = rng["low"].reindex(countries).to_numpy(float)
+        hi = rng["high"].reindex(countries).to_numpy(float)
     for g in names:
         ks = [k for k in order if bloc[k] == g]
         if ks:
+            err = None if lo is None or hi is None else {
+                "type": "data", "symmetric": False, "color": "#333", "thickness": 1,
+                "array": np.maximum(hi[ks] - welfare[ks], 0.0),
+                "arrayminus": np.maximum(welfare[ks] - lo[ks], 0.0)}
             bars.add_bar(x=[labels[k] for k in ks], y=welfare[ks], name=_e(g),
-                         marker_color=colour[g])
+                         marker_color=colour[g], error_y=err)
     bars.update_layout(height=420, barmode="relative", xaxis={"categoryorder": "array",
                        "categoryarray": [labels[k] for k in order], "tickangle": -90},
-                       yaxis_title="welfare %", title="Welfare by country, sorted, by bloc",
+                       yaxis_title="welfare %",
+                       title="Welfare by country, sorted, by bloc" + (
+                           " (whiskers: range across elasticity sources)" if lo is not None
+                           else ""),
                        margin={"t": 40, "b": 80}, legend={"orientation": "h", "y": 1.08})
     out["bars"] = bars
 
@@ -218,6 +239,43 @@ table.t td:first-child,table.t th:first-child{text-align:left}
 """
 
 
+def uncertainty_table(inp: ReportInput) -> pd.DataFrame | None:
+    """Welfare by country and group beside its range across sources and its draws band.
+
+    Columns ``welfare`` and, where computed, ``low (sources)``, ``high (sources)``,
+    ``median (draws)``, ``5% (draws)``, ``95% (draws)``; None when neither is computed.
+    """
+    rng, band = inp.welfare_range, inp.welfare_band
+    if rng is None and band is None:
+        return None
+    w = inp.result.welfare.astype(float)
+    cols: dict[str, pd.Series] = {}
+    if rng is not None:
+        cols["low (sources)"], cols["high (sources)"] = rng["low"], rng["high"]
+    if band is not None:
+        cols["median (draws)"] = band["median"]
+        cols["5% (draws)"], cols["95% (draws)"] = band["low"], band["high"]
+    extra = (rng if rng is not None else band)
+    idx = list(w.sort_values(ascending=False).index) + [
+        g for g in (extra.index if extra is not None else []) if g not in w.index]
+    out = pd.DataFrame(cols).reindex(idx)
+    out.insert(0, "welfare", w.reindex(idx))
+    out.index.name = "country or group"
+    return out
+
+
+def _uncertainty(inp: ReportInput) -> list[str]:
+    tab = uncertainty_table(inp)
+    if tab is None:
+        return []
+    texts = [x.attrs["text"] for x in (inp.welfare_range, inp.welfare_band)
+             if x is not None and "text" in x.attrs]
+    return ["<h3>Welfare, % : range across elasticity sources"
+            + (" and Monte Carlo band" if inp.welfare_band is not None else "") + "</h3>",
+            "".join(f"<p class='note'>{_e(t)}</p>" for t in texts),
+            _table(tab.reset_index(), "{:+.3f}", 300)]
+
+
 def build_report(inp: ReportInput) -> str:
     """The report as one HTML document (plotly.js inline, no network reference).
 
@@ -253,6 +311,7 @@ def build_report(inp: ReportInput) -> str:
                                               "price_index_pct"]].reset_index().pipe(
             lambda d: pd.concat([d.head(8), d.tail(8)])), "{:+.3f}"),
         "</div></div>", _div(figs["bars"], "bars"),
+        *_uncertainty(inp),
         "<h2>Trade</h2><div class='cols'>",
     ]
     if "trade_between" in t:
@@ -281,6 +340,8 @@ def build_report(inp: ReportInput) -> str:
                  f"residuals {_e(json.dumps({k: f'{v:.1e}' for k, v in res.residual.items()}))}"
                  "</li></ul><ul>")
     parts += [f"<li>{_e(a)}</li>" for a in inp.assumptions]
+    parts += [f"<li>{_e(x.attrs['text'])}</li>" for x in (inp.welfare_range, inp.welfare_band)
+              if x is not None and "text" in x.attrs]
     parts.append("</ul>")
     if inp.theta_range is not None:
         parts += ["<h3>Trade elasticities by sector (used, and range across published "
