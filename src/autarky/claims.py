@@ -192,6 +192,14 @@ def _pct(x: float) -> str:
     return f"{x:+.2f}%"
 
 
+def _not_on(world: World, cid: int, claim: str, needs: str) -> Claim:
+    """A claim the chosen world cannot speak to: no sector class it needs."""
+    return Claim(cid, claim, "Nothing computed on this world.",
+                 f"{world.name} declares no sector class {needs} (its classes: "
+                 f"{', '.join(world.sector_classes) or 'none'}); run it on icio2023 or "
+                 "wiod2013.", float("nan"), float("nan"), "", "The world has no such sectors.")
+
+
 # ------------------------------------------------------------------------ claim 1
 def world_autarky(ctx: Context | None = None) -> Claim:
     """Claim 1: every nation would be richer if every nation were self-sufficient."""
@@ -615,8 +623,10 @@ def no_tourism(ctx: Context | None = None) -> Claim:
     ctx = ctx or Context()
     w = ctx.headline()
     scn = presets.get("no-tourism")
-    res = ctx.solve(w, "no-tourism")
     tour = w.sector_classes.get("tourism", ())
+    if not tour:
+        return _not_on(w, 7, "International tourism is superfluous.", "tourism")
+    res = ctx.solve(w, "no-tourism")
     F = w.flows.transpose("importer", "exporter", "sector")
     Fx = F.sel(sector=list(tour)).to_numpy().sum(axis=2)
     exports = Fx.sum(axis=0) - np.diag(Fx)
@@ -659,6 +669,9 @@ def essentials(ctx: Context | None = None) -> Claim:
     cls = w.sector_classes
     present = [c for c in ESSENTIAL_CLASSES if c in cls]
     missing_cls = [c for c in ESSENTIAL_CLASSES if c not in cls]
+    if not present:
+        return _not_on(w, 8, "Nations must be fully self-sufficient in essential goods.",
+                       " or ".join(ESSENTIAL_CLASSES))
     sectors = sorted({s for c in present for s in cls[c]}, key=list(w.sectors).index)
     aut = presets.get("world-autarky")
     scn = Scenario.autarky("all", sectors=sectors).with_info(
@@ -742,6 +755,9 @@ def outside_model(ctx: Context | None = None) -> Claim:
 
 
 # ------------------------------------------------------------------------ all
+REPAIRS: list[str] = []
+"""The data repairs (RepairWarning texts) made during the last :func:`compute`."""
+
 CLAIMS: tuple[Callable[[Context], Claim], ...] = (
     world_autarky, income_gains, supply_shocks, dependency, bloc_choice,
     eurasian_sovereignty, no_tourism, essentials, outside_model)
@@ -768,10 +784,21 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
         raise ValueError(f"claims: no claim {bad[0]} (there are {len(CLAIMS)})")
     ctx = Context(world)
     out = []
-    for k, i in enumerate(want):
-        out.append(CLAIMS[i - 1](ctx))
-        if progress:
-            progress(k + 1, len(want))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RepairWarning)
+        warnings.simplefilter("ignore", ScenarioWarning)
+        for k, i in enumerate(want):
+            out.append(CLAIMS[i - 1](ctx))
+            if progress:
+                progress(k + 1, len(want))
+    for m in caught:
+        if issubclass(m.category, RepairWarning):
+            text = str(m.message)
+            if text not in ctx.repairs:
+                ctx.repairs.append(text)
+        else:
+            warnings.showwarning(m.message, m.category, m.filename, m.lineno)
+    REPAIRS[:] = ctx.repairs
     return out
 
 

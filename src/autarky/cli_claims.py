@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from autarky.claims import COLUMNS, Claim, compute, frame
+from autarky.claims import COLUMNS, REPAIRS, Claim, compute, frame
 from autarky.cli_common import _busy
 from autarky.data.records import atomic_folder, check_out_folder, write_text
 from autarky.errors import DataError
@@ -59,11 +59,15 @@ def claims_cmd(world: World = None, out: Out = None, report: Report = False,
         items = compute(world, only)
     for c in items:
         _block(c)
+    if REPAIRS:
+        console.print(f"data repairs ({len(REPAIRS)}, rules in the dataset notes): "
+                      + " | ".join(REPAIRS), highlight=False, soft_wrap=True)
     if out is None:
         return
     df = frame(items)
     with atomic_folder(out, overwrite) as tmp:
         write_text(tmp / "claims.csv", df.to_csv(index=False))
+        write_text(tmp / "repairs.txt", "".join(f"{r}\n" for r in REPAIRS))
         write_text(tmp / "claims.json", json.dumps(
             [{k: (None if isinstance(v, float) and math.isnan(v) else v)
               for k, v in zip(COLUMNS, row, strict=True)}
