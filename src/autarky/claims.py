@@ -24,12 +24,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import autarky as ak
 from autarky import linkages, presets, run
+from autarky.data import datasets
 from autarky.data.income import INCOME_GROUPS, income_groups
 from autarky.errors import RepairWarning, ScenarioWarning
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
+from autarky.solve import solve
+from autarky.sweep import sweep, sweep_scenarios
 from autarky.world import World
 
 __all__ = [
@@ -157,12 +159,12 @@ class Context:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ScenarioWarning)
                 warnings.simplefilter("ignore", RepairWarning)
-                self._solves[k] = ak.solve(world, scenario, **kwargs)
+                self._solves[k] = solve(world, scenario, **kwargs)
         return self._solves[k]
 
 
 def _years(name: str) -> list[int]:
-    row = ak.datasets().loc[name, "years"]
+    row = datasets().loc[name, "years"]
     a, _, b = str(row).partition("-")
     return list(range(int(a), int(b or a) + 1))
 
@@ -177,7 +179,7 @@ def _sweep_world(world: World, scn: Scenario, **kwargs: Any) -> pd.Series:
     """World welfare (income-weighted) under each catalog elasticity source."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        sw = ak.sweep(world, scn, draws=None, **kwargs)
+        sw = sweep(world, scn, draws=None, **kwargs)
     w = run.income(world).reindex(list(world.countries)).to_numpy(float)
     vals = sw.welfare.to_numpy() @ (w / w.sum())
     return pd.Series(vals, index=pd.Index(sw.labels.to_numpy(), name="source"),
@@ -208,7 +210,7 @@ def world_autarky(ctx: Context | None = None) -> Claim:
     if ctx.custom is not None:
         worlds = [ctx.custom]
     else:
-        worlds = [ctx.world(n, y) for n in ak.datasets().index for y in _years(n)]
+        worlds = [ctx.world(n, y) for n in datasets().index for y in _years(n)]
     frames = []
     for w in worlds:
         res = ctx.solve(w, "world-autarky")
@@ -237,9 +239,10 @@ def world_autarky(ctx: Context | None = None) -> Claim:
         f"{_pct(world0)}; across elasticity sources {_pct(by_source.min())} to "
         f"{_pct(by_source.max())}; without input-output links {_pct(world_noio)}. At a "
         f"trade elasticity of {THETA_HIGH:g} in every sector the smallest loss is "
-        f"{_pct(res_high.welfare.max())} and the world {_pct(_world_welfare(hw, res_high))}: "
-        "losses shrink as the elasticity grows but no nation gains at any finite value. "
-        "Band: world welfare change on the headline world across sources and IO/no IO.")
+        f"{_pct(res_high.welfare.max())} and the world {_pct(_world_welfare(hw, res_high))}"
+        + (": losses shrink as the elasticity grows, and in the closed form no nation gains "
+           "at any finite value. " if gains == 0 and res_high.welfare.max() < 0 else ". ")
+        + "Band: world welfare change on the headline world across sources and IO/no IO.")
     return Claim(
         1, "If every nation were self-sufficient, every nation would be richer.",
         "World autarky (preset world-autarky: prohibitive costs on all international trade) "
@@ -315,8 +318,8 @@ def income_gains(ctx: Context | None = None,
         + ". First to last year: " + "; ".join(f"{n}: {moves(n)}" for n in datasets)
         + f". Economies per group on {datasets[0]}: "
         + ", ".join(f"{g.replace(' income', '')} {c}" for g, c in counts.items())
-        + ". Every economy in the data gains from trade in every year. Band: the "
-        "correlation across dataset-years.")
+        + f". {int((table['gain_from_trade'] > 0).sum())} of {len(table)} economy-years "
+        "gain from trade (lose under autarky). Band: the correlation across dataset-years.")
     return Claim(
         2, "Globalisation makes rich nations richer and poor nations poorer.",
         "For each country and year of icio2023 (2011-2022) and wiod2013 (1995-2011): the "
@@ -373,8 +376,8 @@ def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int
     aut_base = aut.apply(w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        sw_open = ak.sweep_scenarios(w, _productivity_shocks(w, open_base, Z), options=opts)
-        sw_aut = ak.sweep_scenarios(w, _productivity_shocks(w, aut_base, Z), options=opts)
+        sw_open = sweep_scenarios(w, _productivity_shocks(w, open_base, Z), options=opts)
+        sw_aut = sweep_scenarios(w, _productivity_shocks(w, aut_base, Z), options=opts)
     lo = np.log1p(sw_open.welfare.to_numpy() / 100.0)
     la = np.log1p(sw_aut.welfare.to_numpy() / 100.0)
     var = pd.DataFrame({"sd_open": 100 * lo.std(axis=0, ddof=1),
