@@ -231,3 +231,9 @@ def test_context_caches_solves() -> None:
     assert ctx.world("wiod2016") is w
     a = ctx.solve(w, "world-autarky")
     assert ctx.solve(w, "world-autarky") is a
+
+
+def test_world_without_the_sector_class_says_so() -> None:
+    df = ak.claims(world="world194", ids=[7, 8])
+    assert df["band_low"].isna().all()
+    assert df["result"].str.contains("declares no sector class").all()

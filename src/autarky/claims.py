@@ -556,8 +556,8 @@ def bloc_choice(ctx: Context | None = None) -> Claim:
         "autarky.run.bloc_choice on world194: in the two-bloc world, each swing state's "
         "real income if it joins the West bloc, the East bloc, or stays out.",
         result, float(gain.min()), float(gain.max()),
-        "; ".join(presets.PRESETS["bloc-choice"].assumptions) + " "
-        + "; ".join(df.attrs.get("notes", ())[:3]),
+        " ".join(presets.PRESETS["bloc-choice"].assumptions) + " "
+        + " ".join(df.attrs.get("notes", ())[:3]),
         "One state moves at a time, with no retaliation, side payments, security or "
         "political costs; 'torn apart' has no counterpart in a trade model beyond the "
         "income changes shown. One sector (goods trade only).",
@@ -612,7 +612,7 @@ def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
         "bloc, before and after; value-added dependence on Russia and on the rest of the "
         "world from the input-output table of icio2023 for the members it separates.",
         result, float(wel.min()), float(wel.max()),
-        "; ".join(scn.assumptions[:2]) + " " + _notes(res) + ".",
+        " ".join(scn.assumptions[:2]) + " " + _notes(res) + ".",
         "Sovereignty is a political notion; the model measures only trade and value-added "
         "shares and real income. Value-added dependence is the baseline only (the "
         "counterfactual input-output table is not built); world194 has one sector (goods "
@@ -657,7 +657,7 @@ def no_tourism(ctx: Context | None = None) -> Claim:
         "the headline world: welfare by country, the world total, and the range across the "
         "elasticity catalog (ak.sweep, draws=None).",
         result, float(by_source.min()), float(by_source.max()),
-        "; ".join(scn.assumptions[:1]) + " " + _notes(res) + ".",
+        " ".join(scn.assumptions[:1]) + " " + _notes(res) + ".",
         "Tourism's value to travellers beyond what they spend, and its social and "
         "environmental costs, are outside the model; tourists' spending in other sectors "
         "is not captured.",
