@@ -597,6 +597,36 @@ def build_country_shapes(shared: Path, tol: float = 0.08) -> dict:
     }
 
 
+def build_income_groups(shared: Path) -> dict:
+    """World Bank income groups by ISO3 code, from the WDI country metadata sheet.
+
+    The classification is the one in force when the WDI file was downloaded (one group
+    per economy, not per year); aggregates (no group) are left out.
+    """
+    import pandas as pd
+
+    src = shared / "gdp-current" / "GDP_wdi_raw.xls"
+    meta = pd.read_excel(src, sheet_name="Metadata - Countries")
+    meta = meta.dropna(subset=["IncomeGroup"])
+    table = pd.DataFrame({"country": meta["Country Code"].astype(str),
+                          "income_group": meta["IncomeGroup"].astype(str)})
+    table = table.sort_values("country")
+    table.to_csv(OUT / "income_groups.csv", index=False, lineterminator="\n")
+    updated = pd.read_excel(src, sheet_name="Data", header=None, nrows=2).iloc[1, 1]
+    return {
+        "file": "income_groups.csv",
+        "title": "World Bank income groups (low, lower middle, upper middle, high income)",
+        "source": "World Bank World Development Indicators, country metadata sheet of the "
+                  "NY.GDP.MKTP.CD download (gdp-current/GDP_wdi_raw.xls, last updated "
+                  f"{str(updated)[:10]}): the World Bank classification in force then",
+        "license": "World Bank WDI, CC BY 4.0",
+        "citation": "World Bank, World Development Indicators; World Bank country and lending "
+                    "groups (income classification by GNI per capita, Atlas method).",
+        "source_sha256": sha256(src),
+        "economies": int(len(table)),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -691,6 +721,7 @@ def main() -> None:
     manifest["us_tariffs_2025"] = build_us_tariffs(shared)
     manifest["world194"] = build_world194(shared)
     manifest["country_shapes"] = build_country_shapes(shared)
+    manifest["income_groups"] = build_income_groups(shared)
     manifest["country_groups"] = {  # groups.csv is written by hand, not derived
         "file": "groups.csv",
         "title": "Country groups that country_converter lacks, with membership and source per row",

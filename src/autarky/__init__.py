@@ -7,6 +7,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 from __future__ import annotations
 
 from autarky import data, gravity, linkages, presets, run
+from autarky.claims import claims  # noqa: E402  (last: it uses the API above)
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
     AutarkyError,
@@ -50,6 +51,7 @@ __all__ = [
     "__version__",
     "bloc_entry",
     "bloc_subsets",
+    "claims",
     "data",
     "datasets",
     "draw_elasticities",

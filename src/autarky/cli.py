@@ -18,6 +18,7 @@ from rich.table import Table
 
 import autarky as ak
 from autarky import run as run_
+from autarky.cli_claims import claims_cmd
 from autarky.cli_common import (
     _DEFICITS,
     _ELAST,
@@ -670,6 +671,7 @@ app.command()(shock)
 app.command("report")(report_cmd)
 app.command("app")(app_cmd)
 app.add_typer(gravity_app, name="gravity")
+app.command("claims")(claims_cmd)
 
 
 if __name__ == "__main__":
