@@ -18,6 +18,7 @@ Nothing here prints: callers (cli, report, app) decide how to show it.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autarky import presets
+from autarky import calibrate, presets
 from autarky.data import load_world, manifest
 from autarky.data.records import check_out_folder, write_record, write_table_record
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
@@ -94,7 +95,22 @@ def load(world: str | World, year: int | None = None) -> Loaded:
 
 def solve(world: World, scn: Scenario, elasticities: Any = "cp2015",
           options: SolveOptions | None = None) -> Result:
-    """Solve as :func:`autarky.solve`; scenario warnings stay in the result's notes only."""
+    """Solve as :func:`autarky.solve`; scenario warnings stay in the result's notes only.
+
+    A preset with a calibration target (:mod:`autarky.calibrate`) is first calibrated on
+    ``world`` with these elasticities; the notes say what was solved for and state the
+    trade changes the result implies (between blocs, or within each named group).
+    """
+    scn, pre = calibrate.prepare(world, scn, _solve_quiet, elasticities, options)
+    res = _solve_quiet(world, scn, elasticities=elasticities, options=options)
+    post = calibrate.trade_notes(world, scn, res)
+    if not pre and not post:
+        return res
+    return dataclasses.replace(res, notes=tuple(res.notes) + pre + post)
+
+
+def _solve_quiet(world: World, scn: Scenario, elasticities: Any = "cp2015",
+                 options: SolveOptions | None = None) -> Result:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
         return solve_model(world, scn, elasticities=elasticities, options=options)
