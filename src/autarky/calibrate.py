@@ -27,6 +27,7 @@ from autarky.errors import ScenarioError
 from autarky.model.options import SolveOptions
 from autarky.results import Result
 from autarky.scenario import BlocSplit, DeepIntegration, Dissolution, Scenario
+from autarky.scenario.integration import sector_theta
 from autarky.world import World
 
 __all__ = ["BLOC_TARGETS", "CAMPOS_2023", "between_bloc_change", "calibrate_bloc_cost",
@@ -39,8 +40,8 @@ CAMPOS_2023 = ("Campos, R. G., Estefania-Flores, J., Furceri, D. and Timini, J. 
                "extreme scenarios (figures quoted from the abstract).")
 
 BLOC_TARGETS: dict[str, tuple[float, str]] = {
-    "two-blocs": (-39.5, "the midpoint of the -22% to -57% range of Campos et al. (2023) "
-                  "(the midpoint is this package's choice, not a published scenario)"),
+    "two-blocs": (-39.5, "the midpoint of the -22% to -57% range of Campos et al. 2023; "
+                  "the midpoint is this package's choice, not a published scenario"),
     "two-blocs-low": (-22.0, "the low end (-22%) of the range of Campos et al. (2023)"),
     "two-blocs-high": (-57.0, "the high end (-57%) of the range of Campos et al. (2023)"),
     "three-blocs": (-39.5, "the midpoint of the -22% to -57% range of Campos et al. (2023), "
@@ -146,8 +147,6 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
         for c in scn.components:
             if isinstance(c, (DeepIntegration, Dissolution)):
                 sign = -1.0 if isinstance(c, DeepIntegration) else 1.0
-                from autarky.scenario.integration import sector_theta
-
                 hats = np.exp(sign * c.trade_effect / sector_theta(world, c.theta))
                 notes.append(
                     f"{c.name or 'agreement'}: gravity effect {c.trade_effect:.3f} log points "
@@ -169,9 +168,13 @@ def trade_notes(world: World, scn: Scenario, result: Result) -> tuple[str, ...]:
         pairs = ", ".join(f"{a} -> {b} {tb.loc[(a, b), 'change_pct']:+.1f}%"
                           for a in names for b in names if a != b)
         total = between_bloc_change(result, groups)
+        inside = {c for m in groups.values() for c in m}
+        free = [c for c in world.countries if c not in inside]
         return (f"trade between the blocs: {total:+.1f}% ({pairs}); trade within "
                 + ", ".join(f"{g} {tb.loc[(g, g), 'change_pct']:+.1f}%" for g in names)
-                + ".",)
+                + ".",
+                f"non-aligned (in no bloc, {len(free)} of {len(world.countries)} economies): "
+                + (", ".join(free) or "none") + ".")
     out = []
     for g, members in groups.items():
         present = [c for c in members if c in world.countries]

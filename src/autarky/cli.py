@@ -202,21 +202,32 @@ def presets(
 
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
                  out: str | None, overwrite: bool = False) -> None:
-    with _busy("solving every state's options"):
+    with _progress() as prog:
+        task = prog.add_task("bloc-choice: calibrating, then every state's options and "
+                             "break-even penalty", total=None)
+
+        def step(done: int, total: int) -> None:
+            prog.update(task, completed=done, total=total)
+
         df = run_.bloc_choice(w, elasticities=run_.elasticities(elasticities), options=opts,
-                              solve=run_.solve)
+                              solve=run_.solve_plain, progress=step)
     console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
                   "(bloc columns: baseline-income-weighted, original members; 'vs out': "
-                  "difference from the state staying out, percentage points)",
+                  "difference from the state staying out, percentage points; break-even: "
+                  "the trade-cost factor both blocs would have to put on the state's trade "
+                  "if it stays out for joining the better bloc to match staying out)",
                   highlight=False, soft_wrap=True)
     table = Table()
     for col in ("state", "option", "state's welfare", "West", "East", "world",
-                "West vs out (pp)", "East vs out (pp)"):
+                "West vs out (pp)", "East vs out (pp)", "break-even penalty"):
         table.add_column(col, justify="left" if col in ("state", "option") else "right")
     for (state, option), r in df.iterrows():
+        be = r["break_even"]
+        be_txt = ("" if option != ak.presets.OPTIONS[2] else
+                  f"none up to x{run_.PENALTY_MAX:g}" if be != be else f"x{be:.3f}")
         table.add_row(state, option, f"{r['welfare']:+.3f}", f"{r['West']:+.3f}",
                       f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
-                      f"{r['East vs out']:+.3f}")
+                      f"{r['East vs out']:+.3f}", be_txt)
     console.print(table)
     scn = ak.presets.get("bloc-choice")
     _print_assumptions(scn, tuple(df.attrs.get("notes", ())))

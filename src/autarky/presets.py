@@ -45,6 +45,7 @@ __all__ = [
     "BLOC_B",
     "BLOC_COST_HAT",
     "bloc_choice_scenarios",
+    "bloc_membership",
     "default_world",
     "get",
     "names",
@@ -63,8 +64,11 @@ BLOC_A = "BLOC-WEST"
 BLOC_B = "BLOC-EAST"
 BLOC_NAMES = ("West (US-centred)", "East (China-centred)")
 
-SWING_STATES = ("KAZ", "UKR", "TUR", "IND", "VNM", "IDN", "BRA", "SAU", "ZAF", "MEX")
-"""The swing states of ``bloc-choice`` (those present in the data are computed)."""
+SWING_STATES = ("UKR", "TUR", "IND", "IDN", "BRA", "SAU", "ZAF", "MEX")
+"""The swing states of ``bloc-choice`` on a world with ROW (those present in the data).
+
+Kazakhstan and Viet Nam, swing states before the East bloc followed the ES-11/3 vote,
+voted against it and are East members."""
 
 _COMMON = (
     "Results are long-run changes between equilibria of the Caliendo-Parro (2015) model "
@@ -201,8 +205,16 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        lambda _: Scenario(())),
     _p("world-autarky",
        "Every nation self-sufficient: prohibitive trade costs on all international trade.",
-       ("Every international flow in every sector, including the rest of the world's, "
-        "becomes prohibitively costly; domestic trade costs do not change.",
+       ("Every international flow in every sector becomes prohibitively costly; domestic "
+        "trade costs do not change.",
+        "Trade among the economies a dataset folds into ROW is domestic to ROW in the data "
+        "and cannot be closed, so ROW's loss is understated: it is the loss of a ROW that "
+        "stays integrated internally. On world194 (no ROW) every economy closes. How much: "
+        "scripts/issue17_results.py merges the 114 economies icio2023 folds into ROW into "
+        "one ROW on world194 and compares its world-autarky loss with the income-weighted "
+        "loss of the same economies closed one by one (same model and data): -5.61% "
+        "against -5.65% in 2019, -5.15% against -5.37% in 2020 (cp2015), so the "
+        "understatement is 0.04 to 0.23 percentage points there.",
         _AUTARKY_NOTE,
         "With balanced trade, no tariffs and no input-output links the welfare change has "
         "the closed form W^ = prod_j pi_nnj^(alpha_nj / theta_j) (Arkolakis, Costinot and "
@@ -373,10 +385,20 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        "effect of its choice on each bloc. As a single scenario it is the two-bloc world "
        "with every swing state out; the table comes from autarky.run.bloc_choice.",
        ("Swing states: on a world that separates every economy (no ROW, e.g. world194) "
-        "every economy in neither bloc's core; otherwise KAZ, UKR, TUR, IND, VNM, IDN, BRA, "
-        "SAU, ZAF, MEX, those present in the data. Joining a bloc means facing the "
-        "between-bloc barrier with the other bloc; staying out means facing none. One "
-        "state moves at a time.",
+        "every economy in neither bloc's core; otherwise UKR, TUR, IND, IDN, BRA, SAU, ZAF, "
+        "MEX, those present in the data (KAZ and VNM are East members under the ES-11/3 "
+        "rule). Joining a bloc means facing the between-bloc barrier with the other bloc; "
+        "staying out means facing none. One state moves at a time.",
+        _BLOC_MEMBERS,
+        "Calibration target: as two-blocs, trade between the blocs falls by 39.5% (the "
+        "midpoint of Campos et al. 2023's -22% to -57%, quoted from the source), solved for "
+        "on the world it runs on.",
+        "Break-even penalty (column of the table): the factor on iceberg trade costs between "
+        "a state that stays out and both blocs at which staying out is worth exactly as much "
+        "to the state as joining the better bloc, found by bisection over batched solves. "
+        "Above 1: the barrier both blocs would have to put on a non-aligned state's trade "
+        "for joining to win; 1: joining already wins; none up to x3: staying out wins even "
+        "then.",
         "Bloc aggregates are baseline-income-weighted means of the members' welfare "
         "changes (original members only).",
         _GROUPS),
@@ -470,10 +492,19 @@ def swing_states(world: Any) -> tuple[str, ...]:
     On a world that separates every economy (no 'ROW'), every economy in neither bloc's
     core; otherwise those of :data:`SWING_STATES` present in the world.
     """
-    if "ROW" in world.countries:
-        return tuple(s for s in SWING_STATES if s in world.countries)
     core = {c for m in get("two-blocs").blocs(world).values() for c in m}
+    if "ROW" in world.countries:
+        return tuple(s for s in SWING_STATES if s in world.countries and s not in core)
     return tuple(c for c in world.countries if c not in core)
+
+
+def bloc_membership(world: Any) -> pd.Series:
+    """Every economy of ``world`` and its bloc in ``two-blocs``: West, East or non-aligned."""
+    out = pd.Series("non-aligned", index=pd.Index(world.countries, name="country"),
+                    name="bloc")
+    for name, members in get("two-blocs").blocs(world).items():
+        out[[c for c in members if c in out.index]] = name
+    return out
 
 
 def table() -> pd.DataFrame:

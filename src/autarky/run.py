@@ -38,8 +38,9 @@ from autarky.scenario import Scenario
 from autarky.solve import solve as solve_model
 from autarky.world import World
 
-__all__ = ["Loaded", "aggregates", "bloc_choice", "dataset_meta", "elasticities", "income", "load",
-           "options", "record_meta", "scenario", "solve", "write"]
+__all__ = ["PENALTY_MAX", "Loaded", "aggregates", "bloc_choice", "dataset_meta", "elasticities",
+           "income", "load", "options", "record_meta", "scenario", "solve", "solve_plain",
+           "write"]
 
 
 def scenario(spec: str) -> Scenario:
@@ -109,6 +110,12 @@ def solve(world: World, scn: Scenario, elasticities: Any = "cp2015",
     return dataclasses.replace(res, notes=tuple(res.notes) + pre + post)
 
 
+def solve_plain(world: World, scn: Scenario, elasticities: Any = "cp2015",
+                options: SolveOptions | None = None) -> Result:
+    """Solve as :func:`autarky.solve` without calibration; scenario warnings go to notes."""
+    return _solve_quiet(world, scn, elasticities, options)
+
+
 def _solve_quiet(world: World, scn: Scenario, elasticities: Any = "cp2015",
                  options: SolveOptions | None = None) -> Result:
     with warnings.catch_warnings():
@@ -126,10 +133,24 @@ def income(world: World) -> pd.Series:
     return world.income.to_series()
 
 
+PENALTY_MAX = 3.0
+"""Upper end of the break-even penalty search: trade costs x3 (a 200% rise)."""
+
+
 def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOptions | None = None,
                 states: Sequence[str] | None = None,
-                solve: Callable[..., Result] | None = None) -> pd.DataFrame:
+                solve: Callable[..., Result] | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                steps: int = 10) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
+
+    The between-bloc barrier is first calibrated on ``world`` to the ``bloc-choice``
+    target (:data:`autarky.calibrate.BLOC_TARGETS`). Then, for every state, the
+    break-even penalty: the iceberg trade-cost factor that both blocs would put on the
+    state's trade with them (both directions, every sector) if it stays out, at which
+    staying out is worth exactly as much to the state as joining the better bloc. It is
+    found by bisection on the log of the penalty, every state at once (one batched
+    :func:`autarky.sweep.sweep_scenarios` per step).
 
     Parameters
     ----------
@@ -141,47 +162,134 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
         Default :func:`autarky.presets.swing_states` of the world (every economy in
         neither bloc's core on a world without ROW, e.g. world194).
     solve : callable, optional
-        ``solve(world, scenario, elasticities=..., options=...) -> Result`` (default
-        :func:`autarky.solve`).
+        ``solve(world, scenario, elasticities=..., options=...) -> Result`` used for the
+        calibration (default :func:`autarky.solve`).
+    progress : callable, optional
+        ``progress(done, total)`` over the batched solves.
+    steps : int
+        Bisection steps (the penalty is bracketed within a factor
+        ``PENALTY_MAX ** (2 ** -steps)``).
 
     Returns
     -------
     pandas.DataFrame
         Index (state, option); columns ``welfare`` (the state's welfare change, %),
         ``West``, ``East`` (baseline-income-weighted welfare change of each bloc's original
-        members, %), ``world`` (income-weighted, %), and ``West vs out``, ``East vs out``
+        members, %), ``world`` (income-weighted, %), ``West vs out``, ``East vs out``
         (change in the bloc aggregate relative to the state staying out, percentage
-        points).
+        points) and ``break_even`` (the penalty factor, the same on the state's three
+        rows: 1 means joining already beats staying out without any penalty; NaN means
+        staying out beats joining even at :data:`PENALTY_MAX`). ``attrs`` hold ``notes``
+        and ``cost_hat`` (the calibrated between-bloc barrier).
     """
-    solve_ = solve or solve_model
+    from autarky.scenario import BlocSplit
+    from autarky.sweep import sweep_scenarios
+
+    solve_ = solve or _solve_quiet
     wanted = presets.swing_states(world) if states is None else tuple(states)
     present = [s for s in wanted if s in world.countries]
     if not present:
         raise ScenarioError(f"bloc-choice: none of the states {', '.join(wanted)} is in "
                             f"{world.name}")
     a_name, b_name = presets.BLOC_NAMES
-    groups = presets.get("two-blocs").blocs(world)
-    groups = {"West": groups[a_name], "East": groups[b_name], "world": world.countries}
-    weights = income(world)
     kw: dict[str, Any] = {"elasticities": elasticities}
     if options is not None:
         kw["options"] = options
-    stay_out = presets.OPTIONS[2]
-    out_res = solve_(world, presets.bloc_choice_scenarios(present[0])[stay_out], **kw)
+    base = presets.get("bloc-choice")
+    target, what = calibrate.BLOC_TARGETS["bloc-choice"]
+    hat, got, _ = calibrate.calibrate_bloc_cost(world, base, target, solve_, **kw)
+    groups = base.blocs(world)
+    groups = {"West": groups[a_name], "East": groups[b_name], "world": world.countries}
+    weights = income(world).reindex(list(world.countries)).to_numpy(float)
+    cidx = {c: k for k, c in enumerate(world.countries)}
+    G = np.zeros((len(world.countries), len(groups)))
+    for g, members in enumerate(groups.values()):
+        G[[cidx[c] for c in members if c in cidx], g] = 1.0
+    G *= weights[:, None]
+    G /= G.sum(axis=0, keepdims=True)
+    pos = np.array([cidx[s] for s in present])
+    S = len(present)
+    total = 2 * S + 1 + S * steps
+    done = 0
+
+    def batch(scns: list[Scenario]) -> np.ndarray:
+        nonlocal done
+        start = done
+
+        def prog(d: int, _t: int) -> None:
+            if progress:
+                progress(start + d, total)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            sw = sweep_scenarios(world, scns, elasticities, options=options, progress=prog)
+        if not np.all(sw.converged):
+            raise ScenarioError(f"bloc-choice on {world.name}: {int((~sw.converged).sum())} "
+                                "of the batched solves did not converge")
+        done = start + len(scns)
+        return np.asarray(sw.welfare.values, float)
+
+    def split(a: tuple[str, ...], b: tuple[str, ...], extra: tuple[Any, ...] = ()) -> Scenario:
+        return Scenario((BlocSplit((a, b), hat, names=presets.BLOC_NAMES),) + extra)
+
+    scns = [split((presets.BLOC_A, s), (presets.BLOC_B,)) for s in present]
+    scns += [split((presets.BLOC_A,), (presets.BLOC_B, s)) for s in present]
+    scns.append(split((presets.BLOC_A,), (presets.BLOC_B,)))
+    W = batch(scns)  # (2S + 1, N)
+    w_west, w_east, w_out = W[:S], W[S:2 * S], W[2 * S]
+    best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
+
+    def penalised(p: np.ndarray, who: np.ndarray) -> np.ndarray:
+        sc = [split((presets.BLOC_A,), (presets.BLOC_B,),
+                    (BlocSplit(((present[k],), (presets.BLOC_A, presets.BLOC_B)),
+                               float(p[i])),))
+              for i, k in enumerate(who)]
+        return batch(sc)[np.arange(len(who)), pos[who]]
+
+    gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty
+    even = np.where(gap0 <= 0, 1.0, np.nan)
+    todo = np.flatnonzero(gap0 > 0)
+    lo = np.zeros(len(todo))
+    hi = np.full(len(todo), np.log(PENALTY_MAX))
+    for _ in range(steps):
+        if not len(todo):
+            break
+        mid = 0.5 * (lo + hi)
+        out_wins = penalised(np.exp(mid), todo) > best[todo]
+        lo = np.where(out_wins, mid, lo)
+        hi = np.where(out_wins, hi, mid)
+    if len(todo):
+        found = hi < np.log(PENALTY_MAX) - 1e-12
+        even[todo] = np.where(found, np.exp(0.5 * (lo + hi)), np.nan)
+    if progress:
+        progress(total, total)
     rows = []
-    for s in present:
-        scns = presets.bloc_choice_scenarios(s)
-        for opt in presets.OPTIONS:
-            res = out_res if opt == stay_out else solve_(world, scns[opt], **kw)
-            agg = res.aggregate(groups, weights)["welfare"]
-            rows.append({"state": s, "option": opt, "welfare": float(res.welfare.loc[s]),
-                         **{g: float(agg.get(g, np.nan)) for g in groups}})
+    agg_w, agg_e, agg_o = w_west @ G, w_east @ G, w_out @ G
+    for k, s in enumerate(present):
+        for opt, wv, ag in ((presets.OPTIONS[0], w_west[k], agg_w[k]),
+                            (presets.OPTIONS[1], w_east[k], agg_e[k]),
+                            (presets.OPTIONS[2], w_out, agg_o)):
+            rows.append({"state": s, "option": opt, "welfare": float(wv[pos[k]]),
+                         **{g: float(ag[j]) for j, g in enumerate(groups)},
+                         "break_even": float(even[k])})
     df = pd.DataFrame(rows).set_index(["state", "option"])
-    df.attrs["notes"] = tuple(out_res.notes)
-    out = df.xs(stay_out, level="option")
+    out = df.xs(presets.OPTIONS[2], level="option")
     for bloc in ("West", "East"):
         df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
             df.index.get_level_values("state")).to_numpy()
+    df = df[["welfare", "West", "East", "world", "West vs out", "East vs out", "break_even"]]
+    df.attrs["cost_hat"] = hat
+    df.attrs["notes"] = (
+        f"calibrated: between-bloc iceberg trade costs x{hat:.4f} so that trade between the "
+        f"blocs changes by {target:+.1f}% on {world.name} {world.year or ''} ({what}); "
+        f"model: {got:+.2f}%.",
+        "break-even penalty: the factor on iceberg trade costs between a state that stays "
+        "out and both blocs (both directions, every sector) at which staying out is worth "
+        "exactly as much to the state as joining the better bloc. 1.000 means joining "
+        "already pays with no penalty; above 1 it is the barrier both blocs would have to "
+        f"put on a non-aligned state's trade for joining to win; 'none up to x{PENALTY_MAX:g}' "
+        "means staying out wins even then.",
+    )
     return df
 
 

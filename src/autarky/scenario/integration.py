@@ -18,22 +18,36 @@ from typing import ClassVar
 import numpy as np
 
 from autarky.data import elasticities as catalog
-from autarky.errors import ScenarioError
+from autarky.errors import AutarkyError, ScenarioError
 from autarky.scenario.components import Component
 from autarky.scenario.resolve import _codes, _Context, _fmt_codes, _Layer, _set
 
-__all__ = ["DeepIntegration", "Dissolution", "sector_theta"]
+__all__ = ["FALLBACK_THETA", "DeepIntegration", "Dissolution", "sector_theta"]
+
+FALLBACK_THETA = 5.0
+"""Trade elasticity used when the source has no values for a world (and the world carries
+none): 5, the central trade elasticity of Head and Mayer (2014, Handbook of International
+Economics vol. 4)."""
 
 
 def sector_theta(world: object, theta: str | float) -> np.ndarray:
-    """Trade elasticity of every sector of ``world``: a catalog source name or one number."""
+    """Trade elasticity of every sector of ``world``: a catalog source name or one number.
+
+    A source without values for ``world`` falls back to the world's own elasticities, else
+    to :data:`FALLBACK_THETA` (the run layer passes the run's elasticities instead).
+    """
     sectors = list(world.sectors)  # type: ignore[attr-defined]
     if isinstance(theta, (int, float)) and not isinstance(theta, bool):
         return np.full(len(sectors), float(theta))
     own = getattr(world, "theta", None)
     if own is not None and own.attrs.get("source") == theta:
         return np.asarray(own.values, float)
-    s = catalog(world.name, str(theta))  # type: ignore[attr-defined]
+    try:
+        s = catalog(world.name, str(theta))  # type: ignore[attr-defined]
+    except AutarkyError:
+        if own is not None:
+            return np.asarray(own.values, float)
+        return np.full(len(sectors), FALLBACK_THETA)
     missing = [x for x in sectors if x not in s.index]
     if missing:
         raise ScenarioError(f"theta = {theta!r}: no elasticity for sector(s) "
