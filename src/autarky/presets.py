@@ -395,7 +395,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "on the world it runs on.",
         "Break-even penalty (column of the table): the factor on iceberg trade costs between "
         "a state that stays out and both blocs at which staying out is worth exactly as much "
-        "to the state as joining the better bloc, found by bisection over batched solves. "
+        "to the state as joining the better bloc, found by false position over batched solves. "
         "Above 1: the barrier both blocs would have to put on a non-aligned state's trade "
         "for joining to win; 1: joining already wins; none up to x3: staying out wins even "
         "then.",

@@ -141,7 +141,7 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
                 states: Sequence[str] | None = None,
                 solve: Callable[..., Result] | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                steps: int = 10) -> pd.DataFrame:
+                steps: int = 10, tol: float = 1e-4) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
 
     The between-bloc barrier is first calibrated on ``world`` to the ``bloc-choice``
@@ -149,7 +149,7 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
     break-even penalty: the iceberg trade-cost factor that both blocs would put on the
     state's trade with them (both directions, every sector) if it stays out, at which
     staying out is worth exactly as much to the state as joining the better bloc. It is
-    found by bisection on the log of the penalty, every state at once (one batched
+    found by false position (Illinois) on the log of the penalty, every state at once (one batched
     :func:`autarky.sweep.sweep_scenarios` per step).
 
     Parameters
@@ -167,8 +167,11 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
     progress : callable, optional
         ``progress(done, total)`` over the batched solves.
     steps : int
-        Bisection steps (the penalty is bracketed within a factor
-        ``PENALTY_MAX ** (2 ** -steps)``).
+        Most root-finding steps after the bracket (each one batched solve of the states
+        not yet within ``tol``).
+    tol : float
+        Welfare gap (percentage points) between staying out at the penalty and joining
+        the better bloc at which a state's penalty is taken as found.
 
     Returns
     -------
@@ -209,7 +212,7 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
     G /= G.sum(axis=0, keepdims=True)
     pos = np.array([cidx[s] for s in present])
     S = len(present)
-    total = 2 * S + 1 + S * steps
+    total = 2 * S + 1 + S * (steps + 1)
     done = 0
 
     def batch(scns: list[Scenario]) -> np.ndarray:
@@ -249,18 +252,37 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
     gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty
     even = np.where(gap0 <= 0, 1.0, np.nan)
     todo = np.flatnonzero(gap0 > 0)
-    lo = np.zeros(len(todo))
-    hi = np.full(len(todo), np.log(PENALTY_MAX))
-    for _ in range(steps):
-        if not len(todo):
-            break
-        mid = 0.5 * (lo + hi)
-        out_wins = penalised(np.exp(mid), todo) > best[todo]
-        lo = np.where(out_wins, mid, lo)
-        hi = np.where(out_wins, hi, mid)
     if len(todo):
-        found = hi < np.log(PENALTY_MAX) - 1e-12
-        even[todo] = np.where(found, np.exp(0.5 * (lo + hi)), np.nan)
+        # the gap (out minus best join, pp) falls with the log penalty: bracket it on
+        # [0, log PENALTY_MAX], then Illinois false-position steps for every state at once
+        a = np.zeros(len(todo))
+        fa = gap0[todo]
+        b = np.full(len(todo), np.log(PENALTY_MAX))
+        fb = penalised(np.exp(b), todo) - best[todo]
+        found = fb < 0
+        a, fa, b, fb, todo = a[found], fa[found], b[found], fb[found], todo[found]
+        side = np.zeros(len(todo), dtype=int)
+        for _ in range(steps):
+            if not len(todo):
+                break
+            c = b - fb * (b - a) / (fb - fa)
+            fc = penalised(np.exp(c), todo) - best[todo]
+            left = fc > 0  # root between c and b
+            a_new = np.where(left, c, a)
+            fa_new = np.where(left, fc, fa)
+            b_new = np.where(left, b, c)
+            fb_new = np.where(left, fb, fc)
+            # Illinois: halve the stale end's value when the same end is kept twice
+            fb_new = np.where(left & (side == 1), fb_new / 2, fb_new)
+            fa_new = np.where(~left & (side == -1), fa_new / 2, fa_new)
+            side = np.where(left, 1, -1)
+            a, fa, b, fb = a_new, fa_new, b_new, fb_new
+            done_ = np.abs(fc) < tol
+            even[todo[done_]] = np.exp(c[done_])
+            keep = ~done_
+            a, fa, b, fb, side, todo = (a[keep], fa[keep], b[keep], fb[keep], side[keep],
+                                        todo[keep])
+        even[todo] = np.exp(0.5 * (a + b))  # not within tol after ``steps``: mid-bracket
     if progress:
         progress(total, total)
     rows = []
