@@ -28,6 +28,7 @@ from autarky.model.options import SolveOptions
 from autarky.results import Result
 from autarky.scenario import BlocSplit, DeepIntegration, Dissolution, Scenario
 from autarky.scenario.integration import sector_theta
+from autarky.sweep import world_checksum
 from autarky.world import World
 
 __all__ = ["BLOC_TARGETS", "CAMPOS_2023", "between_bloc_change", "calibrate_bloc_cost",
@@ -82,24 +83,40 @@ def calibrate_bloc_cost(world: World, scn: Scenario, target: float,
     Returns ``(cost_hat, achieved change %, solves)``. Raises ScenarioError when the
     target is out of reach in ``[1, 4]``.
     """
+    # only plain elasticities (a source name or a number) have a faithful repr to key on
+    plain = isinstance(kw.get("elasticities", "cp2015"), (str, int, float))
+    key = (world_checksum(world), repr(scn.components), float(target), repr(sorted(
+        kw.items())))
+    if plain and key in _CACHE:
+        return _CACHE[key]
     blocs = scn.blocs(world)
     count = 0
+    seen: dict[float, float] = {0.0: -target}  # no barrier, no change in trade
 
     def gap(log_hat: float) -> float:
         nonlocal count
-        count += 1
-        res = solve(world, _with_cost(scn, math.exp(log_hat)), **kw)
-        return between_bloc_change(res, blocs) - target
+        if log_hat not in seen:
+            count += 1
+            res = solve(world, _with_cost(scn, math.exp(log_hat)), **kw)
+            seen[log_hat] = between_bloc_change(res, blocs) - target
+        return seen[log_hat]
 
     hi = math.log(_HAT_MAX)
-    g_hi = gap(hi)
-    if g_hi > 0 or target >= 0:
+    if target >= 0 or gap(hi) > 0:
         raise ScenarioError(f"{scn.name}: between-bloc trade cannot fall by {-target:g}% on "
                             f"{world.name} with a cost rise up to {(_HAT_MAX - 1):.0%}")
     root = brentq(gap, 0.0, hi, xtol=1e-5)
-    hat = math.exp(root)
-    achieved = gap(root) + target
-    return hat, achieved, count
+    out = (math.exp(root), gap(root) + target, count)
+    if plain:
+        if len(_CACHE) >= 64:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = out
+    return out
+
+
+_CACHE: dict[tuple[str, str, float, str], tuple[float, float, int]] = {}
+"""Calibrations already made in this process (world checksum, scenario, target, solver
+arguments) -> (cost hat, achieved change, solves)."""
 
 
 def _theta_arg(elasticities: Any) -> str | float | None:
