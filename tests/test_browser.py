@@ -50,7 +50,7 @@ def _solve(preset: str) -> ak.Result:
     s = ak.presets.get(preset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return ak.solve(w, s, options=s.solve_options(unavailable="floor"))
+        return ak.run.solve(w, s, options=s.solve_options(unavailable="floor"))
 
 
 def _map_values(page: Any, selector: str) -> dict[str, float]:

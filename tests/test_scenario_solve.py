@@ -133,8 +133,10 @@ def test_bloc_choice_table(name, year, expected):
             warnings.simplefilter("ignore", ScenarioWarning)
             return ak.solve(world_, scn, **kw)
 
-    df = ak.run.bloc_choice(w, options=ak.SolveOptions(unavailable="floor"), solve=solve_fn)
-    assert tuple(df.index.get_level_values("state").unique()) == expected
+    assert ak.presets.swing_states(w) == expected
+    df = ak.run.bloc_choice(w, options=ak.SolveOptions(unavailable="floor"), solve=solve_fn,
+                            states=expected[:2], steps=4)
+    assert tuple(df.index.get_level_values("state").unique()) == expected[:2]
     assert set(df.index.get_level_values("option")) == set(ak.presets.OPTIONS)
     assert np.isfinite(df.to_numpy()).all()
     out = df.xs("stay out", level="option")

@@ -212,37 +212,41 @@ _RANGE = typer.Option("--range/--no-range", help="Show the low and high of welfa
 def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
                  out: str | None, overwrite: bool = False, with_range: bool = True) -> None:
     with _progress() as prog:
-        states = [c for c in ak.presets.swing_states(w) if c in w.countries]
-        task = prog.add_task("solving every state's options", total=2 * len(states) + 1)
+        task = prog.add_task("bloc-choice: calibrating, then every state's options and "
+                             "break-even penalty", total=None)
 
-        def solve_one(*args: Any, **kw: Any) -> ak.Result:
-            res = run_.solve(*args, **kw)
-            prog.advance(task)
-            return res
+        def step(done: int, total: int) -> None:
+            prog.update(task, completed=done, total=total)
 
         df = run_.bloc_choice(w, elasticities=run_.elasticities(elasticities), options=opts,
-                              solve=solve_one)
+                              solve=run_.solve_plain, progress=step)
         rtask = prog.add_task("range across elasticity sources", total=None)
         rng = run_.bloc_choice_range(w, df, opts, progress=lambda done, total: prog.update(
             rtask, completed=done, total=total)) if with_range else pd.DataFrame(index=df.index)
     console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
                   "(bloc columns: baseline-income-weighted, original members; 'vs out': "
-                  "difference from the state staying out, percentage points)",
+                  "difference from the state staying out, percentage points; break-even: "
+                  "the trade-cost factor both blocs would have to put on the state's trade "
+                  "if it stays out for joining the better bloc to match staying out)",
                   highlight=False, soft_wrap=True)
     table = Table()
     ranged = len(rng.columns) > 0
     for col in ("state", "option", "state's welfare", *(("low", "high") if ranged else ()),
                 "West", "East", "world", "West vs out (pp)", "East vs out (pp)",
-                *(("West vs out low", "high", "East vs out low", "high") if ranged else ())):
+                *(("West vs out low", "high", "East vs out low", "high") if ranged else ()),
+                "break-even penalty"):
         table.add_column(col, justify="left" if col in ("state", "option") else "right")
     for (state, option), r in df.iterrows():
         lo_hi = ([f"{rng.loc[(state, option), c]:+.3f}" for c in ("low", "high")]
                  if ranged else [])
         vs = ([f"{rng.loc[(state, option), f'{b} vs out {e}']:+.3f}"
                for b in ("West", "East") for e in ("low", "high")] if ranged else [])
+        be = r["break_even"]
+        be_txt = ("" if option != ak.presets.OPTIONS[2] else
+                  f"none up to x{run_.PENALTY_MAX:g}" if be != be else f"x{be:.3f}")
         table.add_row(state, option, f"{r['welfare']:+.3f}", *lo_hi, f"{r['West']:+.3f}",
                       f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
-                      f"{r['East vs out']:+.3f}", *vs)
+                      f"{r['East vs out']:+.3f}", *vs, be_txt)
     console.print(table)
     if with_range:
         _range_line(w, rng if ranged else None)

@@ -21,6 +21,7 @@ Nothing here prints: callers (cli, report, app) decide how to show it.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autarky import presets
+from autarky import calibrate, presets
 from autarky.data import DEFAULT_SOURCE, elasticity_sources, load_world, manifest
 from autarky.data.records import check_out_folder, write_record, write_table_record
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
@@ -40,10 +41,10 @@ from autarky.scenario import Scenario
 from autarky.solve import solve as solve_model
 from autarky.world import World
 
-__all__ = ["DEFAULT_ELASTICITIES", "Loaded", "aggregates", "bloc_choice", "bloc_choice_range",
-           "compare_range", "dataset_meta", "elasticities", "group_welfare", "income", "load",
-           "options", "range_unavailable", "record_meta", "scenario", "solve", "source_range",
-           "write"]
+__all__ = ["DEFAULT_ELASTICITIES", "PENALTY_MAX", "Loaded", "aggregates", "bloc_choice",
+           "bloc_choice_range", "compare_range", "dataset_meta", "elasticities",
+           "group_welfare", "income", "load", "options", "range_unavailable", "record_meta",
+           "scenario", "solve", "solve_plain", "source_range", "write"]
 
 DEFAULT_ELASTICITIES = DEFAULT_SOURCE
 """The elasticity source of every command and of the app unless one is named: ``"median"``
@@ -103,7 +104,28 @@ def load(world: str | World, year: int | None = None) -> Loaded:
 
 def solve(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
           options: SolveOptions | None = None) -> Result:
-    """Solve as :func:`autarky.solve`; scenario warnings stay in the result's notes only."""
+    """Solve as :func:`autarky.solve`; scenario warnings stay in the result's notes only.
+
+    A preset with a calibration target (:mod:`autarky.calibrate`) is first calibrated on
+    ``world`` with these elasticities; the notes say what was solved for and state the
+    trade changes the result implies (between blocs, or within each named group).
+    """
+    scn, pre = calibrate.prepare(world, scn, _solve_quiet, elasticities, options)
+    res = _solve_quiet(world, scn, elasticities=elasticities, options=options)
+    post = calibrate.trade_notes(world, scn, res)
+    if not pre and not post:
+        return res
+    return dataclasses.replace(res, notes=tuple(res.notes) + pre + post)
+
+
+def solve_plain(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
+                options: SolveOptions | None = None) -> Result:
+    """Solve as :func:`autarky.solve` without calibration; scenario warnings go to notes."""
+    return _solve_quiet(world, scn, elasticities, options)
+
+
+def _solve_quiet(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
+                 options: SolveOptions | None = None) -> Result:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
         return solve_model(world, scn, elasticities=elasticities, options=options)
@@ -119,11 +141,25 @@ def income(world: World) -> pd.Series:
     return world.income.to_series()
 
 
+PENALTY_MAX = 3.0
+"""Upper end of the break-even penalty search: trade costs x3 (a 200% rise)."""
+
+
 def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
                 options: SolveOptions | None = None,
                 states: Sequence[str] | None = None,
-                solve: Callable[..., Result] | None = None) -> pd.DataFrame:
+                solve: Callable[..., Result] | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                steps: int = 10, tol: float = 1e-4) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
+
+    The between-bloc barrier is first calibrated on ``world`` to the ``bloc-choice``
+    target (:data:`autarky.calibrate.BLOC_TARGETS`). Then, for every state, the
+    break-even penalty: the iceberg trade-cost factor that both blocs would put on the
+    state's trade with them (both directions, every sector) if it stays out, at which
+    staying out is worth exactly as much to the state as joining the better bloc. It is
+    found by false position (Illinois) on the log of the penalty, every state at once (one batched
+    :func:`autarky.sweep.sweep_scenarios` per step).
 
     Parameters
     ----------
@@ -135,47 +171,156 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         Default :func:`autarky.presets.swing_states` of the world (every economy in
         neither bloc's core on a world without ROW, e.g. world194).
     solve : callable, optional
-        ``solve(world, scenario, elasticities=..., options=...) -> Result`` (default
-        :func:`autarky.solve`).
+        ``solve(world, scenario, elasticities=..., options=...) -> Result`` used for the
+        calibration (default :func:`autarky.solve`).
+    progress : callable, optional
+        ``progress(done, total)`` over the batched solves.
+    steps : int
+        Most root-finding steps after the bracket (each one batched solve of the states
+        not yet within ``tol``).
+    tol : float
+        Welfare gap (percentage points) between staying out at the penalty and joining
+        the better bloc at which a state's penalty is taken as found.
 
     Returns
     -------
     pandas.DataFrame
         Index (state, option); columns ``welfare`` (the state's welfare change, %),
         ``West``, ``East`` (baseline-income-weighted welfare change of each bloc's original
-        members, %), ``world`` (income-weighted, %), and ``West vs out``, ``East vs out``
+        members, %), ``world`` (income-weighted, %), ``West vs out``, ``East vs out``
         (change in the bloc aggregate relative to the state staying out, percentage
-        points).
+        points) and ``break_even`` (the penalty factor, the same on the state's three
+        rows: 1 means joining already beats staying out without any penalty; NaN means
+        staying out beats joining even at :data:`PENALTY_MAX`). ``attrs`` hold ``notes``
+        and ``cost_hat`` (the calibrated between-bloc barrier).
     """
-    solve_ = solve or solve_model
+    from autarky.scenario import BlocSplit
+    from autarky.sweep import sweep_scenarios
+
+    solve_ = solve or _solve_quiet
     wanted = presets.swing_states(world) if states is None else tuple(states)
     present = [s for s in wanted if s in world.countries]
     if not present:
         raise ScenarioError(f"bloc-choice: none of the states {', '.join(wanted)} is in "
                             f"{world.name}")
     a_name, b_name = presets.BLOC_NAMES
-    groups = presets.get("two-blocs").blocs(world)
-    groups = {"West": groups[a_name], "East": groups[b_name], "world": world.countries}
-    weights = income(world)
     kw: dict[str, Any] = {"elasticities": elasticities}
     if options is not None:
         kw["options"] = options
-    stay_out = presets.OPTIONS[2]
-    out_res = solve_(world, presets.bloc_choice_scenarios(present[0])[stay_out], **kw)
+    base = presets.get("bloc-choice")
+    target, what = calibrate.BLOC_TARGETS["bloc-choice"]
+    hat, got, _ = calibrate.calibrate_bloc_cost(world, base, target, solve_, **kw)
+    groups = base.blocs(world)
+    groups = {"West": groups[a_name], "East": groups[b_name], "world": world.countries}
+    weights = income(world).reindex(list(world.countries)).to_numpy(float)
+    cidx = {c: k for k, c in enumerate(world.countries)}
+    G = np.zeros((len(world.countries), len(groups)))
+    for g, members in enumerate(groups.values()):
+        G[[cidx[c] for c in members if c in cidx], g] = 1.0
+    G *= weights[:, None]
+    G /= G.sum(axis=0, keepdims=True)
+    pos = np.array([cidx[s] for s in present])
+    S = len(present)
+    total = 2 * S + 1 + S * (steps + 1)
+    done = 0
+
+    def batch(scns: list[Scenario]) -> np.ndarray:
+        nonlocal done
+        start = done
+
+        def prog(d: int, _t: int) -> None:
+            if progress:
+                progress(start + d, total)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            sw = sweep_scenarios(world, scns, elasticities, options=options, progress=prog)
+        if not np.all(sw.converged):
+            raise ScenarioError(f"bloc-choice on {world.name}: {int((~sw.converged).sum())} "
+                                "of the batched solves did not converge")
+        done = start + len(scns)
+        return np.asarray(sw.welfare.values, float)
+
+    def split(a: tuple[str, ...], b: tuple[str, ...], extra: tuple[Any, ...] = ()) -> Scenario:
+        return Scenario((BlocSplit((a, b), hat, names=presets.BLOC_NAMES),) + extra)
+
+    scns = [split((presets.BLOC_A, s), (presets.BLOC_B,)) for s in present]
+    scns += [split((presets.BLOC_A,), (presets.BLOC_B, s)) for s in present]
+    scns.append(split((presets.BLOC_A,), (presets.BLOC_B,)))
+    W = batch(scns)  # (2S + 1, N)
+    w_west, w_east, w_out = W[:S], W[S:2 * S], W[2 * S]
+    best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
+
+    def penalised(p: np.ndarray, who: np.ndarray) -> np.ndarray:
+        sc = [split((presets.BLOC_A,), (presets.BLOC_B,),
+                    (BlocSplit(((present[k],), (presets.BLOC_A, presets.BLOC_B)),
+                               float(p[i])),))
+              for i, k in enumerate(who)]
+        return batch(sc)[np.arange(len(who)), pos[who]]
+
+    gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty
+    even = np.where(gap0 <= 0, 1.0, np.nan)
+    todo = np.flatnonzero(gap0 > 0)
+    if len(todo):
+        # the gap (out minus best join, pp) falls with the log penalty: bracket it on
+        # [0, log PENALTY_MAX], then Illinois false-position steps for every state at once
+        a = np.zeros(len(todo))
+        fa = gap0[todo]
+        b = np.full(len(todo), np.log(PENALTY_MAX))
+        fb = penalised(np.exp(b), todo) - best[todo]
+        found = fb < 0
+        a, fa, b, fb, todo = a[found], fa[found], b[found], fb[found], todo[found]
+        side = np.zeros(len(todo), dtype=int)
+        for _ in range(steps):
+            if not len(todo):
+                break
+            c = b - fb * (b - a) / (fb - fa)
+            fc = penalised(np.exp(c), todo) - best[todo]
+            left = fc > 0  # root between c and b
+            a_new = np.where(left, c, a)
+            fa_new = np.where(left, fc, fa)
+            b_new = np.where(left, b, c)
+            fb_new = np.where(left, fb, fc)
+            # Illinois: halve the stale end's value when the same end is kept twice
+            fb_new = np.where(left & (side == 1), fb_new / 2, fb_new)
+            fa_new = np.where(~left & (side == -1), fa_new / 2, fa_new)
+            side = np.where(left, 1, -1)
+            a, fa, b, fb = a_new, fa_new, b_new, fb_new
+            done_ = np.abs(fc) < tol
+            even[todo[done_]] = np.exp(c[done_])
+            keep = ~done_
+            a, fa, b, fb, side, todo = (a[keep], fa[keep], b[keep], fb[keep], side[keep],
+                                        todo[keep])
+        even[todo] = np.exp(0.5 * (a + b))  # not within tol after ``steps``: mid-bracket
+    if progress:
+        progress(total, total)
     rows = []
-    for s in present:
-        scns = presets.bloc_choice_scenarios(s)
-        for opt in presets.OPTIONS:
-            res = out_res if opt == stay_out else solve_(world, scns[opt], **kw)
-            agg = res.aggregate(groups, weights)["welfare"]
-            rows.append({"state": s, "option": opt, "welfare": float(res.welfare.loc[s]),
-                         **{g: float(agg.get(g, np.nan)) for g in groups}})
+    agg_w, agg_e, agg_o = w_west @ G, w_east @ G, w_out @ G
+    for k, s in enumerate(present):
+        for opt, wv, ag in ((presets.OPTIONS[0], w_west[k], agg_w[k]),
+                            (presets.OPTIONS[1], w_east[k], agg_e[k]),
+                            (presets.OPTIONS[2], w_out, agg_o)):
+            rows.append({"state": s, "option": opt, "welfare": float(wv[pos[k]]),
+                         **{g: float(ag[j]) for j, g in enumerate(groups)},
+                         "break_even": float(even[k])})
     df = pd.DataFrame(rows).set_index(["state", "option"])
-    df.attrs["notes"] = tuple(out_res.notes)
-    out = df.xs(stay_out, level="option")
+    out = df.xs(presets.OPTIONS[2], level="option")
     for bloc in ("West", "East"):
         df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
             df.index.get_level_values("state")).to_numpy()
+    df = df[["welfare", "West", "East", "world", "West vs out", "East vs out", "break_even"]]
+    df.attrs["cost_hat"] = hat
+    df.attrs["notes"] = (
+        f"calibrated: between-bloc iceberg trade costs x{hat:.4f} so that trade between the "
+        f"blocs changes by {target:+.1f}% on {world.name} {world.year or ''} ({what}); "
+        f"model: {got:+.2f}%.",
+        "break-even penalty: the factor on iceberg trade costs between a state that stays "
+        "out and both blocs (both directions, every sector) at which staying out is worth "
+        "exactly as much to the state as joining the better bloc. 1.000 means joining "
+        "already pays with no penalty; above 1 it is the barrier both blocs would have to "
+        f"put on a non-aligned state's trade for joining to win; 'none up to x{PENALTY_MAX:g}' "
+        "means staying out wins even then.",
+    )
     return df
 
 
@@ -362,13 +507,21 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     t0 = time.perf_counter()
     opts = _return_unconverged(presets.get("bloc-choice"), options)
     states = list(dict.fromkeys(table.index.get_level_values("state")))
+    from autarky.scenario import BlocSplit
+
     stay_out = presets.OPTIONS[2]
-    scns = [presets.bloc_choice_scenarios(states[0])[stay_out]]
+    hat = float(table.attrs.get("cost_hat", presets.BLOC_COST_HAT))  # the calibrated barrier
+
+    def split(a: tuple[str, ...], b: tuple[str, ...]) -> Scenario:
+        return Scenario((BlocSplit((a, b), hat, names=presets.BLOC_NAMES),))
+
+    scns = [split((presets.BLOC_A,), (presets.BLOC_B,))]
     labels = [("*", stay_out)]
     for s in states:
-        for opt in presets.OPTIONS[:2]:
-            scns.append(presets.bloc_choice_scenarios(s)[opt])
-            labels.append((s, opt))
+        scns.append(split((presets.BLOC_A, s), (presets.BLOC_B,)))
+        labels.append((s, presets.OPTIONS[0]))
+        scns.append(split((presets.BLOC_A,), (presets.BLOC_B, s)))
+        labels.append((s, presets.OPTIONS[1]))
     thetas, names, _ = draw_elasticities(world, draws=None)
     S, K = len(scns), len(thetas)
     with warnings.catch_warnings():

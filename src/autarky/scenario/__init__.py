@@ -105,7 +105,10 @@ from autarky.scenario.components import (
     TradeCostCube,
 )
 from autarky.scenario.compose import Scenario
+from autarky.scenario.integration import DeepIntegration, Dissolution
 from autarky.scenario.resolve import MAX_TARIFF, SECTOR_CLASSES, SOLVE_SETTINGS
+
+COMPONENTS.update({c.kind: c for c in (DeepIntegration, Dissolution)})
 
 __all__ = [
     "COMPONENTS",
@@ -115,6 +118,8 @@ __all__ = [
     "Autarky",
     "BlocSplit",
     "Component",
+    "DeepIntegration",
+    "Dissolution",
     "CustomsUnion",
     "FreeTradeArea",
     "Sanction",
