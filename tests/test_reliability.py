@@ -149,3 +149,79 @@ def test_truncated_gzip_is_one_line_exit_2(monkeypatch, capsys, tmp_path):
     code, _, err = run_cli(monkeypatch, capsys, "info", str(path))
     assert code == 2
     assert len(error_lines(err)) == 1 and "f.csv.gz: cannot be read" in err
+
+
+# --- item 3: "converged" only when every equilibrium equation holds
+
+TINY_HAT = """name = "tiny"
+[[shock]]
+kind = "trade-cost"
+hat = 1e-6
+"""
+
+
+def test_false_convergence_is_refused_with_residual_history():
+    # hat = 1e-6 on every route: the price index of the solution was off by 3 log units
+    # while the labour market held, and the old check called it converged
+    w = ak.load_world("wiod2016")
+    scn = ak.Scenario.from_toml(text=TINY_HAT)
+    with pytest.raises(ak.ConvergenceError, match="price index") as exc:
+        ak.solve(w, scn)
+    diag = exc.value.diagnostics
+    assert diag["residual"]["price_index"] > 1.0 and len(diag["history"]) > 1
+    res = ak.solve(w, scn, options=ak.SolveOptions(return_unconverged=True))
+    assert not res.converged and res.residual["price_index"] > 1.0
+
+
+def test_every_residual_below_tolerance_when_converged():
+    from autarky.model.solver import CHECK_FACTOR
+
+    w = ak.load_world("wiod2016")
+    res = ak.solve(w, ak.presets.get("two-blocs"))
+    assert res.converged
+    assert set(res.residual) == {"price_index", "trade_shares", "expenditure",
+                                 "labour_market", "trade_balance", "numeraire"}
+    assert max(res.residual.values()) <= CHECK_FACTOR * ak.SolveOptions().tol
+
+
+def test_batched_draws_report_their_residuals():
+    w = ak.load_world("wiod2016")
+    theta = ak.data.elasticities("wiod2016", "cp2015").reindex(list(w.sectors)).to_numpy()
+    from autarky.solve import solve_batch
+
+    res = solve_batch(w, ak.presets.get("two-blocs"), np.stack([theta, 0.5 * theta + 2]),
+                         options=ak.SolveOptions())
+    assert res.converged and res.converged_draws.all()
+    assert res.residual and max(res.residual.values()) <= 1e-9
+
+
+def test_cli_non_convergence_is_one_line_exit_3(monkeypatch, capsys, tmp_path):
+    toml = tmp_path / "tiny.toml"
+    toml.write_text(TINY_HAT)
+    code, out, err = run_cli(monkeypatch, capsys, "run", str(toml), "--world", "wiod2016")
+    assert code == 3, err
+    assert error_lines(err) == [error_lines(err)[0]]
+    assert "did not converge" in err and "price index" in err
+    assert "converged in" not in out
+
+
+@pytest.mark.parametrize("theta", ["1e-9", "1e12", "0.05", "150"])
+def test_implausible_elasticity_refused(monkeypatch, capsys, theta):
+    code, _, err = run_cli(monkeypatch, capsys, "run", "--world", "wiod2016",
+                           "--elasticities", theta)
+    assert code == 2 and len(error_lines(err)) == 1
+    assert "plausible range 0.1 to 100" in err
+
+
+def test_extreme_elasticity_only_on_request_and_noted():
+    w = ak.load_world("wiod2016")
+    with pytest.raises(DataError, match="plausible range"):
+        ak.solve(w, ak.presets.get("two-blocs"), elasticities=200.0)
+    res = ak.solve(w, ak.presets.get("two-blocs"), elasticities=0.09,
+                   options=ak.SolveOptions(extreme_elasticities=True,
+                                           return_unconverged=True))
+    assert any("WARNING" in n and "0.09" in n for n in res.notes)
+    # the residual check now also catches what the extreme values did to the solution
+    with pytest.raises(ak.ConvergenceError):
+        ak.solve(w, ak.presets.get("two-blocs"), elasticities=1e12,
+                 options=ak.SolveOptions(extreme_elasticities=True))

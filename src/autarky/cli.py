@@ -1,7 +1,9 @@
 """Command line over the public API: ``autarky --help``.
 
 Exit codes: 0 on success, 2 on bad input (one line on stderr naming what is wrong),
-1 on an internal error. A traceback is shown only with ``--debug``.
+3 when an equilibrium did not converge (one line naming the equation furthest from
+holding), 130 when interrupted, 1 on an internal error. A traceback is shown only with
+``--debug``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from autarky import run as run_
 from autarky.cli_common import (
     _DEFICITS,
     _ELAST,
+    _EXTREME,
     _STATE,
     _STORE,
     _UNAVAIL,
@@ -45,7 +48,10 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
-from autarky.errors import AutarkyError, RepairWarning
+from autarky.errors import AutarkyError, ConvergenceError, RepairWarning
+
+EXIT_NOT_CONVERGED = 3
+"""Exit code of a solve that did not converge (bad input is 2, an internal error 1)."""
 
 app = typer.Typer(
     name="autarky",
@@ -253,6 +259,7 @@ def run(
         "world if it names one, else icio2023).")] = None,
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = "cp2015",
+    extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
@@ -293,7 +300,7 @@ def run(
     if out is not None:
         run_.check_out(out, overwrite)
     scn = run_.scenario(scenario)
-    opts = _options(scn, deficits, unavailable)
+    opts = _options(scn, deficits, unavailable, extreme_elasticities)
     world, why = _world_for(scn, world)
     w = load_world_cli(world, year)
     console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
@@ -345,6 +352,7 @@ def compare(
     world: Annotated[str, _WORLD] = "icio2023",
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = "cp2015",
+    extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
@@ -353,7 +361,8 @@ def compare(
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference."""
     sa, sb = run_.scenario(a), run_.scenario(b)
-    oa, ob = _options(sa, deficits, unavailable), _options(sb, deficits, unavailable)
+    oa = _options(sa, deficits, unavailable, extreme_elasticities)
+    ob = _options(sb, deficits, unavailable, extreme_elasticities)
     w = load_world_cli(world, year)
     theta = run_.elasticities(elasticities)
     with _progress() as prog:
@@ -540,6 +549,11 @@ def main() -> None:
     debug = "--debug" in sys.argv
     try:
         code = app(standalone_mode=False)
+    except ConvergenceError as err:
+        if debug:
+            raise
+        err_console.print(f"error: {err}", highlight=False, soft_wrap=True)
+        sys.exit(EXIT_NOT_CONVERGED)
     except AutarkyError as err:
         if debug:
             raise
