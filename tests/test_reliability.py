@@ -225,3 +225,95 @@ def test_extreme_elasticity_only_on_request_and_noted():
     with pytest.raises(ak.ConvergenceError):
         ak.solve(w, ak.presets.get("two-blocs"), elasticities=1e12,
                  options=ak.SolveOptions(extreme_elasticities=True))
+
+
+# --- item 5: absurd inputs refused in one line; compositions say what stays in force
+
+@pytest.mark.parametrize("body", [
+    '[[shock]]\nkind = "sanction"\nimposers = ["USA"]\ntarget = "USA"\n',
+    '[[shock]]\nkind = "sanction"\nimposers = ["DEU"]\ntarget = ["EU27"]\n',
+    '[[shock]]\nkind = "free-trade-area"\nmembers = ["USA"]\n',
+    '[[shock]]\nkind = "customs-union"\nmembers = ["RUS", "RUS"]\nexternal_tariff = 0.1\n',
+    "",
+    'name = "nothing"\n',
+])
+def test_absurd_scenario_is_one_line_exit_2(monkeypatch, capsys, tmp_path, body):
+    toml = tmp_path / "absurd.toml"
+    toml.write_text(body)
+    code, out, err = run_cli(monkeypatch, capsys, "run", str(toml), "--world", "wiod2016")
+    assert code == 2, out
+    assert len(error_lines(err)) == 1
+    assert any(w in err for w in ("sanction itself", "at least two members", "no [[shock]]"))
+
+
+def test_baseline_toml_still_solves():
+    # 'shock = []' is the explicit baseline (what a status-quo record writes)
+    scn = ak.Scenario.from_toml(text=ak.presets.get("status-quo").to_toml())
+    assert scn.components == ()
+    assert ak.Scenario.bloc(["EAEU"]).components  # a group of several is a bloc
+
+
+@pytest.mark.parametrize("command", [["run", "--world", "wiod2016"],
+                                     ["compare", "status-quo", "two-blocs"],
+                                     ["info", "wiod2016"], ["nash", "--world", "wiod2016"]])
+def test_negative_top_refused(monkeypatch, capsys, command):
+    code, out, err = run_cli(monkeypatch, capsys, *command, "--top", "-5")
+    assert code == 2 and out == ""
+    assert error_lines(err) == ["error: --top -5: must be 0 (all) or a positive number of rows"]
+
+
+def test_top_shows_largest_gains_and_losses(monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "run", "two-blocs", "--world", "wiod2016",
+                           "--top", "2")
+    assert code == 0
+    res = ak.solve(ak.load_world("wiod2016"), ak.presets.get("two-blocs"))
+    ordered = res.welfare.sort_values()
+    rows = [line.split("│")[1].strip() for line in out.splitlines()
+            if line.startswith("│") and line.split("│")[1].strip() in res.welfare.index]
+    assert set(rows[:4]) == {*ordered.index[-2:], *ordered.index[:2]}
+    assert "welfare, % (2 largest and 2 smallest of 44)" in " ".join(out.split())
+
+
+def test_embargo_left_in_force_under_later_tariff_is_noted():
+    w = ak.load_world("wiod2016")
+    scn = (ak.Scenario.bloc(["USA", "CHN", "DEU"]) + ak.Scenario.sanction("USA", "CHN")
+           + ak.Scenario.tariff("USA", "CHN", 0.3))
+    res = ak.solve(w, scn)
+    note = [n for n in res.notes if n.startswith("conflict:") and "embargo stays" in n]
+    assert len(note) == 1 and "#3 (tariff)" in note[0] and "#2 (sanction)" in note[0]
+    assert "importer USA, exporter CHN" in note[0]
+    usa, chn = w.countries.index("USA"), w.countries.index("CHN")
+    assert np.all(res.pi[usa, chn] == 0.0)  # the flows stay at zero, as the note says
+    # an embargo after a tariff is the plain "later wins" case: no such note
+    later = ak.Scenario.tariff("USA", "CHN", 0.3) + ak.Scenario.sanction("USA", "CHN")
+    assert not any("embargo stays" in n for n in later.apply(w).notes)
+
+
+# --- the "also" items: messages follow the options used; elasticity sources listed
+
+def test_assumptions_follow_the_deficit_option_used(monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "run", "world-autarky", "--world", "wiod2016",
+                           "--deficits", "fixed", "--top", "1")
+    assert code == 0
+    assert "removed first" not in out
+    assert "solver setting deficits = 'fixed' as chosen" in out
+    code, out, _ = run_cli(monkeypatch, capsys, "run", "world-autarky", "--world", "wiod2016",
+                           "--top", "1")
+    assert code == 0 and "Solved with trade deficits removed first" in out
+
+
+def test_unavailable_raise_advises_the_cli_flag(monkeypatch, capsys):
+    code, _, err = run_cli(monkeypatch, capsys, "run", "world-autarky", "--world", "wiod2016",
+                           "--unavailable", "raise")
+    assert code == 2 and len(error_lines(err)) == 1
+    assert "--unavailable floor" in err
+
+
+def test_elasticities_command_lists_sources_and_values(monkeypatch, capsys):
+    code, out, _ = run_cli(monkeypatch, capsys, "elasticities", "wiod2016")
+    assert code == 0
+    for source in ak.data.elasticity_sources().index:
+        assert source in out
+    assert "64.85" in out  # CP (2015) petroleum, C19
+    code, out, _ = run_cli(monkeypatch, capsys, "run", "--help")
+    assert "autarky elasticities" in out and "autarky datasets" not in out

@@ -90,6 +90,31 @@ def datasets() -> None:
 
 
 @app.command()
+def elasticities(
+    world: Annotated[str, typer.Argument(help="Embedded dataset name.")] = "icio2023",
+) -> None:
+    """The trade-elasticity sources of the catalog, with citations and per-sector values.
+
+    Any source name, or one number, is a value of --elasticities for run, compare and nash.
+    """
+    tab = run_.elasticity_table(world.lower())
+    table = Table(title=f"Trade elasticities (theta) by sector on {world.lower()} "
+                        "(sector names: autarky sectors WORLD)")
+    table.add_column("sector")
+    for col in tab.columns:
+        table.add_column(str(col), justify="right")
+    for code, r in tab.iterrows():
+        table.add_row(str(code), *(f"{v:g}" for v in r))
+    console.print(table)
+    console.print("[bold]sources[/]", highlight=False)
+    for name, cite in tab.attrs["citations"].items():
+        console.print(f"  - [bold]{name}[/]: {cite}", highlight=False, soft_wrap=True)
+    lo, hi = ak.model.options.ELASTICITY_RANGE
+    console.print(f"Plausible range accepted by the solver: {lo:g} to {hi:g} (outside it only "
+                  "with --extreme-elasticities, noted in the results).", highlight=False)
+
+
+@app.command()
 def info(
     world: Annotated[str, typer.Argument(help="Embedded dataset name or a .csv/.parquet file.")]
     = "icio2023",
@@ -100,6 +125,7 @@ def info(
         "repair (rule T1) instead.")] = False,
 ) -> None:
     """Size, totals, and each country's domestic share and top partners."""
+    run_.check_top(top)
     if tariffs:
         _tariff_report(world, year)
         return
@@ -174,9 +200,10 @@ def sectors(
 
 # --- scenario commands
 
-def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str]) -> None:
+def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str],
+                       opts: ak.SolveOptions | None = None) -> None:
     console.print("[bold]assumptions[/]", highlight=False)
-    for a in scn.assumptions:
+    for a in (scn.assumptions if opts is None else run_.assumptions(scn, opts)):
         console.print(f"  - {a}", highlight=False, soft_wrap=True)
     for n in notes:
         console.print(f"  - {n}", highlight=False, soft_wrap=True)
@@ -225,7 +252,7 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
                       f"{r['East vs out']:+.3f}")
     console.print(table)
     scn = ak.presets.get("bloc-choice")
-    _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
+    _print_assumptions(scn, tuple(df.attrs.get("notes", ())), opts)
     if out is not None:
         _print_written(run_.write(out, df, scn, _record_meta(w, elasticities, opts),
                                   overwrite=overwrite))
@@ -264,7 +291,8 @@ def run(
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
-    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
+                                     "(0: all countries).")] = 0,
     show: Annotated[str | None, _SHOW] = None,
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
@@ -297,6 +325,7 @@ def run(
                                      "apply to the Liberation Day presets")
         _liberation(scenario, world or "icio2023", top)
         return
+    run_.check_top(top)
     if out is not None:
         run_.check_out(out, overwrite)
     scn = run_.scenario(scenario)
@@ -310,11 +339,10 @@ def run(
     with _busy(f"solving {scn.name or scenario}"):
         res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
     band = _draws_band(w, scn, opts, draws, seed, store, scheduler) if draws else None
-    welfare = res.welfare.sort_values(ascending=False)
-    shown = welfare if not top else welfare.head(top)
+    shown = run_.extremes(res.welfare, top)
     console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
                   f"{scn.summary()}", highlight=False, soft_wrap=True)
-    table = Table(title="welfare, %")
+    table = Table(title=run_.top_title("welfare, %", top, len(res.welfare)))
     table.add_column("country")
     table.add_column("welfare %", justify="right")
     _band_columns(table, band)
@@ -335,7 +363,7 @@ def run(
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
                   f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
                   highlight=False)
-    _print_assumptions(scn, tuple(res.notes))
+    _print_assumptions(scn, tuple(res.notes), opts)
     meta = _record_meta(w, elasticities, opts)
     if out is not None:
         files = _out_files(w, scn, res, scenario, meta, report=report)
@@ -355,11 +383,13 @@ def compare(
     extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
-    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
+                                     "(0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference."""
+    run_.check_top(top)
     sa, sb = run_.scenario(a), run_.scenario(b)
     oa = _options(sa, deficits, unavailable, extreme_elasticities)
     ob = _options(sb, deficits, unavailable, extreme_elasticities)
@@ -372,20 +402,18 @@ def compare(
         rb = run_.solve(w, sb, theta, ob)
         prog.advance(task)
     wa, wb = ra.welfare, rb.welfare
-    order = (wb - wa).sort_values(ascending=False).index
-    if top:
-        order = order[:top]
+    order = run_.extremes(wb - wa, top).index
     na, nb = sa.name or a, sb.name or b
     console.print(f"[bold]{na} vs {nb} on {w.name} {w.year or ''}[/]", highlight=False)
-    table = Table(title="welfare, %")
+    table = Table(title=run_.top_title("welfare, %", top, len(wa)))
     for col in ("country", na, nb, f"{nb} - {na} (pp)"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c in order:
         table.add_row(str(c), f"{wa[c]:+.3f}", f"{wb[c]:+.3f}", f"{wb[c] - wa[c]:+.3f}")
     console.print(table)
-    for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
+    for label, scn, res, opt in ((na, sa, ra, oa), (nb, sb, rb, ob)):
         console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
-        _print_assumptions(scn, tuple(res.notes))
+        _print_assumptions(scn, tuple(res.notes), opt)
     if out:
         _compare_out(out, w, (na, sa, ra), (nb, sb, rb))
 
@@ -398,7 +426,8 @@ def nash(
     method: Annotated[str, typer.Option(help="formula (Lashkaripour 2021, no IO links) or "
                                        "best-response (exact welfare, keeps IO links).")
                       ] = "formula",
-    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
+                                     "(0: all countries).")] = 0,
 ) -> None:
     """Nash tariff war: each country's optimal uniform tariff and its welfare change.
 
@@ -406,6 +435,7 @@ def nash(
     """
     from autarky.errors import DataError
 
+    run_.check_top(top)
     try:
         theta: Any = float(elasticities)
     except ValueError:
@@ -416,9 +446,10 @@ def nash(
         raise DataError(f"--method {method!r}: {err}") from None
     w = load_world_cli(world, year)
     res = ak.nash(w, elasticities=theta, options=opts)
-    frame = res.to_frame().sort_values("welfare_pct", ascending=False)
-    shown = frame if not top else frame.head(top)
-    table = Table(title=f"Nash tariff war on {w.name} {w.year or ''} ({method})")
+    frame = res.to_frame()
+    shown = frame.loc[run_.extremes(frame["welfare_pct"], top).index]
+    table = Table(title=run_.top_title(f"Nash tariff war on {w.name} {w.year or ''} "
+                                       f"({method})", top, len(frame)))
     for col in ("country", "Nash tariff %", "welfare %"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c, row in shown.iterrows():
@@ -442,10 +473,12 @@ def _liberation(preset: str, folder: str, top: int) -> None:
 
     if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
         folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
+    run_.check_top(top)
     res = liberation_day(folder, ILMS_PRESETS[preset])
-    frame = res.frame.sort_values("welfare", ascending=False)
-    shown = frame if not top else frame.head(top)
-    table = Table(title=f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)")
+    frame = res.frame
+    shown = frame.loc[run_.extremes(frame["welfare"], top).index]
+    table = Table(title=run_.top_title(
+        f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)", top, len(frame)))
     for col in ("country", "welfare %", "employment %", "US tariff %", "tariff on US %"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c, row in shown.iterrows():
@@ -552,12 +585,12 @@ def main() -> None:
     except ConvergenceError as err:
         if debug:
             raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True)
+        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
         sys.exit(EXIT_NOT_CONVERGED)
     except AutarkyError as err:
         if debug:
             raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True)
+        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt) as err:
         if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort

@@ -11,7 +11,10 @@ One place for the product logic above :func:`autarky.solve`:
 * :func:`aggregates` — welfare of the scenario's blocs and of the world
   (:meth:`Result.aggregate`, baseline-income-weighted);
 * :func:`bloc_choice` — the swing-state table of the ``bloc-choice`` preset;
-* :func:`record_meta` / :func:`write` — the reproducible record of a run.
+* :func:`record_meta` / :func:`write` — the reproducible record of a run;
+* :func:`elasticity_table` — every catalog source's elasticities for a dataset's sectors;
+* :func:`assumptions` — a scenario's assumptions as true of the options used;
+* :func:`check_top` / :func:`extremes` — ``--top N``: the N largest and N smallest rows.
 
 Nothing here prints: callers (cli, report, app) decide how to show it.
 """
@@ -28,17 +31,19 @@ import numpy as np
 import pandas as pd
 
 from autarky import presets
-from autarky.data import load_world, manifest
+from autarky.data import elasticities as elasticity_catalog
+from autarky.data import elasticity_sources, load_world, manifest
 from autarky.data.records import check_out_folder, write_record, write_table_record
-from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
+from autarky.errors import DataError, RepairWarning, ScenarioError, ScenarioWarning
 from autarky.model.options import SolveOptions
 from autarky.results import Result
 from autarky.scenario import Scenario
 from autarky.solve import solve as solve_model
 from autarky.world import World
 
-__all__ = ["Loaded", "aggregates", "bloc_choice", "dataset_meta", "elasticities", "income", "load",
-           "options", "record_meta", "scenario", "solve", "write"]
+__all__ = ["Loaded", "aggregates", "assumptions", "bloc_choice", "check_top", "dataset_meta",
+           "elasticities", "elasticity_table", "extremes", "income", "load", "options",
+           "record_meta", "scenario", "solve", "top_title", "write"]
 
 
 def scenario(spec: str) -> Scenario:
@@ -167,6 +172,73 @@ def bloc_choice(world: World, elasticities: Any = "cp2015", options: SolveOption
         df[f"{bloc} vs out"] = df[bloc] - out[bloc].reindex(
             df.index.get_level_values("state")).to_numpy()
     return df
+
+
+# the words by which a scenario's assumption describes one of its own [solve] settings
+_SETTING_PHRASES = {"deficits": ("deficits removed first", "deficits are removed"),
+                    "unavailable": ("policy 'floor'", "policy \"floor\"")}
+
+
+def assumptions(scn: Scenario, opts: SolveOptions) -> tuple[str, ...]:
+    """The scenario's assumptions as true of the options actually used.
+
+    Where a choice (a command-line flag) overrode one of the scenario's own ``[solve]``
+    settings, an assumption that describes that setting (e.g. "Solved with trade
+    deficits removed first" of the autarky presets, under ``--deficits fixed``) is
+    replaced by a line naming the setting used instead of the scenario's.
+    """
+    changed = {k: (v, str(getattr(opts, k))) for k, v in scn.settings
+               if str(getattr(opts, k, v)) != v}
+    if not changed:
+        return scn.assumptions
+    phrases = [p for k in changed for p in _SETTING_PHRASES.get(k, ())]
+    kept = [a for a in scn.assumptions if not any(p in a for p in phrases)]
+    kept += [f"solver setting {k} = '{new}' as chosen, instead of the scenario's own "
+             f"'{old}' (the notes below describe the setting used)"
+             for k, (old, new) in changed.items()]
+    return tuple(kept)
+
+
+def elasticity_table(dataset: str) -> pd.DataFrame:
+    """Every catalog source's trade elasticity for each sector of an embedded dataset.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``sector`` (the dataset's codes), one column per source of
+        :func:`autarky.data.elasticity_sources` (e.g. ``cp2015``, ``uniform4``);
+        ``attrs["citations"]`` maps each source to its citation.
+    """
+    sources = elasticity_sources()
+    df = pd.DataFrame({s: elasticity_catalog(dataset, str(s)) for s in sources.index})
+    df.index.name = "sector"
+    df.attrs["citations"] = sources["citation"].to_dict()
+    return df
+
+
+def check_top(top: int, flag: str = "--top") -> int:
+    """A number of rows to show: 0 (all) or more; a negative one is a DataError."""
+    if int(top) != top or top < 0:
+        raise DataError(f"{flag} {top}: must be 0 (all) or a positive number of rows")
+    return int(top)
+
+
+def extremes(values: pd.Series, top: int) -> pd.Series:
+    """``values`` from largest to smallest; with ``top > 0`` the top and bottom ``top``.
+
+    Each row once, so that the largest losses show beside the largest gains.
+    """
+    ordered = values.sort_values(ascending=False)
+    if not check_top(top) or len(ordered) <= 2 * top:
+        return ordered
+    return pd.concat([ordered.head(top), ordered.tail(top)])
+
+
+def top_title(title: str, top: int, total: int) -> str:
+    """A table title saying which rows :func:`extremes` kept."""
+    if not top or total <= 2 * top:
+        return title
+    return f"{title} ({top} largest and {top} smallest of {total})"
 
 
 def dataset_meta(world: World) -> dict[str, Any]:

@@ -172,7 +172,8 @@ def _prepare(world: World, shock: Shock, options: SolveOptions,
         if options.unavailable == "raise":
             raise UnavailableGoodError(
                 f"{int(mask.sum())} good(s) would have no possible supplier: {listing}; "
-                "use SolveOptions(unavailable='floor') to give them a small domestic supply")
+                "to give them a small domestic supply, use --unavailable floor on the command "
+                "line (SolveOptions(unavailable='floor') in Python)")
         world = _floor_world(world, mask, options.floor_share)
         econ = economy(world)
         notes.append(f"unavailable goods: {int(mask.sum())} country-sector pairs with no "
