@@ -252,7 +252,7 @@ def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
                       f"{r['East vs out']:+.3f}")
     console.print(table)
     scn = ak.presets.get("bloc-choice")
-    _print_assumptions(scn, tuple(df.attrs.get("notes", ())), opts)
+    _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
     if out is not None:
         _print_written(run_.write(out, df, scn, _record_meta(w, elasticities, opts),
                                   overwrite=overwrite))
@@ -330,6 +330,8 @@ def run(
         run_.check_out(out, overwrite)
     scn = run_.scenario(scenario)
     opts = _options(scn, deficits, unavailable, extreme_elasticities)
+    # assumptions true of the options used, in the output, the record, report and workbook
+    scn = scn.with_info(assumptions=run_.assumptions(scn, opts))
     world, why = _world_for(scn, world)
     w = load_world_cli(world, year)
     console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
@@ -363,7 +365,7 @@ def run(
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
                   f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
                   highlight=False)
-    _print_assumptions(scn, tuple(res.notes), opts)
+    _print_assumptions(scn, tuple(res.notes))
     meta = _record_meta(w, elasticities, opts)
     if out is not None:
         files = _out_files(w, scn, res, scenario, meta, report=report)
