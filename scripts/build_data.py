@@ -143,7 +143,37 @@ TRADECUBE_LICENSE = (
 # electricity and gas supply where separate), manufacturing (ISIC C), travel (the sector
 # standing for international travel) and tourism (the sectors the no-tourism preset closes:
 # travel, or hotels, air transport and travel agencies where those are separate sectors).
+#
+# us-reciprocal-2025: the goods sectors that the additional duties of Executive Order 14257
+# (2 April 2025, "Regulating Imports With a Reciprocal Tariff...", 90 FR 15041) apply to:
+# every goods sector except those made up mostly of articles its Section 3(b) exempts:
+# energy and the critical minerals of Annex II (coal, crude oil and gas, refined petroleum),
+# pharmaceuticals and semiconductors (Annex II), copper and bullion (Annex II) and the
+# articles under Section 232 duties (steel, aluminium, automobiles and parts). Sector-level
+# approximations, per dataset (US_RECIPROCAL_EXEMPT): a whole sector is exempt when the
+# exempt articles dominate it; semiconductors stand for all of C26 (computers, electronic
+# and optical products, whose smartphones and computers were exempted on 11 April 2025);
+# basic metals (C24A iron and steel, C24B non-ferrous incl. aluminium, copper and precious
+# metals) and motor vehicles are exempt as Section 232 and Annex II articles; where
+# pharmaceuticals share a sector with other chemicals (wiod2016 C20T21, wiod2013 c9) or
+# motor vehicles with other transport equipment (wiod2016 C29T30, wiod2013 c15) the
+# sector is exempt whole, and wiod2013's electrical and optical equipment (c14) and basic
+# and fabricated metals (c12) likewise, which understates the tariff's coverage there.
+US_RECIPROCAL_EXEMPT = {
+    "icio2023": ("B05", "B06", "C19", "C21", "C24A", "C24B", "C26", "C29"),
+    "wiod2016": ("B", "C19", "C20T21", "C24", "C26", "C29T30"),
+    "wiod2013": ("c2", "c8", "c9", "c12", "c14", "c15"),
+}
+
+
 def _sector_tags(dataset: str, codes: list[str]) -> tuple[tuple[str, ...], dict]:
+    serv, tags = _sector_tags_base(dataset, codes)
+    exempt = US_RECIPROCAL_EXEMPT[dataset]
+    tags["us-reciprocal-2025"] = tuple(c for c in codes if c not in serv and c not in exempt)
+    return serv, tags
+
+
+def _sector_tags_base(dataset: str, codes: list[str]) -> tuple[tuple[str, ...], dict]:
     if dataset == "icio2023":
         tags = {"agriculture": ("A01", "A02", "A03"), "food": ("A01", "A03", "C10T12"),
                 "mining": ("B05", "B06", "B07", "B08", "B09"),
@@ -268,8 +298,29 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
             "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()}}
 
 
+US_TARIFF_CORRECTIONS = {
+    # iso3: (name, rate, reason): where the compiled schedule departs from the order
+    "TWN": ("Taiwan", 0.32, "Annex I lists Taiwan at 32%; missing from the compilation"),
+    "CHN": ("China", 0.34, "Annex I rate 34%; the compilation's 54% adds the 20% IEEPA duty "
+            "of Executive Orders 14195 and 14228 (fentanyl), a different measure"),
+    "BLR": ("Belarus", 0.0, "not subject to the order, like Russia, Cuba and North Korea "
+            "(column 2 rates of duty and sanctions; White House statement of 3 April 2025)"),
+    "CAN": ("Canada", 0.0, "not subject to the reciprocal duty (EO 14257, Section 3: goods "
+            "of Canada and Mexico stay under Executive Orders 14193 and 14194)"),
+    "MEX": ("Mexico", 0.0, "not subject to the reciprocal duty (EO 14257, Section 3: goods "
+            "of Canada and Mexico stay under Executive Orders 14193 and 14194)"),
+}
+"""Rates of Executive Order 14257 (Annex I; 10% for partners not listed) that differ from
+the compilation in github.com/ahmadlp/us-tariff; the other rates are the compilation's,
+which follows Annex I (e.g. India 27%, South Korea 26%, Bosnia and Herzegovina 36%)."""
+
+
 def build_us_tariffs(shared: Path) -> dict:
-    """US 'reciprocal' tariffs of April 2025 by partner: iso3, name, rate (fraction)."""
+    """US 'reciprocal' tariffs of Executive Order 14257 by partner: iso3, name, rate.
+
+    The compiled schedule with the corrections of :data:`US_TARIFF_CORRECTIONS` (columns
+    ``rate_compiled`` and ``correction`` say what changed and why).
+    """
     src = shared / "us-tariff-2025"
     with (src / "country_labels.csv").open() as fh:
         labels = list(csv.DictReader(fh))
@@ -281,28 +332,42 @@ def build_us_tariffs(shared: Path) -> dict:
     with (src / "trade_cepii.csv").open() as fh:
         matrix = [[float(x) if x else 0.0 for x in row] for row in list(csv.reader(fh))[1:]]
     us = [lab["iso3"] for lab in labels].index("USA")
-    us_imports = [matrix[k][us] for k in range(len(labels))]
+    rows = {lab["iso3"]: [lab["iso3"], lab["CountryName"], rate, rate, "", matrix[k][us]]
+            for k, (lab, rate) in enumerate(zip(labels, rates, strict=True))}
+    for iso, (name, rate, why) in US_TARIFF_CORRECTIONS.items():
+        row = rows.setdefault(iso, [iso, name, None, rate, "", 0.0])
+        row[3], row[4] = rate, why
     path = OUT / "us_tariffs_2025.csv"
     with path.open("w", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["iso3", "name", "rate", "us_imports_kusd"])
-        for lab, rate, imp in zip(labels, rates, us_imports, strict=True):
-            w.writerow([lab["iso3"], lab["CountryName"], f"{rate:g}", f"{imp:.0f}"])
+        w.writerow(["iso3", "name", "rate", "us_imports_kusd", "rate_compiled", "correction"])
+        for iso in sorted(rows):
+            _, name, compiled, rate, why, imp = rows[iso]
+            w.writerow([iso, name, f"{rate:g}", f"{imp:.0f}",
+                        "" if compiled is None else f"{compiled:g}", why])
     return {
         "file": path.name,
         "source_sha256": sha256(src / "tariffs.csv"),
-        "partners": len(rates),
-        "title": "US 'reciprocal' tariff rates announced in April 2025, by trading partner",
-        "source": "github.com/ahmadlp/us-tariff (commit 2b79aa1), "
-                  "data/reciprocal_tariffs/tariffs.csv and country_labels.csv; US imports by "
+        "partners": len(rows),
+        "title": "US 'reciprocal' tariff rates of Executive Order 14257 (2 April 2025), by "
+                 "trading partner",
+        "source": "Executive Order 14257 of 2 April 2025, Annex I (90 FR 15041), via the "
+                  "compilation github.com/ahmadlp/us-tariff (commit 2b79aa1), "
+                  "data/reciprocal_tariffs/tariffs.csv and country_labels.csv, corrected for "
+                  "Taiwan, China, Belarus, Canada and Mexico (column 'correction'); US imports by "
                   "partner from trade_cepii.csv (CEPII BACI, thousand USD, year not documented "
                   "upstream)",
         "license": "The compiled CSVs carry no license; the rates are public policy facts "
                    "(Executive Order 14257 of 2 April 2025, Annex I)",
-        "citation": "Executive Order 14257, Regulating Imports with a Reciprocal Tariff, "
-                    "2 April 2025; as compiled by A. Lashkaripour, github.com/ahmadlp/us-tariff",
-        "note": "rate = applied_tariff (fraction); us_imports_kusd = the partner's exports to "
-                "the US in trade_cepii.csv (row = exporter), used only as weights.",
+        "citation": "Executive Order 14257, Regulating Imports With a Reciprocal Tariff To "
+                    "Rectify Trade Practices That Contribute to Large and Persistent Annual "
+                    "United States Goods Trade Deficits, 2 April 2025, Federal Register 90(65): "
+                    "15041-15109, Annexes I and II",
+        "note": "rate = the order's additional duty (fraction); rate_compiled = the "
+                "compilation's applied_tariff; us_imports_kusd = the partner's exports to the "
+                "US in trade_cepii.csv (row = exporter), used only as weights (0 where the "
+                "compilation has no row). Product exemptions (Annex II, Section 232 articles) "
+                "are the sector class 'us-reciprocal-2025' of each dataset.",
     }
 
 

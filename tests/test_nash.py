@@ -91,11 +91,79 @@ def test_best_response_agrees_with_formula_nash_without_io(wiod16: ak.World) -> 
     f = ak.nash(wiod16, 4.0)
     b = ak.nash(wiod16, 4.0, ak.NashOptions(method="best-response"))
     gap = 100 * (b.tariffs - f.tariffs)
-    # the formula ignores how partners' tariffs change the return to one's own: exact best
-    # responses lie above it (0.01 - 0.75 pp on wiod2016 2014 with repaired tariffs);
-    # welfare agrees within about 0.1 pp. The issue asks for 0.01 pp: not met (open).
-    assert (gap > 0).all() and gap.max() < 1.0
-    assert (b.welfare - f.welfare).abs().max() < 0.15
+    # The formula is Lashkaripour's (2021) approximation, not the exact first-order
+    # condition (docstring of autarky.model.nash): it drops the third-country wage effects
+    # (his eq. 5, r_ni / r_ii ~ 0), which push the exact tariffs up, and (as his code does)
+    # the partners' tariff-revenue term, which pulls them down. Measured on wiod2016 2014,
+    # eps = 4: exact best responses 0.011 - 0.749 pp above the formula (USA, CHN, ROW, DEU
+    # largest), welfare within 0.069 pp. The issue's 0.01 pp is not attainable with this
+    # formula; the gap is pinned here.
+    assert (gap > 0).all() and gap.max() < 0.8
+    assert (b.welfare - f.welfare).abs().max() < 0.08
+    r = b.result
+    theta = np.full(16, 4.0)
+    plain = mn.optimal_tariff_formula(r.pi, r.X, r.tariffs_new, theta)
+    full = mn.optimal_tariff_formula(r.pi, r.X, r.tariffs_new, theta, foreign_revenue=True)
+    # at the exact equilibrium the revenue term lowers the formula (<= 0.1 pp): what is left
+    # of the gap is the omitted wage effects, positive for every country
+    assert (full <= plain + 1e-12).all() and 100 * np.max(plain - full) < 0.1
+    assert (b.tariffs.to_numpy() - full > 0).all()
+
+
+@pytest.mark.parametrize(("J", "t_abroad"), [(1, 0.3), (3, 0.3), (3, 0.5)])
+def test_formula_with_foreign_revenue_is_exact_for_two_countries(J: int,
+                                                                  t_abroad: float) -> None:
+    # two countries (no third-country wage effects), the partner's tariff > 0: the exact
+    # best response satisfies the formula with the partner's tariff-revenue term to 1e-4 pp,
+    # and the code's formula without it misses by more than 0.1 pp
+    w = _world(N=2, J=J, seed=3)
+    theta = np.full(J, 4.0)
+    econ, _ = mn.balanced(economy(w), theta)
+    control = np.full((2, 2, J), -1)
+    control[0, 1] = 0
+    fixed = mn.uniform_tariffs(np.array([0.0, t_abroad]), 2, J)
+    b = mn.best_response_nash(econ, theta, control, np.array([0]), fixed, np.array([0.2]),
+                              tol=1e-11)
+    e = b.equilibrium
+    full = mn.optimal_tariff_formula(e.pi[0], e.X[0], b.tariffs_new, theta,
+                                     foreign_revenue=True)[0]
+    plain = mn.optimal_tariff_formula(e.pi[0], e.X[0], b.tariffs_new, theta)[0]
+    assert b.converged and abs(100 * (full - b.tariffs[0])) < 1e-4
+    assert 100 * (plain - b.tariffs[0]) > 0.1
+
+
+def test_formula_omits_third_country_wage_effects() -> None:
+    # three countries, one sector, zero tariffs abroad (so no revenue term): the exact best
+    # response lies above the formula (by about 0.1 pp here)
+    w = _world(N=3, J=1, seed=3)
+    theta = np.array([4.0])
+    econ, _ = mn.balanced(economy(w), theta)
+    f = mn.formula_nash(econ, theta, t0=np.zeros(3), active=np.arange(3) == 0)
+    control = np.full((3, 3, 1), -1)
+    control[0, 1:] = 0
+    b = mn.best_response_nash(econ, theta, control, np.array([0]), np.zeros((3, 3, 1)),
+                              np.array([0.2]), tol=1e-11)
+    assert 0.05 < 100 * (b.tariffs[0] - f.tariffs[0]) < 0.2
+
+
+def test_best_response_matches_a_scalar_optimiser() -> None:
+    # each government's Nash tariff maximises its welfare given the others' (Brent, bounded)
+    from scipy.optimize import minimize_scalar
+
+    w = _world(N=3, J=2, seed=1)
+    res = ak.nash(w, 4.0, ak.NashOptions(method="best-response"))
+    econ = res.result.baseline
+    t = res.tariffs.to_numpy()
+    theta = np.full(2, 4.0)
+    for k in range(3):
+        def loss(x: float, k: int = k) -> float:
+            tb = t.copy()
+            tb[k] = x
+            return -float(np.log(_welfare_at(econ, mn.uniform_tariffs(tb, 3, 2), theta)[0, k]))
+
+        opt = minimize_scalar(loss, bounds=(0.0, 1.0), method="bounded",
+                              options={"xatol": 1e-9})
+        assert abs(100 * (opt.x - t[k])) < 1e-3
 
 
 @pytest.mark.slow

@@ -219,7 +219,11 @@ def presets(
     = False,
 ) -> None:
     """List the named scenarios (presets) with what each models."""
-    tab = ak.presets.table()
+    from autarky.liberation import table as ilms_table
+
+    # the Liberation Day presets solve the ILMS (2025) model, not an engine Scenario: they
+    # are listed here but live in autarky.liberation, outside the Scenario registry
+    tab = pd.concat([ak.presets.table(), ilms_table()])
     table = Table(title="Presets (autarky run NAME)", show_lines=True)
     table.add_column("name", no_wrap=True)
     table.add_column("what it models", overflow="fold")
@@ -447,7 +451,21 @@ def nash(
     except ValueError as err:
         raise DataError(f"--method {method!r}: {err}") from None
     w = load_world_cli(world, year)
-    res = ak.nash(w, elasticities=theta, options=opts)
+    if method == "best-response":  # a bar on a terminal, quiet otherwise
+        import math
+
+        with _progress() as bar:
+            task = bar.add_task("best responses", total=None)
+
+            def step(rounds: int, move: float) -> None:
+                # the largest tariff step falls towards the tolerance (1e-8): show the decades
+                done = min(max(-math.log10(max(move, 1e-12)), 0.0), 8.0)
+                bar.update(task, total=8.0, completed=done,
+                           description=f"best-response round {rounds}: step {move:.1e}")
+
+            res = ak.nash(w, elasticities=theta, options=opts, progress=step)
+    else:
+        res = ak.nash(w, elasticities=theta, options=opts)
     frame = res.to_frame()
     shown = frame.loc[run_.extremes(frame["welfare_pct"], top).index]
     table = Table(title=run_.top_title(f"Nash tariff war on {w.name} {w.year or ''} "
@@ -470,13 +488,15 @@ def _liberation(preset: str, folder: str, top: int) -> None:
     """Print one Liberation Day preset (ILMS 2025) solved on the data in ``folder``."""
     from pathlib import Path
 
+    from autarky.data import read_ilms2025
     from autarky.liberation import PRESETS as ILMS_PRESETS
-    from autarky.liberation import liberation_day
+    from autarky.liberation import liberation_day, summary
 
     if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
         folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
     run_.check_top(top)
-    res = liberation_day(folder, ILMS_PRESETS[preset])
+    data = read_ilms2025(folder)
+    res = liberation_day(data, ILMS_PRESETS[preset])
     frame = res.frame
     shown = frame.loc[run_.extremes(frame["welfare"], top).index]
     table = Table(title=run_.top_title(
@@ -487,6 +507,10 @@ def _liberation(preset: str, folder: str, top: int) -> None:
         table.add_row(str(c), f"{row['welfare']:+.3f}", f"{row['employment']:+.3f}",
                       f"{100 * row['us_tariff']:.1f}", f"{100 * row['tariff_on_us']:.1f}")
     console.print(table)
+    rows = summary(res, data)
+    console.print("the paper's rows (EU and non-US: absorption-weighted means): " + "; ".join(
+        f"{r} welfare {v['welfare']:+.2f}%, employment {v['employment']:+.2f}%, prices "
+        f"{v['cpi']:+.1f}%" for r, v in rows.iterrows()), highlight=False, soft_wrap=True)
     console.print(f"USA welfare {res.welfare['USA']:+.3f}%; "
                   f"{'converged' if res.converged else 'NOT converged'}, residual "
                   f"{res.residual:.1e}, {res.seconds:.2f} s", highlight=False)

@@ -16,8 +16,11 @@ preset                                 tariffs
                                        goods (ILMS 2025, two-region formula)
 =====================================  ================================================
 
-The paper's Table 1-2 headline numbers for the US (welfare +1.13%, -0.36%, -0.75%) are
-reproduced by running the model (``tests/test_liberation.py``).
+The paper's Table 1-2 headline numbers (welfare, employment and prices of the USA, China,
+the EU and the non-US average; :func:`summary`) are reproduced by running the model
+(``tests/test_liberation.py``). The published aggregates are averages weighted by each
+country's total absorption ``E_i`` in the model's baseline (the paper says "GDP-weighted";
+absorption weights reproduce every published aggregate, WDI GDP weights do not).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from autarky.data.ilms2025 import ILMS2025, read_ilms2025
 from autarky.errors import ConvergenceError, ScenarioError
 from autarky.model import ilms
 
-__all__ = ["PRESETS", "LiberationResult", "liberation_day"]
+__all__ = ["EU27", "PRESETS", "LiberationResult", "liberation_day", "summary", "table"]
 
 Retaliation = Literal["none", "reciprocal", "optimal"]
 
@@ -44,6 +47,41 @@ PRESETS: dict[str, Retaliation] = {
     "liberation-day-optimal-retaliation": "optimal",
 }
 """Preset name -> retaliation setting (all with the paper's baseline parameters)."""
+
+_DESCRIPTIONS = {
+    "liberation-day": "The April 2025 US tariffs (max(10%, the published rate) on every "
+                      "partner), no retaliation, in the ILMS (2025) one-sector model on "
+                      "their 194-country 2023 baseline.",
+    "liberation-day-reciprocal": "The April 2025 US tariffs, every partner setting the same "
+                                 "rate on US goods (ILMS 2025 model and baseline).",
+    "liberation-day-optimal-retaliation": "The April 2025 US tariffs, every partner setting "
+                                          "its optimal tariff on US goods (ILMS 2025 model, "
+                                          "two-region formula).",
+}
+_ASSUMPTIONS = ("Their model, not the engine's: elastic labour supply (kappa 0.5), tariff "
+                "revenue cutting income taxes, a roundabout share of sales, transfers fixed "
+                "as a share of world income, trade elasticity 4; data in "
+                "../shared/data/us-tariff-2025 (autarky run NAME --world FOLDER).")
+_SOURCES = ("Ignatenko, A., Lashkaripour, A., Macedoni, L., Simonovska, I. (2025), Making "
+            "America Great Again? The Economic Impacts of Liberation Day Tariffs, Journal of "
+            "International Economics 157, 104138 (NBER w33771); data: "
+            "github.com/ahmadlp/us-tariff, CEPII BACI 2023, World Bank WDI.")
+
+EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
+        "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
+        "SVN", "ESP", "SWE")
+"""The 27 EU members, each its own tariff setter (ILMS 2025, footnote 9)."""
+
+
+def table() -> pd.DataFrame:
+    """The Liberation Day presets in the layout of :func:`autarky.presets.table`.
+
+    They solve the ILMS (2025) model on its own data, not an engine Scenario, so they are
+    listed by ``autarky presets`` but are not in :data:`autarky.presets.PRESETS`.
+    """
+    return pd.DataFrame([{"name": n, "description": _DESCRIPTIONS[n],
+                          "assumptions": _ASSUMPTIONS, "sources": _SOURCES}
+                         for n in PRESETS]).set_index("name")
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +115,37 @@ class LiberationResult:
     def employment(self) -> pd.Series:
         """Percent change in employment by country."""
         return self.frame["employment"]
+
+
+def summary(result: LiberationResult, data: ILMS2025) -> pd.DataFrame:
+    """The rows of the paper's Tables 1-2: USA, CHN, EU and the non-US average.
+
+    Parameters
+    ----------
+    result : LiberationResult
+        A solved counterfactual.
+    data : ILMS2025
+        Its baseline (the weights).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``USA, CHN, EU, non-US (average)``; columns ``welfare``, ``employment``,
+        ``cpi`` (percent changes). EU and non-US are averages over the 27 members and over
+        every country but the USA, weighted by baseline total absorption ``E_i`` (the
+        weights that reproduce the paper's published aggregates).
+    """
+    cols = ["welfare", "employment", "cpi"]
+    f = result.frame[cols]
+    w = pd.Series(data.E, index=f.index)
+
+    def avg(members: pd.Index) -> pd.Series:
+        return (f.loc[members].mul(w[members], axis=0).sum() / w[members].sum())
+
+    rows = {"USA": f.loc["USA"], "CHN": f.loc["CHN"],
+            "EU": avg(f.index[f.index.isin(EU27)]),
+            "non-US (average)": avg(f.index[f.index != "USA"])}
+    return pd.DataFrame(rows).T[cols].rename_axis("region")
 
 
 def liberation_day(data: ILMS2025 | str | Path, retaliation: Retaliation = "none",

@@ -92,7 +92,8 @@ def headline(result: Any) -> pd.DataFrame:
         ``real_wage_pct``, ``price_index_pct``, ``gdp_before`` and ``gdp_after`` (million
         USD, nominal, numeraire world value added), ``tariff_revenue_before`` and
         ``tariff_revenue_after`` (million USD), ``terms_of_trade_pct`` and
-        ``volume_of_trade_pct`` (CP 2015 decomposition).
+        ``volume_of_trade_pct``, ``trade_costs_pct`` and ``decomposition_total_pct`` (CP
+        2015 decomposition with the iceberg trade-cost term).
 
     Examples
     --------
@@ -118,6 +119,8 @@ def headline(result: Any) -> pd.DataFrame:
         "tariff_revenue_after": lv["r1"].to_numpy(float),
         "terms_of_trade_pct": d["terms_of_trade"].to_numpy(float),
         "volume_of_trade_pct": d["volume_of_trade"].to_numpy(float),
+        "trade_costs_pct": d["trade_costs"].to_numpy(float),
+        "decomposition_total_pct": d["total"].to_numpy(float),
     }, index=pd.Index(result.countries, name="country"))
 
 

@@ -112,7 +112,7 @@ class Preset:
         desc = self.description if param is None else self.description.replace(
             self.parameter or "", param)
         return scn.with_info(name=name, description=desc,
-                             assumptions=self.assumptions + _COMMON,
+                             assumptions=self.assumptions + deficit_rule(self.name) + _COMMON,
                              sources=self.sources, settings=self.settings)
 
 
@@ -135,9 +135,24 @@ def _us_tariffs(_: str | None = None) -> Scenario:
     df = us_tariffs_2025().drop(index="USA", errors="ignore")
     rates = tuple((str(k), float(v)) for k, v in df["rate"].items())
     weights = tuple((str(k), float(v)) for k, v in df["us_imports_kusd"].items() if v > 0)
-    return Scenario((TariffSchedule("USA", rates, ("goods",), "add",
-                                    name="US reciprocal tariffs of April 2025",
+    return Scenario((TariffSchedule("USA", rates, ("us-reciprocal-2025",), "add",
+                                    name="US reciprocal tariffs of Executive Order 14257",
                                     weights=weights),))
+
+
+US_CHINA_2018_19 = (0.162, 0.131)
+"""Rise in the average tariff of the US on goods from China and of China on goods from the
+US over the 2018-2019 trade war, as left by the phase one agreement (14 February 2020):
+US 3.1% -> 19.3% (+16.2 pp), China 8.0% -> 21.1% (+13.1 pp), trade-weighted averages of
+Bown (PIIE)."""
+
+
+def _us_china(_: str | None = None) -> Scenario:
+    us, cn = US_CHINA_2018_19
+    return Scenario((
+        TariffChange(("USA",), ("CHN",), us, ("goods",), "add"),
+        TariffChange(("CHN",), ("USA",), cn, ("goods",), "add"),
+    ))
 
 
 _AUTARKY_SOLVE = (("deficits", "zero"), ("unavailable", "floor"))
@@ -147,6 +162,16 @@ _AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does 
                  "include that transfer) and with goods that have no domestic production "
                  "given a small domestic supply (solver policy 'floor'); both are stated in "
                  "the results.")
+
+
+_TARIFF_SOLVE = (("deficits", "zero"),)
+_TARIFF_DEFICITS = (
+    "Deficit rule 'zero' (trade deficits removed first, CP 2015 balanced baseline; Ossa "
+    "2014): a tariff is a long-run policy and deficits are not; with deficits fixed in "
+    "units of world value added, a small economy with a large baseline deficit gains or "
+    "loses from the fixed transfer alone when its wage moves (tariff-war on icio2023 2022 "
+    "with cp2015 elasticities: Sao Tome and Principe -0.39% with fixed deficits against "
+    "-2.55% balanced, Saudi Arabia -4.89% against -2.50%).")
 
 
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
@@ -292,25 +317,93 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        "country by 25 percentage points.",
        ("A uniform, simultaneous escalation on all goods sectors (services are not "
         "tariffed); not a computation of optimal or Nash tariffs.",
-        "Tariff revenue is rebated to the levying country's households, as in the model."),
+        "Calibration target: the 25% rate is the top rate of the 2018-2019 US-China "
+        "rounds (Amiti, Redding and Weinstein 2019); it is a round illustrative escalation, "
+        "not an estimate of any war's rates.",
+        "Tariff revenue is rebated to the levying country's households, as in the model.",
+        _TARIFF_DEFICITS),
        ("Amiti, M., Redding, S. J. and Weinstein, D. E. (2019), The Impact of the 2018 "
         "Tariffs on Prices and Welfare, Journal of Economic Perspectives 33(4) (25% as the "
-        "top rate of the 2018-2019 rounds).",),
-       lambda _: Scenario((TariffChange(("all",), ("all",), 0.25, ("goods",), "add"),))),
+        "top rate of the 2018-2019 rounds).",
+        "Ossa, R. (2014), Trade Wars and Trade Talks with Data, American Economic Review "
+        "104(12) (tariff wars computed from a balanced-trade baseline).",),
+       lambda _: Scenario((TariffChange(("all",), ("all",), 0.25, ("goods",), "add"),)),
+       settings=_TARIFF_SOLVE),
     _p("us-tariffs-2025",
-       "The US reciprocal tariffs announced in April 2025, partner by partner, added to the "
-       "US tariffs in the data on all goods.",
-       ("Rates from the published partner schedule are added to the baseline applied US "
-        "tariffs on every goods sector; services are untouched.",
-        "Product exemptions (energy, pharmaceuticals, semiconductors, USMCA-compliant "
-        "goods), later changes and pauses, and any retaliation are not modelled.",
+       "The US reciprocal tariffs of Executive Order 14257 (2 April 2025), partner by "
+       "partner, added to the US tariffs in the data on the goods the order does not "
+       "exempt.",
+       ("Calibration target: the order's rates, partner by partner: Annex I (e.g. China "
+        "34%, EU members 20%, Japan 24%, Taiwan 32%, Vietnam 46%) and 10% for every other "
+        "partner; Canada and Mexico are outside the order (their goods stay under "
+        "Executive Orders 14193 and 14194), as are Russia, Belarus, Cuba and North Korea "
+        "(column 2 rates and sanctions), and get no reciprocal duty. The rates are added "
+        "to the baseline applied US tariffs.",
+        "Exemptions (Section 3(b) and Annex II) mapped to whole sectors (sector class "
+        "'us-reciprocal-2025' of each dataset): on icio2023 coal (B05), crude oil and gas "
+        "(B06) and refined petroleum (C19) as energy; pharmaceuticals (C21); computers, "
+        "electronic and optical products (C26) for semiconductors; basic metals (C24A, "
+        "C24B: steel and aluminium under Section 232, copper and bullion in Annex II) and "
+        "motor vehicles (C29, Section 232). Sector-level approximations: a whole sector is "
+        "exempt when exempt articles dominate it (on wiod2016 and wiod2013 chemicals with "
+        "pharmaceuticals, all basic metals and all transport equipment are exempt); on a "
+        "one-sector world every good is charged, which overstates the coverage (the "
+        "result's notes say so).",
+        "Not modelled: the Section 232 duties on steel, aluminium and automobiles, the "
+        "IEEPA duties on Canada, Mexico and China (Executive Orders 14193, 14194, 14195), "
+        "the pause of 9 April 2025 and later changes, and any retaliation.",
         "The rate on ROW is the mean of the rates of the partners the data fold into ROW, "
         "weighted by US imports from each (CEPII BACI, as compiled with the schedule).",
-        "Partners missing from the compiled schedule (e.g. Taiwan) keep their baseline "
-        "tariffs; the result's notes list them."),
-       ("Executive Order 14257, Regulating Imports with a Reciprocal Tariff, 2 April 2025, "
-        "Annex I; schedule as compiled in github.com/ahmadlp/us-tariff (commit 2b79aa1).",),
-       _us_tariffs),
+        "Compare with: The Budget Lab at Yale (April 2025): the April 2 tariffs alone leave "
+        "US real GDP 0.4% lower in the long run (all 2025 tariffs with retaliation: 0.6% "
+        "lower), without retaliation to the April 2 tariffs; Ignatenko, Lashkaripour, "
+        "Macedoni and Simonovska (2025, 194-country model with deficits): modest US welfare "
+        "gains without retaliation, a US loss of up to 3.4% with optimal retaliation and "
+        "input-output links.",
+        _TARIFF_DEFICITS),
+       ("Executive Order 14257 of April 2, 2025, Regulating Imports With a Reciprocal Tariff "
+        "To Rectify Trade Practices That Contribute to Large and Persistent Annual United "
+        "States Goods Trade Deficits, Federal Register 90(65): 15041-15109, Annex I "
+        "(country rates) and Annex II (exempt articles); schedule as compiled in "
+        "github.com/ahmadlp/us-tariff (commit 2b79aa1), corrected for Taiwan, China, "
+        "Belarus, Canada and Mexico (src/autarky/data/embedded/us_tariffs_2025.csv, "
+        "column 'correction').",
+        "The Budget Lab at Yale (2025), Where We Stand: The Fiscal, Economic, and "
+        "Distributional Effects of All U.S. Tariffs Enacted in 2025 Through April 2.",
+        "Ignatenko, A., Lashkaripour, A., Macedoni, L. and Simonovska, I. (2025), Making "
+        "America Great Again? The Economic Impacts of Liberation Day Tariffs, Journal of "
+        "International Economics 157, 104138.",),
+       _us_tariffs, settings=_TARIFF_SOLVE),
+    _p("us-china-2018-19",
+       "The US-China trade war of 2018-2019: the US Section 301 tariffs on goods from "
+       "China and China's retaliation on goods from the US, at their published average "
+       "rates, added to the baseline tariffs.",
+       ("Calibration target: the trade-weighted average tariffs after the phase one "
+        "agreement (14 February 2020) in Bown's PIIE chart: US on Chinese goods 19.3% (3.1% "
+        "before the war: +16.2 percentage points), China on US goods 21.1% (8.0% in early "
+        "2018: +13.1 points). The increases are added on every goods sector of the two "
+        "routes; the actual tariffs cover 66.4% of US imports from China and 58.3% of "
+        "China's imports from the US, so sectoral incidence is not modelled.",
+        "The baseline tariffs of the embedded datasets are applied MFN and preferential "
+        "rates, which do not carry the Section 301 and retaliatory duties; on a 2022 "
+        "baseline the preset asks what the trade war costs relative to a world without "
+        "it, with today's trade patterns.",
+        "Compare with: Amiti, Redding and Weinstein (2019), US real income loss of $1.4 "
+        "billion a month by the end of 2018 (deadweight loss, about 0.08% of GDP a year); "
+        "Fajgelbaum, Goldberg, Kennedy and Khandelwal (2020), aggregate US real income "
+        "-$7.2 billion, 0.04% of GDP (2018 tariffs, including retaliation).",
+        _TARIFF_DEFICITS),
+       ("Bown, C. P. (2021), US-China Trade War Tariffs: An Up-to-Date Chart, Peterson "
+        "Institute for International Economics (19.3% and 21.1%; 3.1% before the war).",
+        "Bown, C. P., Zhang, E. and Lovely, M. (2019), Trump Has Gotten China to Lower Its "
+        "Tariffs. Just Toward Everyone Else, PIIE Trade and Investment Policy Watch (China's "
+        "average tariff of 8.0% early in 2018).",
+        "Amiti, M., Redding, S. J. and Weinstein, D. E. (2019), The Impact of the 2018 "
+        "Tariffs on Prices and Welfare, Journal of Economic Perspectives 33(4).",
+        "Fajgelbaum, P. D., Goldberg, P. K., Kennedy, P. J. and Khandelwal, A. K. (2020), The "
+        "Return to Protectionism, Quarterly Journal of Economics 135(1).",),
+       _us_china, settings=_TARIFF_SOLVE, world=("icio2023", "a tariff-only preset on "
+       "China and the US: icio2023 separates both and carries baseline tariffs")),
     _p("sanctions",
        "Sanctions and embargoes: a full embargo, in both directions and every sector, "
        "between Russia and the governments listed as adopting restrictive measures "
@@ -383,7 +476,8 @@ def table() -> pd.DataFrame:
     """One row per preset: name, description, assumptions, sources."""
     return pd.DataFrame([
         {"name": n, "description": p.description,
-         "assumptions": " ".join(p.assumptions), "sources": " ".join(p.sources)}
+         "assumptions": " ".join(p.assumptions + deficit_rule(p.name)),
+         "sources": " ".join(p.sources)}
         for n, p in zip(names(), PRESETS.values(), strict=True)
     ]).set_index("name")
 
@@ -411,3 +505,43 @@ def bloc_choice_scenarios(state: str) -> dict[str, Scenario]:
                            description=f"{code} {k}; " + v.summary(),
                            assumptions=info.assumptions + _COMMON, sources=info.sources)
             for k, v in out.items()}
+
+
+# ---------------------------------------------------------------- deficit rules
+
+_FIXED_OBSERVED = (
+    "Deficit rule 'fixed' (CP 2015 default: each country's deficit kept at its baseline "
+    "value in units of world value added): the preset's barriers are calibrated to, or "
+    "reported as, changes in the trade flows observed in the data, deficits included; "
+    "removing the deficits first would change the flows the calibration refers to. Small "
+    "economies with large baseline deficits relative to income can show a transfer effect; "
+    "'autarky run --deficits zero' gives the balanced-trade result.")
+DEFICIT_RULES: dict[str, str] = {
+    "status-quo": "Deficit rule 'fixed': the check is that the data as observed, deficits "
+                  "included, are an equilibrium.",
+    "sanctions": "Deficit rule 'fixed': the embargo is a change in who may trade with whom, "
+                 "not a long-run policy across all partners, and the coalition and the "
+                 "target keep trading with everyone else; the observed deficits are kept "
+                 "(CP 2015 default). 'autarky run --deficits zero' gives the balanced-trade "
+                 "result.",
+    "no-tourism": "Deficit rule 'fixed': tourism receipts finance many small economies' "
+                  "deficits; keeping the deficits (CP 2015 default) measures the loss of "
+                  "those receipts at given external financing, the reading the preset asks "
+                  "for; 'autarky run --deficits zero' gives the balanced-trade result.",
+    **{k: _FIXED_OBSERVED for k in ("two-blocs", "three-blocs", "bloc-choice", "cis-fta",
+                                    "eaeu-customs-union", "union-state",
+                                    "eurasian-macro-state")},
+}
+"""Why each preset uses its deficit rule, for presets whose other assumptions do not say
+it already (the autarky and tariff presets state theirs in their assumptions)."""
+
+
+def deficit_rule(name: str) -> tuple[str, ...]:
+    """The sentence on the preset's deficit rule, as a one-item tuple (empty if stated)."""
+    text = DEFICIT_RULES.get(name)
+    if text is None and name not in _STATED and name in PRESETS:
+        text = _FIXED_OBSERVED
+    return (text,) if text else ()
+
+
+_STATED = ("world-autarky", "autarky", "tariff-war", "us-tariffs-2025", "us-china-2018-19")

@@ -226,35 +226,44 @@ class Result:
 
     # ----------------------------------------------------------------- decomposition
     @cached_property
-    def _decomp(self) -> tuple[np.ndarray, np.ndarray]:
-        return eq.welfare_decomposition(self.baseline.flows, self.flows_new / self._scale,
-                                        self.baseline.tariffs,
-                                        np.exp(self._single("decomposition")[2]),
-                                        self.baseline.income)
+    def _decomp(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        b = self.baseline
+        tot, vot = eq.welfare_decomposition(b.flows, self.flows_new / self._scale, b.tariffs,
+                                            np.exp(self._single("decomposition")[2]),
+                                            b.income)
+        if self.tau_hat is None:
+            cost = np.zeros_like(tot)
+        else:
+            cost = eq.trade_cost_effect(b.flows, b.tariffs, self.tau_hat, b.income)
+        return tot, vot, cost
 
     @cached_property
     def decomposition(self) -> pd.DataFrame:
-        """Terms-of-trade and volume-of-trade effects, percent of baseline income.
+        """Terms-of-trade, volume-of-trade and trade-cost effects, percent of baseline income.
 
-        Columns ``terms_of_trade``, ``volume_of_trade`` and ``total`` (their sum), by
-        country, from the first-order formula of CP (2015) evaluated with discrete changes as
-        in their code; ``total`` is the welfare measure CP (2015) report in Table 2. It
-        approximates :attr:`welfare` (the exact change in real income) and can differ from
-        it for large changes.
+        Columns ``terms_of_trade``, ``volume_of_trade``, ``trade_costs`` and ``total``
+        (their sum), by country, from the first-order formula of CP (2015) evaluated with
+        discrete changes as in their code, plus the direct effect of iceberg trade-cost
+        changes (:func:`autarky.model.equations.trade_cost_effect`; zero for tariff-only
+        shocks, so ``total`` is then the welfare measure CP (2015) report in Table 2). For
+        small shocks ``total`` agrees with :attr:`welfare` (the exact change in real income)
+        to first order; for large changes it can differ (see :meth:`decomposition_path`).
         """
-        tot, vot = self._decomp
-        t, v = 100 * tot.sum(axis=1), 100 * vot.sum(axis=1)
-        return pd.DataFrame({"terms_of_trade": t, "volume_of_trade": v, "total": t + v},
+        tot, vot, cost = self._decomp
+        t, v, c = 100 * tot.sum(axis=1), 100 * vot.sum(axis=1), 100 * cost.sum(axis=1)
+        return pd.DataFrame({"terms_of_trade": t, "volume_of_trade": v, "trade_costs": c,
+                             "total": t + v + c},
                             index=pd.Index(self.countries, name="country"))
 
     @cached_property
     def decomposition_by_sector(self) -> pd.DataFrame:
         """The decomposition by (country, sector), percent of the country's baseline income."""
-        tot, vot = self._decomp
+        tot, vot, cost = self._decomp
         idx = pd.MultiIndex.from_product([self.countries, self.sectors],
                                          names=["country", "sector"])
         return pd.DataFrame({"terms_of_trade": 100 * tot.ravel(),
-                             "volume_of_trade": 100 * vot.ravel()}, index=idx)
+                             "volume_of_trade": 100 * vot.ravel(),
+                             "trade_costs": 100 * cost.ravel()}, index=idx)
 
     def decomposition_path(self, steps: int = 16) -> pd.DataFrame:
         """Exact terms-of-trade / volume-of-trade split, integrated along the shock's path.
@@ -385,12 +394,17 @@ class Result:
         return "\n".join(self.notes)
 
     def summary(self) -> pd.DataFrame:
-        """One row per country: welfare, real wage, price index, ToT, VoT (percent)."""
+        """One row per country: welfare, real wage, price index and the decomposition (%).
+
+        The decomposition columns are ``terms_of_trade``, ``volume_of_trade``,
+        ``trade_costs`` and ``decomposition_total`` (see :attr:`decomposition`).
+        """
         d = self.decomposition
         return pd.DataFrame({
             "welfare": self.welfare, "real_wage": self.real_wage,
             "price_index": self.price_index, "wage": self.wage,
             "terms_of_trade": d["terms_of_trade"], "volume_of_trade": d["volume_of_trade"],
+            "trade_costs": d["trade_costs"], "decomposition_total": d["total"],
         })
 
     def to_frame(self) -> pd.DataFrame:
@@ -424,6 +438,10 @@ class Result:
                                    .to_numpy(), {"units": "percent"}),
                 "volume_of_trade": (("country",), self.decomposition["volume_of_trade"]
                                     .to_numpy(), {"units": "percent"}),
+                "trade_costs": (("country",), self.decomposition["trade_costs"].to_numpy(),
+                                {"units": "percent"}),
+                "decomposition_total": (("country",), self.decomposition["total"]
+                                        .to_numpy(), {"units": "percent"}),
                 "sector_prices": (("country", "sector"), self.sector_prices.to_numpy(),
                                   {"units": "percent"}),
                 "flows_before": (("importer", "exporter", "sector"), b.flows * b.scale,

@@ -32,7 +32,7 @@ from autarky.model.solver import (
     solve_hat,
     unavailable_goods,
 )
-from autarky.results import Result
+from autarky.results import Result, _pct
 from autarky.world import World, _repair_io
 
 __all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_batch",
@@ -136,11 +136,64 @@ def _describe_unavailable(world: World, mask: np.ndarray, limit: int = 12) -> st
     return ", ".join(pairs[:limit]) + more
 
 
-def _floor_world(world: World, mask: np.ndarray, share: float) -> World:
+def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
+                 rule: str = "median") -> np.ndarray:
+    """Latent domestic shares for goods without domestic supply (policy ``"floor"``).
+
+    In Eaton-Kortum a country's share of its own market for good j is
+    ``pi_nnj = T_nj c_nj^-theta_j / Phi_nj`` and a foreign supplier's
+    ``pi_nij = T_ij (c_ij d_nij)^-theta_j / Phi_nj``; a good the data record with no home
+    production has, read literally, an infinite home cost, and closing the country's trade
+    then makes it unavailable (an unbounded loss with Cobb-Douglas demand). The rules give
+    the home supply a finite cost stated relative to the country's recorded suppliers:
+
+    - ``"median"`` (the default): home produces the good as competitively as its median
+      recorded supplier delivers it, ``pi_nnj = median_i {pi_nij > 0}``: the home sector is
+      no better than a typical supplier of its market, and no worse than one;
+    - ``"smallest"``: as competitively as its smallest recorded supplier,
+      ``min_i {pi_nij > 0}``. The data record suppliers down to that share, so this is the
+      largest home supply that is still consistent with none being recorded; it gives the
+      larger loss and is printed as the sensitivity of every result with floored goods.
+
+    Parameters
+    ----------
+    world : World
+        The baseline, before flooring.
+    mask : ndarray of bool (N, J)
+        The country-sector pairs to floor.
+    share : float, optional
+        A fixed share of baseline absorption for every such good instead of a rule.
+    rule : {"median", "smallest"}
+        The rule when ``share`` is None.
+
+    Returns
+    -------
+    ndarray (N, J)
+        Domestic share of baseline absorption, in (0, 0.5); zero outside ``mask``.
+    """
+    if share is not None:
+        return np.where(mask, share, 0.0)
+    if rule not in ("median", "smallest"):
+        raise ValueError(f"floor_shares: rule {rule!r} is not 'median' or 'smallest'")
+    F = world.arrays()["flows"]
+    X = F.sum(axis=1)  # absorption (importer, sector)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pi = np.where(F > 0, F / np.where(X[:, None, :] > 0, X[:, None, :], 1.0), np.nan)
+    # goods with no recorded supplier at all (zero absorption) get a placeholder: their
+    # floored supply is zero whatever the share
+    some = ~np.all(np.isnan(pi), axis=1)
+    filled = np.where(some[:, None, :], pi, 1e-6)
+    pick = np.nanmin(filled, axis=1) if rule == "smallest" else np.nanmedian(filled, axis=1)
+    out = np.clip(pick, 1e-12, 0.49)
+    return np.where(mask, out, 0.0)
+
+
+def _floor_world(world: World, mask: np.ndarray, share: np.ndarray | float) -> World:
     a = world.arrays()
     F = a["flows"].copy()
     n, j = np.nonzero(mask)
-    F[n, n, j] += share * a["expenditure"][n, j] / (1.0 - share)
+    s_ = np.broadcast_to(np.asarray(share, float), mask.shape)[n, j]
+    F[n, n, j] += s_ * a["expenditure"][n, j] / (1.0 - s_)
     io = None
     if world.has_io:
         # the new home supply buys inputs: where an input's final demand was zero (rule R3
@@ -155,6 +208,15 @@ def _floor_world(world: World, mask: np.ndarray, share: float) -> World:
 
 def _prepare(world: World, shock: Shock, options: SolveOptions,
              notes: list[str]) -> tuple[World, Economy]:
+    """The world to solve (floored where the policy says) and its Economy."""
+    prepared, econ, _, _ = _prepare_floored(world, shock, options, notes)
+    return prepared, econ
+
+
+def _prepare_floored(world: World, shock: Shock, options: SolveOptions,
+                     notes: list[str]) -> tuple[World, Economy, np.ndarray | None, World]:
+    """World, Economy, floored pairs (None if none) and the world as given."""
+    world0 = world
     econ = economy(world)
     imports, exports = open_foreign_routes(econ, shock.tau_hat)
     one_sided = imports != exports
@@ -174,13 +236,47 @@ def _prepare(world: World, shock: Shock, options: SolveOptions,
                 f"{int(mask.sum())} good(s) would have no possible supplier: {listing}; "
                 "to give them a small domestic supply, use --unavailable floor on the command "
                 "line (SolveOptions(unavailable='floor') in Python)")
-        world = _floor_world(world, mask, options.floor_share)
+        shares = floor_shares(world, mask, options.floor_share)
+        world = _floor_world(world, mask, shares)
         econ = economy(world)
+        if options.floor_share is None:
+            how = ("a latent domestic supply with the share of the median recorded supplier "
+                   "of the good in the country's absorption (rule 'median' of "
+                   "autarky.solve.floor_shares: home produces it as competitively as a "
+                   f"typical supplier delivers it; shares {shares[mask].min():.2g} to "
+                   f"{shares[mask].max():.2g})")
+        else:
+            how = f"a domestic supply of {options.floor_share:g} of baseline absorption"
         notes.append(f"unavailable goods: {int(mask.sum())} country-sector pairs with no "
-                     f"supplier after the shock ({listing}) were given a domestic supply of "
-                     f"{options.floor_share:g} of baseline absorption (policy 'floor'); the "
-                     "baseline was recalibrated with it")
-    return world, econ
+                     f"supplier after the shock ({listing}) were given {how} (policy "
+                     "'floor'); the baseline was recalibrated with it")
+        return world, econ, mask, world0
+    return world, econ, None, world0
+
+
+def _sensitivity_note(world0: World, shock: Shock, theta: np.ndarray, options: SolveOptions,
+                      mask: np.ndarray, welfare: np.ndarray) -> str:
+    """Re-solve with the floor's 'smallest' rule (the largest loss the data allow)."""
+    shares = floor_shares(world0, mask, None, rule="smallest")
+    econ = economy(_floor_world(world0, mask, shares))
+    what = ("with the latent home supply of every such good at the share of its smallest "
+            "recorded supplier (rule 'smallest': the largest home supply consistent with "
+            f"none being recorded; shares {shares[mask].min():.2g} to "
+            f"{shares[mask].max():.2g})")
+    try:
+        econ, sol, _ = _run(econ, shock, theta, options)
+    except ConvergenceError:
+        return f"unavailable goods sensitivity: the solve {what} did not converge"
+    if not bool(sol.converged.all()):
+        return f"unavailable goods sensitivity: the solve {what} did not converge"
+    w_small = _pct(eq.welfare(sol.income[0], econ.income, sol.log_P[0], econ.alpha))
+    rows = np.unique(np.nonzero(mask)[0])
+    order = rows[np.argsort(w_small[rows] - welfare[rows])][:12]
+    parts = [f"{world0.countries[k]} {welfare[k]:+.2f}% -> {w_small[k]:+.2f}%" for k in order]
+    more = f" and {rows.size - order.size} more" if rows.size > order.size else ""
+    return (f"unavailable goods sensitivity: {what}, welfare of the countries concerned "
+            f"moves {', '.join(parts)}{more}; losses grow without bound as that supply goes "
+            "to zero")
 
 
 def _unconverged_message(residual: dict[str, float], iterations: int, tol: float) -> str:
@@ -251,8 +347,10 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
              f"unavailable goods policy: {options.unavailable}",
              "numeraire: world value added unchanged",
              "welfare: exact change in real income I/P; decomposition: CP (2015) first-order "
-             "terms-of-trade + volume-of-trade formula (the measure of their Table 2), which "
-             "can differ from the exact change for large shocks"]
+             "terms-of-trade + volume-of-trade formula (the measure of their Table 2) plus "
+             "the direct effect of iceberg trade-cost changes on the cost of baseline "
+             "imports; it agrees with the exact change to first order and can differ from it "
+             "for large shocks"]
     if shock.description:
         notes.append(f"scenario: {shock.description}")
     notes.extend(shock.notes)
@@ -306,7 +404,7 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
     theta, desc = resolve_elasticities(world, elasticities,
                                        extreme=options.extreme_elasticities)
     notes = _notes(world, shock, desc, options)
-    world, econ = _prepare(world, shock, options, notes)
+    world, econ, floored, world0 = _prepare_floored(world, shock, options, notes)
     closed = closed_countries(econ, shock.tau_hat)
     if closed.any() and options.deficits != "zero":
         names = [c for c, k in zip(world.countries, closed, strict=True) if k]
@@ -315,6 +413,9 @@ def solve(world: World, scenario: Any, elasticities: Any = "cp2015",
                      "deficits: theirs are set to zero, the difference shared by the others "
                      "in proportion to value added")
     econ, sol, iters0 = _run(econ, shock, theta, options)
+    if floored is not None and bool(sol.converged.all()):
+        w_main = _pct(eq.welfare(sol.income[0], econ.income, sol.log_P[0], econ.alpha))
+        notes.append(_sensitivity_note(world0, shock, theta, options, floored, w_main))
     seconds = time.perf_counter() - t0
     residual = {k: float(np.max(v)) for k, v in sol.residuals.items()}
     converged = bool(sol.converged.all())

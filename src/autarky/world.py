@@ -254,7 +254,10 @@ class World:
         T = (np.zeros_like(F) if tariffs is None
              else _validate_array("tariffs", tariffs, (N, N, J), flow_lab, 0.0, MAX_TARIFF))
         dom_t = np.einsum("nnj->nj", T)
-        if (dom_t != 0).any():
+        # a region made by World.aggregate keeps its members' tariffs on each other as the
+        # flow-weighted tariff on its internal trade (tariff revenue is conserved); any
+        # other World refuses a tariff on a country's own sales
+        if (dom_t != 0).any() and not (attrs or {}).get("aggregated"):
             n, j = np.unravel_index(int(np.argmax(dom_t != 0)), dom_t.shape)
             raise DataError(f"tariffs: domestic tariff {dom_t[n, j]:.6g} at importer == "
                             f"exporter {countries_t[n]!r}, sector {sectors_t[j]!r}; a country "

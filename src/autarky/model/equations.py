@@ -52,6 +52,7 @@ __all__ = [
     "aggregate_price",
     "welfare",
     "welfare_decomposition",
+    "trade_cost_effect",
 ]
 
 
@@ -259,3 +260,25 @@ def welfare_decomposition(flows: np.ndarray, flows_new: np.ndarray, tariffs: np.
            - np.einsum("nij,ij->nj", flows, c_hat - 1.0)) / income[:, None]
     vot = np.einsum("nij,nij->nj", tariffs * flows, m_hat - c_hat[None, :, :]) / income[:, None]
     return tot, vot
+
+
+def trade_cost_effect(flows: np.ndarray, tariffs: np.ndarray, tau_hat: np.ndarray,
+                      income: np.ndarray) -> np.ndarray:
+    """Direct effect of iceberg trade-cost changes by country and sector, first order.
+
+    With iceberg costs ``d_nij`` changing, the CP (2015) first-order welfare change of
+    country n gains the term ``-sum_i (1 + t_nij) M_nij d ln d_nij / I_n``: the extra real
+    resources its baseline imports (at delivered producer prices, plus the tariff levied on
+    them) now cost (the differential form integrated by
+    :meth:`autarky.results.Result.decomposition_path`). Evaluated with discrete changes as
+    ``d ln d ~ 1 - 1/d^``, which equals ``ln d^`` to first order and stays finite for a
+    prohibitive cost (``d^ = inf``: the whole baseline import bill of that route). It is
+    zero for tariff-only shocks (``d^ = 1``).
+
+    Returns
+    -------
+    ndarray (N, J)
+        Fraction of baseline income (multiply by 100 for percent).
+    """
+    dln = 1.0 - 1.0 / np.asarray(tau_hat, float)
+    return -np.einsum("nij,nij->nj", (1.0 + tariffs) * flows, dln) / income[:, None]

@@ -29,6 +29,40 @@ been removed (:func:`balanced`):
   hold, and for any assignment of cells to players (optimal retaliation against one
   country).
 
+Why the two differ (without IO links, wiod2016 2014, eps = 4: the exact best responses lie
+0.011-0.749 pp above the formula, USA, CHN, ROW and DEU most; welfare within 0.069 pp).
+The formula is not the exact first-order condition of a uniform tariff in this model; it
+is Lashkaripour's (2021) sufficient-statistics approximation, and his derivation says so.
+Write i's tariff as a uniform markup on i's goods abroad (Lerner symmetry) and differentiate
+i's welfare. The exact condition has three pieces:
+
+1. the markup term: the demand for i's goods in n, sector s, falls with their price at rate
+   ``eps_s (1 - lambda_ins)`` (holding other wages and n's income fixed). Alone it gives
+   ``t_i = 1 / sum_{n, s} chi_ins eps_s (1 - lambda_ins)``, the formula coded here and in
+   ``tariffwar`` (``+solver/nash_equations.m``: chi on flows net of the importer's tariff,
+   lambda the current share of n's tariff-inclusive spending).
+2. the partner's tariff revenue: the price rise moves n's spending from i (taxed at
+   ``t_n``) towards n's untaxed domestic goods, so n's revenue and income fall by
+   ``d ln Y_n = -sum_s alpha_ns eps_s lambda_ins (tau_ins - S_ns) / (1 - s_n)`` per unit
+   of ``d ln p_i`` (``tau = t / (1 + t)``, ``S_ns`` the tariff share of n's spending on
+   s, ``s_n`` of all its spending), lowering its demand for i's goods in every sector. This
+   adds ``sum_n chi_in (...)`` to the denominator: the ``delta`` of his Prop. 2, which his
+   code omits (:func:`optimal_tariff_formula` with ``foreign_revenue=True``). It lowers the
+   tariff (by up to 0.093 pp on wiod2016 2014). With two countries, pieces 1 + 2 are exact for
+   any number of sectors and any tariff abroad (tests: to 1e-4 pp).
+3. third-country wages: with three countries or more i's tariff also moves ``w_n / w_m``
+   for partners n, m != i, which changes i's terms of trade with each of them. Lashkaripour
+   (2021, Section 2.3, eq. 5 and its footnote) drops this: the exact wage term carries the
+   factor ``1 + (Psi_i / Psi_-i) (r_-ii / r_ii)``, ``r_ni`` the share of n's revenue from
+   sales to i, set to 1 on the ground that ``r_ni / r_ii ~ 0``. For large importers (USA,
+   CHN) partners sell a sizeable share of their output to them and the omitted term raises
+   the exact tariff (three countries, zero tariffs abroad: about +0.1 pp; wiod2016 2014:
+   up to +0.85 pp, net of piece 2, +0.75 pp).
+
+So the gap is inherent in the formula, not an error of either solver: the best responses
+are checked against a bounded scalar optimiser (Brent) of each government's exact welfare
+and against the two-country exact formula (tests/test_nash.py).
+
 Notation as in :mod:`autarky.model.equations`: ``n`` importer, ``i`` exporter, ``j`` sector.
 """
 
@@ -36,6 +70,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -176,12 +211,13 @@ def uniform_tariffs(t: np.ndarray, N: int, J: int) -> np.ndarray:
 
 
 def optimal_tariff_formula(pi_new: np.ndarray, X: np.ndarray, tariffs_new: np.ndarray,
-                           theta: np.ndarray) -> np.ndarray:
+                           theta: np.ndarray, *, foreign_revenue: bool = False) -> np.ndarray:
     """Uniform optimal tariff of every country given the equilibrium (Lashkaripour 2021).
 
     ``t_i = 1 / max(sum_s eps_s sum_{n != i} chi_ins (1 - lambda_ins), 1)`` where
     ``chi_ins = F'_nis / sum_{m != i, k} F'_mik`` (``F'`` flows at producer prices) and
-    ``lambda_ins = pi'_nis``.
+    ``lambda_ins = pi'_nis``: the formula of the ``tariffwar`` code (and of
+    :func:`formula_nash`).
 
     Parameters
     ----------
@@ -193,6 +229,17 @@ def optimal_tariff_formula(pi_new: np.ndarray, X: np.ndarray, tariffs_new: np.nd
         Tariffs in force.
     theta : ndarray (..., J)
         Trade elasticities.
+    foreign_revenue : bool
+        Add the term the code omits: a higher price of i's goods moves importer n's
+        spending between partners it taxes at different rates, which changes n's tariff
+        revenue and income and so its demand for i's goods in every sector. The
+        denominator gains ``sum_{n != i} chi_in sum_s alpha_ns eps_s lambda_ins
+        (tau_ins - S_ns) / (1 - s_n)`` with ``tau = t / (1 + t)``, ``S_ns = sum_m tau_nms
+        lambda_nms`` and ``s_n = sum_s alpha_ns S_ns`` (with uniform tariffs ``t_n`` this
+        is ``chi_in sum_s delta_ns eps_s lambda_ins``, ``delta_ns = t_n lambda_nns alpha_ns
+        / (1 + t_n lambda_nn)``, the delta of Lashkaripour 2021, Prop. 2, whose printed
+        form pairs it with the same sector only). With two countries this makes the formula
+        the exact first-order condition for any tariff abroad and any number of sectors.
 
     Returns
     -------
@@ -203,8 +250,17 @@ def optimal_tariff_formula(pi_new: np.ndarray, X: np.ndarray, tariffs_new: np.nd
     F = pi_new * X[..., :, None, :] / (1.0 + tariffs_new) * off  # exports of i to n, s
     exports = F.sum(axis=(-3, -1))  # (..., i)
     th = np.asarray(theta)[..., None, None, :]
-    elast = np.sum(th * F * (1.0 - pi_new), axis=(-3, -1)) / np.where(exports > 0, exports,
-                                                                        1.0)
+    num = np.sum(th * F * (1.0 - pi_new), axis=(-3, -1))
+    if foreign_revenue:
+        tau = tariffs_new / (1.0 + tariffs_new)
+        alpha = X / np.where(X.sum(axis=-1, keepdims=True) > 0,
+                             X.sum(axis=-1, keepdims=True), 1.0)
+        S = np.sum(tau * pi_new, axis=-2)  # (..., n, s): tariff share of n's spending on s
+        s_n = np.sum(alpha * S, axis=-1)  # (..., n)
+        g = np.sum(alpha[..., :, None, :] * th * pi_new * (tau - S[..., :, None, :]),
+                   axis=-1) / (1.0 - s_n)[..., :, None]  # (..., n, i)
+        num = num + np.sum(F.sum(axis=-1) * g, axis=-2)
+    elast = num / np.where(exports > 0, exports, 1.0)
     return 1.0 / np.maximum(elast, 1.0)
 
 
@@ -344,7 +400,9 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
                        owner: np.ndarray, fixed: np.ndarray, t0: np.ndarray, *,
                        tol: float = 1e-7, h: float = 1e-4, solve_tol: float = 1e-11,
                        max_rounds: int = 100, max_step: float = 0.25,
-                       chunk: int = 24) -> NashSolution:
+                       chunk: int = 24,
+                       progress: Callable[[int, float], None] | None = None,
+                       ) -> NashSolution:
     """Nash equilibrium of numerical best responses on exact welfare.
 
     Parameters
@@ -373,6 +431,8 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         Largest change of one tariff in one round (a trust region).
     chunk : int
         Batch members per equilibrium solve (memory grows with chunk x N^2 x J).
+    progress : callable, optional
+        Called after every round with the round number and its largest tariff step.
 
     Returns
     -------
@@ -427,6 +487,8 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         hist.append(move)
         log.debug("best-response round %d: largest step %.3g", rounds, move)
         t = t_new
+        if progress is not None:
+            progress(rounds, move)
         if move <= tol:
             ok = True
             break

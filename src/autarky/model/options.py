@@ -54,10 +54,14 @@ class SolveOptions:
         Goods that the scenario leaves with no possible supplier in some country (a sector
         with no domestic production whose imports are all cut): ``"raise"`` an
         :class:`~autarky.errors.UnavailableGoodError` naming them; ``"floor"``: give such a
-        country a domestic supply of ``floor_share`` of its baseline absorption of the good
-        (the baseline is recalibrated with it, and the result's notes say so).
-    floor_share : float
-        Domestic share given by the ``"floor"`` policy.
+        country a small latent domestic supply of the good (the baseline is recalibrated
+        with it, and the result's notes say so, with the welfare of the countries concerned
+        under the alternative rule as a sensitivity).
+    floor_share : float or None
+        Domestic share of baseline absorption given by the ``"floor"`` policy. None (the
+        default): the rule of :func:`autarky.solve.floor_shares` (home supplies the good
+        with the share of its median recorded supplier; the smallest recorded supplier's
+        share is printed as the sensitivity); a number: that share for every such good.
     return_unconverged : bool
         Return an unconverged Result (``converged`` False) instead of raising
         :class:`~autarky.errors.ConvergenceError`.
@@ -87,7 +91,7 @@ class SolveOptions:
     method: Method = "anderson"
     memory: int = 6
     unavailable: Unavailable = "raise"
-    floor_share: float = 1e-3
+    floor_share: float | None = None
     return_unconverged: bool = False
     extreme_elasticities: bool = False
 
@@ -103,6 +107,6 @@ class SolveOptions:
             raise ValueError(f"SolveOptions.max_iter: {self.max_iter!r} must be a positive int")
         if int(self.memory) != self.memory or not 0 <= self.memory <= 50:
             raise ValueError(f"SolveOptions.memory: {self.memory!r} must be an int in 0..50")
-        if not (0 < self.floor_share < 0.5):
+        if self.floor_share is not None and not (0 < self.floor_share < 0.5):
             raise ValueError(f"SolveOptions.floor_share: {self.floor_share!r} must be in "
                              "(0, 0.5)")

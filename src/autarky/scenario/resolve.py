@@ -26,10 +26,12 @@ MAX_TARIFF = 10.0
 
 # ---------------------------------------------------------------- sector classes
 
-SECTOR_CLASSES = ("goods", "services", "tourism", "energy", "food")
+SECTOR_CLASSES = ("goods", "services", "tourism", "energy", "food", "us-reciprocal-2025")
 """Sector classes a scenario may name instead of sector codes; each World says which of its
 sectors are in each (:attr:`autarky.World.sector_classes`, from the dataset's manifest
-entry). A World without 'tourism' uses 'services' instead, with a note."""
+entry). A World without 'tourism' uses 'services' instead, with a note; one without
+'us-reciprocal-2025' (the goods sectors that Executive Order 14257 does not exempt) uses
+'goods', with a note."""
 
 _SECTOR_WORDS = SECTOR_CLASSES
 
@@ -245,6 +247,14 @@ class _Context:
                       f"services; all services ({', '.join(classes['services'])}) are used, "
                       "which overstates the shock", warn=False)
             word = "services"
+        if word == "us-reciprocal-2025" and word not in classes and "goods" in classes:
+            self.note(f"{what}: {self.world.name} does not separate the goods that Executive "
+                      "Order 14257 exempts (energy, pharmaceuticals, semiconductors, metals "
+                      f"and vehicles under Section 232); all goods "
+                      f"({', '.join(classes['goods'][:8])}"
+                      f"{' ...' if len(classes['goods']) > 8 else ''}) are used, which "
+                      "overstates the tariff's coverage", warn=False)
+            word = "goods"
         if word not in classes:
             have = ", ".join(sorted(classes)) or "none"
             lack = "'tourism' or 'services'" if word == "tourism" else repr(word)
