@@ -232,7 +232,7 @@ class Sanction(Component):
         if both or (imposing is not None and imposing <= (_named_countries(self.target)
                                                           or frozenset())):
             who = ", ".join(both) if both else _fmt_codes(self.imposers)
-            raise ScenarioError(f"sanction: {who} would sanction itself (imposers = "
+            raise ScenarioError(f"{who} would sanction itself (imposers = "
                                 f"{list(self.imposers)!r}, target = {list(self.target)!r}); "
                                 "a country cannot sanction itself")
         _set(self, "sectors", _sectors("sectors", self.sectors))
