@@ -293,6 +293,9 @@ class WageMap:
         """One outer step from log wages ``u`` (B, N); updates :attr:`state`."""
         econ = self.econ
         self.inner_used = self.inner_tol
+        # the numeraire holds at every evaluated point (Anderson mixing of normalised
+        # iterates does not keep it exactly): world value added unchanged
+        u = u - np.log(np.sum(np.exp(u) * econ.va, axis=-1, keepdims=True) / self.world_va)
         lp, pi_new = self.prices(u)
         w = np.exp(u)
         d_new = _deficit(self.deficits, econ, w, self.closed)
@@ -302,7 +305,7 @@ class WageMap:
         Y = np.einsum("bnik,bnk->bik", M, X)
         va_new = eq.value_added(econ.gamma, Y)
         e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
-        self.state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new, e=e)
+        self.state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new, e=e, u=u)
         self.inner_tol = float(min(1e-6, max(self.inner_floor, 1e-3 * np.max(np.abs(e)))))
         u_new = u + self.step * e
         # numeraire: world value added unchanged (its baseline sum is 1 up to rounding,
@@ -324,6 +327,7 @@ class WageMap:
                     tol: float) -> Equilibrium:
         """The solution at ``u`` (the map's last evaluation must be at ``u``)."""
         st = self.state
+        u = st.get("u", u)  # the point evaluated last, with the numeraire imposed
         income = (np.exp(u) * self.econ.va + st["D"]
                   + eq.tariff_revenue(st["pi"], self.tariffs_new, st["X"]))
         return Equilibrium(
