@@ -308,6 +308,12 @@ def test_every_preset_round_trips():
 
 codes = st.sampled_from(["RUS", "BLR", "KAZ", "USA", "CHN", "DEU", "ROW", "EAEU", "EU27"])
 code_lists = st.lists(codes, min_size=1, max_size=4, unique=True).map(tuple)
+bloc_lists = st.lists(codes, min_size=2, max_size=4, unique=True).map(tuple)  # 2+ members
+# a sanction's imposers and target never overlap (a country cannot sanction itself)
+imposer_lists = st.lists(st.sampled_from(["USA", "CHN", "DEU", "EU27", "ROW"]), min_size=1,
+                         max_size=3, unique=True).map(tuple)
+target_lists = st.lists(st.sampled_from(["RUS", "BLR", "KAZ", "EAEU"]), min_size=1,
+                        max_size=3, unique=True).map(tuple)
 sector_specs = st.one_of(st.none(), st.lists(st.sampled_from(["AGR", "MAN", "goods",
                                                               "services"]),
                                              min_size=1, max_size=2, unique=True).map(tuple))
@@ -316,10 +322,10 @@ hats = st.one_of(st.floats(0.01, 100, allow_nan=False), st.just(float("inf")))
 
 components = st.one_of(
     st.builds(Autarky, code_lists, sector_specs),
-    st.builds(FreeTradeArea, code_lists, sector_specs, st.floats(0.1, 2)),
-    st.builds(CustomsUnion, code_lists, sector_specs, st.floats(0.1, 2), st.just(""),
+    st.builds(FreeTradeArea, bloc_lists, sector_specs, st.floats(0.1, 2)),
+    st.builds(CustomsUnion, bloc_lists, sector_specs, st.floats(0.1, 2), st.just(""),
               st.one_of(st.none(), rates), hats),
-    st.builds(Sanction, code_lists, code_lists, sector_specs, st.one_of(st.none(), rates),
+    st.builds(Sanction, imposer_lists, target_lists, sector_specs, st.one_of(st.none(), rates),
               st.sampled_from(["both", "imports", "exports"])),
     st.builds(TariffChange, code_lists, code_lists, rates, sector_specs,
               st.just("set")),

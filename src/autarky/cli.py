@@ -1,7 +1,9 @@
 """Command line over the public API: ``autarky --help``.
 
 Exit codes: 0 on success, 2 on bad input (one line on stderr naming what is wrong),
-1 on an internal error. A traceback is shown only with ``--debug``.
+3 when an equilibrium did not converge (one line naming the equation furthest from
+holding), 130 when interrupted, 1 on an internal error. A traceback is shown only with
+``--debug``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from autarky.cli_claims import claims_cmd
 from autarky.cli_common import (
     _DEFICITS,
     _ELAST,
+    _EXTREME,
     _STATE,
     _STORE,
     _UNAVAIL,
@@ -46,7 +49,10 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
-from autarky.errors import AutarkyError, RepairWarning
+from autarky.errors import AutarkyError, ConvergenceError, RepairWarning
+
+EXIT_NOT_CONVERGED = 3
+"""Exit code of a solve that did not converge (bad input is 2, an internal error 1)."""
 
 app = typer.Typer(
     name="autarky",
@@ -85,6 +91,31 @@ def datasets() -> None:
 
 
 @app.command()
+def elasticities(
+    world: Annotated[str, typer.Argument(help="Embedded dataset name.")] = "icio2023",
+) -> None:
+    """The trade-elasticity sources of the catalog, with citations and per-sector values.
+
+    Any source name, or one number, is a value of --elasticities for run, compare and nash.
+    """
+    tab = run_.elasticity_table(world.lower())
+    table = Table(title=f"Trade elasticities (theta) by sector on {world.lower()} "
+                        "(sector names: autarky sectors WORLD)")
+    table.add_column("sector")
+    for col in tab.columns:
+        table.add_column(str(col), justify="right")
+    for code, r in tab.iterrows():
+        table.add_row(str(code), *(f"{v:g}" for v in r))
+    console.print(table)
+    console.print("[bold]sources[/]", highlight=False)
+    for name, cite in tab.attrs["citations"].items():
+        console.print(f"  - [bold]{name}[/]: {cite}", highlight=False, soft_wrap=True)
+    lo, hi = ak.model.options.ELASTICITY_RANGE
+    console.print(f"Plausible range accepted by the solver: {lo:g} to {hi:g} (outside it only "
+                  "with --extreme-elasticities, noted in the results).", highlight=False)
+
+
+@app.command()
 def info(
     world: Annotated[str, typer.Argument(help="Embedded dataset name or a .csv/.parquet file.")]
     = "icio2023",
@@ -95,6 +126,7 @@ def info(
         "repair (rule T1) instead.")] = False,
 ) -> None:
     """Size, totals, and each country's domestic share and top partners."""
+    run_.check_top(top)
     if tariffs:
         _tariff_report(world, year)
         return
@@ -169,9 +201,10 @@ def sectors(
 
 # --- scenario commands
 
-def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str]) -> None:
+def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str],
+                       opts: ak.SolveOptions | None = None) -> None:
     console.print("[bold]assumptions[/]", highlight=False)
-    for a in scn.assumptions:
+    for a in (scn.assumptions if opts is None else run_.assumptions(scn, opts)):
         console.print(f"  - {a}", highlight=False, soft_wrap=True)
     for n in notes:
         console.print(f"  - {n}", highlight=False, soft_wrap=True)
@@ -285,11 +318,13 @@ def run(
         "world if it names one, else icio2023).")] = None,
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
+    extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
     overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
-    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
+                                     "(0: all countries).")] = 0,
     show: Annotated[str | None, _SHOW] = None,
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
@@ -323,10 +358,13 @@ def run(
                                      "apply to the Liberation Day presets")
         _liberation(scenario, world or "icio2023", top)
         return
+    run_.check_top(top)
     if out is not None:
         run_.check_out(out, overwrite)
     scn = run_.scenario(scenario)
-    opts = _options(scn, deficits, unavailable)
+    opts = _options(scn, deficits, unavailable, extreme_elasticities)
+    # assumptions true of the options used, in the output, the record, report and workbook
+    scn = scn.with_info(assumptions=run_.assumptions(scn, opts))
     world, why = _world_for(scn, world)
     w = load_world_cli(world, year)
     console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
@@ -336,12 +374,12 @@ def run(
     with _busy(f"solving {scn.name or scenario}"):
         res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
     band = _draws_band(w, scn, opts, draws, seed, store, scheduler) if draws else None
-    rng = _source_range(w, scn, opts) if source_range else None
-    welfare = res.welfare.sort_values(ascending=False)
-    shown = welfare if not top else welfare.head(top)
+    rng = (_source_range(w, scn, opts, run_.elasticities(elasticities)) if source_range
+           else None)
+    shown = run_.extremes(res.welfare, top)
     console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
                   f"{scn.summary()}", highlight=False, soft_wrap=True)
-    table = Table(title="welfare, %")
+    table = Table(title=run_.top_title("welfare, %", top, len(res.welfare)))
     table.add_column("country")
     table.add_column("welfare %", justify="right")
     _range_columns(table, rng)
@@ -382,16 +420,20 @@ def compare(
     world: Annotated[str, _WORLD] = "icio2023",
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
+    extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
-    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
+                                     "(0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
     source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference."""
+    run_.check_top(top)
     sa, sb = run_.scenario(a), run_.scenario(b)
-    oa, ob = _options(sa, deficits, unavailable), _options(sb, deficits, unavailable)
+    oa = _options(sa, deficits, unavailable, extreme_elasticities)
+    ob = _options(sb, deficits, unavailable, extreme_elasticities)
     w = load_world_cli(world, year)
     theta = run_.elasticities(elasticities)
     with _progress() as prog:
@@ -401,15 +443,14 @@ def compare(
         rb = run_.solve(w, sb, theta, ob)
         prog.advance(task)
         rtask = prog.add_task("range across elasticity sources", total=None)
-        rng = run_.compare_range(w, sa, sb, oa, ob, progress=lambda done, total: prog.update(
+        rng = run_.compare_range(w, sa, sb, oa, ob, elasticities=theta,
+                                 progress=lambda done, total: prog.update(
             rtask, completed=done, total=total)) if source_range else None
     wa, wb = ra.welfare, rb.welfare
-    order = (wb - wa).sort_values(ascending=False).index
-    if top:
-        order = order[:top]
+    order = run_.extremes(wb - wa, top).index
     na, nb = sa.name or a, sb.name or b
     console.print(f"[bold]{na} vs {nb} on {w.name} {w.year or ''}[/]", highlight=False)
-    table = Table(title="welfare, %")
+    table = Table(title=run_.top_title("welfare, %", top, len(wa)))
     for col in ("country", na, nb, f"{nb} - {na} (pp)"):
         table.add_column(col, justify="left" if col == "country" else "right")
     _range_columns(table, rng)
@@ -418,9 +459,9 @@ def compare(
                       *_range_cells(rng, str(c)))
     console.print(table)
     _range_line(w, rng)
-    for label, scn, res in ((na, sa, ra), (nb, sb, rb)):
+    for label, scn, res, opt in ((na, sa, ra, oa), (nb, sb, rb, ob)):
         console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
-        _print_assumptions(scn, tuple(res.notes))
+        _print_assumptions(scn, tuple(res.notes), opt)
     if out:
         _compare_out(out, w, (na, sa, ra), (nb, sb, rb))
 
@@ -433,7 +474,8 @@ def nash(
     method: Annotated[str, typer.Option(help="formula (Lashkaripour 2021, no IO links) or "
                                        "best-response (exact welfare, keeps IO links).")
                       ] = "formula",
-    top: Annotated[int, typer.Option(help="Rows to show (0: all countries).")] = 0,
+    top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
+                                     "(0: all countries).")] = 0,
 ) -> None:
     """Nash tariff war: each country's optimal uniform tariff and its welfare change.
 
@@ -441,6 +483,7 @@ def nash(
     """
     from autarky.errors import DataError
 
+    run_.check_top(top)
     try:
         theta: Any = float(elasticities)
     except ValueError:
@@ -466,9 +509,10 @@ def nash(
     else:
         with _busy(f"solving the Nash tariff war ({method})"):
             res = ak.nash(w, elasticities=theta, options=opts)
-    frame = res.to_frame().sort_values("welfare_pct", ascending=False)
-    shown = frame if not top else frame.head(top)
-    table = Table(title=f"Nash tariff war on {w.name} {w.year or ''} ({method})")
+    frame = res.to_frame()
+    shown = frame.loc[run_.extremes(frame["welfare_pct"], top).index]
+    table = Table(title=run_.top_title(f"Nash tariff war on {w.name} {w.year or ''} "
+                                       f"({method})", top, len(frame)))
     for col in ("country", "Nash tariff %", "welfare %"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c, row in shown.iterrows():
@@ -493,11 +537,13 @@ def _liberation(preset: str, folder: str, top: int) -> None:
 
     if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
         folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
+    run_.check_top(top)
     data = read_ilms2025(folder)
     res = liberation_day(data, ILMS_PRESETS[preset])
-    frame = res.frame.sort_values("welfare", ascending=False)
-    shown = frame if not top else frame.head(top)
-    table = Table(title=f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)")
+    frame = res.frame
+    shown = frame.loc[run_.extremes(frame["welfare"], top).index]
+    table = Table(title=run_.top_title(
+        f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)", top, len(frame)))
     for col in ("country", "welfare %", "employment %", "US tariff %", "tariff on US %"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c, row in shown.iterrows():
@@ -585,12 +631,13 @@ def _draws_band(world: ak.World, scn: ak.Scenario, opts: ak.SolveOptions, draws:
     return band
 
 
-def _source_range(w: ak.World, scn: ak.Scenario, opts: ak.SolveOptions) -> pd.DataFrame | None:
+def _source_range(w: ak.World, scn: ak.Scenario, opts: ak.SolveOptions,
+                  elasticities: Any) -> pd.DataFrame | None:
     """Welfare low/high across the catalog's elasticity sources (one batched solve)."""
     with _progress() as prog:
         task = prog.add_task("range across elasticity sources", total=None)
         return run_.source_range(w, scn, opts, progress=lambda done, total: prog.update(
-            task, completed=done, total=total))
+            task, completed=done, total=total), elasticities=elasticities)
 
 
 def _range_columns(table: Table, rng: pd.DataFrame | None) -> None:
@@ -633,10 +680,15 @@ def main() -> None:
     debug = "--debug" in sys.argv
     try:
         code = app(standalone_mode=False)
+    except ConvergenceError as err:
+        if debug:
+            raise
+        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
+        sys.exit(EXIT_NOT_CONVERGED)
     except AutarkyError as err:
         if debug:
             raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True)
+        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt) as err:
         if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort

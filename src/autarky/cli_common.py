@@ -44,9 +44,11 @@ def load_world_cli(world: str, year: int | None) -> ak.World:
     return loaded.world
 
 
-def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None) -> ak.SolveOptions:
+def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None,
+             extreme: bool = False) -> ak.SolveOptions:
     """Command-line flags over the scenario's own settings over the library's defaults."""
-    return run_.options(scn, deficits=deficits, unavailable=unavailable)
+    return run_.options(scn, deficits=deficits, unavailable=unavailable,
+                        extreme_elasticities=extreme or None)
 
 
 def _progress() -> Any:
@@ -68,7 +70,10 @@ def _busy(message: str) -> Any:
 
 _WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
 _YEAR = typer.Option(help="Base year (default: latest).")
-_ELAST = typer.Option(help="Elasticity source (see autarky datasets) or one number.")
+_ELAST = typer.Option(help="Elasticity source (see autarky elasticities) or one number "
+                      "(plausible range 0.1 to 100).")
+_EXTREME = typer.Option("--extreme-elasticities",
+                        help="Accept elasticities outside 0.1 to 100 (a warning in the notes).")
 _DEFICITS = typer.Option(help="Trade deficits: fixed | zero | proportional (default: the "
                          "scenario's setting, else fixed).")
 _STORE = typer.Option(help="Result store folder (default: $AUTARKY_STORE or "

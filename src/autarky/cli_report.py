@@ -226,7 +226,8 @@ def report_cmd(
         raise ak.DataError(f"{d}: re-solving the record gives welfare {gap:.2e} pp away from "
                            "results.parquet (different data or package version?)")
     with _busy("range across elasticity sources"):
-        rng = run_.source_range(w, scn, opts)
+        rng = run_.source_range(w, scn, opts,
+                                elasticities=run_.elasticities(str(rec["elasticities"])))
     inp = _report_input(w, scn, res, rec, scn.name or d.name, rng)
     from autarky.report import write_figures, write_report
 

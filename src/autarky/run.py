@@ -14,7 +14,10 @@ One place for the product logic above :func:`autarky.solve`:
 * :func:`source_range` / :func:`bloc_choice_range` — the low and high of welfare across the
   catalog's published elasticity sources, in one batched solve (printed with every
   headline table);
-* :func:`record_meta` / :func:`write` — the reproducible record of a run.
+* :func:`record_meta` / :func:`write` — the reproducible record of a run;
+* :func:`elasticity_table` — every catalog source's elasticities for a dataset's sectors;
+* :func:`assumptions` — a scenario's assumptions as true of the options used;
+* :func:`check_top` / :func:`extremes` — ``--top N``: the N largest and N smallest rows.
 
 Nothing here prints: callers (cli, report, app) decide how to show it.
 """
@@ -33,18 +36,20 @@ import pandas as pd
 
 from autarky import calibrate, presets
 from autarky.data import DEFAULT_SOURCE, elasticity_sources, load_world, manifest
+from autarky.data import elasticities as elasticity_catalog
 from autarky.data.records import check_out_folder, write_record, write_table_record
-from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
+from autarky.errors import DataError, RepairWarning, ScenarioError, ScenarioWarning
 from autarky.model.options import SolveOptions
 from autarky.results import Result
 from autarky.scenario import Scenario
 from autarky.solve import solve as solve_model
 from autarky.world import World
 
-__all__ = ["DEFAULT_ELASTICITIES", "PENALTY_MAX", "Loaded", "aggregates", "bloc_choice",
-           "bloc_choice_range", "compare_range", "dataset_meta", "elasticities",
-           "group_welfare", "income", "load", "options", "range_unavailable", "record_meta",
-           "scenario", "solve", "solve_plain", "source_range", "write"]
+__all__ = ["DEFAULT_ELASTICITIES", "PENALTY_MAX", "Loaded", "aggregates", "assumptions",
+           "bloc_choice", "bloc_choice_range", "check_top", "compare_range", "dataset_meta",
+           "elasticities", "elasticity_table", "extremes", "group_welfare", "income", "load",
+           "options", "range_unavailable", "record_meta", "scenario", "solve", "solve_plain",
+           "source_range", "top_title", "write"]
 
 DEFAULT_ELASTICITIES = DEFAULT_SOURCE
 """The elasticity source of every command and of the app unless one is named: ``"median"``
@@ -389,7 +394,8 @@ def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int) -> 
 
 def source_range(world: World, scn: Any, options: SolveOptions | None = None,
                  groups: dict[str, Sequence[str]] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> pd.DataFrame | None:
+                 progress: Callable[[int, int], None] | None = None,
+                 elasticities: Any = DEFAULT_ELASTICITIES) -> pd.DataFrame | None:
     """Welfare low and high across the catalog's 8 published elasticity sources.
 
     One batched solve of ``scn`` under every source (:func:`autarky.sweep` with
@@ -408,6 +414,10 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
         (default: the scenario's blocs and "world").
     progress : callable, optional
         ``progress(done, total)`` after each batch.
+    elasticities : optional
+        The headline's elasticities: a preset with a calibration target
+        (:mod:`autarky.calibrate`) is calibrated with them first, as :func:`solve` does,
+        and the range is taken at that calibrated barrier.
 
     Returns
     -------
@@ -420,6 +430,7 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
 
     if range_unavailable(world) is not None:
         return None
+    scn, _ = calibrate.prepare(world, scn, _solve_quiet, elasticities, options)
     if groups is None:
         groups = {**scn.blocs(world), "world": tuple(world.countries)}
     with warnings.catch_warnings():
@@ -438,7 +449,8 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
 
 def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None = None,
                   options_b: SolveOptions | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> pd.DataFrame | None:
+                  progress: Callable[[int, int], None] | None = None,
+                  elasticities: Any = DEFAULT_ELASTICITIES) -> pd.DataFrame | None:
     """Low and high across the catalog's sources of ``b - a`` (pp) by country and world.
 
     Both scenarios under every published source in one batched solve (two when their
@@ -453,6 +465,9 @@ def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None =
     if range_unavailable(world) is not None:
         return None
     t0 = time.perf_counter()
+    # presets with a calibration target at the barrier the headline solve calibrated
+    a, _ = calibrate.prepare(world, a, _solve_quiet, elasticities, options_a)
+    b, _ = calibrate.prepare(world, b, _solve_quiet, elasticities, options_b)
     oa, ob = _return_unconverged(a, options_a), _return_unconverged(b, options_b)
     thetas, names, _ = draw_elasticities(world, draws=None)
     th, K = thetas.to_numpy(), len(thetas)
@@ -550,6 +565,73 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     out.attrs["text"] = _range_text([str(x) for x in names], S * K, time.perf_counter() - t0,
                                     int((~np.asarray(conv)).sum()))
     return out
+
+
+# the words by which a scenario's assumption describes one of its own [solve] settings
+_SETTING_PHRASES = {"deficits": ("deficits removed first", "deficits are removed"),
+                    "unavailable": ("policy 'floor'", "policy \"floor\"")}
+
+
+def assumptions(scn: Scenario, opts: SolveOptions) -> tuple[str, ...]:
+    """The scenario's assumptions as true of the options actually used.
+
+    Where a choice (a command-line flag) overrode one of the scenario's own ``[solve]``
+    settings, an assumption that describes that setting (e.g. "Solved with trade
+    deficits removed first" of the autarky presets, under ``--deficits fixed``) is
+    replaced by a line naming the setting used instead of the scenario's.
+    """
+    changed = {k: (v, str(getattr(opts, k))) for k, v in scn.settings
+               if str(getattr(opts, k, v)) != v}
+    if not changed:
+        return scn.assumptions
+    phrases = [p for k in changed for p in _SETTING_PHRASES.get(k, ())]
+    kept = [a for a in scn.assumptions if not any(p in a for p in phrases)]
+    kept += [f"solver setting {k} = '{new}' as chosen, instead of the scenario's own "
+             f"'{old}' (the notes below describe the setting used)"
+             for k, (old, new) in changed.items()]
+    return tuple(kept)
+
+
+def elasticity_table(dataset: str) -> pd.DataFrame:
+    """Every catalog source's trade elasticity for each sector of an embedded dataset.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``sector`` (the dataset's codes), one column per source of
+        :func:`autarky.data.elasticity_sources` (e.g. ``cp2015``, ``uniform4``);
+        ``attrs["citations"]`` maps each source to its citation.
+    """
+    sources = elasticity_sources()
+    df = pd.DataFrame({s: elasticity_catalog(dataset, str(s)) for s in sources.index})
+    df.index.name = "sector"
+    df.attrs["citations"] = sources["citation"].to_dict()
+    return df
+
+
+def check_top(top: int, flag: str = "--top") -> int:
+    """A number of rows to show: 0 (all) or more; a negative one is a DataError."""
+    if int(top) != top or top < 0:
+        raise DataError(f"{flag} {top}: must be 0 (all) or a positive number of rows")
+    return int(top)
+
+
+def extremes(values: pd.Series, top: int) -> pd.Series:
+    """``values`` from largest to smallest; with ``top > 0`` the top and bottom ``top``.
+
+    Each row once, so that the largest losses show beside the largest gains.
+    """
+    ordered = values.sort_values(ascending=False)
+    if not check_top(top) or len(ordered) <= 2 * top:
+        return ordered
+    return pd.concat([ordered.head(top), ordered.tail(top)])
+
+
+def top_title(title: str, top: int, total: int) -> str:
+    """A table title saying which rows :func:`extremes` kept."""
+    if not top or total <= 2 * top:
+        return title
+    return f"{title} ({top} largest and {top} smallest of {total})"
 
 
 def dataset_meta(world: World) -> dict[str, Any]:

@@ -24,11 +24,11 @@ from autarky.data import elasticities as catalog
 from autarky.errors import ConvergenceError, DataError, ScenarioError, UnavailableGoodError
 from autarky.model import equations as eq
 from autarky.model.economy import Economy, Equilibrium
-from autarky.model.options import Deficits, SolveOptions
+from autarky.model.options import ELASTICITY_RANGE, Deficits, SolveOptions
 from autarky.model.shock import Shock
 from autarky.model.solver import (
+    CHECK_FACTOR,
     closed_countries,
-    equilibrium_residuals,
     open_foreign_routes,
     solve_hat,
     unavailable_goods,
@@ -41,13 +41,16 @@ __all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_ba
 
 log = logging.getLogger(__name__)
 
-def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, str]:
+def resolve_elasticities(world: World, elasticities: Any, *, extreme: bool = False,
+                         ) -> tuple[np.ndarray, str]:
     """Trade elasticities for the world's sectors and a description of their source.
 
     ``elasticities`` is a source name (the world's own thetas when it carries them under
     that name, e.g. the CP 2015 fixture; otherwise the catalog
     :func:`autarky.elasticities` for the world's dataset), a number, a Series indexed by
-    sector, or an array of one value per sector.
+    sector, or an array of one value per sector. Values outside
+    :data:`~autarky.model.options.ELASTICITY_RANGE` are a DataError unless ``extreme``
+    (then the description says which are outside).
     """
     J = len(world.sectors)
     own = world.theta
@@ -82,7 +85,28 @@ def resolve_elasticities(world: World, elasticities: Any) -> tuple[np.ndarray, s
         desc = "elasticities: user values (array)"
     if not np.all(np.isfinite(theta)) or np.any(theta <= 0):
         raise DataError("elasticities: every theta must be finite and > 0")
+    outside = _outside_range(theta, world.sectors)
+    if outside and not extreme:
+        lo, hi = ELASTICITY_RANGE
+        raise DataError(f"elasticities: {outside} outside the plausible range {lo:g} to "
+                        f"{hi:g} (use SolveOptions(extreme_elasticities=True), or "
+                        "--extreme-elasticities on the command line, to accept it with a note)")
+    if outside:
+        desc += (f"; WARNING: {outside} outside the plausible range {ELASTICITY_RANGE[0]:g} "
+                 f"to {ELASTICITY_RANGE[1]:g}, accepted on request (extreme_elasticities)")
     return theta, desc
+
+
+def _outside_range(theta: np.ndarray, sectors: Any) -> str:
+    """'theta = V for sector S' of the values outside ELASTICITY_RANGE ('' if none)."""
+    lo, hi = ELASTICITY_RANGE
+    bad = np.flatnonzero((theta < lo) | (theta > hi))
+    if not bad.size:
+        return ""
+    if np.all(theta == theta[0]):
+        return f"theta = {theta[0]:g}"
+    named = ", ".join(f"{sectors[k]} {theta[k]:g}" for k in bad[:5])
+    return f"theta of {bad.size} sector(s) ({named}{' ...' if bad.size > 5 else ''})"
 
 
 def to_shock(world: World, scenario: Any) -> Shock:
@@ -212,7 +236,8 @@ def _prepare_floored(world: World, shock: Shock, options: SolveOptions,
         if options.unavailable == "raise":
             raise UnavailableGoodError(
                 f"{int(mask.sum())} good(s) would have no possible supplier: {listing}; "
-                "use SolveOptions(unavailable='floor') to give them a small domestic supply")
+                "to give them a small domestic supply, use --unavailable floor on the command "
+                "line (SolveOptions(unavailable='floor') in Python)")
         shares = floor_shares(world, mask, options.floor_share)
         world = _floor_world(world, mask, shares)
         econ = economy(world)
@@ -254,6 +279,14 @@ def _sensitivity_note(world0: World, shock: Shock, theta: np.ndarray, options: S
     return (f"unavailable goods sensitivity: {what}, welfare of the countries concerned "
             f"moves {', '.join(parts)}{more}; losses grow without bound as that supply goes "
             "to zero")
+
+
+def _unconverged_message(residual: dict[str, float], iterations: int, tol: float) -> str:
+    """One line: which equilibrium equation is furthest from holding, and by how much."""
+    name, worst = max(residual.items(), key=lambda kv: kv[1])  # non-finite ones are inf
+    return (f"equilibrium did not converge in {iterations} iterations: largest residual "
+            f"{worst:.3g} in {name.replace('_', ' ')} > {CHECK_FACTOR * tol:g} (every "
+            "equation relative: log prices, shares, money over each country's value added)")
 
 
 def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
@@ -372,7 +405,8 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
         options = own() if callable(own) else SolveOptions()
     t0 = time.perf_counter()
     shock = to_shock(world, scenario)
-    theta, desc = resolve_elasticities(world, elasticities)
+    theta, desc = resolve_elasticities(world, elasticities,
+                                       extreme=options.extreme_elasticities)
     notes = _notes(world, shock, desc, options)
     world, econ, floored, world0 = _prepare_floored(world, shock, options, notes)
     closed = closed_countries(econ, shock.tau_hat)
@@ -387,7 +421,7 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
         w_main = _pct(eq.welfare(sol.income[0], econ.income, sol.log_P[0], econ.alpha))
         notes.append(_sensitivity_note(world0, shock, theta, options, floored, w_main))
     seconds = time.perf_counter() - t0
-    residual = equilibrium_residuals(econ, shock.tariffs, shock.tau_hat, theta, sol)
+    residual = {k: float(np.max(v)) for k, v in sol.residuals.items()}
     converged = bool(sol.converged.all())
     log_c = eq.unit_cost(np.log(sol.w_hat), sol.log_P, econ.gamma, econ.io)[0]
     res = Result(
@@ -403,8 +437,7 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
         deficits=options.deficits, resolve=_resolver(econ, theta, options),
     )
     if not converged or not np.all(np.isfinite(res.welfare.to_numpy())):
-        msg = (f"equilibrium did not converge in {sol.iterations} iterations: largest "
-               f"labour-market residual {sol.history[-1]:.3g} > tol {options.tol:g}")
+        msg = _unconverged_message(residual, sol.iterations, options.tol)
         if not options.return_unconverged:
             raise ConvergenceError(msg, diagnostics={"history": sol.history,
                                                      "residual": residual, "result": res})
@@ -447,7 +480,16 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
             or np.any(th <= 0):
         raise DataError(f"thetas: need shape (draws, {len(world.sectors)}) of finite values "
                         "> 0")
-    notes = _notes(world, shock, f"elasticities: {th.shape[0]} draws", options)
+    desc = f"elasticities: {th.shape[0]} draws"
+    outside = _outside_range(th.min(axis=0), world.sectors) or _outside_range(
+        th.max(axis=0), world.sectors)
+    if outside and not options.extreme_elasticities:
+        raise DataError(f"thetas: {outside} outside the plausible range "
+                        f"{ELASTICITY_RANGE[0]:g} to {ELASTICITY_RANGE[1]:g} (use "
+                        "SolveOptions(extreme_elasticities=True) to accept it with a note)")
+    if outside:
+        desc += f"; WARNING: {outside} outside the plausible range, accepted on request"
+    notes = _notes(world, shock, desc, options)
     world, econ = _prepare(world, shock, options, notes)
     parts: list[Equilibrium] = []
     iters = 0
@@ -456,9 +498,14 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
         parts.append(sol)
         iters = max(iters, it0 + sol.iterations)
     converged = np.concatenate([p.converged for p in parts])
+    residual = {k: float(np.max(np.concatenate([p.residuals[k] for p in parts])))
+                for k in parts[0].residuals}
     if not converged.all() and not options.return_unconverged:
-        raise ConvergenceError(f"{int((~converged).sum())} of {len(converged)} draws did not "
-                               "converge", diagnostics={"converged": converged})
+        raise ConvergenceError(
+            f"{int((~converged).sum())} of {len(converged)} draws did not converge: "
+            + _unconverged_message(residual, iters, options.tol),
+            diagnostics={"converged": converged, "residual": residual,
+                         "history": [p.history for p in parts]})
     return Result(
         countries=world.countries, sectors=world.sectors,
         theta=pd.DataFrame(th, columns=pd.Index(world.sectors, name="sector"),
@@ -468,7 +515,7 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
         log_P=np.concatenate([p.log_P for p in parts]), log_c=None, pi=None, X=None,
         income_new=np.concatenate([p.income for p in parts]),
         deficit_new=np.concatenate([p.deficit for p in parts]),
-        converged=bool(converged.all()), iterations=iters, residual={},
+        converged=bool(converged.all()), iterations=iters, residual=residual,
         seconds=time.perf_counter() - t0,
         method=f"{options.method} (memory {options.memory}) on wages, draws batched",
         notes=tuple(notes), tau_hat=shock.tau_hat, deficits=options.deficits,

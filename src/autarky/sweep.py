@@ -811,7 +811,9 @@ def bloc_subsets(world: World, pool: Sequence[str], k: int = 2,
                  **kwargs: Any) -> SweepResult:
     """Every bloc formed by a subset of ``pool`` of size ``min_size`` to ``k``.
 
-    Labels are the members joined by ``+``. Refuses more than ``limit`` subsets.
+    Labels are the members joined by ``+``. Refuses more than ``limit`` subsets. With the
+    default ``make``, a subset of one country is the baseline (a bloc of one changes
+    nothing, and ``Scenario.bloc`` refuses it): the reference row of the sweep.
 
     Examples
     --------
@@ -829,7 +831,9 @@ def bloc_subsets(world: World, pool: Sequence[str], k: int = 2,
               for c in itertools.combinations(pool, size)]
     if len(combos) > limit:
         raise ValueError(f"bloc_subsets: {len(combos)} subsets exceed limit={limit}")
-    scns = {"+".join(c): make(c) for c in combos}
+    alone = make == Scenario.bloc  # bound methods compare equal by function and class
+    scns = {"+".join(c): (Scenario((), f"{c[0]} alone", "a bloc of one: the baseline")
+                          if alone and len(c) == 1 else make(c)) for c in combos}
     return sweep_scenarios(world, scns, elasticities, options=options, **kwargs)
 
 

@@ -63,7 +63,8 @@ def source_range(dataset: str, year: int | None, elasticities: str, spec: str,
                  members: tuple[str, ...], external_tariff: float) -> Any:
     """Welfare low/high across the catalog's elasticity sources (autarky.run.source_range)."""
     scn, opts, _ = solved(dataset, year, elasticities, spec, members, external_tariff)
-    return run_.source_range(load(dataset, year), scn, opts)
+    return run_.source_range(load(dataset, year), scn, opts,
+                             elasticities=run_.elasticities(elasticities))
 
 
 @st.cache_data(show_spinner=False)

@@ -101,6 +101,9 @@ class Equilibrium:
     iterations : int     outer iterations
     history : list of float   max outer residual per iteration
     inner_evaluations : int
+    residuals : dict of str to (B,) arrays
+        Largest residual of each equilibrium equation per member
+        (:func:`autarky.model.solver.member_residuals`).
     """
 
     w_hat: np.ndarray
@@ -114,3 +117,4 @@ class Equilibrium:
     iterations: int
     history: list[float] = field(default_factory=list)
     inner_evaluations: int = 0
+    residuals: dict[str, np.ndarray] = field(default_factory=dict)

@@ -10,12 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-__all__ = ["DEFICITS", "METHODS", "UNAVAILABLE", "Deficits", "Method", "SolveOptions",
-           "Unavailable"]
+__all__ = ["DEFICITS", "ELASTICITY_RANGE", "METHODS", "UNAVAILABLE", "Deficits", "Method",
+           "SolveOptions", "Unavailable"]
 
 Deficits = Literal["fixed", "zero", "proportional"]
 Method = Literal["anderson", "fixed-point"]
 Unavailable = Literal["raise", "floor"]
+
+ELASTICITY_RANGE: tuple[float, float] = (0.1, 100.0)
+"""Plausible trade elasticities: every value of the catalog lies inside (from 0.47, an
+in-sample estimate for food, to 64.85, Caliendo-Parro 2015 for petroleum products).
+Outside it the model's shares and prices under- or overflow long before the answer means
+anything; :class:`SolveOptions` ``extreme_elasticities=True`` accepts them with a note."""
 
 DEFICITS: tuple[str, ...] = get_args(Deficits)
 METHODS: tuple[str, ...] = get_args(Method)
@@ -59,6 +65,24 @@ class SolveOptions:
     return_unconverged : bool
         Return an unconverged Result (``converged`` False) instead of raising
         :class:`~autarky.errors.ConvergenceError`.
+    extreme_elasticities : bool
+        Accept trade elasticities outside the plausible range :data:`ELASTICITY_RANGE`
+        (0.1 to 100; every published source of the catalog lies inside it); the result's
+        notes then say which are outside. Default False: such values are refused with a
+        :class:`~autarky.errors.DataError`.
+
+    Notes
+    -----
+    Convergence. ``converged`` is True only when every equilibrium equation holds to
+    ``10 x tol`` (:data:`autarky.model.solver.CHECK_FACTOR`), each residual recomputed
+    from the solution and scaled the same way, as a relative number: the price indices
+    (CP 2015 eqs. 10-11) in log units, the trade shares (eq. 12) as fractions, expenditure
+    (eq. 13), the labour market and trade balance (eq. 14) relative to each country's
+    baseline value added, and the numeraire relative to world value added
+    (:func:`autarky.model.solver.member_residuals`). The outer iteration itself stops
+    when the labour-market residual is below ``tol``; the factor 10 leaves room for
+    rounding in the recomputation. Anything else is a
+    :class:`~autarky.errors.ConvergenceError` carrying the residuals and their history.
     """
 
     deficits: Deficits = "fixed"
@@ -69,6 +93,7 @@ class SolveOptions:
     unavailable: Unavailable = "raise"
     floor_share: float | None = None
     return_unconverged: bool = False
+    extreme_elasticities: bool = False
 
     def __post_init__(self) -> None:
         for name, allowed in (("deficits", DEFICITS), ("method", METHODS),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -34,6 +35,7 @@ from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
 
 __all__ = [
+    "CHECK_FACTOR",
     "SOLVERS",
     "Economy",
     "Equilibrium",
@@ -43,6 +45,7 @@ __all__ = [
     "closed_countries",
     "equilibrium_residuals",
     "fixed_point",
+    "member_residuals",
     "open_foreign_routes",
     "solve_hat",
     "unavailable_goods",
@@ -227,6 +230,7 @@ class WageMap:
         self.closed = closed_countries(econ, tau_hat)
         self.inv_tn = 1.0 / (1.0 + tariffs_new)
         self.step = self._step(econ, theta)
+        self.world_va = float(np.sum(econ.va))
         # inexact inner solves: tolerance follows the outer residual (never above 1e-6)
         self.inner_floor = max(tol * 1e-2, 1e-14)
         self.inner_tol = 1e-6
@@ -289,6 +293,9 @@ class WageMap:
         """One outer step from log wages ``u`` (B, N); updates :attr:`state`."""
         econ = self.econ
         self.inner_used = self.inner_tol
+        # the numeraire holds at every evaluated point (Anderson mixing of normalised
+        # iterates does not keep it exactly): world value added unchanged
+        u = u - np.log(np.sum(np.exp(u) * econ.va, axis=-1, keepdims=True) / self.world_va)
         lp, pi_new = self.prices(u)
         w = np.exp(u)
         d_new = _deficit(self.deficits, econ, w, self.closed)
@@ -298,10 +305,13 @@ class WageMap:
         Y = np.einsum("bnik,bnk->bik", M, X)
         va_new = eq.value_added(econ.gamma, Y)
         e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
-        self.state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new, e=e)
+        self.state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new, e=e, u=u)
         self.inner_tol = float(min(1e-6, max(self.inner_floor, 1e-3 * np.max(np.abs(e)))))
         u_new = u + self.step * e
-        return u_new - np.log(np.sum(np.exp(u_new) * econ.va, axis=-1, keepdims=True))
+        # numeraire: world value added unchanged (its baseline sum is 1 up to rounding,
+        # and up to the solver's tolerance after Economy.rebase)
+        return u_new - np.log(np.sum(np.exp(u_new) * econ.va, axis=-1, keepdims=True)
+                              / self.world_va)
 
     def residual(self, f: np.ndarray | None = None) -> np.ndarray:
         """Largest labour-market residual per batch member at the last evaluated ``u``."""
@@ -317,6 +327,7 @@ class WageMap:
                     tol: float) -> Equilibrium:
         """The solution at ``u`` (the map's last evaluation must be at ``u``)."""
         st = self.state
+        u = st.get("u", u)  # the point evaluated last, with the numeraire imposed
         income = (np.exp(u) * self.econ.va + st["D"]
                   + eq.tariff_revenue(st["pi"], self.tariffs_new, st["X"]))
         return Equilibrium(
@@ -356,7 +367,9 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     Returns
     -------
     Equilibrium
-        Always batched (B >= 1); ``converged`` tells which members met ``tol``.
+        Always batched (B >= 1); ``converged`` tells which members met ``tol``: every
+        residual of :func:`member_residuals` (in ``residuals``) at most
+        ``CHECK_FACTOR * tol``.
     """
     if method not in SOLVERS:
         raise ValueError(f"method {method!r}: not one of {', '.join(SOLVERS)}")
@@ -382,17 +395,48 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                 hist.extend(extra)
                 if g.inner_used > g.inner_floor:
                     hist.append(g.refine(u))
-    return g.equilibrium(u, iters, hist, tol)
+    sol = g.equilibrium(u, iters, hist, tol)
+    with np.errstate(all="ignore"):
+        res = member_residuals(econ, tariffs_new, tau_hat, theta, sol)
+    ok = sol.converged & np.all(np.stack(list(res.values())) <= CHECK_FACTOR * tol, axis=0)
+    return replace(sol, converged=ok, residuals=res)
+
+
+CHECK_FACTOR = 10.0
+"""A solve has converged when every residual of :func:`member_residuals` is at most
+``CHECK_FACTOR * tol``: the outer loop drives the labour-market residual to ``tol``; the
+factor leaves room for rounding when each equation is recomputed from scratch."""
 
 
 def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                           theta: np.ndarray, sol: Equilibrium) -> dict[str, float]:
-    """Largest residual of every equilibrium equation, recomputed from scratch.
+    """Largest residual of every equilibrium equation over all batch members.
 
-    Keys: ``price_index`` (log units, eqs. 10-11), ``trade_shares`` (eq. 12, recomputed
-    from the solution's costs), ``expenditure`` (eq. 13, relative to world value added),
-    ``labour_market`` and ``trade_balance`` (eq. 14, relative to each country's value
-    added), ``numeraire``.
+    The maximum of :func:`member_residuals` (which says how each is scaled).
+    """
+    return {k: float(np.max(v)) for k, v in
+            member_residuals(econ, tariffs_new, tau_hat, theta, sol).items()}
+
+
+def member_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+                     theta: np.ndarray, sol: Equilibrium) -> dict[str, np.ndarray]:
+    """Largest residual of every equilibrium equation per batch member, recomputed.
+
+    Every residual is relative (dimensionless), so one tolerance applies to all:
+
+    * ``price_index`` (CP 2015 eqs. 10-11): log units, ``|log P^ - log P^(c^)|``;
+    * ``trade_shares`` (eq. 12): shares are fractions, ``|pi' - pi'(c^, P^)|``;
+    * ``expenditure`` (eq. 13): ``|X' - rhs(X')|`` of each country and sector, relative to
+      the country's baseline value added;
+    * ``labour_market`` and ``trade_balance`` (eq. 14): relative to each country's
+      baseline value added;
+    * ``numeraire``: world value added, relative to its baseline value.
+
+    A non-finite residual is returned as ``inf``.
+
+    Returns
+    -------
+    dict of str to ndarray (B,)
     """
     theta = np.atleast_2d(np.asarray(theta, float))
     log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
@@ -411,12 +455,19 @@ def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.nd
     imports = spend.sum(axis=(-2, -1))
     exports = spend.sum(axis=(-3, -1))
     world = float(np.sum(econ.va))
+    va = econ.va
+    B = sol.w_hat.shape[0]
+
+    def worst(a: np.ndarray) -> np.ndarray:
+        a = np.abs(np.broadcast_to(a, (B, *np.shape(a)[1:])).reshape(B, -1))
+        return np.where(np.all(np.isfinite(a), axis=-1), np.max(a, axis=-1, initial=0.0),
+                        np.inf)
+
     return {
-        "price_index": float(np.max(np.abs(lp - sol.log_P))),
-        "trade_shares": float(np.max(np.abs(pi_new - sol.pi))),
-        "expenditure": float(np.max(np.abs(rhs - X)) / world),
-        "labour_market": float(np.max(np.abs(va_new - sol.w_hat * econ.va) / econ.va)),
-        "trade_balance": float(np.max(np.abs(imports - exports - sol.deficit) / econ.va)),
-        "numeraire": float(np.max(np.abs(np.sum(sol.w_hat * econ.va, axis=-1) - world))
-                           / world),
+        "price_index": worst(lp - sol.log_P),
+        "trade_shares": worst(pi_new - sol.pi),
+        "expenditure": worst((rhs - X) / va[:, None]),
+        "labour_market": worst((va_new - sol.w_hat * va) / va),
+        "trade_balance": worst((imports - exports - sol.deficit) / va),
+        "numeraire": worst((np.sum(sol.w_hat * va, axis=-1) - world)[:, None] / world),
     }

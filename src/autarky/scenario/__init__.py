@@ -86,7 +86,10 @@ TOML schema
 Every field of a component is a key of its ``[[shock]]`` table, with the component's
 defaults when absent. Problems are reported one line each, naming the shock, the key
 and the value: an unknown key, a missing key, an unknown country or group, a rate out of
-range (tariffs in [0, 10]; trade-cost hats in (0, inf], ``inf`` = prohibitive).
+range (tariffs in [0, 10]; trade-cost hats in (0, inf], ``inf`` = prohibitive). Absurd
+specifications are refused the same way: a document with no ``shock`` key at all (write
+``shock = []`` for the baseline itself), a country sanctioning itself, a free-trade area
+or customs union of fewer than two countries.
 """
 
 from autarky.model.shock import Shock

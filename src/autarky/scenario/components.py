@@ -25,6 +25,7 @@ from autarky.scenario.resolve import (
     _fmt_codes,
     _hat,
     _Layer,
+    _named_countries,
     _number,
     _sectors,
     _set,
@@ -114,6 +115,10 @@ class FreeTradeArea(Component):
 
     def __post_init__(self) -> None:
         _set(self, "members", _codes("members", self.members, allow_all=True))
+        named = _named_countries(self.members)
+        if named is not None and len(named) < 2:
+            raise ScenarioError(f"members = {list(self.members)!r}: a bloc needs at least two "
+                                "members (a bloc of one changes nothing)")
         _set(self, "sectors", _sectors("sectors", self.sectors))
         _set(self, "internal_cost_hat", _hat("internal_cost_hat", self.internal_cost_hat))
         if not isinstance(self.name, str):
@@ -222,6 +227,14 @@ class Sanction(Component):
     def __post_init__(self) -> None:
         _set(self, "imposers", _codes("imposers", self.imposers))
         _set(self, "target", _codes("target", self.target, allow_all=False))
+        both = [c for c in self.imposers if c in self.target]
+        imposing = _named_countries(self.imposers)
+        if both or (imposing is not None and imposing <= (_named_countries(self.target)
+                                                          or frozenset())):
+            who = ", ".join(both) if both else _fmt_codes(self.imposers)
+            raise ScenarioError(f"{who} would sanction itself (imposers = "
+                                f"{list(self.imposers)!r}, target = {list(self.target)!r}); "
+                                "a country cannot sanction itself")
         _set(self, "sectors", _sectors("sectors", self.sectors))
         if self.tariff is not None:
             _set(self, "tariff", _number("tariff", self.tariff, 0.0, MAX_TARIFF))

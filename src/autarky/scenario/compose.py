@@ -298,6 +298,8 @@ class Scenario:
                 setm = ~np.isnan(new)
                 if not setm.any():
                     continue
+                if what == "tariff":
+                    conflicts.extend(_embargo_notes(setm, D, own_d, k, labels, ctx))
                 if not compose:
                     clash = setm & (own >= 0) & (arr != new)
                     for m in np.unique(own[clash]):
@@ -357,3 +359,23 @@ class Scenario:
         """Read a scenario from a TOML file (or from ``text``)."""
         d, source = toml.load(path, text=text)
         return cls.from_dict(d, source)
+
+
+def _embargo_notes(tariff_cells: np.ndarray, D: np.ndarray, own_d: np.ndarray, k: int,
+                   labels: Sequence[str], ctx: _Context) -> list[str]:
+    """Notes for tariffs that component ``k`` sets on routes an earlier one closed.
+
+    A tariff and an embargo live in different arrays (tariffs, trade costs), so a later
+    tariff does not lift an earlier embargo: trade on those routes stays zero, and the
+    result must say so rather than imply the tariff applies.
+    """
+    blocked = tariff_cells & np.isinf(D) & (own_d >= 0)
+    out = []
+    for m in np.unique(own_d[blocked]):
+        cm = blocked & (own_d == m)
+        first = tuple(int(x) for x in np.argwhere(cm)[0])
+        out.append(f"conflict: component {labels[k]} sets tariffs on {int(cm.sum())} cells "
+                   f"that component {labels[m]} closed with prohibitive trade costs (first: "
+                   f"{ctx.cell(*first)}); the embargo stays in force there and their trade "
+                   "stays zero (a tariff does not reopen a route)")
+    return out

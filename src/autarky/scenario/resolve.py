@@ -68,6 +68,17 @@ def _codes(name: str, value: Any, *, allow_all: bool = True) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _named_countries(codes: Sequence[str]) -> frozenset[str] | None:
+    """The countries a validated spec names, groups expanded; None if it says 'all'."""
+    if "all" in codes:
+        return None
+    out: set[str] = set()
+    for c in codes:
+        members = group_members(c)
+        out.update(members if members is not None else (c,))
+    return frozenset(out)
+
+
 def _sectors(name: str, value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None

@@ -63,6 +63,11 @@ def parse(d: Mapping[str, Any], source: str = "scenario",
         if key not in _TOP_KEYS:
             problems.append(f"{source}: unknown key {key!r} = {d[key]!r} "
                             f"(known: {', '.join(_TOP_KEYS)})")
+    if "shock" not in d:
+        # an empty file (or one with only a name) is a mistake more often than a baseline
+        problems.append(f"{source}: no [[shock]] table: the scenario would change nothing "
+                        "(write 'shock = []' to solve the baseline itself, or see "
+                        "'autarky presets')")
     shocks = d.get("shock", [])
     if isinstance(shocks, Mapping):
         shocks = [shocks]
