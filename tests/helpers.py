@@ -47,8 +47,18 @@ def random_world(seed: int = 0, n: int = 4, j: int = 3, *, io: bool = True,
     if io:
         coef = rng.uniform(0.0, 1.0, size=(n, j, j))
         coef = coef / coef.sum(axis=1, keepdims=True) * rng.uniform(0.1, 0.5, size=(n, 1, j))
-    return ak.World.from_arrays(flows * scale, [f"C{k}" for k in range(n)],
-                                [f"s{k}" for k in range(j)], tariffs=t, io=coef)
+    names, sectors = [f"C{k}" for k in range(n)], [f"s{k}" for k in range(j)]
+    # a few draws (35 of seeds 0-10,000 at 4 x 3) use more of a good as input than its
+    # absorption, which a World refuses: those get the same coefficients halved, so every
+    # seed gives a valid economy and all other seeds keep their world
+    for shrink in (1.0, 0.5, 0.25):
+        try:
+            return ak.World.from_arrays(flows * scale, names, sectors, tariffs=t,
+                                        io=None if coef is None else coef * shrink)
+        except ak.DataError:
+            if coef is None or shrink == 0.25:
+                raise
+    raise AssertionError("unreachable")
 
 
 def autarky_shock(world: ak.World) -> ak.Shock:

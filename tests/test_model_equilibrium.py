@@ -41,6 +41,7 @@ def test_zero_shock_returns_ones(seed, n, j, io, tariffs, deficits):
 @SETTINGS
 @given(seed=st.integers(0, 10_000), io=st.booleans())
 @example(seed=719, io=True)  # exact final inner solve once pushed the residual above tol
+@example(seed=6859, io=True)  # random_world once drew an invalid IO table for this seed
 def test_invariant_to_country_order_and_scale(seed, io):
     w = random_world(seed, 4, 3, io=io)
     shock = random_shock(w, seed + 1)
