@@ -17,20 +17,10 @@ Measures in one process, medians over repeats:
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
+
+from _timing import median_time  # noqa: E402
 
 import autarky as ak
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -40,7 +30,7 @@ def main() -> None:
     args = ap.parse_args()
     w = ak.run.load("world194", 2019).world
     states = ak.presets.swing_states(w)
-    t_all = median_time(lambda: ak.run.bloc_choice(w), args.repeats)
+    t_all = median_time(lambda: ak.run.bloc_choice(w), args.repeats)[0]
     print(f"world194 2019: bloc_choice, {len(states)} states with break-even penalties: "
           f"median {t_all:.2f} s ({t_all / len(states) * 1e3:.1f} ms per state)")
     few = states[:args.states]
@@ -50,12 +40,12 @@ def main() -> None:
             for scn in ak.presets.bloc_choice_scenarios(s).values():
                 ak.run.solve_plain(w, scn)
 
-    t_one = median_time(one_by_one, args.repeats) / len(few)
+    t_one = median_time(one_by_one, args.repeats)[0] / len(few)
     print(f"baseline: three options solved one by one, no penalty: {t_one * 1e3:.1f} ms per "
           f"state; ratio (batched with penalty / one by one without): "
           f"{t_all / len(states) / t_one:.2f}")
     wi = ak.run.load("icio2023", 2022).world
-    t_icio = median_time(lambda: ak.run.bloc_choice(wi), max(1, args.repeats - 2))
+    t_icio = median_time(lambda: ak.run.bloc_choice(wi), max(1, args.repeats - 2))[0]
     print(f"icio2023 2022: bloc_choice, {len(ak.presets.swing_states(wi))} states: median "
           f"{t_icio:.2f} s")
 

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _timing import median_time  # noqa: E402
 from yardstick import yardstick_solve, yardstick_welfare  # noqa: E402
 
 import autarky as ak  # noqa: E402
@@ -38,15 +36,6 @@ def shared() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def bloc_shock(world: ak.World, members: list[str], hat: float) -> ak.Shock:

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from _timing import median_time  # noqa: E402
 
 import autarky as ak
 from autarky.data.yotov2016 import read_yotov2016
@@ -40,22 +38,13 @@ def shared() -> Path:
     return Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=7)
     args = ap.parse_args()
     panel = pd.read_csv(shared() / "gegravity-sample" / "sample_data_set.dlm")
     f = "trade ~ pta + contiguity + common_language + lndist + international"
-    t_est = median_time(lambda: ak.gravity.estimate(panel, f, year=None), 3)
+    t_est = median_time(lambda: ak.gravity.estimate(panel, f, year=None), 3)[0]
     est = ak.gravity.estimate(panel, f, year=None)
 
     def agreement() -> object:
@@ -63,7 +52,7 @@ def main() -> None:
                                           sigma=7, reference="USA")
 
     agreement()  # warm-up
-    t_ge = median_time(agreement, args.repeats)
+    t_ge = median_time(agreement, args.repeats)[0]
     print(f"README example (30 countries): PPML estimate median {t_est:.3f} s; "
           f"agreement GE (conditional + full, engine) median {t_ge:.3f} s")
 
@@ -84,7 +73,7 @@ def main() -> None:
     base = None
     for name, fn in runs.items():
         fn()
-        t = median_time(fn, args.repeats)
+        t = median_time(fn, args.repeats)[0]
         base = base or t
         print(f"borders removed (69 countries), {name}: median {t:.4f} s, "
               f"ratio to engine {t / base:.2f}")

@@ -21,25 +21,15 @@ repeats; the tariff gap is the largest |t_ours - t_root| in percentage points.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
+from _timing import median_time  # noqa: E402
 from scipy import optimize
 
 import autarky as ak
 from autarky.model.economy import Economy
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def root_nash(econ: Economy, theta: np.ndarray, budget: float) -> dict[str, object]:

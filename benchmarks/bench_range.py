@@ -17,23 +17,13 @@ Measures, in one process, medians over ``R`` repeats on icio2023 2022 (the defau
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
-from collections.abc import Callable
+
+from _timing import median_time  # noqa: E402
 
 import autarky as ak
 from autarky import run
 from autarky.errors import ScenarioWarning
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -47,12 +37,12 @@ def main() -> None:
     opts = run.options(scn)
     run.solve(w, scn, options=opts)  # warm-up (imports, caches)
     run.source_range(w, scn, opts)
-    base = median_time(lambda: run.solve(w, scn, options=opts), args.repeats)
-    rng = median_time(lambda: run.source_range(w, scn, opts), args.repeats)
+    base = median_time(lambda: run.solve(w, scn, options=opts), args.repeats)[0]
+    rng = median_time(lambda: run.source_range(w, scn, opts), args.repeats)[0]
     sources = list(ak.data.elasticity_sources().index)
     one_by_one = median_time(lambda: [run.solve(w, scn, s, opts) for s in sources],
-                             args.repeats)
-    cmp = median_time(lambda: run.compare_range(w, scn, other), args.repeats)
+                             args.repeats)[0]
+    cmp = median_time(lambda: run.compare_range(w, scn, other), args.repeats)[0]
     print(f"icio2023 2022, two-blocs, medians over {args.repeats} repeats")
     print(f"  headline solve (median elasticities)      {base:7.3f} s")
     print(f"  range across 8 sources, one batched solve {rng:7.3f} s "

@@ -19,24 +19,13 @@ the ratio. Target (issue 13): each case under 1 s.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 import xarray as xr
+from _timing import median_time  # noqa: E402
 
 import autarky as ak
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def every_cell_hat(world: ak.World, seed: int = 0) -> xr.DataArray:
