@@ -615,13 +615,17 @@ def table() -> pd.DataFrame:
 OPTIONS = ("join West", "join East", "stay out")
 
 
-def bloc_choice_scenarios(state: str) -> dict[str, Scenario]:
-    """The three scenarios of one swing state: join bloc A, join bloc B, stay out."""
+def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[str, Scenario]:
+    """The three scenarios of one swing state: join bloc A, join bloc B, stay out.
+
+    ``cost_hat`` is the between-bloc barrier: the preset's starting value, or the one
+    :func:`autarky.run.bloc_choice` calibrated (its table's ``attrs["cost_hat"]``).
+    """
     (code,) = _codes("state", state, allow_all=False)
     names_ = BLOC_NAMES
 
     def split(a: tuple[str, ...], b: tuple[str, ...]) -> Scenario:
-        return Scenario((BlocSplit((a, b), BLOC_COST_HAT, names=names_),))
+        return Scenario((BlocSplit((a, b), cost_hat, names=names_),))
 
     info = PRESETS["bloc-choice"]
     out = {

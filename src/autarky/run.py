@@ -522,21 +522,14 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     t0 = time.perf_counter()
     opts = _return_unconverged(presets.get("bloc-choice"), options)
     states = list(dict.fromkeys(table.index.get_level_values("state")))
-    from autarky.scenario import BlocSplit
-
     stay_out = presets.OPTIONS[2]
     hat = float(table.attrs.get("cost_hat", presets.BLOC_COST_HAT))  # the calibrated barrier
-
-    def split(a: tuple[str, ...], b: tuple[str, ...]) -> Scenario:
-        return Scenario((BlocSplit((a, b), hat, names=presets.BLOC_NAMES),))
-
-    scns = [split((presets.BLOC_A,), (presets.BLOC_B,))]
+    scns = [presets.bloc_choice_scenarios(states[0], hat)[stay_out]]
     labels = [("*", stay_out)]
     for s in states:
-        scns.append(split((presets.BLOC_A, s), (presets.BLOC_B,)))
-        labels.append((s, presets.OPTIONS[0]))
-        scns.append(split((presets.BLOC_A,), (presets.BLOC_B, s)))
-        labels.append((s, presets.OPTIONS[1]))
+        for opt in presets.OPTIONS[:2]:
+            scns.append(presets.bloc_choice_scenarios(s, hat)[opt])
+            labels.append((s, opt))
     thetas, names, _ = draw_elasticities(world, draws=None)
     S, K = len(scns), len(thetas)
     with warnings.catch_warnings():
