@@ -21,6 +21,7 @@ from autarky.claims import (
     frame,
 )
 from autarky.data.income import INCOME_GROUPS, income_groups
+from autarky.errors import ScenarioError
 from autarky.report import claims_section
 from tests.helpers import cli
 
@@ -51,7 +52,8 @@ def test_outside_model_row_and_columns() -> None:
 
 
 def test_unknown_claim_refused() -> None:
-    with pytest.raises(ValueError, match="no claim 10"):
+    # a user error (exit 2 on the command line), not an internal one
+    with pytest.raises(ScenarioError, match="--only 10: no such claim"):
         compute(ids=[10])
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 from autarky import linkages, presets, run
 from autarky.data import datasets
 from autarky.data.income import INCOME_GROUPS, income_groups
-from autarky.errors import RepairWarning, ScenarioWarning
+from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.solve import solve
@@ -784,7 +784,8 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
     want = list(range(1, len(CLAIMS) + 1)) if ids is None else [int(i) for i in ids]
     bad = [i for i in want if not 1 <= i <= len(CLAIMS)]
     if bad:
-        raise ValueError(f"claims: no claim {bad[0]} (there are {len(CLAIMS)})")
+        raise ScenarioError(f"claims: --only {bad[0]}: no such claim (claims are 1 to "
+                            f"{len(CLAIMS)})")
     ctx = Context(world)
     out = []
     with warnings.catch_warnings(record=True) as caught:

@@ -255,8 +255,8 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
         s.attrs.update(source=source, dataset=ds, rule=DERIVED_SOURCES[source])
         return s
     if source not in set(sub["source"]):
-        raise DataError(f"elasticities: unknown source {source!r}; "
-                        f"available: {', '.join(sorted(set(sub['source'])))}")
+        raise DataError(f"elasticities: unknown source {source!r}; available: "
+                        f"{', '.join(sorted(set(sub['source']) | set(DERIVED_SOURCES)))}")
     s = sub[sub["source"] == source].set_index("sector")["theta"].astype(float)
     s.index.name = "sector"
     s.name = "theta"
