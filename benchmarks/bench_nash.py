@@ -12,10 +12,15 @@ tariff revenue, tariff = optimal-tariff formula), solved by ``scipy.optimize.roo
 is given the balanced economy for free; ``ak.nash`` is timed end to end (deficit removal,
 the Nash fixed point, the labelled Result with every equilibrium residual).
 
-Cases: formula Nash on wiod2016 (44 x 16; elasticity 4 and the in-sample elasticities; 2000,
-2007, 2014) and icio2023 (81 x 28 without IO links; elasticity 4; 2018, 2022); numerical
-best-response Nash with input-output links on wiod2013 2011 (41 x 35). Medians over
-repeats; the tariff gap is the largest |t_ours - t_root| in percentage points.
+The exact Nash (``method="exact"``, the default) has no tariffwar counterpart; its baseline
+in the same run is the numerical best-response Nash on the same world without IO links
+(``method="best-response"``: finite differences of the engine's welfare), which finds the
+same equilibrium; the gap column is then the largest |t_exact - t_best_response|.
+
+Cases: formula and exact Nash on wiod2016 (44 x 16; elasticity 4 and the in-sample
+elasticities; 2000, 2007, 2014) and icio2023 (81 x 28 without IO links; elasticity 4; 2018,
+2022); numerical best-response Nash with input-output links on wiod2013 2011 (41 x 35).
+Medians over repeats; the tariff gap is in percentage points.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from scipy import optimize
 
 import autarky as ak
 from autarky.model.economy import Economy
+from autarky.nash import without_io
 
 
 def root_nash(econ: Economy, theta: np.ndarray, budget: float) -> dict[str, object]:
@@ -72,11 +78,11 @@ def root_nash(econ: Economy, theta: np.ndarray, budget: float) -> dict[str, obje
 
 
 def row(case: str, ours: float, base: float | None, gap: float | None, ok: bool,
-        iters: int) -> None:
+        iters: int, what: str = "") -> None:
     b = "" if base is None else f"{'>' if not ok else ' '}{base:9.3f} s"
     r = "" if base is None else f"{'>' if not ok else ' '}{base / ours:7.1f}x"
     g = "" if gap is None or not ok else f"{gap:9.1e}"
-    print(f"{case:<44} {ours:8.4f} s {b:>12} {r:>9} {g:>9} {iters:>5}", flush=True)
+    print(f"{case:<50} {ours:8.4f} s {b:>12} {r:>9} {g:>9} {iters:>5}  {what}", flush=True)
 
 
 def main() -> None:
@@ -88,8 +94,8 @@ def main() -> None:
     warnings.simplefilter("ignore", ak.RepairWarning)
     reps = 5 if args.quick else 15
     b_reps = 1 if args.quick else 3
-    print(f"{'case':<44} {'ak.nash':>10} {'scipy root':>12} {'ratio':>9} {'gap pp':>9} "
-          f"{'iter':>5}")
+    print(f"{'case':<50} {'ak.nash':>10} {'baseline':>12} {'ratio':>9} {'gap pp':>9} "
+          f"{'iter':>5}  baseline")
     cases: list[tuple[str, int, str]] = [
         *[("wiod2016", y, s) for s in ("uniform4", "in-sample") for y in (2000, 2007, 2014)],
         *[("icio2023", y, "uniform4") for y in (2018, 2022)],
@@ -97,7 +103,9 @@ def main() -> None:
     for name, year, source in cases:
         world = ak.load_world(name, year=year)
         theta = ak.elasticities(name, source)
-        med, res = median_time(lambda w=world, th=theta: ak.nash(w, th), reps)
+        label = f"{name} {year} {world.shape[0]}x{world.shape[1]} {source}"
+        med, res = median_time(lambda w=world, th=theta: ak.nash(
+            w, th, ak.NashOptions(method="formula")), reps)
         assert isinstance(res, ak.NashResult) and res.converged
         econ = res.result.baseline
         th = theta.to_numpy(float)
@@ -105,8 +113,20 @@ def main() -> None:
                                  b_reps if name == "wiod2016" else 1)
         assert isinstance(sol, dict)
         gap = 100 * float(np.max(np.abs(np.asarray(sol["tariffs"]) - res.tariffs.to_numpy())))
-        row(f"formula {name} {year} {world.shape[0]}x{world.shape[1]} {source}", med, b_med,
-            gap, bool(sol["converged"]), res.iterations)
+        row(f"formula {label}", med, b_med, gap, bool(sol["converged"]), res.iterations,
+            "scipy root, tariffwar system")
+        med, ex = median_time(lambda w=world, th=theta: ak.nash(w, th), reps)
+        assert isinstance(ex, ak.NashResult) and ex.converged
+        if args.quick:
+            row(f"exact {label}", med, None, None, True, ex.iterations)
+            continue
+        plain = without_io(world)
+        b_med, br = median_time(lambda w=plain, th=theta: ak.nash(w, th, ak.NashOptions(
+            method="best-response")), 1)
+        assert isinstance(br, ak.NashResult) and br.converged
+        gap = 100 * float((br.tariffs - ex.tariffs).abs().max())
+        row(f"exact {label}", med, b_med, gap, True, ex.iterations,
+            "best responses, no IO")
     if not args.quick:
         wiod = ak.load_world("wiod2013", year=2011)
         med, res = median_time(lambda: ak.nash(wiod, 4.0, ak.NashOptions(

@@ -347,7 +347,7 @@ def run(
         if out or deficits or unavailable:
             raise typer.BadParameter("--out, --deficits and --unavailable do not apply to "
                                      "the Nash tariff war (balanced baseline, no files)")
-        nash(world=world or "wiod2016", year=year, elasticities=elasticities, method="formula",
+        nash(world=world or "wiod2016", year=year, elasticities=elasticities, method="exact",
              top=top)
         return
     from autarky.liberation import PRESETS as ILMS_PRESETS
@@ -471,9 +471,11 @@ def nash(
     world: Annotated[str, _WORLD] = "wiod2016",
     year: Annotated[int | None, _YEAR] = None,
     elasticities: Annotated[str, _ELAST] = "uniform4",
-    method: Annotated[str, typer.Option(help="formula (Lashkaripour 2021, no IO links) or "
-                                       "best-response (exact welfare, keeps IO links).")
-                      ] = "formula",
+    method: Annotated[str, typer.Option(help="exact (exact first-order conditions, no IO "
+                                       "links), formula (Lashkaripour 2021's approximation, "
+                                       "no IO links) or best-response (exact welfare by "
+                                       "finite differences, keeps IO links).")
+                      ] = "exact",
     top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
                                      "(0: all countries).")] = 0,
 ) -> None:

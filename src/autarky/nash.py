@@ -4,17 +4,20 @@
   a sufficient-statistics approach", JIE 131): multi-sector Armington without input-output
   links, deficits removed first (exact hat algebra to balanced trade at the applied
   tariffs), each country one tariff on all its imports, welfare (real income including
-  tariff revenue) relative to the balanced baseline. ``method="formula"`` imposes his
-  optimal-tariff formula; ``method="best-response"`` lets each government maximise its
-  exact welfare numerically (Ossa 2014 style) and also runs with input-output links.
+  tariff revenue) relative to the balanced baseline. ``method="exact"`` (the default) sets
+  every tariff by its exact first-order condition (analytic derivatives of welfare with
+  all wages adjusting); ``method="formula"`` imposes his sufficient-statistics formula, as
+  his ``tariffwar`` code does; ``method="best-response"`` lets each government maximise
+  its exact welfare numerically (Ossa 2014 style) and also runs with input-output links.
 * :func:`reciprocal`: each partner matches the tariff it faces.
 * :func:`optimal_retaliation`: each partner of one country sets its best-response tariff
   on that country's goods, given any observed schedule (a Scenario) in force.
 
-The two methods differ slightly: the formula is Lashkaripour's sufficient-statistics
+``exact`` and ``best-response`` find the same equilibrium without input-output links
+(wiod2016 2014, eps 4: to 9e-6 pp). The formula is Lashkaripour's sufficient-statistics
 approximation, exact with two countries and no tariffs abroad; it omits the partners'
 tariff-revenue term and (his eq. 5) the effects on third countries' wages. On wiod2016 2014
-(eps 4) the exact best responses lie 0.01-0.75 pp above it, welfare within 0.07 pp (the
+(eps 4) the exact tariffs lie 0.01-0.75 pp above it, welfare within 0.07 pp (the
 derivation is in :mod:`autarky.model.nash`; README, "Tariff wars").
 """
 
@@ -44,7 +47,7 @@ __all__ = ["NashOptions", "NashResult", "nash", "reciprocal", "optimal_retaliati
 
 log = logging.getLogger(__name__)
 
-Method = Literal["formula", "best-response"]
+Method = Literal["exact", "formula", "best-response"]
 
 
 @dataclass(frozen=True)
@@ -53,18 +56,22 @@ class NashOptions:
 
     Attributes
     ----------
-    method : {"formula", "best-response"}
-        ``"formula"``: wages and the Lashkaripour (2021) optimal-tariff formula solved as
-        one Anderson-accelerated fixed point (no input-output links). ``"best-response"``:
-        each government's tariff maximises its exact welfare (finite-difference Newton
-        steps on every first-order condition, rounds iterated to a fixed point).
+    method : {"exact", "formula", "best-response"}
+        ``"exact"``: wages and each country's exact first-order condition (analytic
+        derivatives of its welfare, every wage adjusting) solved as one Anderson-accelerated
+        fixed point (no input-output links): the Nash equilibrium of exact best responses.
+        ``"formula"``: the same fixed point with the Lashkaripour (2021) optimal-tariff
+        formula, his sufficient-statistics approximation. ``"best-response"``: each
+        government's tariff maximises its exact welfare (finite-difference Newton steps on
+        every first-order condition, rounds iterated to a fixed point); it keeps
+        input-output links.
     tol : float
-        Formula: largest labour-market residual and tariff gap. Best response: largest
-        change of a tariff in the last round.
+        Exact and formula: largest labour-market residual and tariff gap. Best response:
+        largest change of a tariff in the last round.
     max_iter : int
-        Joint iterations (formula) or best-response rounds.
+        Joint iterations (exact, formula) or best-response rounds.
     memory : int
-        Anderson memory (formula).
+        Anderson memory (exact, formula).
     step : float
         Finite-difference step on tariffs (best response).
     chunk : int
@@ -73,7 +80,7 @@ class NashOptions:
         Return an unconverged result instead of raising ConvergenceError.
     """
 
-    method: Method = "formula"
+    method: Method = "exact"
     tol: float = 1e-10
     max_iter: int = 2000
     memory: int = 8
@@ -213,7 +220,7 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
     Parameters
     ----------
     world : World
-        Baseline. ``method="formula"`` uses it without input-output links
+        Baseline. ``method="exact"`` and ``"formula"`` use it without input-output links
         (:func:`without_io`); ``"best-response"`` keeps its links.
     elasticities : str, float, Series or array, default 4.0
         Trade elasticities (as in :func:`autarky.solve`); every value must be > 0.
@@ -246,11 +253,13 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
     """
     options = options or NashOptions()
     t0 = time.perf_counter()
-    w = without_io(world) if options.method == "formula" else world
+    fixed_point = options.method in ("exact", "formula")
+    w = without_io(world) if fixed_point else world
     theta, desc = resolve_elasticities(w, elasticities)
     notes = _base_notes(w, desc, w.has_io)
-    if world.has_io and options.method == "formula":
-        notes.append("input-output links of the data dropped: the formula holds without them")
+    if world.has_io and fixed_point:
+        notes.append(f"input-output links of the data dropped: method={options.method!r} "
+                     "solves the model without them (method='best-response' keeps them)")
     N, J = w.shape
     econ0 = economy(w)
     econ, first = mn.balanced(econ0, theta)
@@ -259,16 +268,26 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
                                diagnostics=first)
     notes.append("policy: each country sets one ad-valorem tariff on all its imports, every "
                  "partner and sector (services included); tariffs at home are zero")
-    if options.method == "formula":
+    if options.method == "exact":
+        sol = mn.exact_nash(econ, theta, tol=options.tol, max_iter=options.max_iter,
+                            memory=options.memory)
+        method = ("exact first-order conditions: each tariff maximises its country's welfare "
+                  "given the others' (analytic derivatives, every wage adjusting), solved "
+                  "with the wages as one Anderson fixed point")
+        notes.append("tariffs: exact best responses; Lashkaripour's (2021) formula "
+                     "(method='formula') approximates them, omitting third-country wage "
+                     "effects and partners' tariff revenue (wiod2016 2014, eps 4: the exact "
+                     "tariffs lie 0.01-0.75 pp above it, welfare within 0.07 pp)")
+    elif options.method == "formula":
         sol = mn.formula_nash(econ, theta, tol=options.tol, max_iter=options.max_iter,
                               memory=options.memory)
         method = ("formula: t_i = 1 / max(sum_s eps_s sum_j chi_ijs (1 - lambda_ijs), 1) "
                   "(Lashkaripour 2021) and wages as one Anderson fixed point")
         notes.append("tariffs: Lashkaripour's (2021) sufficient-statistics formula; exact "
-                     "best responses (method='best-response') lie a fraction of a point above "
-                     "it with three countries or more (it omits third-country wage effects and "
-                     "partners' tariff revenue; wiod2016 2014, eps 4: up to 0.75 pp in "
-                     "tariffs, 0.07 pp in welfare)")
+                     "best responses (method='exact' or 'best-response') lie a fraction of a "
+                     "point above it with three countries or more (it omits third-country wage "
+                     "effects and partners' tariff revenue; wiod2016 2014, eps 4: up to "
+                     "0.75 pp in tariffs, 0.07 pp in welfare)")
     else:
         off = (1.0 - np.eye(N))[:, :, None] * np.ones(J)
         control = np.where(off > 0, np.arange(N)[:, None, None], -1)

@@ -435,7 +435,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        "A global tariff war: every country raises its tariffs on goods from every other "
        "country by 25 percentage points.",
        ("A uniform, simultaneous escalation on all goods sectors (services are not "
-        "tariffed); not a computation of optimal or Nash tariffs.",
+        "tariffed); not a computation of optimal or Nash tariffs (`autarky nash` computes "
+        "those).",
         "Calibration target: the 25% rate is the top rate of the 2018-2019 US-China "
         "rounds (Amiti, Redding and Weinstein 2019); it is a round illustrative escalation, "
         "not an estimate of any war's rates.",
