@@ -33,6 +33,10 @@ def test_bloc_presets_hit_their_target_on_world194(name):
     # the old uncalibrated 25% rise lands elsewhere: the root find matters
     uncal = ak.run.solve_plain(w, scn)
     assert abs(calibrate.between_bloc_change(uncal, scn.blocs(w)) - got) > 1.0
+    # and the engine-level ak.solve, which does not calibrate, says so in its notes
+    unc = "not calibrated on this world"
+    assert any(unc in n for n in uncal.notes) and not any(unc in n for n in res.notes)
+    assert any(unc in n for n in ak.solve(w, scn).notes)
 
 
 def test_two_blocs_on_icio2023_is_inside_the_cited_range():

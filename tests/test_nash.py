@@ -162,6 +162,18 @@ def test_exact_nash_has_the_third_country_wage_effects() -> None:
     np.testing.assert_allclose(x.tariffs[1:], 0.0)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_exact_nash_equals_best_responses_on_random_worlds(seed: int) -> None:
+    # uneven sizes, tariffs in the data, one elasticity per sector between 1.5 and 10
+    w = _world(N=5, J=3, seed=seed)
+    theta = np.random.default_rng(seed).uniform(1.5, 10.0, 3)
+    x = ak.nash(w, theta)
+    b = ak.nash(w, theta, ak.NashOptions(method="best-response"))
+    assert x.converged and b.converged
+    assert 100 * (b.tariffs - x.tariffs).abs().max() < 1e-4
+    assert (b.welfare - x.welfare).abs().max() < 1e-5
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "year", "source"), [("wiod2016", 2014, "in-sample"),
                                                       ("icio2023", 2022, "uniform4")])

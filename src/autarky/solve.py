@@ -33,7 +33,9 @@ from autarky.model.solver import (
     solve_hat,
     unavailable_goods,
 )
+from autarky.presets import BLOC_COST_HAT
 from autarky.results import Result, _pct
+from autarky.scenario.components import BlocSplit
 from autarky.world import World, _repair_io
 
 __all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_batch",
@@ -359,6 +361,16 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
     return notes
 
 
+def _uncalibrated(scenario: Any) -> list[str]:
+    """A note where a bloc split still carries the presets' starting barrier."""
+    comps = getattr(scenario, "components", ())
+    if not any(isinstance(c, BlocSplit) and c.cost_hat == BLOC_COST_HAT for c in comps):
+        return []
+    return [f"between-bloc iceberg trade costs x{BLOC_COST_HAT:g}: the bloc presets' starting "
+            "value, not calibrated on this world; autarky.run.solve and the command line "
+            "calibrate a bloc preset's barrier to its stated trade target first"]
+
+
 def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
           options: SolveOptions | None = None) -> Result:
     """Solve the counterfactual equilibrium of a scenario.
@@ -407,7 +419,7 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
     shock = to_shock(world, scenario)
     theta, desc = resolve_elasticities(world, elasticities,
                                        extreme=options.extreme_elasticities)
-    notes = _notes(world, shock, desc, options)
+    notes = _notes(world, shock, desc, options) + _uncalibrated(scenario)
     world, econ, floored, world0 = _prepare_floored(world, shock, options, notes)
     closed = closed_countries(econ, shock.tau_hat)
     if closed.any() and options.deficits != "zero":
@@ -489,7 +501,7 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
                         "SolveOptions(extreme_elasticities=True) to accept it with a note)")
     if outside:
         desc += f"; WARNING: {outside} outside the plausible range, accepted on request"
-    notes = _notes(world, shock, desc, options)
+    notes = _notes(world, shock, desc, options) + _uncalibrated(scenario)
     world, econ = _prepare(world, shock, options, notes)
     parts: list[Equilibrium] = []
     iters = 0

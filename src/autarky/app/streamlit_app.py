@@ -154,7 +154,8 @@ tabs = outcomes.tables(res, groups)
 meta = run_.record_meta(world, key[2], opts, "autarky app")
 meta.pop("command", None)
 inp = rhtml.ReportInput(result=res, title=scn.name or "scenario", description=scn.summary(),
-                        groups=groups, assumptions=list(scn.assumptions) + list(res.notes)
+                        groups=groups,
+                        assumptions=list(run_.assumptions(scn, opts)) + list(res.notes)
                         + list(load_with_repairs(key[0], key[1])[1]),
                         sources=list(scn.sources), meta=meta, welfare_range=rng)
 figs = rhtml.figures(inp)
