@@ -104,6 +104,24 @@ def test_eurasian_presets_move_members_mutual_trade_towards_the_gravity_estimate
     assert any("members' mutual trade" in n for n in res.notes)
 
 
+def test_eurasian_macro_state_removes_the_border_at_the_gravity_estimate():
+    # one country: members' internal costs fall by exp(-b / theta), b the Yotov et al.
+    # (2016) border coefficient; in general equilibrium members' mutual trade rises, by less
+    # than the partial-equilibrium factor exp(b) = 11.9, and every member gains
+    w = w194()
+    scn = ak.presets.get("eurasian-macro-state")
+    res = ak.run.solve(w, scn)
+    (g, members), = scn.blocs(w).items()
+    theta = float(res.theta.iloc[0])
+    i, n = w.countries.index("KAZ"), w.countries.index("RUS")
+    tau = np.asarray(ak.solve(w, scn).tau_hat)
+    assert tau[n, i, 0] == pytest.approx(math.exp(-2.47445 / theta))
+    change = outcomes.trade_between(res, {g: members}).loc[(g, g), "change_pct"]
+    assert 100 < change < 100 * (math.exp(2.47445) - 1)
+    assert (res.welfare[list(members)] > 0).all()
+    assert any("Yotov" in s for s in scn.sources)
+
+
 def test_world_autarky_states_why_row_loss_is_understated():
     text = " ".join(ak.presets.PRESETS["world-autarky"].assumptions)
     assert "ROW's loss is understated" in text
