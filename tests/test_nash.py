@@ -105,7 +105,7 @@ def test_formula_approximates_the_exact_nash(wiod16: ak.World) -> None:
     gap = 100 * (x.tariffs - f.tariffs)
     # The formula is Lashkaripour's (2021) approximation, not the exact first-order
     # condition (docstring of autarky.model.nash): it drops the third-country wage effects
-    # (his eq. 5, r_ni / r_ii ~ 0), which push the exact tariffs up, and (as his code does)
+    # (his eq. 9, r_ni / r_ii ~ 0), which push the exact tariffs up, and (as his code does)
     # the partners' tariff-revenue term, which pulls them down. wiod2016 2014, eps = 4:
     # exact tariffs 0.011 - 0.749 pp above the formula (USA, CHN, ROW, DEU largest),
     # welfare within 0.069 pp.

@@ -16,7 +16,7 @@
 ``exact`` and ``best-response`` find the same equilibrium without input-output links
 (wiod2016 2014, eps 4: to 9e-6 pp). The formula is Lashkaripour's sufficient-statistics
 approximation, exact with two countries and no tariffs abroad; it omits the partners'
-tariff-revenue term and (his eq. 5) the effects on third countries' wages. On wiod2016 2014
+tariff-revenue term and (his eq. 9) the effects on third countries' wages. On wiod2016 2014
 (eps 4) the exact tariffs lie 0.01-0.75 pp above it, welfare within 0.07 pp (the
 derivation is in :mod:`autarky.model.nash`; README, "Tariff wars").
 """

@@ -6,8 +6,8 @@ been removed (:func:`balanced`):
 * :func:`formula_nash`: the multi-sector Armington model without input-output links of
   Lashkaripour (2021, "The cost of a global tariff war: a sufficient-statistics approach",
   JIE 131), each country setting one tariff ``t_i`` on all its imports. At the Nash
-  equilibrium every tariff satisfies the optimal-tariff formula (Lashkaripour 2021, eq. 6
-  with uniform tariffs; the formula his ``tariffwar`` code imposes)::
+  equilibrium every tariff satisfies the optimal-tariff formula (Lashkaripour 2021, eq. 14
+  and Prop. 2 without the ``delta`` term; the formula his ``tariffwar`` code imposes)::
 
       t_i = 1 / max(sum_s eps_s sum_{j != i} chi_ijs (1 - lambda_ijs), 1)
 
@@ -60,7 +60,7 @@ i's welfare. The exact condition has three pieces:
    any number of sectors and any tariff abroad (tests: to 1e-4 pp).
 3. third-country wages: with three countries or more i's tariff also moves ``w_n / w_m``
    for partners n, m != i, which changes i's terms of trade with each of them. Lashkaripour
-   (2021, Section 2.3, eq. 5 and its footnote) drops this: the exact wage term carries the
+   (2021, Section 2.3, eq. 9 and its footnote 11) drops this: the exact wage term carries the
    factor ``1 + (Psi_i / Psi_-i) (r_-ii / r_ii)``, ``r_ni`` the share of n's revenue from
    sales to i, set to 1 on the ground that ``r_ni / r_ii ~ 0``. For large importers (USA,
    CHN) partners sell a sizeable share of their output to them and the omitted term raises
@@ -283,9 +283,10 @@ def exact_tariff_map(pi: np.ndarray, X: np.ndarray, t: np.ndarray,
     Without input-output links, with every country n taxing all its imports at ``t_n``,
     differentiate country m's welfare ``ln W_m = ln Y_m - sum_s alpha_ms ln P_ms`` with
     respect to ``theta_m = ln(1 + t_m)``, letting every wage adjust (implicit-function
-    theorem on the labour markets). Nothing is approximated and no term is dropped: the
-    three pieces of the module docstring (markup, partners' tariff revenue, third-country
-    wages) are all in it. The derivative splits into
+    theorem on the labour markets: Lashkaripour 2021, eq. 8, without the approximation of
+    his eq. 9). Nothing is approximated and no term is dropped: the three pieces of the
+    module docstring (markup, partners' tariff revenue, third-country wages) are all in it.
+    The derivative splits into
 
     * the direct (distortion) term at given wages,
       ``-tau_m K_m / (1 - s_m)`` with ``tau = t / (1 + t)``, ``a_m = sum_s alpha_ms
