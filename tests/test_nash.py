@@ -15,7 +15,7 @@ from autarky.model import equations as eq
 from autarky.model import nash as mn
 from autarky.model.economy import Economy
 from autarky.model.solver import solve_hat
-from autarky.nash import optimal_retaliation, reciprocal, without_io
+from autarky.nash import optimal_retaliation, optimal_tariff, reciprocal, without_io
 from autarky.solve import economy
 
 
@@ -285,6 +285,25 @@ def test_optimal_retaliation_is_a_best_response() -> None:
     np.testing.assert_allclose(res.result.tariffs_new[0, 1:], 0.3)
 
 
+def test_optimal_tariff_is_the_unilateral_exact_optimum() -> None:
+    # no tariffs in the data: one government's best response equals the exact first-order
+    # condition with the others at zero, and its scenario re-solves to the same welfare
+    F = _world(N=4, J=2, seed=5).arrays()["flows"]
+    w = ak.World.from_arrays(F, ["USA", "CHN", "DEU", "JPN"], ["s0", "s1"])
+    theta = np.array([3.0, 6.0])
+    res = optimal_tariff(w, "CHN", elasticities=theta)
+    assert res.converged and list(res.tariffs.index) == ["CHN"]
+    econ = res.result.baseline
+    x = mn.exact_nash(econ, theta, t0=np.zeros(4), active=np.arange(4) == 1)
+    assert abs(100 * (x.tariffs[1] - res.tariffs["CHN"])) < 1e-4
+    again = ak.solve(w, res.scenario, elasticities=theta,
+                     options=ak.SolveOptions(deficits="zero"))
+    assert again.welfare["CHN"] == pytest.approx(res.welfare["CHN"], abs=1e-6)
+    assert res.welfare["CHN"] > 0 and (res.welfare.drop("CHN") < 0).all()
+    with pytest.raises(ScenarioError):
+        optimal_tariff(w, "BRA")
+
+
 def test_bad_input() -> None:
     w = _world()
     with pytest.raises(DataError):
@@ -307,6 +326,12 @@ def test_cli_nash(tmp_path: object) -> None:
     bad = subprocess.run([*cmd, "nash", "--elasticities", "-1"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    one = subprocess.run([*cmd, "nash", "--world", "wiod2016", "--year", "2014", "--country",
+                          "USA", "--top", "2"], capture_output=True, text=True)
+    assert one.returncode == 0 and "USA's optimal tariff" in one.stdout
+    assert "no retaliation" in one.stdout and "converged" in one.stdout
+    nope = subprocess.run([*cmd, "nash", "--country", "XYZ"], capture_output=True, text=True)
+    assert nope.returncode == 2 and len(nope.stderr.strip().splitlines()) == 1
 
 
 def test_engine_solves_batched_tariffs() -> None:

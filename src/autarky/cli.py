@@ -478,6 +478,9 @@ def nash(
                       ] = "exact",
     top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
                                      "(0: all countries).")] = 0,
+    country: Annotated[str | None, typer.Option(
+        help="Only this country sets its unilaterally optimal tariff, every other tariff "
+             "at its applied level (best responses, IO links kept); no war.")] = None,
 ) -> None:
     """Nash tariff war: each country's optimal uniform tariff and its welfare change.
 
@@ -495,7 +498,13 @@ def nash(
     except ValueError as err:
         raise DataError(f"--method {method!r}: {err}") from None
     w = load_world_cli(world, year)
-    if method == "best-response":  # a bar on a terminal, quiet otherwise
+    if country is not None:
+        from autarky.nash import optimal_tariff
+
+        with _busy(f"solving {country}'s optimal tariff"):
+            res = optimal_tariff(w, country, elasticities=theta)
+        method = "optimal tariff of " + country
+    elif method == "best-response":  # a bar on a terminal, quiet otherwise
         import math
 
         with _progress() as bar:
@@ -513,12 +522,15 @@ def nash(
             res = ak.nash(w, elasticities=theta, options=opts)
     frame = res.to_frame()
     shown = frame.loc[run_.extremes(frame["welfare_pct"], top).index]
-    table = Table(title=run_.top_title(f"Nash tariff war on {w.name} {w.year or ''} "
-                                       f"({method})", top, len(frame)))
-    for col in ("country", "Nash tariff %", "welfare %"):
+    what = (f"{country}'s optimal tariff, no retaliation," if country is not None
+            else "Nash tariff war")
+    table = Table(title=run_.top_title(f"{what} on {w.name} {w.year or ''}"
+                                       + ("" if country else f" ({method})"), top, len(frame)))
+    for col in ("country", "tariff %" if country else "Nash tariff %", "welfare %"):
         table.add_column(col, justify="left" if col == "country" else "right")
     for c, row in shown.iterrows():
-        table.add_row(str(c), f"{row['tariff_pct']:.2f}", f"{row['welfare_pct']:+.3f}")
+        rate = "" if pd.isna(row["tariff_pct"]) else f"{row['tariff_pct']:.2f}"
+        table.add_row(str(c), rate, f"{row['welfare_pct']:+.3f}")
     console.print(table)
     resid = max(res.residual.values())
     console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "

@@ -9,6 +9,8 @@
   all wages adjusting); ``method="formula"`` imposes his sufficient-statistics formula, as
   his ``tariffwar`` code does; ``method="best-response"`` lets each government maximise
   its exact welfare numerically (Ossa 2014 style) and also runs with input-output links.
+* :func:`optimal_tariff`: one country's unilaterally optimal uniform tariff, given every
+  other tariff (applied, or a scenario's schedule).
 * :func:`reciprocal`: each partner matches the tariff it faces.
 * :func:`optimal_retaliation`: each partner of one country sets its best-response tariff
   on that country's goods, given any observed schedule (a Scenario) in force.
@@ -42,8 +44,8 @@ from autarky.scenario import Scenario
 from autarky.solve import economy, resolve_elasticities, to_shock
 from autarky.world import World
 
-__all__ = ["NashOptions", "NashResult", "nash", "reciprocal", "optimal_retaliation",
-           "without_io"]
+__all__ = ["NashOptions", "NashResult", "nash", "optimal_tariff", "reciprocal",
+           "optimal_retaliation", "without_io"]
 
 log = logging.getLogger(__name__)
 
@@ -393,3 +395,63 @@ def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: 
         notes.append(f"scenario: {shock.description}")
     method = "best responses of the retaliators (finite-difference Newton, batched)"
     return _finish(world, econ, theta, sol, names, t0, method, notes, options, scn)
+
+
+def optimal_tariff(world: World, country: str, scenario: Any = None, elasticities: Any = 4.0,
+                   options: NashOptions | None = None) -> NashResult:
+    """One country's unilaterally optimal tariff: one rate on all its imports.
+
+    ``country`` picks the tariff on every import (every partner and sector) that maximises
+    its own exact welfare, every other tariff held at the scenario's level (default: the
+    applied tariffs of the data), against the balanced baseline as in :func:`nash`. Solved
+    by numerical best responses (one player), so input-output links are kept.
+
+    Returns
+    -------
+    NashResult
+        ``tariffs`` holds the one optimal rate; ``scenario`` is the schedule followed by
+        that rate, ready for :func:`autarky.solve`.
+
+    Examples
+    --------
+    >>> import numpy as np, autarky as ak
+    >>> from autarky.nash import optimal_tariff
+    >>> F = np.array([[60.0, 10.0, 5.0], [10.0, 60.0, 5.0], [5.0, 5.0, 40.0]])
+    >>> w = ak.World.from_arrays(F, ["USA", "CHN", "DEU"])
+    >>> res = optimal_tariff(w, "USA", elasticities=4.0)
+    >>> bool(res.converged and 0.2 < res.tariffs["USA"] < 0.4 and res.welfare["USA"] > 0)
+    True
+    """
+    options = options or NashOptions(method="best-response")
+    t0 = time.perf_counter()
+    k = _country(world, country, "country")
+    theta, desc = resolve_elasticities(world, elasticities)
+    scn = scenario if scenario is not None else Scenario()
+    shock = to_shock(world, scn)
+    if not np.all(shock.tau_hat == 1.0):
+        raise ScenarioError("optimal_tariff: the scenario changes iceberg trade costs; only "
+                            "tariff schedules can be combined with an optimal tariff")
+    N, J = world.shape
+    econ, first = mn.balanced(economy(world), theta)
+    if not first.converged.all():
+        raise ConvergenceError("removing the baseline deficits did not converge",
+                               diagnostics=first)
+    control = np.full((N, N, J), -1)
+    control[k, [j for j in range(N) if j != k], :] = 0
+    start = mn.optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)[k]
+    sol = mn.best_response_nash(econ, theta, control, np.array([k]), shock.tariffs,
+                                np.array([start]), tol=max(options.tol, 1e-8),
+                                h=options.step, max_rounds=options.max_iter,
+                                chunk=options.chunk)
+    rate = float(sol.tariffs[0])
+    out = (scn if isinstance(scn, Scenario) else Scenario()) + Scenario.tariff(
+        [country], "all", rate)
+    notes = _base_notes(world, desc, world.has_io)
+    notes.append(f"policy: {country} sets one ad-valorem tariff on all its imports (every "
+                 "partner and sector) to maximise its own welfare; every other tariff at the "
+                 + ("scenario's level" if scenario is not None else "applied level of the "
+                    "data") + "; no retaliation")
+    if shock.description:
+        notes.append(f"scenario: {shock.description}")
+    method = "best response of one government (finite-difference Newton on exact welfare)"
+    return _finish(world, econ, theta, sol, [country], t0, method, notes, options, out)
