@@ -6,7 +6,7 @@ Run from the repository root::
 
 Measures, in one process:
 
-1. the headline: :func:`autarky.claims.compute` (all nine claims, one shared Context of
+1. the headline: :func:`autarky.claims.compute` (all ten claims, one shared Context of
    loaded worlds and solves), median wall time over ``--repeats`` runs, with CPU time and
    the machine's load average (the 2-core machine is shared: wall time above CPU time is
    waiting);
@@ -40,7 +40,7 @@ def main() -> None:
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
     med = statistics.median(walls)
-    print(f"claims (all nine, shared solves): median {med:.1f} s wall over {args.repeats} "
+    print(f"claims (all, shared solves): median {med:.1f} s wall over {args.repeats} "
           f"runs {[round(t, 1) for t in walls]}, CPU {statistics.median(cpus):.1f} s; load "
           f"average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; target < 60 s: "
           f"{'met' if med < 60 else 'NOT met'}")

@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 
 from autarky import linkages, presets, run
-from autarky.data import datasets
+from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
-from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
+from autarky.errors import AutarkyError, RepairWarning, ScenarioError, ScenarioWarning
+from autarky.liberation import liberation_day
+from autarky.nash import nash, optimal_tariff, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.solve import solve
@@ -51,6 +53,7 @@ __all__ = [
     "no_tourism",
     "outside_model",
     "supply_shocks",
+    "tariff_war",
     "world_autarky",
 ]
 
@@ -757,13 +760,65 @@ def outside_model(ctx: Context | None = None) -> Claim:
         {"outside_model": pd.DataFrame(_OUTSIDE, columns=["claim", "why_not_testable"])})
 
 
+# ------------------------------------------------------------------------ claim 10
+def tariff_war(ctx: Context | None = None) -> Claim:
+    """Claim 10: a country gains from a trade war (from raising its tariffs)."""
+    ctx = ctx or Context()
+    w = without_io(ctx.world("wiod2016", 2014))
+    one = pd.DataFrame([(c, r.tariffs[c], r.welfare[c], _world_welfare(w, r.result))
+                        for c in w.countries for r in [optimal_tariff(w, c, elasticities=4.0)]],
+                       columns=["country", "tariff", "welfare", "world_welfare"])
+    war = nash(w, 4.0)
+    wars = pd.Series({s: _world_welfare(w, nash(w, s).result)
+                      for s in elasticity_sources().index}, name="world_welfare")
+    lose, gain = int((war.welfare < 0).sum()), int((one["welfare"] > 0).sum())
+    best, hurt = one.set_index("country")["welfare"], int((one["world_welfare"] < 0).sum())
+    try:  # the US tariffs of 2025 in the ILMS model, where ../shared holds their data
+        d = "../shared/data/us-tariff-2025"
+        us = {k: liberation_day(d, k).welfare["USA"] for k in ("none", "reciprocal", "optimal")}
+        ilms = (f" The April 2025 US tariffs in the model and data of Ignatenko et al. (2025): "
+                f"USA {_pct(us['none'])} without retaliation, {_pct(us['reciprocal'])} with "
+                f"reciprocal and {_pct(us['optimal'])} with optimal retaliation.")
+    except (AutarkyError, OSError):
+        ilms = " (The Ignatenko et al. 2025 data, ../shared/data/us-tariff-2025, is absent.)"
+    result = (
+        f"On wiod2016 2014 ({len(w.countries)} economies, elasticity 4): acting alone, with "
+        f"every other tariff at its applied level and no retaliation, {gain} of "
+        f"{len(one)} economies gain from their own optimal tariff "
+        f"({100 * one['tariff'].min():.1f}-{100 * one['tariff'].max():.1f}%; gain median "
+        f"{_pct(best.median())}, largest {best.idxmax()} {_pct(best.max())}), and world "
+        f"welfare falls in {hurt} of these {len(one)} cases. When every economy sets its "
+        f"optimal tariff (Nash tariff war, tariffs {100 * war.tariffs.min():.1f}-"
+        f"{100 * war.tariffs.max():.1f}%), "
+        f"{lose} of {len(war.tariffs)} lose (median {_pct(war.welfare.median())}, world "
+        f"{_pct(_world_welfare(w, war.result))}; across the {len(wars)} elasticity sources "
+        f"the world change is {_pct(wars.min())} to {_pct(wars.max())})." + ilms
+        + " Band: world welfare in the Nash tariff war across elasticity sources (%).")
+    return Claim(
+        10, "A country gains from a trade war: raising its tariffs makes it richer.",
+        "Each economy's unilaterally optimal uniform tariff with no retaliation "
+        "(autarky.nash.optimal_tariff) and the Nash tariff war in which every economy sets "
+        "its optimal tariff (ak.nash, exact first-order conditions), on wiod2016 2014 without "
+        "input-output links (the setting of Lashkaripour 2021); the war's world change "
+        "under each catalog elasticity source; the 2025 US tariffs with and without "
+        "retaliation in the model of Ignatenko et al. (2025).",
+        result, float(wars.min()), float(wars.max()),
+        "; ".join(war.notes[:4]) + "; tariffs in the Nash war are uniform across partners "
+        "and sectors, one per country.",
+        "The model compares long-run equilibria: it has no escalation path, negotiation, "
+        "uncertainty or investment response, and it counts no aim of a tariff other than "
+        "real income (revenue needs, industrial or security policy).",
+        {"optimal_tariff": one, "nash": war.to_frame().reset_index(),
+         "nash_by_source": wars.rename_axis("source").reset_index()})
+
+
 # ------------------------------------------------------------------------ all
 REPAIRS: list[str] = []
 """The data repairs (RepairWarning texts) made during the last :func:`compute`."""
 
 CLAIMS: tuple[Callable[[Context], Claim], ...] = (
     world_autarky, income_gains, supply_shocks, dependency, bloc_choice,
-    eurasian_sovereignty, no_tourism, essentials, outside_model)
+    eurasian_sovereignty, no_tourism, essentials, outside_model, tariff_war)
 """The claim functions, in order of their ids."""
 
 
@@ -777,7 +832,7 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
         The world of claims 1, 7 and 8 (default: every embedded dataset for claim 1,
         icio2023 for 7 and 8). The other claims run on the datasets they name.
     ids : sequence of int, optional
-        Which claims (1-9); default all.
+        Which claims (1-10); default all.
     progress : callable, optional
         Called as ``progress(done, total)`` after each claim.
     """

@@ -27,7 +27,7 @@ World = Annotated[str | None, typer.Option(
 Out = Annotated[Path | None, typer.Option(help="Folder for claims.csv, claims.json and the "
                                           "tables behind each claim.")]
 Report = Annotated[bool, typer.Option("--report", help="Also write claims.html into --out.")]
-Only = Annotated[list[int] | None, typer.Option("--only", help="Only these claims (1-9); "
+Only = Annotated[list[int] | None, typer.Option("--only", help="Only these claims (1-10); "
                                                 "repeat the option for several.")]
 Overwrite = Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")]
 
