@@ -28,7 +28,7 @@ from autarky import linkages, presets, run
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
 from autarky.errors import AutarkyError, RepairWarning, ScenarioError, ScenarioWarning
-from autarky.liberation import liberation_day
+from autarky.liberation import DATA_FOLDER, liberation_day
 from autarky.nash import nash, optimal_tariff, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
@@ -774,13 +774,13 @@ def tariff_war(ctx: Context | None = None) -> Claim:
     lose, gain = int((war.welfare < 0).sum()), int((one["welfare"] > 0).sum())
     best, hurt = one.set_index("country")["welfare"], int((one["world_welfare"] < 0).sum())
     try:  # the US tariffs of 2025 in the ILMS model, where ../shared holds their data
-        d = "../shared/data/us-tariff-2025"
-        us = {k: liberation_day(d, k).welfare["USA"] for k in ("none", "reciprocal", "optimal")}
+        us = {k: liberation_day(DATA_FOLDER, k).welfare["USA"]
+              for k in ("none", "reciprocal", "optimal")}
         ilms = (f" The April 2025 US tariffs in the model and data of Ignatenko et al. (2025): "
                 f"USA {_pct(us['none'])} without retaliation, {_pct(us['reciprocal'])} with "
                 f"reciprocal and {_pct(us['optimal'])} with optimal retaliation.")
     except (AutarkyError, OSError):
-        ilms = " (The Ignatenko et al. 2025 data, ../shared/data/us-tariff-2025, is absent.)"
+        ilms = f" (The Ignatenko et al. 2025 data, {DATA_FOLDER}, is absent.)"
     result = (
         f"On wiod2016 2014 ({len(w.countries)} economies, elasticity 4): acting alone, with "
         f"every other tariff at its applied level and no retaliation, {gain} of "

@@ -543,14 +543,12 @@ def nash(
 
 def _liberation(preset: str, folder: str, top: int) -> None:
     """Print one Liberation Day preset (ILMS 2025) solved on the data in ``folder``."""
-    from pathlib import Path
-
     from autarky.data import read_ilms2025
+    from autarky.liberation import DATA_FOLDER, liberation_day, summary
     from autarky.liberation import PRESETS as ILMS_PRESETS
-    from autarky.liberation import liberation_day, summary
 
     if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
-        folder = str(Path("..") / "shared" / "data" / "us-tariff-2025")
+        folder = DATA_FOLDER
     run_.check_top(top)
     data = read_ilms2025(folder)
     res = liberation_day(data, ILMS_PRESETS[preset])

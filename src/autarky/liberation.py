@@ -37,9 +37,13 @@ from autarky.data.ilms2025 import ILMS2025, read_ilms2025
 from autarky.errors import ConvergenceError, ScenarioError
 from autarky.model import ilms
 
-__all__ = ["EU27", "PRESETS", "LiberationResult", "liberation_day", "summary", "table"]
+__all__ = ["DATA_FOLDER", "EU27", "PRESETS", "LiberationResult", "liberation_day", "summary",
+           "table"]
 
 Retaliation = Literal["none", "reciprocal", "optimal"]
+
+DATA_FOLDER = "../shared/data/us-tariff-2025"
+"""Where their baseline sits beside a checkout (the reference data, not packaged)."""
 
 PRESETS: dict[str, Retaliation] = {
     "liberation-day": "none",
@@ -61,7 +65,7 @@ _DESCRIPTIONS = {
 _ASSUMPTIONS = ("Their model, not the engine's: elastic labour supply (kappa 0.5), tariff "
                 "revenue cutting income taxes, a roundabout share of sales, transfers fixed "
                 "as a share of world income, trade elasticity 4; data in "
-                "../shared/data/us-tariff-2025 (autarky run NAME --world FOLDER).")
+                f"{DATA_FOLDER} (autarky run NAME --world FOLDER).")
 _SOURCES = ("Ignatenko, A., Lashkaripour, A., Macedoni, L., Simonovska, I. (2025), Making "
             "America Great Again? The Economic Impacts of Liberation Day Tariffs, Journal of "
             "International Economics 157, 104138 (NBER w33771); data: "

@@ -40,7 +40,7 @@ from autarky.model import nash as mn
 from autarky.model.economy import Economy
 from autarky.model.solver import equilibrium_residuals
 from autarky.results import Result
-from autarky.scenario import Scenario
+from autarky.scenario import Scenario, Shock
 from autarky.solve import economy, resolve_elasticities, to_shock
 from autarky.world import World
 
@@ -202,6 +202,34 @@ def _finish(world: World, econ: Economy, theta: np.ndarray, sol: mn.NashSolution
     return out
 
 
+def _balanced(world: World, theta: np.ndarray) -> Economy:
+    """The world's economy with its deficits removed (the baseline of every tariff game)."""
+    econ, first = mn.balanced(economy(world), theta)
+    if not first.converged.all():
+        raise ConvergenceError("removing the baseline deficits did not converge",
+                               diagnostics=first)
+    return econ
+
+
+def _schedule(world: World, scenario: Any, who: str, what: str) -> Shock:
+    """The scenario's shock, refused unless it changes tariffs only."""
+    shock = to_shock(world, scenario)
+    if not np.all(shock.tau_hat == 1.0):
+        raise ScenarioError(f"{who}: the scenario changes iceberg trade costs; only tariff "
+                            f"schedules can be combined with {what}")
+    return shock
+
+
+def _respond(econ: Economy, theta: np.ndarray, control: np.ndarray, owner: np.ndarray,
+             fixed: np.ndarray, start: np.ndarray, options: NashOptions,
+             progress: Callable[[int, float], None] | None = None) -> mn.NashSolution:
+    """Numerical best responses with the options' step, rounds, chunk and tolerance."""
+    return mn.best_response_nash(econ, theta, control, owner, fixed, start,
+                                 tol=max(options.tol, 1e-8), h=options.step,
+                                 max_rounds=options.max_iter, chunk=options.chunk,
+                                 progress=progress)
+
+
 def _base_notes(world: World, desc: str, io: bool) -> list[str]:
     return [
         f"model: {'Caliendo-Parro (2015) with input-output links' if io else 'multi-sector Armington without input-output links (Lashkaripour 2021)'}"  # noqa: E501
@@ -263,11 +291,7 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
         notes.append(f"input-output links of the data dropped: method={options.method!r} "
                      "solves the model without them (method='best-response' keeps them)")
     N, J = w.shape
-    econ0 = economy(w)
-    econ, first = mn.balanced(econ0, theta)
-    if not first.converged.all():
-        raise ConvergenceError("removing the baseline deficits did not converge",
-                               diagnostics=first)
+    econ = _balanced(w, theta)
     notes.append("policy: each country sets one ad-valorem tariff on all its imports, every "
                  "partner and sector (services included); tariffs at home are zero")
     if options.method == "exact":
@@ -294,10 +318,8 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
         off = (1.0 - np.eye(N))[:, :, None] * np.ones(J)
         control = np.where(off > 0, np.arange(N)[:, None, None], -1)
         start = mn.optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)
-        sol = mn.best_response_nash(econ, theta, control, np.arange(N), np.zeros_like(off),
-                                    start, tol=max(options.tol, 1e-8), h=options.step,
-                                    max_rounds=options.max_iter, chunk=options.chunk,
-                                    progress=progress)
+        sol = _respond(econ, theta, control, np.arange(N), np.zeros_like(off), start,
+                       options, progress)
         method = ("best responses: Newton steps on each government's exact welfare "
                   "(finite differences, all governments batched), rounds to a fixed point")
     return _finish(w, econ, theta, sol, list(w.countries), t0, method, notes, options)
@@ -368,22 +390,14 @@ def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: 
     t0 = time.perf_counter()
     k = _country(world, target, "target")
     theta, desc = resolve_elasticities(world, elasticities)
-    shock = to_shock(world, scenario)
-    if not np.all(shock.tau_hat == 1.0):
-        raise ScenarioError("optimal_retaliation: the scenario changes iceberg trade costs; "
-                            "only tariff schedules can be combined with retaliation")
+    shock = _schedule(world, scenario, "optimal_retaliation", "retaliation")
     N, J = world.shape
-    econ, first = mn.balanced(economy(world), theta)
-    if not first.converged.all():
-        raise ConvergenceError("removing the baseline deficits did not converge",
-                               diagnostics=first)
+    econ = _balanced(world, theta)
     players = [j for j in range(N) if j != k]
     control = np.full((N, N, J), -1)
     control[players, k, :] = np.arange(N - 1)[:, None]
-    sol = mn.best_response_nash(econ, theta, control, np.array(players), shock.tariffs,
-                                np.full(N - 1, 0.2), tol=max(options.tol, 1e-8),
-                                h=options.step, max_rounds=options.max_iter,
-                                chunk=options.chunk)
+    sol = _respond(econ, theta, control, np.array(players), shock.tariffs,
+                   np.full(N - 1, 0.2), options)
     names = [world.countries[j] for j in players]
     scn = scenario if isinstance(scenario, Scenario) else Scenario()
     for c, r in zip(names, sol.tariffs, strict=True):
@@ -427,22 +441,14 @@ def optimal_tariff(world: World, country: str, scenario: Any = None, elasticitie
     k = _country(world, country, "country")
     theta, desc = resolve_elasticities(world, elasticities)
     scn = scenario if scenario is not None else Scenario()
-    shock = to_shock(world, scn)
-    if not np.all(shock.tau_hat == 1.0):
-        raise ScenarioError("optimal_tariff: the scenario changes iceberg trade costs; only "
-                            "tariff schedules can be combined with an optimal tariff")
+    shock = _schedule(world, scn, "optimal_tariff", "an optimal tariff")
     N, J = world.shape
-    econ, first = mn.balanced(economy(world), theta)
-    if not first.converged.all():
-        raise ConvergenceError("removing the baseline deficits did not converge",
-                               diagnostics=first)
+    econ = _balanced(world, theta)
     control = np.full((N, N, J), -1)
     control[k, [j for j in range(N) if j != k], :] = 0
     start = mn.optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)[k]
-    sol = mn.best_response_nash(econ, theta, control, np.array([k]), shock.tariffs,
-                                np.array([start]), tol=max(options.tol, 1e-8),
-                                h=options.step, max_rounds=options.max_iter,
-                                chunk=options.chunk)
+    sol = _respond(econ, theta, control, np.array([k]), shock.tariffs, np.array([start]),
+                   options)
     rate = float(sol.tariffs[0])
     out = (scn if isinstance(scn, Scenario) else Scenario()) + Scenario.tariff(
         [country], "all", rate)

@@ -300,9 +300,11 @@ def exact_tariff_map(pi: np.ndarray, X: np.ndarray, t: np.ndarray,
 
     The first-order condition ``T_m = tau_m K_m / (1 - tau_m (1 - a_m))`` solves for
     ``tau_m = T_m / (K_m + T_m (1 - a_m))``: the map returned, whose fixed point (with the
-    labour markets) is the Nash equilibrium of exact best responses. One evaluation costs
-    one ``(N J, N)^T @ (N J, N)`` product, six weighted sums over sectors (one batched
-    matmul) and one ``(N + 1)`` linear solve with N right-hand sides.
+    labour markets) is the Nash equilibrium of exact best responses. ``tau`` is kept in
+    ``[0, 0.99]``: tariffs are not negative (no import subsidies, as in the formula and the
+    best responses), and a country whose terms-of-trade term is negative stays at zero.
+    One evaluation costs one ``(N J, N)^T @ (N J, N)`` product, six weighted sums over
+    sectors (one batched matmul) and one ``(N + 1)`` linear solve with N right-hand sides.
 
     Parameters
     ----------
@@ -448,7 +450,7 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
     A0sqT = A0T * A0T
     d0 = np.einsum("jnn->jn", A0)  # domestic entries (j, n)
     d0sq = d0 * d0
-    A0n = np.ascontiguousarray(np.swapaxes(A0, 0, 1)) if exact else A0  # (n, j, i)
+    A0n = np.ascontiguousarray(np.swapaxes(A0, 0, 1)) if exact else None  # (n, j, i)
     diag = np.arange(N)
     th = theta[:, None]
     gT = econ.gamma.T  # (j, i)
@@ -472,25 +474,23 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
         vd = X / S
         home = e * d0 * vd  # domestic sales (j, i)
         Y = e * (mv(A0T, v) - d0 * v) + home  # gross output (j, i)
+        e_lab = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
         if exact:
             # shares importer-major P[n, j, i] = A_nij c^_ij^(-theta_j) / S_jn (CP eq. 12)
             P = A0n * (a / S).T[:, :, None] * e[None]
             P[diag, :, diag] = (d0 * e / S).T
-            e_lab = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
             target, _, du = _exact_map(P, X.T, t, theta, e_lab)
-            du = np.clip(du, -0.5, 0.5)  # a trust region far from the equilibrium
+            # a Newton step on the labour markets (the map has their Jacobian), within a
+            # trust region far from the equilibrium
+            u_new = u + np.clip(du, -0.5, 0.5)
         else:
             v2 = v * a / S  # a^2 X / ((1 + t) S^2)
             Q = e * e * (mv(A0sqT, v2) - d0sq * v2)  # sum_{n != i} F'_nij pi'_nij
             exports = np.sum(Y - home, axis=0)
             elast = np.sum(th * (Y - home - Q), axis=0) / np.where(exports > 0, exports, 1.0)
             target = 1.0 / np.maximum(elast, 1.0)
-        t_new = np.where(act, target, t)
-        if exact:  # a Newton step on the labour markets: the map has their Jacobian
-            u_new = u + du
-        else:
-            e_lab = np.log(np.maximum(np.sum(gT * Y, axis=0), 1e-300)) - u - log_va
             u_new = u + step * e_lab
+        t_new = np.where(act, target, t)
         u_new = u_new - np.log(np.sum(np.exp(u_new) * econ.va))
         state.update(e=e_lab, gap=t_new - t, u=u, t=t, a=a, c=e, S=S, sft=sft, X=X, Y=Y,
                      income=income)
