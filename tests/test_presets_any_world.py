@@ -25,7 +25,8 @@ def one_sector() -> ak.World:
     return ak.World.from_flows(df)
 
 
-@pytest.mark.parametrize("name", [n.replace("ISO", "RUS") for n in ak.presets.names()])
+@pytest.mark.parametrize("name", [n.replace("ISO", "RUS") for n in ak.presets.listing()
+                                  if ak.presets.kind(n) == "equilibrium"])
 def test_every_preset_on_a_custom_one_sector_world(one_sector, name):
     assert one_sector.sector_classes == {"goods": ("total",)}
     with warnings.catch_warnings():

@@ -38,7 +38,8 @@ def test_catalog_range_equals_one_solve_per_source(world, two_blocs):
     sources = list(ak.data.elasticity_sources().index)
     assert sw.labels.tolist() == sources
     assert sw.welfare.dims == ("draw", "country")
-    ref = np.stack([_quiet(ak.solve, world, two_blocs, elasticities=s).welfare.to_numpy()
+    ref = np.stack([_quiet(ak.run.solve_plain, world, two_blocs, elasticities=s)
+                    .welfare.to_numpy()
                     for s in sources])
     np.testing.assert_allclose(sw.welfare.to_numpy(), ref, atol=1e-7, rtol=0)
     assert sw.converged.all() and sw.solved == len(sources) and sw.reused == 0

@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data, gravity, linkages, presets, run
+from autarky import data, gravity, linkages, presets, run, service
 from autarky.claims import claims  # noqa: E402  (last: it uses the API above)
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
@@ -19,7 +19,9 @@ from autarky.errors import (
 from autarky.nash import NashOptions, NashResult, nash
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
-from autarky.solve import SolveOptions, solve
+from autarky.service import RunOutcome, RunSpec
+from autarky.service import solve as solve
+from autarky.solve import SolveOptions
 from autarky.sweep import (
     SweepResult,
     bloc_entry,
@@ -42,6 +44,8 @@ __all__ = [
     "NashResult",
     "RepairWarning",
     "Result",
+    "RunOutcome",
+    "RunSpec",
     "Scenario",
     "ScenarioError",
     "Shock",
@@ -62,6 +66,7 @@ __all__ = [
     "nash",
     "presets",
     "run",
+    "service",
     "solve",
     "sweep",
     "sweep_scenarios",

@@ -22,16 +22,16 @@ from typing import Any
 import numpy as np
 from scipy.optimize import brentq
 
-from autarky import outcomes
+from autarky import outcomes, presets
 from autarky.errors import ScenarioError
 from autarky.model.options import SolveOptions
 from autarky.results import Result
 from autarky.scenario import BlocSplit, DeepIntegration, Dissolution, Scenario
-from autarky.scenario.integration import sector_theta
+from autarky.scenario.integration import bind_theta, sector_theta
 from autarky.sweep import world_checksum
 from autarky.world import World
 
-__all__ = ["BLOC_TARGETS", "CAMPOS_2023", "between_bloc_change", "calibrate_bloc_cost",
+__all__ = ["BLOC_TARGETS", "CAMPOS_2023", "between_bloc_change", "calibrate_bloc_cost", "with_cost",
            "prepare", "trade_notes"]
 
 CAMPOS_2023 = ("Campos, R. G., Estefania-Flores, J., Furceri, D. and Timini, J. (2023), "
@@ -41,16 +41,9 @@ CAMPOS_2023 = ("Campos, R. G., Estefania-Flores, J., Furceri, D. and Timini, J. 
                "extreme scenarios (figures quoted from the abstract).")
 
 BLOC_TARGETS: dict[str, tuple[float, str]] = {
-    "two-blocs": (-39.5, "the midpoint of the -22% to -57% range of Campos et al. 2023; "
-                  "the midpoint is this package's choice, not a published scenario"),
-    "two-blocs-low": (-22.0, "the low end (-22%) of the range of Campos et al. (2023)"),
-    "two-blocs-high": (-57.0, "the high end (-57%) of the range of Campos et al. (2023)"),
-    "three-blocs": (-39.5, "the midpoint of the -22% to -57% range of Campos et al. (2023), "
-                    "whose blocs are three (Western, Eastern, Neutral)"),
-    "bloc-choice": (-39.5, "as two-blocs: the midpoint of the -22% to -57% range of Campos "
-                    "et al. (2023)"),
-}
-"""Preset -> (target change in trade between blocs, %, what the target is)."""
+    p.name: (p.target, p.target_text) for p in presets.PRESETS.values() if p.target is not None}
+"""Preset -> (target change in trade between blocs, %, what the target is), as declared in
+each preset's record (:data:`autarky.presets.PRESETS`)."""
 
 _HAT_MAX = 4.0  # bracket of the root find: cost rises of 0% to 300%
 
@@ -68,7 +61,8 @@ def between_bloc_change(result: Result, blocs: Mapping[str, Sequence[str]]) -> f
     return float(100.0 * (sub["after"].sum() / sub["before"].sum() - 1.0))
 
 
-def _with_cost(scn: Scenario, hat: float) -> Scenario:
+def with_cost(scn: Scenario, hat: float) -> Scenario:
+    """``scn`` with every bloc split's between-bloc cost hat set to ``hat``."""
     comps = tuple(dataclasses.replace(c, cost_hat=hat) if isinstance(c, BlocSplit) else c
                   for c in scn.components)
     return Scenario(comps).with_info(name=scn.name, description=scn.description,
@@ -97,7 +91,7 @@ def calibrate_bloc_cost(world: World, scn: Scenario, target: float,
         nonlocal count
         if log_hat not in seen:
             count += 1
-            res = solve(world, _with_cost(scn, math.exp(log_hat)), **kw)
+            res = solve(world, with_cost(scn, math.exp(log_hat)), **kw)
             seen[log_hat] = between_bloc_change(res, blocs) - target
         return seen[log_hat]
 
@@ -119,21 +113,20 @@ _CACHE: dict[tuple[str, str, float, str], tuple[float, float, int]] = {}
 arguments) -> (cost hat, achieved change, solves)."""
 
 
-def _theta_arg(elasticities: Any) -> str | float | None:
-    if isinstance(elasticities, str):
-        return elasticities
-    if isinstance(elasticities, (int, float, np.floating)):
-        return float(elasticities)
-    return None
-
-
 def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
-            elasticities: Any = "cp2015", options: SolveOptions | None = None,
+            elasticities: Any = "median", options: SolveOptions | None = None,
             ) -> tuple[Scenario, tuple[str, ...]]:
     """The scenario calibrated for ``world`` and the run's elasticities, and what was done.
 
-    Scenarios without a calibration target come back unchanged with no notes.
+    * a preset with a calibration target (its record's ``target``): the between-bloc
+      barrier solved for with these elasticities and options;
+    * gravity effects (deep integration, dissolution) converted with the same
+      elasticities, ``tau_hat_j = exp(-beta / theta_j)``, bound into the scenario.
+
+    Scenarios with neither come back unchanged with no notes.
     """
+    from autarky.solve import resolve_elasticities
+
     base = (scn.name or "").split(":")[0]
     notes: list[str] = []
     if base in BLOC_TARGETS and any(isinstance(c, BlocSplit) for c in scn.components):
@@ -142,25 +135,16 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
         if options is not None:
             kw["options"] = options
         hat, got, n = calibrate_bloc_cost(world, scn, target, solve, **kw)
-        scn = _with_cost(scn, hat)
+        scn = with_cost(scn, hat)
         notes.append(
             f"calibrated: between-bloc iceberg trade costs x{hat:.4f} (+{(hat - 1) * 100:.2f}%"
             f") so that trade between the blocs changes by {target:+.1f}% on {world.name} "
             f"{world.year or ''} with these elasticities ({what}); model: {got:+.2f}% "
             f"(Brent root find, {n} solves).")
-    theta = _theta_arg(elasticities)
     if any(isinstance(c, (DeepIntegration, Dissolution)) for c in scn.components):
-        if theta is None:
-            notes.append("deep integration: the gravity estimate is converted with the "
-                         "component's own elasticities (the run's are not a source or a "
-                         "number)")
-        else:
-            comps = tuple(dataclasses.replace(c, theta=theta)
-                          if isinstance(c, (DeepIntegration, Dissolution)) else c
-                          for c in scn.components)
-            scn = Scenario(comps).with_info(name=scn.name, description=scn.description,
-                                            assumptions=scn.assumptions, sources=scn.sources,
-                                            settings=scn.settings)
+        extreme = bool(options is not None and options.extreme_elasticities)
+        theta = resolve_elasticities(world, elasticities, extreme=extreme)[0]
+        scn = bind_theta(scn, theta)  # type: ignore[assignment]
         for c in scn.components:
             if isinstance(c, (DeepIntegration, Dissolution)):
                 sign = -1.0 if isinstance(c, DeepIntegration) else 1.0
@@ -168,7 +152,7 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
                 notes.append(
                     f"{c.name or 'agreement'}: gravity effect {c.trade_effect:.3f} log points "
                     f"(x{math.exp(c.trade_effect):.2f} members' trade, partial equilibrium) "
-                    f"converted with theta ({c.theta}): internal trade costs x"
+                    f"converted with the run's elasticities: internal trade costs x"
                     f"{hats.min():.3f} to x{hats.max():.3f} by sector.")
     return scn, tuple(notes)
 

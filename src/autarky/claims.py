@@ -4,9 +4,9 @@ The political writing this project was built from makes empirical claims about t
 self-sufficiency and blocs. Each function here states one claim as a plain paraphrase,
 says what the model computes to test it, gives the result with a band, the assumptions
 and what the model cannot speak to. Every number comes from the same public functions a
-user would call (:func:`autarky.solve` with presets by name and the library's default
-elasticities, :func:`autarky.sweep`, :func:`autarky.run.bloc_choice`,
-:mod:`autarky.linkages`), so it equals theirs; the tests check that.
+user would call (the run service, :func:`autarky.service.run` and
+:func:`autarky.solve`, with presets by name and the library's default elasticities;
+:func:`autarky.sweep`, :mod:`autarky.linkages`), so it equals theirs; the tests check that.
 
 >>> import autarky as ak
 >>> from autarky.claims import COLUMNS
@@ -32,7 +32,8 @@ from autarky.liberation import DATA_FOLDER, liberation_day
 from autarky.nash import nash, optimal_tariff, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
-from autarky.solve import solve
+from autarky.service import RunSpec, solve
+from autarky.service import run as run_service
 from autarky.sweep import sweep, sweep_scenarios
 from autarky.world import World
 
@@ -531,7 +532,8 @@ def bloc_choice(ctx: Context | None = None) -> Claim:
     w = ctx.world("world194")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        df = run.bloc_choice(w)
+        df = run_service(RunSpec("bloc-choice", world=w, range=False)).table
+    assert df is not None
     wel = df["welfare"].unstack("option")
     out_opt = presets.OPTIONS[2]
     joins = [o for o in presets.OPTIONS if o != out_opt]

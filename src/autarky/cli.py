@@ -30,8 +30,6 @@ from autarky.cli_common import (
     _UNAVAIL,
     _WORLD,
     _YEAR,
-    _busy,
-    _options,
     _progress,
     console,
     err_console,
@@ -44,8 +42,8 @@ from autarky.cli_report import (
     _REPORT,
     _SHOW,
     _compare_out,
-    _out_files,
-    _run_extras,
+    _print_show,
+    _show_kinds,
     app_cmd,
     report_cmd,
 )
@@ -201,19 +199,6 @@ def sectors(
 
 # --- scenario commands
 
-def _print_assumptions(scn: ak.Scenario, notes: tuple[str, ...] | list[str],
-                       opts: ak.SolveOptions | None = None) -> None:
-    console.print("[bold]assumptions[/]", highlight=False)
-    for a in (scn.assumptions if opts is None else run_.assumptions(scn, opts)):
-        console.print(f"  - {a}", highlight=False, soft_wrap=True)
-    for n in notes:
-        console.print(f"  - {n}", highlight=False, soft_wrap=True)
-    if scn.sources:
-        console.print("[bold]sources[/]", highlight=False)
-        for s in scn.sources:
-            console.print(f"  - {s}", highlight=False, soft_wrap=True)
-
-
 @app.command()
 def presets(
     details: Annotated[bool, typer.Option("--details", help="Also assumptions and sources.")]
@@ -240,73 +225,37 @@ def presets(
 
 _RANGE = typer.Option("--range/--no-range", help="Show the low and high of welfare across "
                       "the catalog's 8 elasticity sources (one batched solve; default on).")
+_FIGURES = typer.Option(help="Also write static PNG and SVG figures into this folder "
+                        "(kaleido + Chromium), for every kind of run.")
 
 
-def _bloc_choice(w: ak.World, elasticities: str, opts: ak.SolveOptions,
-                 out: str | None, overwrite: bool = False, with_range: bool = True) -> None:
+def _command() -> str:
+    return "autarky " + " ".join(sys.argv[1:])
+
+
+def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
+    """Check the flags, run the spec through the one service, print and write the outcome."""
+    from autarky import service
+    from autarky.cli_show import show, write_outputs
+
+    run_.check_top(top)
+    service.check_outputs(spec.kind, **spec.chosen(), draws=spec.draws,
+                          **{k: v for k, v in outputs.items() if k != "overwrite"})
+    if outputs.get("out") is not None:
+        run_.check_out(outputs["out"], bool(outputs.get("overwrite")))
+    show_kinds = _show_kinds(outputs.get("show"))
     with _progress() as prog:
-        task = prog.add_task("bloc-choice: calibrating, then every state's options and "
-                             "break-even penalty", total=None)
-
-        def step(done: int, total: int) -> None:
-            prog.update(task, completed=done, total=total)
-
-        df = run_.bloc_choice(w, elasticities=run_.elasticities(elasticities), options=opts,
-                              solve=run_.solve_plain, progress=step)
-        rtask = prog.add_task("range across elasticity sources", total=None)
-        rng = run_.bloc_choice_range(w, df, opts, progress=lambda done, total: prog.update(
-            rtask, completed=done, total=total)) if with_range else pd.DataFrame(index=df.index)
-    console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
-                  "(bloc columns: baseline-income-weighted, original members; 'vs out': "
-                  "difference from the state staying out, percentage points; break-even: "
-                  "the trade-cost factor both blocs would have to put on the state's trade "
-                  "if it stays out for joining the better bloc to match staying out)",
-                  highlight=False, soft_wrap=True)
-    table = Table()
-    ranged = len(rng.columns) > 0
-    for col in ("state", "option", "state's welfare", *(("low", "high") if ranged else ()),
-                "West", "East", "world", "West vs out (pp)", "East vs out (pp)",
-                *(("West vs out low", "high", "East vs out low", "high") if ranged else ()),
-                "break-even penalty"):
-        table.add_column(col, justify="left" if col in ("state", "option") else "right")
-    for (state, option), r in df.iterrows():
-        lo_hi = ([f"{rng.loc[(state, option), c]:+.3f}" for c in ("low", "high")]
-                 if ranged else [])
-        vs = ([f"{rng.loc[(state, option), f'{b} vs out {e}']:+.3f}"
-               for b in ("West", "East") for e in ("low", "high")] if ranged else [])
-        be = r["break_even"]
-        be_txt = ("" if option != ak.presets.OPTIONS[2] else
-                  f"none up to x{run_.PENALTY_MAX:g}" if be != be else f"x{be:.3f}")
-        table.add_row(state, option, f"{r['welfare']:+.3f}", *lo_hi, f"{r['West']:+.3f}",
-                      f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
-                      f"{r['East vs out']:+.3f}", *vs, be_txt)
-    console.print(table)
-    if with_range:
-        _range_line(w, rng if ranged else None)
-    scn = ak.presets.get("bloc-choice")
-    _print_assumptions(scn, tuple(df.attrs.get("notes", ())))
-    if out is not None:
-        _print_written(run_.write(out, df, scn, _record_meta(w, elasticities, opts),
-                                  overwrite=overwrite))
-
-
-def _record_meta(w: ak.World, elasticities: str, opts: ak.SolveOptions) -> dict[str, Any]:
-    return run_.record_meta(w, elasticities, opts, "autarky " + " ".join(sys.argv[1:]))
-
-
-def _print_written(paths: Any) -> None:
-    console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
-                  highlight=False, soft_wrap=True)
-
-
-def _world_for(scn: ak.Scenario, world: str | None) -> tuple[str, str]:
-    """The world a run uses and why: --world, else the preset's own, else icio2023."""
-    if world is not None:
-        return world, "named with --world"
-    own, why = ak.presets.default_world(scn.name or "")
-    if own is not None:
-        return own, f"the preset's default world: {why}; --world overrides"
-    return "icio2023", "the default world; --world overrides"
+        label = spec.scenario if isinstance(spec.scenario, str) else "scenario"
+        task = prog.add_task(f"running {label}", total=None)
+        outcome = service.run(spec, progress=lambda done, total: prog.update(
+            task, completed=done, total=total))
+    show(outcome, top)
+    if show_kinds and outcome.world is not None and outcome.result is not None:
+        _print_show(show_kinds, outcome.world, outcome.scenario, outcome.result, top)
+    write_outputs(outcome, out=outputs.get("out"), overwrite=bool(outputs.get("overwrite")),
+                  report=bool(outputs.get("report")), excel=outputs.get("excel"),
+                  figures=outputs.get("figures"))
+    return outcome
 
 
 @app.command()
@@ -328,6 +277,7 @@ def run(
     show: Annotated[str | None, _SHOW] = None,
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
+    figures: Annotated[str | None, _FIGURES] = None,
     draws: Annotated[int, typer.Option(help="Elasticity draws for an uncertainty band beside "
                                        "each number (0: none).")] = 0,
     seed: Annotated[int, typer.Option(help="Random seed of the draws.")] = 0,
@@ -337,80 +287,22 @@ def run(
     = None,
     source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
-    """Solve a scenario and print welfare by country, bloc aggregates and assumptions.
+    """Run a preset or scenario of any kind and print its result, groups and assumptions.
 
-    With no scenario it runs the two-blocs preset on the embedded icio2023 data. With
-    --draws N the welfare of each country and group also shows the median and 90% band
-    over N elasticity draws (stored in the result store and reused when run again).
+    With no scenario it runs the two-blocs preset on the embedded icio2023 data. Every
+    kind (an equilibrium scenario, bloc-choice, nash, the liberation-day presets) goes
+    through the one run service and writes --out, --report, --excel and --figures; a flag
+    a kind cannot honour is refused in one line before anything is solved. With --draws N
+    the welfare of each country and group also shows the median and 90% band over N
+    elasticity draws (stored in the result store and reused when run again).
     """
-    if scenario in ("nash", "tariff-war-nash"):  # a game, not a scenario: see `autarky nash`
-        if out or deficits or unavailable:
-            raise typer.BadParameter("--out, --deficits and --unavailable do not apply to "
-                                     "the Nash tariff war (balanced baseline, no files)")
-        nash(world=world or "wiod2016", year=year, elasticities=elasticities, method="exact",
-             top=top)
-        return
-    from autarky.liberation import PRESETS as ILMS_PRESETS
-
-    if scenario in ILMS_PRESETS:  # the ILMS (2025) model on its own 194-country data
-        if out or deficits or unavailable or year:
-            raise typer.BadParameter("--out, --deficits, --unavailable and --year do not "
-                                     "apply to the Liberation Day presets")
-        _liberation(scenario, world or "icio2023", top)
-        return
-    run_.check_top(top)
-    if out is not None:
-        run_.check_out(out, overwrite)
-    scn = run_.scenario(scenario)
-    opts = _options(scn, deficits, unavailable, extreme_elasticities)
-    # assumptions true of the options used, in the output, the record, report and workbook
-    scn = scn.with_info(assumptions=run_.assumptions(scn, opts))
-    world, why = _world_for(scn, world)
-    w = load_world_cli(world, year)
-    console.print(f"world: {w.name} {w.year or ''} ({why})", highlight=False, soft_wrap=True)
-    if scn.name == "bloc-choice":
-        _bloc_choice(w, elasticities, opts, out, overwrite, source_range)
-        return
-    with _busy(f"solving {scn.name or scenario}"):
-        res = run_.solve(w, scn, run_.elasticities(elasticities), opts)
-    band = _draws_band(w, scn, opts, draws, seed, store, scheduler) if draws else None
-    rng = (_source_range(w, scn, opts, run_.elasticities(elasticities)) if source_range
-           else None)
-    shown = run_.extremes(res.welfare, top)
-    console.print(f"[bold]{scn.name or scenario} on {w.name} {w.year or ''}[/]: "
-                  f"{scn.summary()}", highlight=False, soft_wrap=True)
-    table = Table(title=run_.top_title("welfare, %", top, len(res.welfare)))
-    table.add_column("country")
-    table.add_column("welfare %", justify="right")
-    _range_columns(table, rng)
-    _band_columns(table, band)
-    for c, v in shown.items():
-        table.add_row(str(c), f"{v:+.3f}", *_range_cells(rng, str(c)), *_band_cells(band, str(c)))
-    console.print(table)
-    agg = Table(title="bloc aggregates (baseline-income-weighted)")
-    for col in ("group", "members in data", "welfare %"):
-        agg.add_column(col, justify="left" if col == "group" else "right")
-    _range_columns(agg, rng)
-    _band_columns(agg, band)
-    for name, r in run_.aggregates(w, scn, res).iterrows():
-        agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}",
-                    *_range_cells(rng, str(name)), *_band_cells(band, str(name)))
-    console.print(agg)
-    _range_line(w, rng)
-    if band is not None:
-        console.print(band.attrs["text"], highlight=False, soft_wrap=True, style="dim")
-    resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
-    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
-                  f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
-                  highlight=False)
-    _print_assumptions(scn, tuple(res.notes))
-    meta = _record_meta(w, elasticities, opts)
-    if out is not None:
-        files = _out_files(w, scn, res, scenario, meta, report=report, rng=rng, band=band)
-        _print_written(run_.write(out, res, scn, {**meta, "world_argument": world},
-                                  overwrite=overwrite, extra=files))
-    _run_extras(w, scn, res, scenario, meta, show=show, report=report and out is None,
-                excel=excel, top=top, rng=rng, band=band)
+    spec = ak.RunSpec(scenario, world=world, year=year,
+                      elasticities=run_.elasticities(elasticities), deficits=deficits,
+                      unavailable=unavailable, extreme_elasticities=extreme_elasticities,
+                      range=source_range, draws=draws, seed=seed, store=store,
+                      scheduler=scheduler, command=_command())
+    _run_spec(spec, top, out=out, overwrite=overwrite, show=show, report=report, excel=excel,
+              figures=figures)
 
 
 @app.command()
@@ -429,26 +321,41 @@ def compare(
                                             "scenario's tables (CSV).")] = None,
     source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
-    """Two scenarios side by side: welfare by country and the difference."""
+    """Two scenarios side by side: welfare by country and the difference.
+
+    Each is the same run as 'autarky run NAME --world WORLD' (one service); the range is of
+    the difference B - A across the catalog's elasticity sources.
+    """
+    from autarky import service
+    from autarky.cli_show import _range_cells, _range_columns, print_assumptions, range_line
+
     run_.check_top(top)
-    sa, sb = run_.scenario(a), run_.scenario(b)
-    oa = _options(sa, deficits, unavailable, extreme_elasticities)
-    ob = _options(sb, deficits, unavailable, extreme_elasticities)
     w = load_world_cli(world, year)
     theta = run_.elasticities(elasticities)
+    specs = [ak.RunSpec(x, world=w, elasticities=theta, deficits=deficits,
+                        unavailable=unavailable, extreme_elasticities=extreme_elasticities,
+                        range=False, command=_command()) for x in (a, b)]
+    for spec in specs:
+        if spec.kind != "equilibrium":
+            raise ak.ScenarioError(f"compare: {spec.scenario} is not one equilibrium "
+                                   f"({spec.kind}); 'autarky run {spec.scenario}' runs it")
     with _progress() as prog:
         task = prog.add_task("solving", total=2)
-        ra = run_.solve(w, sa, theta, oa)
+        oa = service.run(specs[0])
         prog.advance(task)
-        rb = run_.solve(w, sb, theta, ob)
+        ob = service.run(specs[1])
         prog.advance(task)
         rtask = prog.add_task("range across elasticity sources", total=None)
-        rng = run_.compare_range(w, sa, sb, oa, ob, elasticities=theta,
+        rng = run_.compare_range(w, oa.scenario, ob.scenario, oa.options, ob.options,
+                                 elasticities=theta,
                                  progress=lambda done, total: prog.update(
             rtask, completed=done, total=total)) if source_range else None
+    ra, rb = oa.result, ob.result
+    assert ra is not None and rb is not None and oa.aggregates is not None \
+        and ob.aggregates is not None
     wa, wb = ra.welfare, rb.welfare
     order = run_.extremes(wb - wa, top).index
-    na, nb = sa.name or a, sb.name or b
+    na, nb = oa.name, ob.name
     console.print(f"[bold]{na} vs {nb} on {w.name} {w.year or ''}[/]", highlight=False)
     table = Table(title=run_.top_title("welfare, %", top, len(wa)))
     for col in ("country", na, nb, f"{nb} - {na} (pp)"):
@@ -458,19 +365,24 @@ def compare(
         table.add_row(str(c), f"{wa[c]:+.3f}", f"{wb[c]:+.3f}", f"{wb[c] - wa[c]:+.3f}",
                       *_range_cells(rng, str(c)))
     console.print(table)
-    _range_line(w, rng)
-    for label, scn, res, opt in ((na, sa, ra, oa), (nb, sb, rb, ob)):
-        console.print(f"[bold]{label}[/]: {scn.summary()}", highlight=False, soft_wrap=True)
-        _print_assumptions(scn, tuple(res.notes), opt)
+    ga, gb = oa.aggregates["welfare"], ob.aggregates["welfare"]
+    console.print(f"world (income-weighted): {na} {ga['world']:+.3f}%, {nb} {gb['world']:+.3f}%,"
+                  f" difference {gb['world'] - ga['world']:+.3f} pp", highlight=False)
+    if source_range:
+        range_line(w, rng)
+    for o in (oa, ob):
+        console.print(f"[bold]{o.name}[/]: {o.scenario.summary()}", highlight=False,
+                      soft_wrap=True)
+        print_assumptions(o.assumptions, o.notes, o.sources)
     if out:
-        _compare_out(out, w, (na, sa, ra), (nb, sb, rb))
+        _compare_out(out, w, (na, oa.scenario, ra), (nb, ob.scenario, rb))
 
 
 @app.command()
 def nash(
     world: Annotated[str, _WORLD] = "wiod2016",
     year: Annotated[int | None, _YEAR] = None,
-    elasticities: Annotated[str, _ELAST] = "uniform4",
+    elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
     method: Annotated[str, typer.Option(help="exact (exact first-order conditions, no IO "
                                        "links), formula (Lashkaripour 2021's approximation, "
                                        "no IO links) or best-response (exact welfare by "
@@ -481,97 +393,22 @@ def nash(
     country: Annotated[str | None, typer.Option(
         help="Only this country sets its unilaterally optimal tariff, every other tariff "
              "at its applied level (best responses, IO links kept); no war.")] = None,
+    out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    report: Annotated[bool, _REPORT] = False,
+    excel: Annotated[str | None, _EXCEL] = None,
+    figures: Annotated[str | None, _FIGURES] = None,
 ) -> None:
     """Nash tariff war: each country's optimal uniform tariff and its welfare change.
 
-    Welfare is measured against the baseline with deficits removed (balanced trade).
+    The same run as 'autarky run nash' (one service). Welfare is measured against the
+    baseline with deficits removed (balanced trade).
     """
-    from autarky.errors import DataError
-
-    run_.check_top(top)
-    try:
-        theta: Any = float(elasticities)
-    except ValueError:
-        theta = elasticities
-    try:
-        opts = ak.NashOptions(method=method)  # type: ignore[arg-type]
-    except ValueError as err:
-        raise DataError(f"--method {method!r}: {err}") from None
-    w = load_world_cli(world, year)
-    if country is not None:
-        from autarky.nash import optimal_tariff
-
-        with _busy(f"solving {country}'s optimal tariff"):
-            res = optimal_tariff(w, country, elasticities=theta)
-        method = "optimal tariff of " + country
-    elif method == "best-response":  # a bar on a terminal, quiet otherwise
-        import math
-
-        with _progress() as bar:
-            task = bar.add_task("best responses", total=None)
-
-            def step(rounds: int, move: float) -> None:
-                # the largest tariff step falls towards the tolerance (1e-8): show the decades
-                done = min(max(-math.log10(max(move, 1e-12)), 0.0), 8.0)
-                bar.update(task, total=8.0, completed=done,
-                           description=f"best-response round {rounds}: step {move:.1e}")
-
-            res = ak.nash(w, elasticities=theta, options=opts, progress=step)
-    else:
-        with _busy(f"solving the Nash tariff war ({method})"):
-            res = ak.nash(w, elasticities=theta, options=opts)
-    frame = res.to_frame()
-    shown = frame.loc[run_.extremes(frame["welfare_pct"], top).index]
-    what = (f"{country}'s optimal tariff, no retaliation," if country is not None
-            else "Nash tariff war")
-    table = Table(title=run_.top_title(f"{what} on {w.name} {w.year or ''}"
-                                       + ("" if country else f" ({method})"), top, len(frame)))
-    for col in ("country", "tariff %" if country else "Nash tariff %", "welfare %"):
-        table.add_column(col, justify="left" if col == "country" else "right")
-    for c, row in shown.iterrows():
-        rate = "" if pd.isna(row["tariff_pct"]) else f"{row['tariff_pct']:.2f}"
-        table.add_row(str(c), rate, f"{row['welfare_pct']:+.3f}")
-    console.print(table)
-    resid = max(res.residual.values())
-    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
-                  f"iterations, {res.seconds:.3f} s, largest residual {resid:.1e}",
-                  highlight=False)
-    console.print("[bold]assumptions[/]")
-    for line in (*res.notes, f"method: {res.method}"):
-        console.print(f"  - {line}", highlight=False, soft_wrap=True)
-
-
-def _liberation(preset: str, folder: str, top: int) -> None:
-    """Print one Liberation Day preset (ILMS 2025) solved on the data in ``folder``."""
-    from autarky.data import read_ilms2025
-    from autarky.liberation import DATA_FOLDER, liberation_day, summary
-    from autarky.liberation import PRESETS as ILMS_PRESETS
-
-    if folder == "icio2023":  # run's default world: the ILMS data live next to the repo
-        folder = DATA_FOLDER
-    run_.check_top(top)
-    data = read_ilms2025(folder)
-    res = liberation_day(data, ILMS_PRESETS[preset])
-    frame = res.frame
-    shown = frame.loc[run_.extremes(frame["welfare"], top).index]
-    table = Table(title=run_.top_title(
-        f"{preset} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)", top, len(frame)))
-    for col in ("country", "welfare %", "employment %", "US tariff %", "tariff on US %"):
-        table.add_column(col, justify="left" if col == "country" else "right")
-    for c, row in shown.iterrows():
-        table.add_row(str(c), f"{row['welfare']:+.3f}", f"{row['employment']:+.3f}",
-                      f"{100 * row['us_tariff']:.1f}", f"{100 * row['tariff_on_us']:.1f}")
-    console.print(table)
-    rows = summary(res, data)
-    console.print("the paper's rows (EU and non-US: absorption-weighted means): " + "; ".join(
-        f"{r} welfare {v['welfare']:+.2f}%, employment {v['employment']:+.2f}%, prices "
-        f"{v['cpi']:+.1f}%" for r, v in rows.iterrows()), highlight=False, soft_wrap=True)
-    console.print(f"USA welfare {res.welfare['USA']:+.3f}%; "
-                  f"{'converged' if res.converged else 'NOT converged'}, residual "
-                  f"{res.residual:.1e}, {res.seconds:.2f} s", highlight=False)
-    console.print("[bold]assumptions[/]")
-    for line in res.notes:
-        console.print(f"  - {line}", highlight=False, soft_wrap=True)
+    spec = ak.RunSpec("nash", world=world, year=year,
+                      elasticities=run_.elasticities(elasticities), method=method,
+                      country=country, command=_command())
+    _run_spec(spec, top, out=out, overwrite=overwrite, report=report, excel=excel,
+              figures=figures)
 
 
 @app.command()
@@ -598,93 +435,6 @@ def query(
     for row in df.itertuples(index=False):
         table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
-
-
-def _draws_band(world: ak.World, scn: ak.Scenario, opts: ak.SolveOptions, draws: int,
-                seed: int, store: str | None, scheduler: str | None) -> pd.DataFrame:
-    """Median and 90% band per country and group over elasticity draws (a progress bar).
-
-    The draws take each sector's theta among the catalog's published values; solved rows
-    go to the result store and are reused. Returns a frame indexed by country and group
-    names with ``median``, ``low``, ``high``; ``attrs["text"]`` says what the band is.
-    """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    from autarky.data.store import default_store_path
-    from autarky.errors import ScenarioWarning
-
-    if draws < 1:
-        raise ak.DataError(f"--draws {draws}: must be a positive whole number")
-    with Progress("draws", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err_console, transient=True,
-                  disable=not err_console.is_terminal) as bar:
-        task = bar.add_task("draws", total=draws)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ScenarioWarning)
-            sw = ak.sweep(world, scn, draws=draws, seed=seed, options=opts,
-                          backend="dask" if scheduler else "serial", scheduler=scheduler,
-                          store=store or default_store_path(),
-                          progress=lambda done, total: bar.update(task, completed=done))
-    W = pd.DataFrame(sw.welfare.to_numpy(), columns=list(world.countries))
-    inc = run_.income(world)
-    groups = {**scn.blocs(world), "world": tuple(world.countries)}
-    for name, members in groups.items():
-        m = [c for c in members if c in W.columns]
-        if m and name not in W.columns:
-            wt = np.array([inc[c] for c in m])
-            W[name] = W[m].to_numpy() @ wt / wt.sum()
-    q = np.quantile(W.to_numpy(), [0.5, 0.05, 0.95], axis=0)
-    band = pd.DataFrame({"median": q[0], "low": q[1], "high": q[2]}, index=W.columns)
-    band.attrs["text"] = (
-        f"band: median and 90% interval over {draws} elasticity draws (seed {seed}; each "
-        "sector's theta drawn among the published values of the catalog sources, see "
-        f"'autarky elasticities'); {sw.solved} solved, {sw.reused} reused from the result "
-        f"store, {sw.seconds:.1f} s")
-    return band
-
-
-def _source_range(w: ak.World, scn: ak.Scenario, opts: ak.SolveOptions,
-                  elasticities: Any) -> pd.DataFrame | None:
-    """Welfare low/high across the catalog's elasticity sources (one batched solve)."""
-    with _progress() as prog:
-        task = prog.add_task("range across elasticity sources", total=None)
-        return run_.source_range(w, scn, opts, progress=lambda done, total: prog.update(
-            task, completed=done, total=total), elasticities=elasticities)
-
-
-def _range_columns(table: Table, rng: pd.DataFrame | None) -> None:
-    if rng is not None:
-        table.add_column("low", justify="right")
-        table.add_column("high", justify="right")
-
-
-def _range_cells(rng: pd.DataFrame | None, name: str) -> list[str]:
-    if rng is None:
-        return []
-    if name not in rng.index:
-        return ["", ""]
-    return [f"{rng.at[name, 'low']:+.3f}", f"{rng.at[name, 'high']:+.3f}"]
-
-
-def _range_line(w: ak.World, rng: pd.DataFrame | None) -> None:
-    text = rng.attrs["text"] if rng is not None else run_.range_unavailable(w)
-    if text:
-        console.print(text, highlight=False, soft_wrap=True, style="dim")
-
-
-def _band_columns(table: Table, band: pd.DataFrame | None) -> None:
-    if band is not None:
-        table.add_column("median (draws)", justify="right")
-        table.add_column("90% band", justify="right")
-
-
-def _band_cells(band: pd.DataFrame | None, name: str) -> list[str]:
-    if band is None:
-        return []
-    if name not in band.index:
-        return ["", ""]
-    r = band.loc[name]
-    return [f"{r['median']:+.3f}", f"[{r['low']:+.3f}, {r['high']:+.3f}]"]
 
 
 def main() -> None:

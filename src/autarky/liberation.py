@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from autarky import presets as _presets
 from autarky.data.ilms2025 import ILMS2025, read_ilms2025
 from autarky.errors import ConvergenceError, ScenarioError
 from autarky.model import ilms
@@ -42,34 +43,14 @@ __all__ = ["DATA_FOLDER", "EU27", "PRESETS", "LiberationResult", "liberation_day
 
 Retaliation = Literal["none", "reciprocal", "optimal"]
 
-DATA_FOLDER = "../shared/data/us-tariff-2025"
-"""Where their baseline sits beside a checkout (the reference data, not packaged)."""
-
 PRESETS: dict[str, Retaliation] = {
-    "liberation-day": "none",
-    "liberation-day-reciprocal": "reciprocal",
-    "liberation-day-optimal-retaliation": "optimal",
-}
-"""Preset name -> retaliation setting (all with the paper's baseline parameters)."""
+    p.name: dict(p.params)["retaliation"] for p in _presets.PRESETS.values() if p.kind == "ilms"}
+"""Preset name -> retaliation setting (all with the paper's baseline parameters); the
+records (description, assumptions, sources, default data folder) are in
+:data:`autarky.presets.PRESETS`."""
 
-_DESCRIPTIONS = {
-    "liberation-day": "The April 2025 US tariffs (max(10%, the published rate) on every "
-                      "partner), no retaliation, in the ILMS (2025) one-sector model on "
-                      "their 194-country 2023 baseline.",
-    "liberation-day-reciprocal": "The April 2025 US tariffs, every partner setting the same "
-                                 "rate on US goods (ILMS 2025 model and baseline).",
-    "liberation-day-optimal-retaliation": "The April 2025 US tariffs, every partner setting "
-                                          "its optimal tariff on US goods (ILMS 2025 model, "
-                                          "two-region formula).",
-}
-_ASSUMPTIONS = ("Their model, not the engine's: elastic labour supply (kappa 0.5), tariff "
-                "revenue cutting income taxes, a roundabout share of sales, transfers fixed "
-                "as a share of world income, trade elasticity 4; data in "
-                f"{DATA_FOLDER} (autarky run NAME --world FOLDER).")
-_SOURCES = ("Ignatenko, A., Lashkaripour, A., Macedoni, L., Simonovska, I. (2025), Making "
-            "America Great Again? The Economic Impacts of Liberation Day Tariffs, Journal of "
-            "International Economics 157, 104138 (NBER w33771); data: "
-            "github.com/ahmadlp/us-tariff, CEPII BACI 2023, World Bank WDI.")
+DATA_FOLDER = str(_presets.record("liberation-day").default_world)
+"""Where their baseline sits beside a checkout (the reference data, not packaged)."""
 
 EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
         "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
@@ -78,14 +59,9 @@ EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "D
 
 
 def table() -> pd.DataFrame:
-    """The Liberation Day presets in the layout of :func:`autarky.presets.table`.
-
-    They solve the ILMS (2025) model on its own data, not an engine Scenario, so they are
-    listed by ``autarky presets`` but are not in :data:`autarky.presets.PRESETS`.
-    """
-    return pd.DataFrame([{"name": n, "description": _DESCRIPTIONS[n],
-                          "assumptions": _ASSUMPTIONS, "sources": _SOURCES}
-                         for n in PRESETS]).set_index("name")
+    """The Liberation Day presets' rows of :func:`autarky.presets.table`."""
+    tab = _presets.table()
+    return tab.loc[[n for n in PRESETS if n in tab.index]]
 
 
 @dataclass(frozen=True, eq=False)

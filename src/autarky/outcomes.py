@@ -302,11 +302,12 @@ def sector_reallocation(result: Any) -> pd.DataFrame:
 def bloc_aggregates(result: Any, groups: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     """Welfare, real GDP and trade by group, weighted by baseline income / GDP.
 
-    Welfare is the change in the group's real income (members' baseline-income-weighted
-    mean); real GDP the baseline-GDP-weighted mean. A ``world`` row is added.
+    Welfare is the change in the group's real income: the members' mean weighted by their
+    income as observed in the data (:attr:`Result.weights`, the weight of every group
+    number the package prints); real GDP the baseline-GDP-weighted mean. A ``world`` row is added.
     """
     h = headline(result)
-    inc = result.income["before"].to_numpy(float)
+    inc = result.weights  # the one weight of group welfare (Result.weights)
     t = trade_by_country(result)
     rows = []
     allg = {**dict(groups), "world": tuple(result.countries)}

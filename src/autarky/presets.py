@@ -45,10 +45,16 @@ __all__ = [
     "BLOC_B",
     "BLOC_COST_HAT",
     "bloc_choice_scenarios",
+    "KINDS",
     "bloc_membership",
     "default_world",
+    "deficit_rule",
     "get",
+    "kind",
+    "listing",
     "names",
+    "record",
+    "templates",
     "swing_states",
     "table",
 ]
@@ -104,11 +110,26 @@ _BLOC_SOURCES = (
 )
 
 
+KINDS = ("equilibrium", "bloc-choice", "nash", "ilms")
+"""What a preset computes: one counterfactual equilibrium of the engine; the bloc-choice
+table (every swing state's options, :mod:`autarky.blocs`); a Nash tariff war
+(:func:`autarky.nash`); or the Ignatenko et al. (2025) model on its own data
+(:mod:`autarky.liberation`). :func:`autarky.service.run` runs every kind."""
+
+
 @dataclass(frozen=True)
 class Preset:
-    """A named scenario: description, assumptions, sources, and how to build it.
+    """One record per preset: everything a run of it needs.
 
     ``build`` takes the parameter after the colon (``autarky:RUS`` -> 'RUS'), or None.
+    ``kind`` is one of :data:`KINDS`; ``target`` the calibration target (the change in
+    trade between blocs, %, solved for by :mod:`autarky.calibrate`) with ``target_text``
+    saying what it is; ``settings`` the solver settings the preset needs and
+    ``setting_notes`` the sentence that states and justifies each one (key -> text): the
+    assumptions printed with a run are built from these declarations and the options
+    actually used (:meth:`assumptions_for`). ``default_world`` is the dataset the preset
+    runs on when none is named, and ``world_reason`` says why. ``params`` holds a kind's
+    own parameters (e.g. ``retaliation`` of the ILMS presets).
     """
 
     name: str
@@ -119,23 +140,62 @@ class Preset:
     parameter: str | None = None
     settings: tuple[tuple[str, str], ...] = ()
     default_world: str | None = None
-    """The dataset the preset runs on when none is named (None: the CLI's default), and
-    ``world_reason`` says why (printed with the output)."""
     world_reason: str = ""
+    kind: str = "equilibrium"
+    target: float | None = None
+    target_text: str = ""
+    setting_notes: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"preset {self.name}: kind {self.kind!r} not in {KINDS}")
+
+    @property
+    def template(self) -> bool:
+        """True when the preset needs a parameter (``autarky:ISO``)."""
+        return self.parameter is not None
+
+    def default_settings(self) -> dict[str, str]:
+        """The solver settings the preset runs with unless a flag overrides them."""
+        out = {"deficits": "fixed"} if self.kind in ("equilibrium", "bloc-choice") else {}
+        return {**out, **dict(self.settings)}
+
+    def assumptions_for(self, options: Any = None) -> tuple[str, ...]:
+        """The preset's assumptions as true of ``options`` (default: its own settings).
+
+        Each declared setting contributes its own sentence when the option used equals
+        the preset's value; where a choice overrode it, a line naming the value used
+        replaces it. No sentence is found by matching words.
+        """
+        lines = list(self.assumptions)
+        notes = dict(self.setting_notes)
+        for key, value in self.default_settings().items():
+            used = value if options is None else str(getattr(options, key, value))
+            if used == value:
+                if key in notes:
+                    lines.append(notes[key])
+            else:
+                lines.append(f"solver setting {key} = '{used}' as chosen, instead of the "
+                             f"preset's own '{value}' (the notes describe the setting used).")
+        return tuple(lines) + (_COMMON if self.kind in ("equilibrium", "bloc-choice") else ())
 
     def scenario(self, param: str | None = None) -> Scenario:
-        """The Scenario, with this preset's name, description, assumptions and sources."""
+        """The Scenario, with this preset's name, description, assumptions and sources.
+
+        For kinds other than ``equilibrium`` and ``bloc-choice`` it has no components:
+        :func:`autarky.solve` refuses it and names the call that runs it.
+        """
         if self.parameter is not None and param is None:
-            raise ScenarioError(f"preset {self.name!r} needs a parameter: "
-                                f"{self.name}:{self.parameter}")
+            raise ScenarioError(f"preset {self.name!r} is a template: give its parameter, "
+                                f"e.g. {self.name}:RUS ({self.name}:{self.parameter})")
         if self.parameter is None and param is not None:
             raise ScenarioError(f"preset {self.name!r} takes no parameter (got {param!r})")
         scn = self.build(param)
         name = self.name if param is None else f"{self.name}:{param}"
         desc = self.description if param is None else self.description.replace(
             self.parameter or "", param)
-        return scn.with_info(name=name, description=desc,
-                             assumptions=self.assumptions + deficit_rule(self.name) + _COMMON,
+        return scn.with_info(name=name, description=desc, assumptions=self.assumptions_for(),
                              sources=self.sources, settings=self.settings)
 
 
@@ -179,12 +239,15 @@ def _us_china(_: str | None = None) -> Scenario:
 
 
 _AUTARKY_SOLVE = (("deficits", "zero"), ("unavailable", "floor"))
-_AUTARKY_NOTE = ("Solved with trade deficits removed first (a country that does not trade "
-                 "cannot run a deficit; with deficits kept, a closed country's baseline "
-                 "surplus or deficit would vanish and its measured real-income change would "
-                 "include that transfer) and with goods that have no domestic production "
-                 "given a small domestic supply (solver policy 'floor'); both are stated in "
-                 "the results.")
+_AUTARKY_NOTES = (
+    ("deficits", "Deficit rule 'zero': solved with trade deficits removed first (a country "
+                 "that does not trade cannot run a deficit; with deficits kept, a closed "
+                 "country's baseline surplus or deficit would vanish and its measured "
+                 "real-income change would include that transfer)."),
+    ("unavailable", "Goods that have no domestic production get a small domestic supply "
+                    "(solver policy 'floor'), stated in the results with the goods it "
+                    "concerns."),
+)
 
 
 _TARIFF_SOLVE = (("deficits", "zero"),)
@@ -195,13 +258,23 @@ _TARIFF_DEFICITS = (
     "loses from the fixed transfer alone when its wage moves (tariff-war on icio2023 2022 "
     "with cp2015 elasticities: Sao Tome and Principe -0.39% with fixed deficits against "
     "-2.55% balanced, Saudi Arabia -4.89% against -2.50%).")
+_TARIFF_NOTES = (("deficits", _TARIFF_DEFICITS),)
 
 
 def _p(name: str, description: str, assumptions: tuple[str, ...], sources: tuple[str, ...],
        build: Callable[[str | None], Scenario], parameter: str | None = None,
-       settings: tuple[tuple[str, str], ...] = (), world: tuple[str, str] | None = None) -> Preset:
+       settings: tuple[tuple[str, str], ...] = (), world: tuple[str, str] | None = None,
+       **more: Any) -> Preset:
+    notes = dict(more.pop("setting_notes", ()))
+    if more.get("kind", "equilibrium") in ("equilibrium", "bloc-choice"):
+        notes.setdefault("deficits", DEFICIT_RULES.get(name, _FIXED_OBSERVED))
+    more["setting_notes"] = tuple(notes.items())
     return Preset(name, description, assumptions, sources, build, parameter, settings,
-                  *(world or (None, "")))
+                  *(world or (None, "")), **more)
+
+
+def _none(_: str | None = None) -> Scenario:
+    return Scenario(())
 
 
 _BETA = math.log(2.0)
@@ -230,6 +303,61 @@ _TARIFF_ONLY = ("icio2023", "a tariff-only preset: world194 separates every memb
                 "folds some members into ROW (listed in the notes)")
 
 
+
+_ILMS_FOLDER = "../shared/data/us-tariff-2025"
+"""Where the Ignatenko et al. (2025) baseline sits beside a checkout (reference data, not
+packaged); :data:`autarky.liberation.DATA_FOLDER`."""
+_ILMS_PRESETS = (("liberation-day", "none"), ("liberation-day-reciprocal", "reciprocal"),
+                 ("liberation-day-optimal-retaliation", "optimal"))
+_ILMS_DESCRIPTIONS = {
+    "liberation-day": "The April 2025 US tariffs (max(10%, the published rate) on every "
+                      "partner), no retaliation, in the ILMS (2025) one-sector model on "
+                      "their 194-country 2023 baseline.",
+    "liberation-day-reciprocal": "The April 2025 US tariffs, every partner setting the same "
+                                 "rate on US goods (ILMS 2025 model and baseline).",
+    "liberation-day-optimal-retaliation": "The April 2025 US tariffs, every partner setting "
+                                          "its optimal tariff on US goods (ILMS 2025 model, "
+                                          "two-region formula).",
+}
+_ILMS_ASSUMPTIONS = ("Their model, not the engine's: elastic labour supply (kappa 0.5), tariff "
+                     "revenue cutting income taxes, a roundabout share of sales, transfers "
+                     "fixed as a share of world income, trade elasticity 4; data in "
+                     f"{_ILMS_FOLDER} (autarky run NAME --world FOLDER).",)
+_ILMS_SOURCES = ("Ignatenko, A., Lashkaripour, A., Macedoni, L., Simonovska, I. (2025), Making "
+                 "America Great Again? The Economic Impacts of Liberation Day Tariffs, Journal "
+                 "of International Economics 157, 104138 (NBER w33771); data: "
+                 "github.com/ahmadlp/us-tariff, CEPII BACI 2023, World Bank WDI.",)
+
+# ---------------------------------------------------------------- deficit rules
+
+_FIXED_OBSERVED = (
+    "Deficit rule 'fixed' (CP 2015 default: each country's deficit kept at its baseline "
+    "value in units of world value added): the preset's barriers are calibrated to, or "
+    "reported as, changes in the trade flows observed in the data, deficits included; "
+    "removing the deficits first would change the flows the calibration refers to. Small "
+    "economies with large baseline deficits relative to income can show a transfer effect; "
+    "'autarky run --deficits zero' gives the balanced-trade result.")
+DEFICIT_RULES: dict[str, str] = {
+    "status-quo": "Deficit rule 'fixed': the check is that the data as observed, deficits "
+                  "included, are an equilibrium.",
+    "sanctions": "Deficit rule 'fixed': the embargo is a change in who may trade with whom, "
+                 "not a long-run policy across all partners, and the coalition and the "
+                 "target keep trading with everyone else; the observed deficits are kept "
+                 "(CP 2015 default). 'autarky run --deficits zero' gives the balanced-trade "
+                 "result.",
+    "no-tourism": "Deficit rule 'fixed': tourism receipts finance many small economies' "
+                  "deficits; keeping the deficits (CP 2015 default) measures the loss of "
+                  "those receipts at given external financing, the reading the preset asks "
+                  "for; 'autarky run --deficits zero' gives the balanced-trade result.",
+    **{k: _FIXED_OBSERVED for k in ("two-blocs", "three-blocs", "bloc-choice", "cis-fta",
+                                    "eaeu-customs-union", "union-state",
+                                    "eurasian-macro-state")},
+}
+"""Why each preset of the 'fixed' deficit rule uses it (others: :data:`_FIXED_OBSERVED`);
+the autarky and tariff presets declare their 'zero' rule in their own records."""
+
+
+
 PRESETS: dict[str, Preset] = {p.name: p for p in (
     _p("status-quo",
        "Today's globalised world: the calibrated baseline, with every change (hat) equal "
@@ -249,7 +377,6 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "loss of the same economies closed one by one (same model and data): -5.61% "
         "against -5.65% in 2019, -5.15% against -5.37% in 2020 (cp2015), so the "
         "understatement is 0.04 to 0.23 percentage points there.",
-        _AUTARKY_NOTE,
         "With balanced trade, no tariffs and no input-output links the welfare change has "
         "the closed form W^ = prod_j pi_nnj^(alpha_nj / theta_j) (Arkolakis, Costinot and "
         "Rodriguez-Clare 2012; Costinot and Rodriguez-Clare 2014)."),
@@ -257,14 +384,15 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Old Gains?, American Economic Review 102(1).",
         "Costinot, A. and Rodriguez-Clare, A. (2014), Trade Theory with Numbers, Handbook of "
         "International Economics vol. 4."),
-       lambda _: Scenario((Autarky(("all",)),)), settings=_AUTARKY_SOLVE),
+       lambda _: Scenario((Autarky(("all",)),)), settings=_AUTARKY_SOLVE,
+       setting_notes=_AUTARKY_NOTES),
     _p("autarky",
        "One nation self-sufficient: prohibitive trade costs on ISO's imports and exports.",
        ("All of the country's imports and exports, in every sector, become prohibitively "
-        "costly; trade among all other countries is unchanged.",
-        _AUTARKY_NOTE),
+        "costly; trade among all other countries is unchanged.",),
        (),
-       _autarky_one, parameter="ISO", settings=_AUTARKY_SOLVE),
+       _autarky_one, parameter="ISO", settings=_AUTARKY_SOLVE,
+       setting_notes=_AUTARKY_NOTES),
     _p("cis-fta",
        "Commonwealth of Independent States free-trade area: zero tariffs among the parties "
        "to the 2011 CIS free-trade treaty that the data show separately.",
@@ -391,7 +519,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "are unchanged.",
         _GROUPS),
        _BLOC_SOURCES,
-       _two_blocs),
+       _two_blocs, target=-39.5,
+       target_text="the midpoint of the -22% to -57% range of Campos et al. 2023; the "
+                   "midpoint is this package's choice, not a published scenario"),
     _p("two-blocs-low",
        "two-blocs calibrated to the low end of Campos et al. (2023): trade between the "
        "blocs falls by 22%.",
@@ -401,7 +531,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "world the preset runs on, as in two-blocs.",
         _GROUPS),
        _BLOC_SOURCES,
-       _two_blocs),
+       _two_blocs, target=-22.0,
+       target_text="the low end (-22%) of the range of Campos et al. (2023)"),
     _p("two-blocs-high",
        "two-blocs calibrated to the high end of Campos et al. (2023): trade between the "
        "blocs falls by 57%.",
@@ -411,7 +542,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "world the preset runs on, as in two-blocs.",
         _GROUPS),
        _BLOC_SOURCES,
-       _two_blocs),
+       _two_blocs, target=-57.0,
+       target_text="the high end (-57%) of the range of Campos et al. (2023)"),
     _p("three-blocs",
        "A world of three blocs (US-centred, China-centred, Eurasian): iceberg trade costs "
        "between blocs rise by the amount that cuts trade between the blocs by 39.5%; other "
@@ -426,7 +558,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "runs on.",
         _GROUPS),
        _BLOC_SOURCES,
-       _three_blocs, world=_W194),
+       _three_blocs, world=_W194, target=-39.5,
+       target_text="the midpoint of the -22% to -57% range of Campos et al. (2023), whose "
+                   "blocs are three (Western, Eastern, Neutral)"),
     _p("bloc-choice",
        "Small states forced to choose a bloc: in the two-bloc world, each swing state's "
        "real income if it joins the West bloc, joins the East bloc, or stays out, and the "
@@ -451,7 +585,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "changes (original members only).",
         _GROUPS),
        _BLOC_SOURCES,
-       _two_blocs,
+       _two_blocs, kind="bloc-choice", target=-39.5,
+       target_text="as two-blocs: the midpoint of the -22% to -57% range of Campos et al. "
+                   "(2023)",
        world=("world194", "every economy in neither bloc's core is a swing state, and "
               "world194 separates 192 economies (icio2023: 80 and ROW)")),
     _p("tariff-war",
@@ -463,15 +599,14 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Calibration target: the 25% rate is the top rate of the 2018-2019 US-China "
         "rounds (Amiti, Redding and Weinstein 2019); it is a round illustrative escalation, "
         "not an estimate of any war's rates.",
-        "Tariff revenue is rebated to the levying country's households, as in the model.",
-        _TARIFF_DEFICITS),
+        "Tariff revenue is rebated to the levying country's households, as in the model."),
        ("Amiti, M., Redding, S. J. and Weinstein, D. E. (2019), The Impact of the 2018 "
         "Tariffs on Prices and Welfare, Journal of Economic Perspectives 33(4) (25% as the "
         "top rate of the 2018-2019 rounds).",
         "Ossa, R. (2014), Trade Wars and Trade Talks with Data, American Economic Review "
         "104(12) (tariff wars computed from a balanced-trade baseline).",),
        lambda _: Scenario((TariffChange(("all",), ("all",), 0.25, ("goods",), "add"),)),
-       settings=_TARIFF_SOLVE),
+       settings=_TARIFF_SOLVE, setting_notes=_TARIFF_NOTES),
     _p("us-tariffs-2025",
        "The US reciprocal tariffs of Executive Order 14257 (2 April 2025), partner by "
        "partner, added to the US tariffs in the data on the goods the order does not "
@@ -502,8 +637,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "lower), without retaliation to the April 2 tariffs; Ignatenko, Lashkaripour, "
         "Macedoni and Simonovska (2025, 194-country model with deficits): modest US welfare "
         "gains without retaliation, a US loss of up to 3.4% with optimal retaliation and "
-        "input-output links.",
-        _TARIFF_DEFICITS),
+        "input-output links."),
        ("Executive Order 14257 of April 2, 2025, Regulating Imports With a Reciprocal Tariff "
         "To Rectify Trade Practices That Contribute to Large and Persistent Annual United "
         "States Goods Trade Deficits, Federal Register 90(65): 15041-15109, Annex I "
@@ -516,7 +650,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Ignatenko, A., Lashkaripour, A., Macedoni, L. and Simonovska, I. (2025), Making "
         "America Great Again? The Economic Impacts of Liberation Day Tariffs, Journal of "
         "International Economics 157, 104138.",),
-       _us_tariffs, settings=_TARIFF_SOLVE),
+       _us_tariffs, settings=_TARIFF_SOLVE, setting_notes=_TARIFF_NOTES),
     _p("us-china-2018-19",
        "The US-China trade war of 2018-2019: the US Section 301 tariffs on goods from "
        "China and China's retaliation on goods from the US, at their published average "
@@ -534,8 +668,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Compare with: Amiti, Redding and Weinstein (2019), US real income loss of $1.4 "
         "billion a month by the end of 2018 (deadweight loss, about 0.08% of GDP a year); "
         "Fajgelbaum, Goldberg, Kennedy and Khandelwal (2020), aggregate US real income "
-        "-$7.2 billion, 0.04% of GDP (2018 tariffs, including retaliation).",
-        _TARIFF_DEFICITS),
+        "-$7.2 billion, 0.04% of GDP (2018 tariffs, including retaliation)."),
        ("Bown, C. P. (2021), US-China Trade War Tariffs: An Up-to-Date Chart, Peterson "
         "Institute for International Economics (19.3% and 21.1%; 3.1% before the war).",
         "Bown, C. P., Zhang, E. and Lovely, M. (2019), Trump Has Gotten China to Lower Its "
@@ -545,8 +678,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "Tariffs on Prices and Welfare, Journal of Economic Perspectives 33(4).",
         "Fajgelbaum, P. D., Goldberg, P. K., Kennedy, P. J. and Khandelwal, A. K. (2020), The "
         "Return to Protectionism, Quarterly Journal of Economics 135(1).",),
-       _us_china, settings=_TARIFF_SOLVE, world=("icio2023", "a tariff-only preset on "
-       "China and the US: icio2023 separates both and carries baseline tariffs")),
+       _us_china, settings=_TARIFF_SOLVE, setting_notes=_TARIFF_NOTES,
+       world=("icio2023", "a tariff-only preset on China and the US: icio2023 separates both "
+              "and carries baseline tariffs")),
     _p("sanctions",
        "Sanctions and embargoes: a full embargo, in both directions and every sector, "
        "between Russia and the governments listed as adopting restrictive measures "
@@ -569,32 +703,85 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "c25 and travel agencies c26, which also carry business travel and air freight.",
         "Where the data have one services sector (wiod2016) all international trade in "
         "services stops, which overstates the shock; the result's notes say so.",
-        "Tourists' purchases in other sectors (retail, local transport) are not captured.",
-        "Where a country produces none of a closed service at home (wiod2013 2011: air "
-        "transport in BGR and EST), it gets a small domestic supply (unavailable goods "
-        "policy 'floor'), stated in the result's notes."),
+        "Tourists' purchases in other sectors (retail, local transport) are not captured."),
        ("Timmer, M. P. et al. (2015), An Illustrated User Guide to the World Input-Output "
         "Database, Review of International Economics 23 (sector definitions).",
         "World Bank, World Development Indicators: ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS "
         "(international tourism, from UN Tourism).",),
        lambda _: Scenario((Autarky(("all",), ("tourism",)),)),
-       settings=(("unavailable", "floor"),)),
+       settings=(("unavailable", "floor"),),
+       setting_notes=(("unavailable", "Where a country produces none of a closed service at "
+                       "home (wiod2013 2011: air transport in BGR and EST), it gets a small "
+                       "domestic supply (unavailable goods policy 'floor'), stated in the "
+                       "result's notes."),)),
+    _p("nash",
+       "Nash tariff war: every economy sets the uniform tariff that maximises its own real "
+       "income given every other economy's tariff (a Nash equilibrium of optimal tariffs).",
+       ("Exact first-order conditions of each government's welfare (Lashkaripour 2021, "
+        "eq. 8), solved as one fixed point; no input-output links (method 'best-response' "
+        "keeps them); one uniform tariff per economy on every partner and sector.",
+        "Welfare is measured against the baseline with trade deficits removed (balanced "
+        "trade, Ossa 2014; Lashkaripour 2021)."),
+       ("Lashkaripour, A. (2021), The cost of a global tariff war: A sufficient statistics "
+        "approach, Journal of International Economics 131, 103419.",
+        "Ossa, R. (2014), Trade Wars and Trade Talks with Data, American Economic Review "
+        "104(12)."),
+       _none, kind="nash",
+       world=("wiod2016", "the setting of Lashkaripour (2021): WIOD 2016 release, 44 "
+              "economies, no input-output links")),
+    *(_p(name, _ILMS_DESCRIPTIONS[name], _ILMS_ASSUMPTIONS, _ILMS_SOURCES, _none,
+         kind="ilms", params=(("retaliation", ret),),
+         world=(_ILMS_FOLDER, "the model of Ignatenko et al. (2025) runs on their own "
+                "194-country baseline, read from this folder (reference data, not packaged)"))
+      for name, ret in _ILMS_PRESETS),
 )}
 """Registry: preset name -> Preset."""
 
 
 def names() -> list[str]:
-    """Preset names; parameterised ones as ``name:PARAM`` (e.g. ``autarky:ISO``)."""
+    """Every preset that runs as named: ``get(name)`` works for each.
+
+    Templates (presets with a parameter, e.g. ``autarky:ISO``) are not in the list: they
+    run with their parameter filled in (``autarky:RUS``); :func:`templates` lists them.
+    """
+    return [p.name for p in PRESETS.values() if not p.template]
+
+
+def templates() -> dict[str, str]:
+    """Presets that take a parameter: name -> what the parameter is (``{"autarky": "ISO"}``)."""
+    return {p.name: p.parameter for p in PRESETS.values() if p.parameter is not None}
+
+
+def listing() -> list[str]:
+    """Every preset as ``autarky presets`` lists it: templates as ``name:PARAM``."""
     return [p.name if p.parameter is None else f"{p.name}:{p.parameter}"
             for p in PRESETS.values()]
 
 
-def get(name: str) -> Scenario:
-    """The Scenario of a preset: ``get("two-blocs")``, ``get("autarky:RUS")``."""
-    base, _, param = name.partition(":")
+def record(name: str) -> Preset:
+    """The registry record of a preset name (``autarky:RUS`` -> the ``autarky`` record).
+
+    Raises ScenarioError (one line, listing the available names) for an unknown name.
+    """
+    base = name.partition(":")[0]
     if base not in PRESETS:
-        raise ScenarioError(f"unknown preset {name!r}; available: {', '.join(names())}")
-    return PRESETS[base].scenario(param or None)
+        raise ScenarioError(f"unknown preset {name!r}; available: {', '.join(listing())}")
+    return PRESETS[base]
+
+
+def kind(name: str) -> str:
+    """What the preset computes (:data:`KINDS`); 'equilibrium' for a name not in the registry."""
+    base = (name or "").partition(":")[0]
+    return PRESETS[base].kind if base in PRESETS else "equilibrium"
+
+
+def get(name: str) -> Scenario:
+    """The Scenario of a preset: ``get("two-blocs")``, ``get("autarky:RUS")``.
+
+    A template's parameter is validated here (an unknown country is one line).
+    """
+    base, _, param = name.partition(":")
+    return record(name).scenario(param or None)
 
 
 def default_world(name: str) -> tuple[str | None, str]:
@@ -625,13 +812,24 @@ def bloc_membership(world: Any) -> pd.Series:
 
 
 def table() -> pd.DataFrame:
-    """One row per preset: name, description, assumptions, sources."""
+    """One row per preset (templates as ``name:PARAM``).
+
+    Columns: kind, default world, description, assumptions (as run with the preset's own
+    settings), sources.
+    """
     return pd.DataFrame([
-        {"name": n, "description": p.description,
-         "assumptions": " ".join(p.assumptions + deficit_rule(p.name)),
+        {"name": n, "kind": p.kind, "world": p.default_world or "icio2023",
+         "description": p.description, "assumptions": " ".join(p.assumptions_for()),
          "sources": " ".join(p.sources)}
-        for n, p in zip(names(), PRESETS.values(), strict=True)
+        for n, p in zip(listing(), PRESETS.values(), strict=True)
     ]).set_index("name")
+
+
+def deficit_rule(name: str) -> tuple[str, ...]:
+    """The sentence declaring the preset's deficit rule, as a one-item tuple (empty: none)."""
+    p = PRESETS.get(name.partition(":")[0])
+    text = dict(p.setting_notes).get("deficits") if p is not None else None
+    return (text,) if text else ()
 
 
 # ---------------------------------------------------------------- bloc choice
@@ -663,41 +861,3 @@ def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[s
             for k, v in out.items()}
 
 
-# ---------------------------------------------------------------- deficit rules
-
-_FIXED_OBSERVED = (
-    "Deficit rule 'fixed' (CP 2015 default: each country's deficit kept at its baseline "
-    "value in units of world value added): the preset's barriers are calibrated to, or "
-    "reported as, changes in the trade flows observed in the data, deficits included; "
-    "removing the deficits first would change the flows the calibration refers to. Small "
-    "economies with large baseline deficits relative to income can show a transfer effect; "
-    "'autarky run --deficits zero' gives the balanced-trade result.")
-DEFICIT_RULES: dict[str, str] = {
-    "status-quo": "Deficit rule 'fixed': the check is that the data as observed, deficits "
-                  "included, are an equilibrium.",
-    "sanctions": "Deficit rule 'fixed': the embargo is a change in who may trade with whom, "
-                 "not a long-run policy across all partners, and the coalition and the "
-                 "target keep trading with everyone else; the observed deficits are kept "
-                 "(CP 2015 default). 'autarky run --deficits zero' gives the balanced-trade "
-                 "result.",
-    "no-tourism": "Deficit rule 'fixed': tourism receipts finance many small economies' "
-                  "deficits; keeping the deficits (CP 2015 default) measures the loss of "
-                  "those receipts at given external financing, the reading the preset asks "
-                  "for; 'autarky run --deficits zero' gives the balanced-trade result.",
-    **{k: _FIXED_OBSERVED for k in ("two-blocs", "three-blocs", "bloc-choice", "cis-fta",
-                                    "eaeu-customs-union", "union-state",
-                                    "eurasian-macro-state")},
-}
-"""Why each preset uses its deficit rule, for presets whose other assumptions do not say
-it already (the autarky and tariff presets state theirs in their assumptions)."""
-
-
-def deficit_rule(name: str) -> tuple[str, ...]:
-    """The sentence on the preset's deficit rule, as a one-item tuple (empty if stated)."""
-    text = DEFICIT_RULES.get(name)
-    if text is None and name not in _STATED and name in PRESETS:
-        text = _FIXED_OBSERVED
-    return (text,) if text else ()
-
-
-_STATED = ("world-autarky", "autarky", "tariff-war", "us-tariffs-2025", "us-china-2018-19")

@@ -91,6 +91,10 @@ class Result:
     draws: int | None = None
     converged_draws: np.ndarray | None = field(default=None, repr=False)
     resolve: Resolver | None = field(default=None, repr=False, compare=False)
+    group_weights: np.ndarray | None = field(default=None, repr=False, compare=False)
+    """Weights of every group aggregate (:meth:`aggregate`, :func:`autarky.outcomes.
+    bloc_aggregates`): each economy's income as observed in the data, before any deficit
+    rule or repair of the solve; None: the solve's baseline income."""
 
     # ----------------------------------------------------------------- helpers
     def _c(self, values: np.ndarray, name: str) -> Any:
@@ -344,6 +348,17 @@ class Result:
                             index=pd.Index(self.countries, name="country"))
 
     # ----------------------------------------------------------------- groups
+    @property
+    def weights(self) -> np.ndarray:
+        """The weight of each economy in group aggregates: income as observed in the data.
+
+        Every group number the package prints (``autarky run``, the report, the workbook,
+        the app, the claims) is the mean of the members' welfare changes weighted by these
+        incomes, so that a group's number does not depend on the deficit rule of the solve.
+        """
+        return np.asarray(self.baseline.income if self.group_weights is None
+                          else self.group_weights, float)
+
     def aggregate(self, groups: Mapping[str, Sequence[str]],
                   weights: pd.Series | None = None) -> pd.DataFrame:
         """Welfare of groups of countries, weighted by baseline income.
@@ -354,9 +369,8 @@ class Result:
             Group name -> member codes; members not in the Result are left out (a group
             with none is left out).
         weights : pandas.Series, optional
-            Weight by country code; default the baseline income of the solve (after the
-            deficits were removed where ``deficits="zero"``). :func:`autarky.run.aggregates`
-            passes the World's income.
+            Weight by country code; default :attr:`weights` (income as observed in the
+            data: the one weight of every group aggregate the package prints).
 
         Returns
         -------
@@ -367,7 +381,7 @@ class Result:
         """
         pos = {c: k for k, c in enumerate(self.countries)}
         names, rows, counts = [], [], []
-        income = (self.baseline.income if weights is None
+        income = (self.weights if weights is None
                   else weights.reindex(list(self.countries)).to_numpy(float))
         for name, members in groups.items():
             idx = sorted({pos[c] for c in members if c in pos})

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,8 @@ from autarky.world import World
 __all__ = ["DEFAULT_ELASTICITIES", "PENALTY_MAX", "Loaded", "aggregates", "assumptions",
            "bloc_choice", "bloc_choice_range", "check_top", "compare_range", "dataset_meta",
            "elasticities", "elasticity_table", "extremes", "group_welfare", "income", "load",
-           "options", "range_unavailable", "record_meta", "scenario", "solve", "solve_plain",
+           "options", "range_unavailable", "record_meta", "scenario", "solve", "solve_calibrated",
+           "solve_plain",
            "source_range", "top_title", "write"]
 
 DEFAULT_ELASTICITIES = DEFAULT_SOURCE
@@ -109,18 +110,31 @@ def load(world: str | World, year: int | None = None) -> Loaded:
 
 def solve(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
           options: SolveOptions | None = None) -> Result:
-    """Solve as :func:`autarky.solve`; scenario warnings stay in the result's notes only.
+    """Solve as ``autarky run``: calibrate a preset's target, convert gravity effects, solve.
 
-    A preset with a calibration target (:mod:`autarky.calibrate`) is first calibrated on
-    ``world`` with these elasticities; the notes say what was solved for and state the
+    A preset with a calibration target (its record in :data:`autarky.presets.PRESETS`) is
+    first calibrated on ``world`` with these elasticities and options; gravity effects are
+    converted with the same elasticities; the notes say what was solved for and state the
     trade changes the result implies (between blocs, or within each named group).
+    Scenario warnings go to the notes only. This is :func:`autarky.solve`.
     """
+    return solve_calibrated(world, scn, elasticities, options)[0]
+
+
+def solve_calibrated(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
+                     options: SolveOptions | None = None) -> tuple[Result, Scenario]:
+    """:func:`solve` and the scenario as solved (calibrated barrier, conversions bound).
+
+    A Shock (or any object with ``apply``) that is not a Scenario is solved as it is.
+    """
+    if not isinstance(scn, Scenario):
+        return _solve_quiet(world, scn, elasticities, options), scn
     scn, pre = calibrate.prepare(world, scn, _solve_quiet, elasticities, options)
     res = _solve_quiet(world, scn, elasticities=elasticities, options=options)
     post = calibrate.trade_notes(world, scn, res)
-    if not pre and not post:
-        return res
-    return dataclasses.replace(res, notes=tuple(res.notes) + pre + post)
+    if pre or post:
+        res = dataclasses.replace(res, notes=tuple(res.notes) + pre + post)
+    return res, scn
 
 
 def solve_plain(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTICITIES,
@@ -137,8 +151,12 @@ def _solve_quiet(world: World, scn: Scenario, elasticities: Any = DEFAULT_ELASTI
 
 
 def aggregates(world: World, scn: Scenario, result: Result) -> pd.DataFrame:
-    """Welfare of the scenario's named blocs and of the world, baseline-income-weighted."""
-    return result.aggregate({**scn.blocs(world), "world": world.countries}, income(world))
+    """Welfare of the scenario's named groups and of the world: the one group routine.
+
+    :meth:`Result.aggregate` with its one weight, :attr:`Result.weights` (each economy's
+    income as observed in the data); the report, workbook, app and claims use the same.
+    """
+    return result.aggregate({**scn.blocs(world), "world": world.countries})
 
 
 def income(world: World) -> pd.Series:
@@ -356,7 +374,8 @@ def _has_catalog(world: World) -> bool:
     return True
 
 
-def group_welfare(world: World, W: np.ndarray, groups: dict[str, Sequence[str]]) -> pd.DataFrame:
+def group_welfare(world: World, W: np.ndarray,
+                  groups: Mapping[str, Sequence[str]]) -> pd.DataFrame:
     """Welfare rows (R, countries) with a column per group (baseline-income-weighted) added.
 
     The same weights as :func:`aggregates` (:meth:`Result.aggregate`); a group whose name
@@ -560,29 +579,23 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     return out
 
 
-# the words by which a scenario's assumption describes one of its own [solve] settings
-_SETTING_PHRASES = {"deficits": ("deficits removed first", "deficits are removed"),
-                    "unavailable": ("policy 'floor'", "policy \"floor\"")}
-
-
 def assumptions(scn: Scenario, opts: SolveOptions) -> tuple[str, ...]:
     """The scenario's assumptions as true of the options actually used.
 
-    Where a choice (a command-line flag) overrode one of the scenario's own ``[solve]``
-    settings, an assumption that describes that setting (e.g. "Solved with trade
-    deficits removed first" of the autarky presets, under ``--deficits fixed``) is
-    replaced by a line naming the setting used instead of the scenario's.
+    A preset's are built from its record (:meth:`autarky.presets.Preset.assumptions_for`):
+    each solver setting it declares contributes its own sentence, replaced by a line
+    naming the value used where a choice (a command-line flag) overrode it. A scenario
+    that is not a preset keeps its own assumptions, plus such a line for each of its
+    ``[solve]`` settings a choice overrode.
     """
-    changed = {k: (v, str(getattr(opts, k))) for k, v in scn.settings
-               if str(getattr(opts, k, v)) != v}
-    if not changed:
-        return scn.assumptions
-    phrases = [p for k in changed for p in _SETTING_PHRASES.get(k, ())]
-    kept = [a for a in scn.assumptions if not any(p in a for p in phrases)]
-    kept += [f"solver setting {k} = '{new}' as chosen, instead of the scenario's own "
-             f"'{old}' (the notes below describe the setting used)"
-             for k, (old, new) in changed.items()]
-    return tuple(kept)
+    base = (scn.name or "").partition(":")[0]
+    if base in presets.PRESETS:
+        return presets.PRESETS[base].assumptions_for(opts)
+    changed = [(k, v, str(getattr(opts, k))) for k, v in scn.settings
+               if str(getattr(opts, k, v)) != v]
+    return tuple(scn.assumptions) + tuple(
+        f"solver setting {k} = '{new}' as chosen, instead of the scenario's own '{old}' "
+        "(the notes describe the setting used)." for k, old, new in changed)
 
 
 def elasticity_table(dataset: str) -> pd.DataFrame:

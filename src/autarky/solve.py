@@ -36,6 +36,7 @@ from autarky.model.solver import (
 from autarky.presets import BLOC_COST_HAT
 from autarky.results import Result, _pct
 from autarky.scenario.components import BlocSplit
+from autarky.scenario.integration import bind_theta, unbound
 from autarky.world import World, _repair_io
 
 __all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_batch",
@@ -111,9 +112,18 @@ def _outside_range(theta: np.ndarray, sectors: Any) -> str:
     return f"theta of {bad.size} sector(s) ({named}{' ...' if bad.size > 5 else ''})"
 
 
-def to_shock(world: World, scenario: Any) -> Shock:
-    """A Shock as is, or ``scenario.apply(world)``; checked against the world's shape."""
+def to_shock(world: World, scenario: Any, theta: Any = None) -> Shock:
+    """A Shock as is, or ``scenario.apply(world)``; checked against the world's shape.
+
+    Gravity effects waiting for the run's elasticities (``theta="run"``) are converted with
+    ``theta`` (one value per sector), or, where none is given (a batch of draws), with the
+    library's default elasticities; :func:`solve` passes its own.
+    """
     shock = scenario if isinstance(scenario, Shock) else None
+    if shock is None and unbound(scenario):
+        if theta is None:
+            theta = resolve_elasticities(world, DEFAULT_SOURCE)[0]
+        scenario = bind_theta(scenario, theta)
     if shock is None:
         if not hasattr(scenario, "apply"):
             raise ScenarioError(f"scenario: {type(scenario).__name__} is neither a Shock nor "
@@ -416,9 +426,10 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
         own = getattr(scenario, "solve_options", None)
         options = own() if callable(own) else SolveOptions()
     t0 = time.perf_counter()
-    shock = to_shock(world, scenario)
     theta, desc = resolve_elasticities(world, elasticities,
                                        extreme=options.extreme_elasticities)
+    # gravity effects are converted with this run's elasticities (RUN_THETA)
+    shock = to_shock(world, scenario, theta)
     notes = _notes(world, shock, desc, options) + _uncalibrated(scenario)
     world, econ, floored, world0 = _prepare_floored(world, shock, options, notes)
     closed = closed_countries(econ, shock.tau_hat)
@@ -447,6 +458,7 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
                "expenditure fixed points",
         notes=tuple(notes), history=tuple(sol.history), tau_hat=shock.tau_hat,
         deficits=options.deficits, resolve=_resolver(econ, theta, options),
+        group_weights=np.asarray(world0.income.values, float),
     )
     if not converged or not np.all(np.isfinite(res.welfare.to_numpy())):
         msg = _unconverged_message(residual, sol.iterations, options.tol)

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
-__all__ = ["SCRIPT", "streamlit_args"]
+__all__ = ["SCRIPT", "solve", "streamlit_args"]
 
 SCRIPT = Path(__file__).with_name("streamlit_app.py")
 
@@ -25,3 +26,30 @@ def streamlit_args(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
             "--server.address", host, "--server.port", str(int(port)),
             "--server.headless", "true", "--server.enableStaticServing", "true",
             "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+
+
+def solve(dataset: str, year: int | None, elasticities: str, spec: str,
+          members: tuple[str, ...] = (), external_tariff: float = 0.0) -> Any:
+    """The app's one solve: a :class:`autarky.service.RunSpec` through the run service.
+
+    ``spec`` is a preset name (templates with their parameter filled in, e.g.
+    ``autarky:RUS``); with ``members`` a custom bloc (free trade inside, a common external
+    tariff) is run instead. Returns the :class:`autarky.service.RunOutcome`, so the app
+    shows exactly what ``autarky run`` prints for the same question.
+    """
+    import autarky as ak
+    from autarky import run as run_
+
+    if members:
+        scn: Any = ak.Scenario.bloc(list(members), external_tariff=external_tariff,
+                                    name="bloc").with_info(
+            name="custom bloc", description=f"A bloc of {', '.join(members)}: free trade "
+            f"inside, a common external tariff of {external_tariff:.0%}.")
+    else:
+        scn = spec
+    world: Any = dataset
+    if isinstance(scn, str) and ak.presets.kind(scn) == "ilms":
+        world = None  # their own data folder
+    return ak.service.run(ak.RunSpec(scn, world=world, year=year if world else None,
+                                     elasticities=run_.elasticities(elasticities),
+                                     command="autarky app"))

@@ -18,10 +18,11 @@ import pandas as pd
 import streamlit as st
 
 import autarky as ak
-from autarky import outcomes
 from autarky import run as run_
+from autarky.app import solve as app_solve
 from autarky.data.exports import write_excel
 from autarky.report import html as rhtml
+from autarky.report import outputs
 
 # the base-map request of plotly's geo maps goes to the app's own static folder
 MAP_CONFIG = {**rhtml.PLOT_CONFIG, "topojsonURL": "app/static/"}
@@ -44,27 +45,9 @@ def load(dataset: str, year: int | None) -> ak.World:
 
 @st.cache_resource(show_spinner=False)
 def solved(dataset: str, year: int | None, elasticities: str, spec: str,
-           members: tuple[str, ...], external_tariff: float) -> tuple[Any, Any, Any]:
-    """Scenario, options and Result, solved once per set of inputs (autarky.run)."""
-    world = load(dataset, year)
-    if members:
-        scn = ak.Scenario.bloc(list(members), external_tariff=external_tariff,
-                               name="bloc").with_info(
-            name="custom bloc", description=f"A bloc of {', '.join(members)}: free trade "
-            f"inside, a common external tariff of {external_tariff:.0%}.")
-    else:
-        scn = run_.scenario(spec)
-    opts = run_.options(scn)
-    return scn, opts, run_.solve(world, scn, run_.elasticities(elasticities), opts)
-
-
-@st.cache_resource(show_spinner=False)
-def source_range(dataset: str, year: int | None, elasticities: str, spec: str,
-                 members: tuple[str, ...], external_tariff: float) -> Any:
-    """Welfare low/high across the catalog's elasticity sources (autarky.run.source_range)."""
-    scn, opts, _ = solved(dataset, year, elasticities, spec, members, external_tariff)
-    return run_.source_range(load(dataset, year), scn, opts,
-                             elasticities=run_.elasticities(elasticities))
+           members: tuple[str, ...], external_tariff: float) -> Any:
+    """The RunOutcome, solved once per set of inputs (the one run service)."""
+    return app_solve(dataset, year, elasticities, spec, members, external_tariff)
 
 
 @st.cache_data(show_spinner=False)
@@ -100,8 +83,13 @@ with st.sidebar:
     mode = st.radio("Scenario", ["Preset", "Build a bloc"], horizontal=True)
     world = load(dataset, int(year))
     if mode == "Preset":
-        names = list(ak.presets.names())
+        templates = ak.presets.templates()
+        names = ak.presets.names() + [f"{t}:{p}" for t, p in templates.items()]
         preset = st.selectbox("Preset", names, index=names.index(ak.presets.DEFAULT))
+        if preset.partition(":")[0] in templates:  # a template: pick its country
+            code = st.selectbox("Country", [c for c in world.countries if c != "ROW"],
+                                index=0)
+            preset = f"{preset.partition(':')[0]}:{code}"
         members: tuple[str, ...] = ()
         tariff = 0.0
         st.caption(ak.presets.get(preset).summary())
@@ -132,10 +120,9 @@ if run:
     if mode != "Preset" and not members:
         st.error("Choose at least one bloc member.")
         st.stop()
-    with st.spinner("Solving the equilibrium..."):
+    with st.spinner("Solving..."):
         try:
             solved(*key)
-            source_range(*key)
         except ak.AutarkyError as err:
             st.error(str(err))
             st.stop()
@@ -146,30 +133,43 @@ if "key" not in st.session_state:
     st.stop()
 
 key = st.session_state["key"]
-world = load(key[0], key[1])
-scn, opts, res = solved(*key)
-rng = source_range(*key)
-groups = scn.blocs(world)
-tabs = outcomes.tables(res, groups)
-meta = run_.record_meta(world, key[2], opts, "autarky app")
-meta.pop("command", None)
-inp = rhtml.ReportInput(result=res, title=scn.name or "scenario", description=scn.summary(),
-                        groups=groups,
-                        assumptions=list(run_.assumptions(scn, opts)) + list(res.notes)
-                        + list(load_with_repairs(key[0], key[1])[1]),
-                        sources=list(scn.sources), meta=meta, welfare_range=rng)
+outcome = solved(*key)
+tabs = outputs.tables(outcome)
+notes = outputs.notes(outcome)
+if outcome.kind != "equilibrium":  # bloc choice, a Nash tariff war, the ILMS presets
+    st.subheader(f"{outcome.name}" + (f" on {outcome.world.name} {outcome.world.year}"
+                                      if outcome.world is not None else ""))
+    st.write(outcome.scenario.summary())
+    for name, fig in outputs.kind_figures(outcome).items():
+        st.plotly_chart(fig, config=MAP_CONFIG, key=f"kind-{name}")
+    for name, df in tabs.items():
+        st.markdown(f"**{name.replace('_', ' ')}**")
+        st.dataframe(df, hide_index=True)
+    with st.expander("Assumptions", expanded=True):
+        st.markdown("\n".join(f"- **{k}**: {v}" for k, v in notes.items()))
+    st.download_button("Download Excel workbook", excel_bytes(tabs, notes, repr(key)),
+                       file_name="autarky.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.stop()
+
+world, scn, opts, res, rng = (outcome.world, outcome.scenario, outcome.options,
+                              outcome.result, outcome.range)
+groups = outcome.groups
+meta = {k: v for k, v in outcome.meta.items() if k != "command"}
+inp = outputs.report_input(outcome)
 figs = rhtml.figures(inp)
 
-st.subheader(f"{scn.name} on {world.name} {world.year}")
+st.subheader(f"{outcome.name} on {world.name} {world.year}")
 st.write(scn.summary())
-blocs = outcomes.bloc_aggregates(res, groups)
+blocs = tabs["blocs"].set_index("group")
+head = tabs["headline"].set_index("country")
 cols = st.columns(min(len(blocs), 4))
 for col, (g, r) in zip(cols, blocs.iterrows(), strict=False):
-    col.metric(f"{g}: welfare", f"{r['welfare_pct']:+.2f}%")
-    col.caption(f"real GDP {r['real_gdp_pct']:+.2f}%, {int(r['members'])} economies")
+    col.metric(f"{g}: welfare", f"{r['welfare']:+.2f}%")
+    col.caption(f"{int(r['members'])} economies (income-weighted)")
 st.plotly_chart(figs["map"], config=MAP_CONFIG, key="map")
 left, right = st.columns(2)
-h = outcomes.headline(res).sort_values("welfare_pct")
+h = head.sort_values("welfare_pct")
 show = h[["welfare_pct", "real_gdp_pct", "real_wage_pct", "price_index_pct"]].copy()
 if rng is not None:  # the range across the catalog's elasticity sources, beside welfare
     show.insert(1, "low", rng["low"].reindex(show.index))
@@ -194,8 +194,6 @@ with st.expander("Assumptions", expanded=True):
     st.markdown(f"- **convergence**: {'converged' if res.converged else 'NOT converged'} in "
                 f"{res.iterations} iterations, largest residual {resid:.1e}")
     st.markdown("\n".join(f"- {a}" for a in inp.assumptions))
-notes = {**{k: str(v) for k, v in meta.items()},
-         **{f"assumption {k + 1}": a for k, a in enumerate(inp.assumptions)}}
 d1, d2 = st.columns(2)
 d1.download_button("Download CSV (zip of every table)", csv_zip(tabs),
                    file_name="autarky-tables.zip", mime="application/zip")

@@ -14,7 +14,7 @@ from typing import Any
 
 from autarky.errors import DataError
 
-__all__ = ["write_figures"]
+__all__ = ["write_figures", "write_plotly"]
 
 
 def _browser() -> None:
@@ -50,14 +50,20 @@ def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png",
     DataError
         When no Chromium/Chrome is found for kaleido or a file cannot be written.
     """
-    import plotly.io as pio
-
     from autarky.report.html import figures
+
+    figs = {k: f for k, f in figures(inp).items() if names is None or k in names}
+    return write_plotly(folder, figs, formats, scale)
+
+
+def write_plotly(folder: str | Path, figs: dict[str, Any],
+                 formats: Sequence[str] = ("png", "svg"), scale: float = 2.0) -> list[Path]:
+    """Write plotly figures (name -> figure) into ``folder``, one file per format."""
+    import plotly.io as pio
 
     _browser()
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    figs = figures(inp)
     written = []
     # plotly asks for a base-map TopoJSON even with the base layers hidden: answer it with the
     # packaged empty topology instead of plotly's CDN
@@ -65,8 +71,6 @@ def write_figures(folder: str | Path, inp: Any, formats: Sequence[str] = ("png",
     pio.defaults.topojson = (Path(__file__).with_name("assets").resolve().as_uri() + "/")
     try:
         for name, fig in figs.items():
-            if names is not None and name not in names:
-                continue
             fig.update_layout(width=1200)
             for fmt in formats:
                 p = out / f"{name}.{fmt}"

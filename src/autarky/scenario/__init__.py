@@ -108,7 +108,7 @@ from autarky.scenario.components import (
     TradeCostCube,
 )
 from autarky.scenario.compose import Scenario
-from autarky.scenario.integration import DeepIntegration, Dissolution
+from autarky.scenario.integration import DeepIntegration, Dissolution, bind_theta
 from autarky.scenario.resolve import MAX_TARIFF, SECTOR_CLASSES, SOLVE_SETTINGS
 
 COMPONENTS.update({c.kind: c for c in (DeepIntegration, Dissolution)})
@@ -124,6 +124,7 @@ __all__ = [
     "DeepIntegration",
     "Dissolution",
     "CustomsUnion",
+    "bind_theta",
     "FreeTradeArea",
     "Sanction",
     "Scenario",

@@ -17,12 +17,20 @@ from typing import ClassVar
 
 import numpy as np
 
+from autarky.data import DEFAULT_SOURCE
 from autarky.data import elasticities as catalog
 from autarky.errors import AutarkyError, ScenarioError
 from autarky.scenario.components import Component
 from autarky.scenario.resolve import _codes, _Context, _fmt_codes, _Layer, _set
 
-__all__ = ["FALLBACK_THETA", "DeepIntegration", "Dissolution", "sector_theta"]
+__all__ = ["FALLBACK_THETA", "RUN_THETA", "DeepIntegration", "Dissolution", "bind_theta",
+           "sector_theta", "unbound"]
+
+RUN_THETA = "run"
+"""The default ``theta`` of :class:`DeepIntegration` and :class:`Dissolution`: convert the
+gravity effect with the elasticities of the run that solves the scenario
+(:func:`bind_theta`, called by :func:`autarky.solve` once it has resolved them), so that
+the conversion and the solve can never use different elasticities."""
 
 FALLBACK_THETA = 5.0
 """Trade elasticity used when the source has no values for a world (and the world carries
@@ -30,15 +38,26 @@ none): 5, the central trade elasticity of Head and Mayer (2014, Handbook of Inte
 Economics vol. 4)."""
 
 
-def sector_theta(world: object, theta: str | float) -> np.ndarray:
-    """Trade elasticity of every sector of ``world``: a catalog source name or one number.
+def sector_theta(world: object, theta: str | float | tuple[float, ...]) -> np.ndarray:
+    """Trade elasticity of every sector of ``world`` (a source name, a number, per sector).
+
+    ``theta`` is a catalog source name, one number, or one value per sector (as
+    :func:`bind_theta` sets them).
 
     A source without values for ``world`` falls back to the world's own elasticities, else
-    to :data:`FALLBACK_THETA` (the run layer passes the run's elasticities instead).
+    to :data:`FALLBACK_THETA`. The unbound default :data:`RUN_THETA` (``scn.apply(world)``
+    outside a solve) means the library's default elasticities; every solve binds its own.
     """
     sectors = list(world.sectors)  # type: ignore[attr-defined]
     if isinstance(theta, (int, float)) and not isinstance(theta, bool):
         return np.full(len(sectors), float(theta))
+    if isinstance(theta, tuple):
+        if len(theta) != len(sectors):
+            raise ScenarioError(f"theta: {len(theta)} values for the {len(sectors)} sectors of "
+                                f"{world.name}")  # type: ignore[attr-defined]
+        return np.asarray(theta, float)
+    if theta == RUN_THETA:  # not bound to a run (Scenario.apply alone): the library default
+        theta = DEFAULT_SOURCE
     own = getattr(world, "theta", None)
     if own is not None and own.attrs.get("source") == theta:
         return np.asarray(own.values, float)
@@ -60,7 +79,12 @@ def _check(obj: Component, members: object, beta: float, theta: object) -> None:
     if not isinstance(beta, (int, float)) or not np.isfinite(beta) or not 0 <= beta <= 5:
         raise ScenarioError(f"trade_effect = {beta!r}: expected a gravity coefficient in "
                             "[0, 5] (log points of members' trade)")
-    if isinstance(theta, (int, float)):
+    if isinstance(theta, (list, tuple, np.ndarray)):
+        vals = tuple(float(x) for x in theta)
+        if not vals or not all(np.isfinite(v) and v > 0 for v in vals):
+            raise ScenarioError(f"theta = {theta!r}: expected positive numbers")
+        _set(obj, "theta", vals)
+    elif isinstance(theta, (int, float)):
         if not np.isfinite(theta) or theta <= 0:
             raise ScenarioError(f"theta = {theta!r}: expected a positive number or a source")
     elif not isinstance(theta, str):
@@ -73,7 +97,7 @@ class DeepIntegration(Component):
 
     members: tuple[str, ...] = ()
     trade_effect: float = 0.0
-    theta: str | float = "cp2015"
+    theta: str | float | tuple[float, ...] = RUN_THETA
     name: str = ""
     kind: ClassVar[str] = "deep-integration"
     required: ClassVar[tuple[str, ...]] = ("members", "trade_effect")
@@ -103,7 +127,7 @@ class DeepIntegration(Component):
         """One line in words."""
         return (f"deep integration {self.name} ({_fmt_codes(self.members)}): zero internal "
                 f"tariffs, internal trade costs x exp(-{self.trade_effect:g}/theta_j) "
-                f"(theta: {self.theta})")
+                f"(theta: {_theta_text(self.theta)})")
 
 
 @dataclass(frozen=True)
@@ -112,7 +136,7 @@ class Dissolution(Component):
 
     members: tuple[str, ...] = ()
     trade_effect: float = 0.0
-    theta: str | float = "cp2015"
+    theta: str | float | tuple[float, ...] = RUN_THETA
     name: str = ""
     kind: ClassVar[str] = "dissolution"
     required: ClassVar[tuple[str, ...]] = ("members", "trade_effect")
@@ -149,4 +173,32 @@ class Dissolution(Component):
         return (f"dissolution of {self.name} ({_fmt_codes(self.members)}): members charge "
                 "each other their trade-weighted average tariff on non-members and face "
                 f"internal trade costs x exp({self.trade_effect:g}/theta_j) "
-                f"(theta: {self.theta})")
+                f"(theta: {_theta_text(self.theta)})")
+
+
+def _theta_text(theta: object) -> str:
+    if isinstance(theta, tuple):
+        return f"the run's, {min(theta):.3g} to {max(theta):.3g} by sector"
+    return "the run's elasticities" if theta == RUN_THETA else str(theta)
+
+
+def unbound(scenario: object) -> bool:
+    """True when a component of ``scenario`` still waits for the run's elasticities."""
+    return any(isinstance(c, (DeepIntegration, Dissolution)) and c.theta == RUN_THETA
+               for c in getattr(scenario, "components", ()))
+
+
+def bind_theta(scenario: object, theta: np.ndarray) -> object:
+    """``scenario`` with every :data:`RUN_THETA` conversion bound to ``theta`` (by sector).
+
+    Anything that is not a Scenario with such components comes back unchanged.
+    """
+    if not unbound(scenario):
+        return scenario
+    from dataclasses import replace
+
+    vals = tuple(float(x) for x in np.asarray(theta, float).ravel())
+    comps = tuple(replace(c, theta=vals) if isinstance(c, (DeepIntegration, Dissolution))
+                  and c.theta == RUN_THETA else c
+                  for c in scenario.components)  # type: ignore[attr-defined]
+    return replace(scenario, components=comps)  # type: ignore[type-var]

@@ -1,0 +1,209 @@
+"""What a run writes, for every kind the run service returns.
+
+Tables, record, report, workbook and figures.
+
+Every door that writes (``autarky run --out/--report/--excel/--figures``, the app's
+downloads) writes a :class:`autarky.service.RunOutcome` through these functions, so a
+file holds exactly the numbers the terminal printed. Each writer writes to a temporary
+path and moves it into place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from autarky import outcomes, presets
+from autarky.data.shapes import country_shapes
+from autarky.report import html as rhtml
+
+__all__ = ["kind_figures", "kind_report", "notes", "report_input", "tables", "write_excel",
+           "write_figures", "write_out", "write_report"]
+
+
+def tables(outcome: Any) -> dict[str, pd.DataFrame]:
+    """Every table of a run, by name, with a flat index (CSV, Excel, the app's downloads)."""
+    if outcome.kind == "equilibrium":
+        tabs = outcomes.tables(outcome.result, outcome.groups)
+        tabs["blocs"] = outcome.aggregates.reset_index()
+        for name, extra in (("welfare_range", outcome.range), ("welfare_band", outcome.band)):
+            if extra is not None:
+                tabs[name] = extra.rename_axis("country_or_group").reset_index()
+        return tabs
+    if outcome.kind == "bloc-choice":
+        tabs = {"bloc_choice": outcome.table.reset_index()}
+        if outcome.range is not None and len(outcome.range.columns):
+            tabs["bloc_choice_range"] = outcome.range.reset_index()
+        return tabs
+    name = "nash" if outcome.kind == "nash" else "liberation_day"
+    return {name: outcome.table.reset_index(),
+            "aggregates": outcome.aggregates.reset_index()}
+
+
+def notes(outcome: Any) -> dict[str, str]:
+    """The record and the assumptions as one ``key -> text`` mapping (first sheet)."""
+    meta = {k: str(v) for k, v in outcome.meta.items() if k != "command"}
+    lines = list(outcome.assumptions) + list(outcome.notes) + [
+        f"data repair: {r}" for r in outcome.repairs]
+    return {**meta, **{f"assumption {k + 1}": a for k, a in enumerate(lines)}}
+
+
+def report_input(outcome: Any) -> rhtml.ReportInput:
+    """The equilibrium report's input, from the outcome alone."""
+    from autarky.report.build import report_input as build
+
+    shown = {k: outcome.meta[k] for k in ("dataset", "year", "elasticities", "options",
+                                          "dataset_source", "dataset_license", "command")
+             if k in outcome.meta}
+    scn = outcome.scenario.with_info(assumptions=outcome.assumptions)
+    return build(outcome.world, scn, outcome.result, shown, title=outcome.name,
+                 notes=[f"data repair: {r}" for r in outcome.repairs],
+                 welfare_range=outcome.range, welfare_band=outcome.band)
+
+
+def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
+         text: Sequence[str] | None = None, categorical: dict[str, str] | None = None
+         ) -> go.Figure:
+    ids = {f["id"] for f in country_shapes()["features"]}
+    keep = [k for k, c in enumerate(countries) if c in ids]
+    locs = [countries[k] for k in keep]
+    vals = np.asarray(z, float)[keep]
+    hover = [rhtml._e(text[k] if text else f"{countries[k]} {vals[i]:+.3f} {unit}")
+             for i, k in enumerate(keep)]
+    if categorical:
+        cats = list(dict.fromkeys(categorical.values()))
+        scale = [[i / max(len(cats) - 1, 1), rhtml._PALETTE[i % len(rhtml._PALETTE)]]
+                 for i in range(len(cats))]
+        trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
+                              z=vals, text=hover, hoverinfo="text", colorscale=scale,
+                              zmin=0, zmax=max(len(cats) - 1, 1), marker_line_width=0.3,
+                              colorbar={"tickvals": list(range(len(cats))), "ticktext": cats})
+    else:
+        lim = float(np.nanquantile(np.abs(vals), 0.95)) if len(vals) else 1.0
+        trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
+                              z=vals, text=hover, hoverinfo="text", colorscale="RdBu",
+                              zmin=-(lim or 1.0), zmax=lim or 1.0, marker_line_width=0.3,
+                              colorbar={"title": {"text": unit}})
+    fig = go.Figure(trace)
+    fig.update_geos(visible=False, projection_type="natural earth",
+                    lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
+    fig.update_layout(height=460, margin={"l": 0, "r": 0, "t": 40, "b": 0},
+                      title={"text": rhtml._e(title)})
+    return fig
+
+
+def kind_figures(outcome: Any) -> dict[str, go.Figure]:
+    """The figures of a bloc-choice, Nash or ILMS run (maps of its table)."""
+    sub = f"{outcome.name}, {outcome.meta.get('dataset', '')} {outcome.meta.get('year', '')}"
+    if outcome.kind == "bloc-choice":
+        wel = outcome.table["welfare"].unstack("option")
+        best = wel.idxmax(axis=1)
+        codes = {o: i for i, o in enumerate(presets.OPTIONS)}
+        states = list(wel.index)
+        be = outcome.table["break_even"].groupby(level="state").first().reindex(states)
+        return {
+            "best_option": _map(states, [codes[best[s]] for s in states],
+                                f"Best own option of each swing state ({sub})", "",
+                                [f"{s}: {best[s]} ({wel.loc[s, best[s]]:+.3f}%)"
+                                 for s in states], {o: o for o in presets.OPTIONS}),
+            "break_even": _map(states, be.to_numpy(float),
+                               f"Break-even penalty factor on a non-aligned state's trade "
+                               f"({sub})", "factor"),
+        }
+    col = "welfare_pct" if outcome.kind == "nash" else "welfare"
+    frame = outcome.table
+    figs = {"welfare": _map(list(frame.index), frame[col].to_numpy(float),
+                            f"Welfare change by country, % ({sub})", "%")}
+    if outcome.kind == "nash":
+        figs["tariffs"] = _map(list(frame.index), frame["tariff_pct"].to_numpy(float),
+                               f"Tariff, % ({sub})", "%")
+    return figs
+
+
+def kind_report(outcome: Any) -> str:
+    """A self-contained HTML report of a bloc-choice, Nash or ILMS run (offline)."""
+    e = rhtml._e
+    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             f"<title>{e(outcome.name)} - autarky report</title><style>{rhtml._CSS}</style>",
+             f"<script type='text/javascript'>{rhtml.GEO_ASSETS_JS}</script>",
+             f"<script type='text/javascript'>{rhtml._offline_plotlyjs()}</script></head>"
+             "<body>", f"<h1>{e(outcome.name)}</h1>",
+             f"<p>{e(outcome.scenario.summary())}</p>",
+             f"<p class='note'>{e(outcome.world_reason)}; elasticities "
+             f"{e(outcome.meta.get('elasticities', ''))}</p>"]
+    for name, fig in kind_figures(outcome).items():
+        parts.append(rhtml._div(fig, name))
+    for name, df in tables(outcome).items():
+        parts += [f"<h2>{e(name.replace('_', ' '))}</h2>",
+                  rhtml._table(df, "{:+,.3f}", 400)]
+    if outcome.range is not None and outcome.range.attrs.get("text"):
+        parts.append(f"<p class='note'>{e(outcome.range.attrs['text'])}</p>")
+    parts.append("<h2>Assumptions</h2><ul>")
+    parts += [f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in notes(outcome).items()]
+    parts.append("</ul><h3>Sources</h3><ul>")
+    parts += [f"<li>{e(s)}</li>" for s in outcome.sources]
+    parts.append("</ul><p class='note'>Made by autarky. Country shapes: Natural Earth "
+                 "(public domain). This file makes no network request.</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_report(path: str | Path, outcome: Any) -> Path:
+    """The HTML report of any kind of run, written atomically."""
+    if outcome.kind == "equilibrium":
+        return rhtml.write_report(path, report_input(outcome))
+    from autarky.data.exports import _atomic
+
+    text = kind_report(outcome)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return _atomic(Path(path), write)
+
+
+def write_excel(path: str | Path, outcome: Any) -> Path:
+    """Every table of the run in one workbook, the record and assumptions first."""
+    from autarky.data.exports import write_excel as write
+
+    return write(path, tables(outcome), notes(outcome))
+
+
+def write_figures(folder: str | Path, outcome: Any,
+                  formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """Static figures of the run (kaleido with Chromium), each with its CSV."""
+    if outcome.kind == "equilibrium":
+        from autarky.report.figures import write_figures as write
+
+        return list(write(folder, report_input(outcome), formats))
+    from autarky.report.figures import write_plotly
+
+    return write_plotly(folder, kind_figures(outcome), formats)
+
+
+def write_out(out: str | Path, outcome: Any, *, overwrite: bool = False,
+              report: bool = False) -> dict[str, Path]:
+    """The reproducible record of a run in ``out`` (one folder, moved into place at the end).
+
+    Equilibrium runs: ``results.parquet``, ``results.nc``, ``scenario.toml``,
+    ``record.json`` and every table as CSV; other kinds: their table as Parquet and CSV,
+    the scenario and the record. With ``report`` the HTML report is added.
+    """
+    from autarky import run as run_
+    from autarky.data.exports import write_csvs
+
+    files: dict[str, Any] = {
+        f"{name}.csv": (lambda p, name=name, df=df: write_csvs(Path(p).parent, {name: df}))
+        for name, df in tables(outcome).items()}
+    if report:
+        files["report.html"] = lambda p: write_report(p, outcome)
+    meta = {**outcome.meta, "world_argument": outcome.spec.world
+            if isinstance(outcome.spec.world, str) else outcome.meta.get("dataset")}
+    body = outcome.result if outcome.kind == "equilibrium" else outcome.table
+    scn = outcome.scenario.with_info(assumptions=outcome.assumptions)
+    return run_.write(out, body, scn, meta, overwrite=overwrite, extra=files)
