@@ -126,7 +126,8 @@ _BLOCS: tuple[Comparator, ...] = (
         _GOES,
         "a dynamic model in which ideas diffuse through trade, which they show magnifies "
         "losses; " + _WHY_STATIC + "; their blocs follow foreign-policy similarity",
-        "VoxEU column summary ('about 5%')", value=-5.0, qualifier="about"),
+        "VoxEU column summary ('would reduce global welfare in 2040 compared to a "
+        "baseline by about 5%')", value=-5.0, qualifier="about"),
     Comparator(
         "Goes and Bekkers (2022)", "welfare, decoupling, the worst-hit regions (lower "
         "income regions)", "%", ("regions of the world",), _GOES,
@@ -150,14 +151,15 @@ _US_CHINA: tuple[Comparator, ...] = (
         "an ex-post estimate on 2018 prices with full pass-through, short run and partial "
         "equilibrium; ours is a long-run general equilibrium on the dataset's baseline year, "
         "with the increases on every goods sector",
-        "as quoted in autarky.presets (us-china-2018-19 assumptions)", value=-1.4),
+        "JEP abstract ('a reduction in aggregate US real income of $1.4 billion per month "
+        "by the end of 2018')", value=-1.4),
     Comparator(
         "Fajgelbaum et al. (2020)", "US aggregate real income, change, 2018 tariffs "
         "including retaliation", "% of GDP", ("USA",), _FGKK,
         "estimated on 2018 product-level data with the tariffs' actual incidence; ours "
         "spreads the average increase over every goods sector of a 2022 baseline",
-        "as quoted in autarky.presets (us-china-2018-19 assumptions: -$7.2 billion, 0.04% "
-        "of GDP)", value=-0.04),
+        "QJE abstract ('the aggregate real income loss was $7.2 billion, or 0.04% of GDP')",
+        value=-0.04),
 )
 
 _SANCTIONS: tuple[Comparator, ...] = (
@@ -258,13 +260,14 @@ _YALE_RECORDS = (
         "retaliation", "%", ("USA",), _YALE,
         "a macro model of GDP (not welfare), with the tariffs actually in force; the "
         "engine measures real income in a static trade model",
-        "as quoted in autarky.presets (us-tariffs-2025 assumptions)", value=-0.4),
+        "key takeaways ('in the long-run, the US economy is persistently -0.4 and -0.6% "
+        "smaller')", value=-0.4),
     Comparator(
         "Budget Lab at Yale (2025)", "US real GDP, long run, all 2025 tariffs through "
         "April 2 with retaliation", "%", ("USA",), _YALE,
         "covers the Section 232 and IEEPA tariffs and retaliation, which the preset "
         "leaves out",
-        "as quoted in autarky.presets (us-tariffs-2025 assumptions)", value=-0.6),
+        "key takeaways (all 2025 tariffs, retaliation to date included)", value=-0.6),
 )
 
 
