@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-__all__ = ["COMPARATORS", "Comparator", "comparators", "lines", "names"]
+__all__ = ["COMPARATORS", "UNVERIFIED", "Comparator", "comparators", "lines", "names"]
 
 
 @dataclass(frozen=True)
