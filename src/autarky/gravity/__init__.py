@@ -15,14 +15,17 @@ from autarky.gravity import border, yotov
 from autarky.gravity.border import (
     BorderEstimate,
     border_panel,
+    border_record,
     estimate_border,
     iceberg_hats,
     pair_effects,
+    stored_border,
 )
 from autarky.gravity.costs import cost_term, to_matrix
 from autarky.gravity.estimate import Estimate, estimate
 from autarky.gravity.ge import GravityGE, resistances, simulate, simulate_change, to_scenario
 
-__all__ = ["BorderEstimate", "Estimate", "GravityGE", "border", "border_panel", "cost_term",
-           "estimate", "estimate_border", "iceberg_hats", "pair_effects", "resistances",
-           "simulate", "simulate_change", "to_matrix", "to_scenario", "yotov"]
+__all__ = ["BorderEstimate", "Estimate", "GravityGE", "border", "border_panel",
+           "border_record", "cost_term", "estimate", "estimate_border", "iceberg_hats",
+           "pair_effects", "resistances", "simulate", "simulate_change", "stored_border",
+           "to_matrix", "to_scenario", "yotov"]

@@ -30,12 +30,14 @@ import pandas as pd
 
 from autarky.data import load_world, manifest
 from autarky.data.geography import pair_geography
+from autarky.data.gravity_eurasia import gravity_eurasia
 from autarky.errors import DataError
 from autarky.gravity.estimate import Estimate, estimate
 from autarky.world import World
 
 __all__ = ["BorderEstimate", "DJANKOV_FREUND_2002", "FORMULA", "MEMBERSHIP", "USSR12",
-           "border_panel", "estimate_border", "iceberg_hats", "member_matrix", "pair_effects"]
+           "border_panel", "border_record", "estimate_border", "iceberg_hats", "member_matrix",
+           "pair_effects", "stored_border"]
 
 USSR12: tuple[str, ...] = ("ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "MDA", "RUS", "TJK",
                            "TKM", "UKR", "UZB")
@@ -379,6 +381,54 @@ def estimate_border(source: str | World | Sequence[World] = "world194",
     return BorderEstimate(estimate=est, dataset=str(panel.attrs["dataset"]),
                           years=tuple(sorted(int(y) for y in panel["year"].unique())),
                           countries=int(panel["exporter"].nunique()), panel=panel)
+
+
+def border_record(estimates: Sequence[BorderEstimate]) -> dict[str, Any]:
+    """The JSON record of several estimates (``embedded/gravity_eurasia.json``).
+
+    Keys: ``title``, ``formula``, ``membership_rule``, ``membership`` (dated members and
+    sources by group), ``ussr12``, ``comparators``, ``estimates`` (dataset ->
+    :meth:`BorderEstimate.to_dict`).
+    """
+    return {
+        "title": "In-sample structural gravity: the international border, its former-USSR "
+                 "interaction, the EAEU, the CIS FTA and the EU (autarky.gravity.border)",
+        "formula": FORMULA,
+        "membership_rule": _RULE,
+        "membership": {g: {"start": dict(v["start"]), "end": dict(v["end"]),
+                           "pair_end": {"-".join(k): e for k, e in v["pair_end"].items()},
+                           "source": v["source"]} for g, v in MEMBERSHIP.items()},
+        "ussr12": list(USSR12),
+        "comparators": {
+            "djankov_freund_2002": {
+                "estimate": -DJANKOV_FREUND_2002,
+                "description": "Djankov and Freund (2002), Journal of Comparative Economics "
+                               "30(1): Russian regions traded ~60% more with each other than "
+                               "with other former Soviet republics in 1994-96 (border about "
+                               "-ln 1.6); no significant difference in 1987-90"},
+            "yotov2016_border": {
+                "estimate": -2.47445,
+                "description": "Yotov, Piermartini, Monteiro and Larch (2016), chapter 2: "
+                               "average international border, manufacturing, 69 countries, "
+                               "2006 (autarky.gravity.yotov reproduces it)"}},
+        "estimates": {e.dataset: e.to_dict() for e in estimates},
+    }
+
+
+def stored_border(dataset: str) -> dict[str, Any]:
+    """The stored estimate for ``dataset`` (:meth:`BorderEstimate.to_dict` keys).
+
+    Examples
+    --------
+    >>> rec = stored_border("icio2023")
+    >>> sorted(rec["derived"])[:2]
+    ['border_average', 'border_eu']
+    """
+    est = gravity_eurasia()["estimates"]
+    if dataset not in est:
+        raise DataError(f"gravity border: no stored estimate for {dataset!r} (stored: "
+                        f"{', '.join(est)}; run scripts/eurasia_gravity.py)")
+    return dict(est[dataset])
 
 
 def pair_effects(coef: Mapping[str, float], countries: Sequence[str], year: int,
