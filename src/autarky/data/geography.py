@@ -107,7 +107,7 @@ def country_geography(countries: Sequence[str] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> g = country_geography(["LUX"])
-    >>> 2000 < g.loc["LUX", "area_km2"] < 3000
+    >>> bool(2000 < g.loc["LUX", "area_km2"] < 3000)
     True
     """
     t = _table()
