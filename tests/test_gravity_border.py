@@ -223,3 +223,26 @@ def test_cli_border_errors(monkeypatch, capsys) -> None:  # type: ignore[no-unty
     assert code == 2 and "--years" in err
     code, _, err = _run(monkeypatch, capsys, "gravity", "border", "--years", "1990")
     assert code == 2 and "1990" in err
+
+
+def test_pair_cost_hats_remove_the_stored_border_among_members() -> None:
+    w = _quiet(ak.load_world, "icio2023", year=2022)
+    theta = ak.elasticities("icio2023")
+    est = ak.gravity.stored_border("icio2023")
+    change = -ak.gravity.pair_effects(est["coefficients"], w.countries, 2022)
+    members = ["BLR", "KAZ", "RUS", "UKR"]
+    hat = ak.gravity.pair_cost_hats(change, w, members, theta)
+    assert hat.dims == ("importer", "exporter", "sector")
+    eaeu = est["derived"]["border_ussr_eaeu"]["estimate"]
+    ussr = est["derived"]["border_ussr"]["estimate"]       # RUS-UKR in 2022: FTA suspended
+    for s in ("C10T12", "B05"):
+        assert float(hat.sel(importer="BLR", exporter="RUS", sector=s)) == pytest.approx(
+            np.exp(eaeu / theta[s]))
+        assert float(hat.sel(importer="UKR", exporter="RUS", sector=s)) == pytest.approx(
+            np.exp(ussr / theta[s]))
+    assert float(hat.sel(sector=list(w.sector_classes["services"])).min()) == 1.0
+    assert float(hat.sel(importer="DEU").min()) == 1.0 == float(hat.sel(
+        importer="RUS", exporter="RUS").min())
+    assert ak.Scenario.trade_cost(hat) is not None
+    with pytest.raises(DataError, match="GEO"):
+        ak.gravity.pair_cost_hats(0.47, w, ["RUS", "GEO"], theta)

@@ -18,6 +18,7 @@ from autarky.gravity.border import (
     border_record,
     estimate_border,
     iceberg_hats,
+    pair_cost_hats,
     pair_effects,
     stored_border,
 )
@@ -27,5 +28,5 @@ from autarky.gravity.ge import GravityGE, resistances, simulate, simulate_change
 
 __all__ = ["BorderEstimate", "Estimate", "GravityGE", "border", "border_panel",
            "border_record", "cost_term", "estimate", "estimate_border", "iceberg_hats",
-           "pair_effects", "resistances", "simulate", "simulate_change", "stored_border",
-           "to_matrix", "to_scenario", "yotov"]
+           "pair_cost_hats", "pair_effects", "resistances", "simulate", "simulate_change",
+           "stored_border", "to_matrix", "to_scenario", "yotov"]

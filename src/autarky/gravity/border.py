@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from autarky.data import load_world, manifest
 from autarky.data.geography import pair_geography
@@ -37,7 +38,7 @@ from autarky.world import World
 
 __all__ = ["BorderEstimate", "DJANKOV_FREUND_2002", "FORMULA", "MEMBERSHIP", "USSR12",
            "border_panel", "border_record", "estimate_border", "iceberg_hats", "member_matrix",
-           "pair_effects", "stored_border"]
+           "pair_cost_hats", "pair_effects", "stored_border"]
 
 USSR12: tuple[str, ...] = ("ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "MDA", "RUS", "TJK",
                            "TKM", "UKR", "UZB")
@@ -436,7 +437,8 @@ def pair_effects(coef: Mapping[str, float], countries: Sequence[str], year: int,
                  ) -> pd.DataFrame:
     """The estimated log-trade effect of ``terms`` for every ordered pair of ``countries``.
 
-    ``sum_k b_k z_kij`` in ``year`` (``z`` as in :func:`border_panel`): with the default
+    ``sum_k b_k z_kij`` in ``year`` (``z`` as in :func:`border_panel`; ``coef`` maps terms
+    to numbers, or to ``{"estimate": ...}`` as in :func:`stored_border`): with the default
     terms, the whole estimated border of each pair net of the agreements it is in; removing
     it (the pair trades as regions of one country) changes log trade by minus this.
     Returns a ``[importer, exporter]`` DataFrame, 0 on the diagonal.
@@ -450,9 +452,48 @@ def pair_effects(coef: Mapping[str, float], countries: Sequence[str], year: int,
     for t in terms:
         if t not in z:
             raise DataError(f"pair_effects: {t!r} is not a border term ({', '.join(z)})")
-        out += float(coef[t]) * z[t]
+        if t not in coef:
+            raise DataError(f"pair_effects: no coefficient for {t!r}")
+        v = coef[t]
+        out += float(v["estimate"] if isinstance(v, Mapping) else v) * z[t]
     return pd.DataFrame(out, index=pd.Index(c, name="importer"),
                         columns=pd.Index(c, name="exporter"))
+
+
+def pair_cost_hats(change: pd.DataFrame | float, world: World, members: Sequence[str],
+                   theta: Mapping[str, float] | pd.Series) -> xr.DataArray:
+    """Iceberg hats ``[importer, exporter, sector]`` for a log-trade change among ``members``.
+
+    For ``i != j`` both in ``members`` and ``s`` a goods sector of ``world``:
+    ``exp(-change_ij / theta_s)`` (:func:`iceberg_hats` pair by pair); 1 for every other
+    cell (services, non-members, domestic). ``change`` is a number or an
+    ``[importer, exporter]`` DataFrame, e.g. ``-pair_effects(coef, world.countries, year)``
+    to remove the estimated border among members (they trade as regions of one country).
+    The result feeds ``ak.Scenario.trade_cost(hat)``.
+    """
+    c = list(world.countries)
+    missing = [m for m in members if m not in c]
+    if missing:
+        raise DataError(f"pair_cost_hats: {', '.join(missing)} not in {world.name}")
+    n = len(c)
+    if isinstance(change, pd.DataFrame):
+        ch = change.reindex(index=c, columns=c).to_numpy(dtype=float)
+    else:
+        ch = np.full((n, n), float(change))
+    m = np.isin(c, list(members))
+    pair = m[:, None] & m[None, :] & ~np.eye(n, dtype=bool)
+    if not np.isfinite(ch[pair]).all():
+        raise DataError("pair_cost_hats: the change is missing or not finite for a member pair")
+    goods = _goods(world)
+    th = pd.Series(theta, dtype=float)
+    # ln tau_hat = -change / theta_s in goods, 0 elsewhere (validated by iceberg_hats)
+    unit = iceberg_hats(1.0, th.reindex(list(goods)), goods).reindex(
+        list(world.sectors), fill_value=1.0)
+    log_unit = np.log(unit.to_numpy())
+    cube = np.exp(np.where(pair, ch, 0.0)[:, :, None] * log_unit[None, None, :])
+    return xr.DataArray(cube, dims=("importer", "exporter", "sector"),
+                        coords={"importer": c, "exporter": c, "sector": list(world.sectors)},
+                        name="tau_hat")
 
 
 def iceberg_hats(b: float, theta: Mapping[str, float] | pd.Series,
