@@ -154,3 +154,75 @@ def simulate_cmd(
     if out is not None:
         write_text(out, ge.table.to_csv())
         console.print(f"written: {out}", highlight=False)
+
+
+@gravity_app.command("border")
+def border_cmd(
+    world: Annotated[str, typer.Option(
+        "--world", help="Embedded dataset whose goods flows are pooled over its years.")]
+    = "world194",
+    years: Annotated[str | None, typer.Option(
+        help="Years pooled, e.g. 2019,2020 or 2011-2022 (default: every year).")] = None,
+    stored: Annotated[bool, typer.Option(
+        "--stored", help="Print the estimates stored in the package (gravity_eurasia.json) "
+        "instead of re-estimating.")] = False,
+) -> None:
+    """The international border, its former-USSR interaction, EAEU, CIS FTA and EU effects.
+
+    PPML on the World's goods flows with exporter-year and importer-year fixed effects,
+    standard errors clustered by country pair (autarky.gravity.estimate_border).
+    """
+    if stored:
+        rec = ak.gravity.stored_border(world)
+        coef = pd.DataFrame(rec["coefficients"]).T
+        derived = pd.DataFrame(rec["derived"]).T
+        title = f"PPML (stored): {rec['formula']} | exporter^year + importer^year"
+        nobs, vcov, notes = rec["nobs"], rec["vcov"], rec["notes"]
+    else:
+        ys = _parse_years(years)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ak.RepairWarning)
+            est = ak.gravity.estimate_border(world, ys)
+        coef = est.estimate.table[["estimate", "std_error"]]
+        derived = est.derived()
+        title = f"PPML: {est.estimate.formula}"
+        nobs, vcov, notes = est.estimate.nobs, est.estimate.vcov, list(est.notes())
+        repairs = [w for w in caught if issubclass(w.category, ak.RepairWarning)]
+        if repairs:
+            notes.append(f"{len(repairs)} data repairs on loading the {world} years "
+                         "(RepairWarnings of load_world, e.g. missing GDP): "
+                         f"{str(repairs[0].message)[:160]}...")
+    table = Table(title=title)
+    for col in ("term", "estimate", "std. error", "z", "exp(estimate)"):
+        table.add_column(col, justify="left" if col == "term" else "right")
+    for term, r in coef.iterrows():
+        b, s = float(r["estimate"]), float(r["std_error"])
+        table.add_row(str(term), f"{b:.4f}", f"{s:.4f}", f"{b / s:.2f}", f"{np.exp(b):.4g}")
+    console.print(table)
+    console.print(f"observations: {nobs}; standard errors: {vcov}", highlight=False)
+    dt = Table(title="borders by kind of pair (log trade vs domestic) and EU-EAEU gaps")
+    for col in ("quantity", "estimate", "std. error", "trade ratio"):
+        dt.add_column(col, justify="left" if col == "quantity" else "right")
+    for term, r in derived.iterrows():
+        s = r["std_error"]
+        se = "" if s is None or not np.isfinite(float(s)) else f"{float(s):.4f}"
+        b = float(r["estimate"])
+        dt.add_row(str(term), f"{b:.4f}", se, f"{np.exp(b):.4g}")
+    console.print(dt)
+    for term, r in derived.iterrows():
+        console.print(f"{term}: {r['description']}", highlight=False)
+    for n in notes:
+        console.print(f"[dim]assumption: {n}[/]", highlight=False)
+
+
+def _parse_years(text: str | None) -> list[int] | None:
+    if text is None or not text.strip():
+        return None
+    out: list[int] = []
+    for part in text.split(","):
+        a, dash, b = part.strip().partition("-")
+        try:
+            out.extend(range(int(a), int(b) + 1) if dash else [int(a)])
+        except ValueError:
+            raise DataError(f"--years {text!r}: expected e.g. 2019,2020 or 2011-2022") from None
+    return out
