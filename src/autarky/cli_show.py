@@ -179,7 +179,24 @@ def show(o: Any, top: int = 0) -> None:
                       highlight=False, soft_wrap=True)
     {"equilibrium": lambda: _equilibrium(o, top), "bloc-choice": lambda: _bloc_choice(o),
      "nash": lambda: _nash(o, top), "ilms": lambda: _ilms(o, top)}[o.kind]()
+    for name, df in o.extras.items():
+        extra_table(name, df)
     print_assumptions(o.assumptions, o.notes, o.sources)
+
+
+def extra_table(name: str, df: pd.DataFrame) -> None:
+    """One of the outcome's extra tables, with its title and the sentence on what it is."""
+    d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
+    table = Table(title=str(df.attrs.get("title", name.replace("_", " "))))
+    for col in d.columns:
+        table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(d[col])
+                         else "left")
+    for r in d.itertuples(index=False):
+        table.add_row(*(f"{v:+.3f}" if isinstance(v, float) else str(v) for v in r))
+    console.print(table)
+    if df.attrs.get("text"):
+        console.print(str(df.attrs["text"]), highlight=False, soft_wrap=True, style="dim",
+                      markup=False)
 
 
 def write_outputs(o: Any, *, out: str | None, overwrite: bool, report: bool,

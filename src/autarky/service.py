@@ -32,7 +32,7 @@ from autarky.results import Result
 from autarky.scenario import Scenario
 from autarky.world import World
 
-__all__ = ["OUTPUTS", "RunOutcome", "RunSpec", "check_outputs", "run", "solve"]
+__all__ = ["EXTRAS", "OUTPUTS", "RunOutcome", "RunSpec", "check_outputs", "run", "solve"]
 
 Progress = Callable[[int, int], None] | None
 
@@ -161,6 +161,11 @@ class RunOutcome:
         What the run did: calibration, conversions, solver notes.
     meta : dict
         The record: dataset and checksum, elasticities, options, command.
+    extras : dict of str to DataFrame
+        Further tables a preset or feature adds beside the headline (each with
+        ``attrs["title"]`` and, where it has one, ``attrs["text"]``): printed by the CLI,
+        written with ``--out``/``--excel``, shown in the report and the app. Filled by the
+        functions of :data:`EXTRAS`.
     """
 
     spec: RunSpec
@@ -180,6 +185,7 @@ class RunOutcome:
     assumptions: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def welfare(self) -> pd.Series:
@@ -223,6 +229,22 @@ def check_outputs(kind: str, **flags: Any) -> None:
             continue
         raise ScenarioError(f"--{name.replace('_', '-')} does not apply to {what[kind]}; "
                             f"it takes: {', '.join('--' + a for a in allowed) or 'no options'}")
+
+
+Extra = Callable[["RunOutcome"], dict[str, pd.DataFrame]]
+
+EXTRAS: list[Extra] = []
+"""Functions ``f(outcome) -> {name: table}`` run on every outcome; each returns the tables
+it has for that outcome (usually none). A feature adds its tables here (e.g. the Eurasian
+integration diagnostics, literature comparators, sensitivities) instead of each door
+computing them."""
+
+
+def _with_extras(outcome: RunOutcome) -> RunOutcome:
+    extras: dict[str, pd.DataFrame] = {}
+    for f in EXTRAS:
+        extras.update(f(outcome))
+    return dataclasses.replace(outcome, extras=extras) if extras else outcome
 
 
 def _scenario(spec: RunSpec) -> Scenario:
@@ -298,6 +320,10 @@ def run(spec: RunSpec | str, progress: Progress = None) -> RunOutcome:
     """
     if isinstance(spec, str):
         spec = RunSpec(spec)
+    return _with_extras(_run(spec, progress))
+
+
+def _run(spec: RunSpec, progress: Progress) -> RunOutcome:
     kind = spec.kind
     check_outputs(kind, **spec.chosen(), draws=spec.draws)
     if kind == "ilms":

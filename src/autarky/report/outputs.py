@@ -28,6 +28,12 @@ __all__ = ["kind_figures", "kind_report", "notes", "report_input", "tables", "wr
 
 def tables(outcome: Any) -> dict[str, pd.DataFrame]:
     """Every table of a run, by name, with a flat index (CSV, Excel, the app's downloads)."""
+    extra = {k: (v.reset_index() if v.index.name or isinstance(v.index, pd.MultiIndex) else v)
+             for k, v in getattr(outcome, "extras", {}).items()}
+    return {**_tables(outcome), **extra}
+
+
+def _tables(outcome: Any) -> dict[str, pd.DataFrame]:
     if outcome.kind == "equilibrium":
         tabs = outcomes.tables(outcome.result, outcome.groups)
         tabs["blocs"] = outcome.aggregates.reset_index()
