@@ -1,4 +1,4 @@
-"""Command line: autarky deps and autarky shock."""
+"""Command line: autarky deps and autarky shortage."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_deps_with_supplier():
 
 
 def test_shock_table():
-    res = runner.invoke(app, ["shock", "--country", "RUS", "--sector", "c2", "--loss", "0.5",
+    res = runner.invoke(app, ["shortage", "--country", "RUS", "--sector", "c2", "--loss", "0.5",
                               "--top", "3"])
     assert res.exit_code == 0, res.output
     assert "RUS c2: 50% of capacity lost" in res.output
@@ -31,8 +31,8 @@ def test_shock_table():
 @pytest.mark.parametrize("argv, message", [
     (["deps", "DEU", "--world", "wiod2016"], "has no input-output links"),
     (["deps", "XXX"], "country 'XXX' is not in wiod2013"),
-    (["shock", "--country", "RUS", "--sector", "zz"], "unknown sector 'zz'"),
-    (["shock", "--country", "RUS", "--loss", "2"], "loss must be between 0 and 1"),
+    (["shortage", "--country", "RUS", "--sector", "zz"], "unknown sector 'zz'"),
+    (["shortage", "--country", "RUS", "--loss", "2"], "loss must be between 0 and 1"),
 ])
 def test_bad_input_is_one_line_and_exit_2(monkeypatch, capsys, argv, message):
     monkeypatch.setattr(sys, "argv", ["autarky", *argv])

@@ -191,7 +191,7 @@ def test_deps_names_goods_made_only_for_export():
 
 
 @pytest.mark.parametrize("argv", [["deps", "DEU", "--top", "-1"],
-                                  ["shock", "--country", "RUS", "--top", "-5"]])
+                                  ["shortage", "--country", "RUS", "--top", "-5"]])
 def test_negative_top_is_refused(monkeypatch, capsys, argv):
     monkeypatch.setattr(sys, "argv", ["autarky", *argv])
     with pytest.raises(SystemExit) as exc:

@@ -36,7 +36,7 @@ from autarky.cli_common import (
     load_world_cli,
 )
 from autarky.cli_gravity import gravity_app
-from autarky.cli_linkages import deps, shock
+from autarky.cli_linkages import deps, shortage
 from autarky.cli_report import (
     _EXCEL,
     _REPORT,
@@ -485,7 +485,9 @@ def main() -> None:
 # --- what a run reports beyond welfare: tables, exports, the HTML report, the app
 # --- commands in their own modules: linkages, report and app, gravity
 app.command()(deps)
-app.command()(shock)
+app.command()(shortage)
+# the former name, kept so existing scripts run; "shock" now means only the numeric cube
+app.command("shock", hidden=True, deprecated=True)(shortage)
 app.command("report")(report_cmd)
 app.command("app")(app_cmd)
 app.add_typer(gravity_app, name="gravity")

@@ -1,4 +1,4 @@
-"""Command line: input-output linkages (``autarky deps``, ``autarky shock``).
+"""Command line: input-output linkages (``autarky deps``, ``autarky shortage``).
 
 Registered in :mod:`autarky.cli`.
 """
@@ -110,7 +110,7 @@ def deps(
         console.print(t2)
 
 
-def shock(
+def shortage(
     country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS.")],
     sector: Annotated[str | None, typer.Option(help="Sector code (default: all its "
                                                "sectors).")] = None,

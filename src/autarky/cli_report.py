@@ -1,7 +1,9 @@
 """Command line: what a run reports beyond welfare (--show), exports, the report and the app.
 
 The commands ``autarky report`` and ``autarky app`` and the helpers behind ``autarky run
---show/--report/--excel`` and ``autarky compare --out``; registered in :mod:`autarky.cli`.
+--show`` and ``autarky compare --out`` (``--report``, ``--excel``, ``--figures`` and ``--out``
+of a run are written by :mod:`autarky.report.outputs` from the run service's outcome);
+registered in :mod:`autarky.cli`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from rich.table import Table
 
 import autarky as ak
 from autarky import run as run_
-from autarky.cli_common import _REPAIRS, _busy, _options, console, load_world_cli
+from autarky.cli_common import _busy, console
 
 _SHOW = typer.Option(help="Also print: gdp (real GDP, real wage, tariff revenue), trade "
                      "(by country and between blocs), sectors, diversion, or all (comma-"
@@ -103,75 +105,6 @@ def _print_show(kinds: list[str], world: ak.World, scn: ak.Scenario, res: ak.Res
                                  "replaces_pct": ".1f"}))
 
 
-def _report_input(world: ak.World, scn: ak.Scenario, res: ak.Result, meta: dict[str, Any],
-                  title: str, rng: Any = None, band: Any = None) -> Any:
-    from autarky.report import report_input
-
-    shown: dict[str, Any] = {k: meta[k] for k in ("dataset", "year", "elasticities", "options",
-                                  "dataset_source", "dataset_license", "command") if k in meta}
-    return report_input(world, scn, res, shown, title=title,
-                        notes=[f"data repair: {m}" for m in dict.fromkeys(_REPAIRS)],
-                        welfare_range=rng, welfare_band=band)
-
-
-def _out_files(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
-               meta: dict[str, Any], *, report: bool, rng: Any = None,
-               band: Any = None) -> dict[str, Any]:
-    """The files ``--out`` adds to the record: every table as CSV, and the report.
-
-    Returned as name -> writer, so that the record folder is written all at once
-    (:func:`autarky.data.records.atomic_folder`).
-    """
-    from pathlib import Path
-
-    from autarky import outcomes
-    from autarky.data.exports import write_csvs
-
-    tabs = outcomes.tables(res, scn.blocs(world))
-    files: dict[str, Any] = {
-        f"{name}.csv": (lambda p, name=name, df=df: write_csvs(Path(p).parent, {name: df}))
-        for name, df in tabs.items()}
-    if report:
-        from autarky.report import write_report
-
-        name = scn.name or Path(spec).stem
-        files["report.html"] = lambda p: write_report(
-            p, _report_input(world, scn, res, meta, name, rng, band))
-    return files
-
-
-def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
-                meta: dict[str, Any], *, show: str | None, report: bool, excel: str | None,
-                top: int, rng: Any = None, band: Any = None) -> None:
-    """--show, --excel and --report (without --out) for ``autarky run``."""
-    from pathlib import Path
-
-    kinds = _show_kinds(show)
-    if kinds:
-        _print_show(kinds, world, scn, res, top)
-    if not (excel or report):
-        return
-    from autarky import outcomes
-    from autarky.data.exports import write_excel
-
-    tabs = outcomes.tables(res, scn.blocs(world))
-    if excel:
-        notes = {**{k: v for k, v in meta.items() if k != "command"},
-                 **{f"assumption {k + 1}": a for k, a in enumerate(
-                     list(scn.assumptions) + list(res.notes))}}
-        console.print(f"workbook written: {write_excel(excel, tabs, notes)}", highlight=False)
-    if report:
-        from autarky.report import write_report
-
-        name = scn.name or Path(spec).stem
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)
-        path = Path(f"{safe}-report.html")
-        with _busy("writing the report"):
-            p = write_report(path, _report_input(world, scn, res, meta, name, rng, band))
-        console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",
-                      highlight=False, soft_wrap=True)
-
-
 def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Result]) -> None:
     from pathlib import Path
 
@@ -199,44 +132,69 @@ def report_cmd(
     figures: Annotated[str | None, typer.Option(help="Also write static PNG and SVG figures "
                                                 "into this folder (kaleido + Chromium).")]
     = None,
+    resolve: Annotated[bool, typer.Option(
+        "--resolve", help="Solve the recorded run again (through the run service) and write "
+        "its report, checking welfare against results.parquet; without it the report saved "
+        "with the run is copied and nothing is solved.")] = False,
 ) -> None:
-    """Write the self-contained HTML report of a recorded run (re-solved from its record).
+    """Write the HTML report of a recorded run: the saved one, or re-solved with --resolve.
 
-    The record's scenario, dataset, year, elasticities and options are solved again and the
-    welfare checked against the stored results.parquet before the report is written.
+    A run written with 'autarky run --out DIR --report' holds its report; this command
+    copies it (nothing is solved). With --resolve the record's scenario, world, year,
+    elasticities and options go through the run service again and the welfare is checked
+    against the stored results.parquet before the report is written.
     """
     import json
+    import shutil
     from pathlib import Path
+
+    from autarky import service
+    from autarky.data.exports import _atomic
+    from autarky.report import outputs
 
     d = Path(folder)
     try:
         rec = json.loads((d / "record.json").read_text())
     except (OSError, ValueError) as err:
         raise ak.DataError(f"{d / 'record.json'}: cannot read the run's record ({err})") from None
+    saved = d / "report.html"
+    if not resolve:
+        if figures:
+            raise ak.DataError("--figures needs the run's result: add --resolve, or write them "
+                               "with the run ('autarky run ... --figures DIR')")
+        if not saved.is_file():
+            raise ak.DataError(f"{saved}: the run was recorded without --report; 'autarky "
+                               f"report {folder} --resolve' solves it again to write one")
+        def copy(tmp: Path) -> None:
+            shutil.copyfile(saved, tmp)
+
+        p = _atomic(Path(output), copy)
+        console.print(f"report written: {p} (the report saved with the run; nothing solved)",
+                      highlight=False, soft_wrap=True)
+        return
     scn = ak.Scenario.from_toml(d / "scenario.toml")
     o = rec.get("options", {})
-    opts = _options(scn, o.get("deficits"), o.get("unavailable"))
-    w = load_world_cli(str(rec.get("world_argument") or rec["dataset"]), rec.get("year"))
+    spec = ak.RunSpec(scn, world=str(rec.get("world_argument") or rec["dataset"]),
+                      year=rec.get("year"), elasticities=run_.elasticities(
+                          str(rec["elasticities"])), deficits=o.get("deficits"),
+                      unavailable=o.get("unavailable"), command="autarky report --resolve")
+    if spec.kind != "equilibrium":
+        raise ak.DataError(f"{d}: a {spec.kind} record; 'autarky run {scn.name} --report' "
+                           "writes its report")
     with _busy("solving the recorded scenario"):
-        res = run_.solve(w, scn, run_.elasticities(str(rec["elasticities"])), opts)
+        outcome = service.run(spec)
     stored = pd.read_parquet(d / "results.parquet")
     sw = stored[stored["variable"] == "welfare"].set_index("country")["value"]
-    gap = float((res.welfare.reindex(sw.index) - sw).abs().max())
+    gap = float((outcome.welfare.reindex(sw.index) - sw).abs().max())
     if not gap < 1e-6:
         raise ak.DataError(f"{d}: re-solving the record gives welfare {gap:.2e} pp away from "
                            "results.parquet (different data or package version?)")
-    with _busy("range across elasticity sources"):
-        rng = run_.source_range(w, scn, opts,
-                                elasticities=run_.elasticities(str(rec["elasticities"])))
-    inp = _report_input(w, scn, res, rec, scn.name or d.name, rng)
-    from autarky.report import write_figures, write_report
-
-    p = write_report(output, inp)
+    p = outputs.write_report(output, outcome)
     console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline); "
                   f"welfare matches the record to {gap:.1e} pp", highlight=False, soft_wrap=True)
     if figures:
         with _busy("rendering figures"):
-            files = write_figures(figures, inp)
+            files = outputs.write_figures(figures, outcome)
         console.print(f"figures written: {', '.join(str(f) for f in files)}", highlight=False,
                       soft_wrap=True)
 
