@@ -131,3 +131,33 @@ def test_eurasian_macro_state_removes_the_border_at_the_gravity_estimate():
 def test_world_autarky_states_why_row_loss_is_understated():
     text = " ".join(ak.presets.PRESETS["world-autarky"].assumptions)
     assert "ROW's loss is understated" in text
+
+
+def test_a_remembered_barrier_is_verified_never_trusted(tmp_path, monkeypatch):
+    """A barrier kept from an earlier run costs one solve; a wrong one is found again."""
+    from autarky.data import calibrations
+
+    monkeypatch.setenv("AUTARKY_CACHE", str(tmp_path))
+    monkeypatch.setattr(calibrate, "_CACHE", {})
+    w = w194()
+    scn = ak.presets.get("two-blocs")
+    target = calibrate.BLOC_TARGETS["two-blocs"][0]
+    hat, got, n = calibrate.calibrate_bloc_cost(w, scn, target, ak.run.solve_plain,
+                                                elasticities="median")
+    assert n > 3 and abs(got - target) < 5e-3
+    (path,) = tmp_path.glob("calibrations.json")
+    # the next run (a new process: the in-process cache is empty) verifies it with one solve
+    monkeypatch.setattr(calibrate, "_CACHE", {})
+    hat2, got2, n2 = calibrate.calibrate_bloc_cost(w, scn, target, ak.run.solve_plain,
+                                                   elasticities="median")
+    assert n2 == 1 and hat2 == hat and got2 == pytest.approx(got)
+    # a wrong remembered barrier (data or code changed since) is not used
+    import json
+
+    data = json.loads(path.read_text())
+    (k,) = data
+    calibrations.remember(k, hat * 1.5)
+    monkeypatch.setattr(calibrate, "_CACHE", {})
+    hat3, got3, n3 = calibrate.calibrate_bloc_cost(w, scn, target, ak.run.solve_plain,
+                                                   elasticities="median")
+    assert n3 > 1 and abs(got3 - target) < 5e-3 and hat3 == pytest.approx(hat, rel=1e-4)

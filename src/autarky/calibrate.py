@@ -70,19 +70,32 @@ def with_cost(scn: Scenario, hat: float) -> Scenario:
                                      settings=scn.settings)
 
 
+_CHECK_PP = 5e-3
+"""A remembered barrier is used when one solve at it hits the target within this many
+percentage points (the precision of the root find: ``xtol`` 1e-5 in the log barrier moves
+between-bloc trade by about 3e-3 pp); otherwise the root is found again, starting from it."""
+
+
 def calibrate_bloc_cost(world: World, scn: Scenario, target: float,
                         solve: Callable[..., Result], **kw: Any) -> tuple[float, float, int]:
     """The between-bloc cost hat whose equilibrium cuts between-bloc trade by ``target`` %.
 
-    Returns ``(cost_hat, achieved change %, solves)``. Raises ScenarioError when the
-    target is out of reach in ``[1, 4]``.
+    Returns ``(cost_hat, achieved change %, solves)``. A barrier remembered from an earlier
+    run with the same world, scenario, target, elasticities and options
+    (:mod:`autarky.data.calibrations`) is verified by one solve and used if it hits the
+    target within :data:`_CHECK_PP`; otherwise Brent's method runs, bracketed around it
+    where it still brackets the root. Raises ScenarioError when the target is out of reach
+    in ``[1, 4]``.
     """
+    from autarky.data import calibrations
+
     # only plain elasticities (a source name or a number) have a faithful repr to key on
-    plain = isinstance(kw.get("elasticities", "cp2015"), (str, int, float))
+    plain = isinstance(kw.get("elasticities", "median"), (str, int, float))
     key = (world_checksum(world), repr(scn.components), float(target), repr(sorted(
         kw.items())))
     if plain and key in _CACHE:
         return _CACHE[key]
+    disk_key = calibrations.key(*map(str, key)) if plain else ""
     blocs = scn.blocs(world)
     count = 0
     seen: dict[float, float] = {0.0: -target}  # no barrier, no change in trade
@@ -96,15 +109,30 @@ def calibrate_bloc_cost(world: World, scn: Scenario, target: float,
         return seen[log_hat]
 
     hi = math.log(_HAT_MAX)
-    if target >= 0 or gap(hi) > 0:
-        raise ScenarioError(f"{scn.name}: between-bloc trade cannot fall by {-target:g}% on "
-                            f"{world.name} with a cost rise up to {(_HAT_MAX - 1):.0%}")
-    root = brentq(gap, 0.0, hi, xtol=1e-5)
+    start = calibrations.lookup(disk_key) if plain else None
+    root: float | None = None
+    if start is not None:
+        x0 = math.log(start)
+        g0 = gap(x0)
+        if abs(g0) <= _CHECK_PP:
+            root = x0
+        else:  # bracket around the remembered barrier where the sign changes
+            step = 0.02
+            x1 = min(max(x0 - step if g0 < 0 else x0 + step, 0.0), hi)
+            if (gap(x1) > 0) != (g0 > 0):
+                root = brentq(gap, min(x0, x1), max(x0, x1), xtol=1e-5)
+    if root is None:
+        if target >= 0 or gap(hi) > 0:
+            raise ScenarioError(f"{scn.name}: between-bloc trade cannot fall by {-target:g}% "
+                                f"on {world.name} with a cost rise up to {(_HAT_MAX - 1):.0%}")
+        root = brentq(gap, 0.0, hi, xtol=1e-5)
     out = (math.exp(root), gap(root) + target, count)
     if plain:
         if len(_CACHE) >= 64:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = out
+        if start is None or root != math.log(start):
+            calibrations.remember(disk_key, out[0])
     return out
 
 
@@ -140,7 +168,8 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
             f"calibrated: between-bloc iceberg trade costs x{hat:.4f} (+{(hat - 1) * 100:.2f}%"
             f") so that trade between the blocs changes by {target:+.1f}% on {world.name} "
             f"{world.year or ''} with these elasticities ({what}); model: {got:+.2f}% "
-            f"(Brent root find, {n} solves).")
+            + ("(the barrier found by an earlier run, verified by one solve)." if n == 1 else
+               f"(Brent root find, {n} solves)."))
     if any(isinstance(c, (DeepIntegration, Dissolution)) for c in scn.components):
         extreme = bool(options is not None and options.extreme_elasticities)
         theta = resolve_elasticities(world, elasticities, extreme=extreme)[0]

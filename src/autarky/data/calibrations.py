@@ -1,0 +1,84 @@
+"""Calibrated barriers kept between runs: starting points that a run verifies, never trusts.
+
+A bloc preset's between-bloc barrier is the root of "trade between the blocs changes by
+the target" (:mod:`autarky.calibrate`), about ten full equilibria. The barrier found for a
+(world checksum, scenario, target, elasticities, options) key is kept here and, on the next
+run with the same key, is checked by one solve: if that solve hits the target within the
+calibration tolerance the barrier is used; otherwise the root find starts again from it.
+A stale entry (data or code changed) therefore costs one solve and can never change a
+result. Entries live in ``$AUTARKY_CACHE`` or ``~/.cache/autarky/calibrations.json``;
+the package ships the embedded worlds' default-year entries in
+``embedded/calibrations.json`` (``scripts/build_calibrations.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["cache_path", "lookup", "remember", "shipped_path"]
+
+_MAX = 2000
+"""Entries kept in the user's file (oldest dropped first)."""
+
+
+def cache_path() -> Path:
+    """``$AUTARKY_CACHE/calibrations.json``, else ``~/.cache/autarky/calibrations.json``."""
+    env = os.environ.get("AUTARKY_CACHE")
+    base = Path(env) if env else Path.home() / ".cache" / "autarky"
+    return base / "calibrations.json"
+
+
+def shipped_path() -> Path:
+    """The entries shipped with the package for the embedded worlds' default years."""
+    return Path(__file__).with_name("embedded") / "calibrations.json"
+
+
+def key(*parts: str) -> str:
+    """A short stable key from its parts."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def _read(path: Path) -> dict[str, float]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # absent or unreadable: no starting points, nothing else changes
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): float(v) for k, v in data.items()
+            if isinstance(v, (int, float)) and 1.0 <= float(v) <= 100.0}
+
+
+def lookup(k: str) -> float | None:
+    """A remembered barrier for key ``k`` (the user's file first, then the shipped one)."""
+    for path in (cache_path(), shipped_path()):
+        got = _read(path).get(k)
+        if got is not None:
+            return got
+    return None
+
+
+def remember(k: str, value: float, path: Path | None = None) -> None:
+    """Keep ``value`` for key ``k`` (written to a temporary file, then moved into place).
+
+    A cache that cannot be written (read-only home, full disk) is skipped silently: it only
+    saves time.
+    """
+    path = path or cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = _read(path)
+        data.pop(k, None)
+        data[k] = float(value)
+        if len(data) > _MAX:
+            data = dict(list(data.items())[-_MAX:])
+        fd, tmp = tempfile.mkstemp(prefix=".calibrations.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=0, sort_keys=False)
+        os.replace(tmp, path)
+    except OSError:
+        return
