@@ -186,7 +186,7 @@ class Preset:
         For kinds other than ``equilibrium`` and ``bloc-choice`` it has no components:
         :func:`autarky.solve` refuses it and names the call that runs it.
         """
-        if self.parameter is not None and param is None:
+        if self.parameter is not None and param in (None, self.parameter):
             raise ScenarioError(f"preset {self.name!r} is a template: give its parameter, "
                                 f"e.g. {self.name}:RUS ({self.name}:{self.parameter})")
         if self.parameter is None and param is not None:
