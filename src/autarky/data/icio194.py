@@ -55,6 +55,11 @@ S6b Where a member would still use more of a good as input than it absorbs (fina
    input purchases are balanced by RAS to those row totals and to ROW's purchases by
    input and using sector (conserved exactly), coefficients = purchases / output
    (RepairWarning naming the member-inputs).
+S6c Where S6b leaves a member buying inputs worth more than ``MAX_INPUT_SHARE`` of its
+   output in a sector (a tiny economy whose output of that sector is a sliver), its
+   coefficients there are scaled to that share; those purchases become value added and
+   the aggregate's conservation is off by them (RepairWarning with the amount; none in
+   2019).
 S7 Tariffs: a member importing from an icio2023 economy i inherits ROW's tariff on i;
    an icio2023 economy n levies on every member its tariff on ROW. Among members, ROW's
    trade-weighted average applied tariff on its imports, by sector. Zero between parties
@@ -131,6 +136,9 @@ def _revenue_rates(rate: np.ndarray, flows: np.ndarray, free: np.ndarray
     r = np.where(capped, np.maximum(rate, TARIFF_BOUND), r)
     return np.where(free[:, :, None], 0.0, r[:, None, :]), capped & (rate > 0)
 
+
+MAX_INPUT_SHARE = 0.95
+"""Largest input share of a member's output after rule S6b (rule S6c)."""
 
 FINAL_ONLY_INPUT = 0.01
 """ROW's final demand below this share of its absorption: a good bought only as an input."""
@@ -324,6 +332,19 @@ def compose(base: dict[str, np.ndarray], icio_countries: list[str], store: dict[
     io = np.zeros((N, J, J))
     io[ie] = A[e]
     io[im], short = _member_coefficients(out, A[R], im)
+    colsum = io[im].sum(axis=1)  # (M, J)
+    over = colsum > MAX_INPUT_SHARE
+    if over.any():  # S6c
+        Ym = out[:, im, :].sum(axis=0)
+        cut = float(((colsum - MAX_INPUT_SHARE) * Ym)[over].sum())
+        io[im] *= np.where(over, MAX_INPUT_SHARE / np.where(over, colsum, 1.0), 1.0)[:, None, :]
+        cells = ", ".join(f"{members[m]} {sectors[j]} ({colsum[m, j]:.3f})"
+                          for m, j in np.argwhere(over))
+        repairs.append(
+            f"icio194: after rule S6b, {int(over.sum())} member-sectors buy inputs worth more "
+            f"than {MAX_INPUT_SHARE:g} of their output: {cells}; their coefficients are "
+            f"scaled to {MAX_INPUT_SHARE:g} (rule S6c): {cut:,.1f} million USD of input "
+            "purchases become value added, which ROW's aggregate then does not conserve")
     if short.any():
         cells = np.argwhere(short)
         listing = ", ".join(f"{members[m]} {sectors[j]}" for m, j in cells[:30])
