@@ -338,11 +338,11 @@ def compose(base: dict[str, np.ndarray], icio_countries: list[str], store: dict[
         Ym = out[:, im, :].sum(axis=0)
         cut = float(((colsum - MAX_INPUT_SHARE) * Ym)[over].sum())
         io[im] *= np.where(over, MAX_INPUT_SHARE / np.where(over, colsum, 1.0), 1.0)[:, None, :]
-        cells = ", ".join(f"{members[m]} {sectors[j]} ({colsum[m, j]:.3f})"
-                          for m, j in np.argwhere(over))
+        listed = ", ".join(f"{members[m]} {sectors[j]} ({colsum[m, j]:.3f})"
+                           for m, j in np.argwhere(over))
         repairs.append(
             f"icio194: after rule S6b, {int(over.sum())} member-sectors buy inputs worth more "
-            f"than {MAX_INPUT_SHARE:g} of their output: {cells}; their coefficients are "
+            f"than {MAX_INPUT_SHARE:g} of their output: {listed}; their coefficients are "
             f"scaled to {MAX_INPUT_SHARE:g} (rule S6c): {cut:,.1f} million USD of input "
             "purchases become value added, which ROW's aggregate then does not conserve")
     if short.any():
