@@ -149,6 +149,8 @@ def fta_mask(codes: list[str], year: int) -> np.ndarray:
 
 def build_icio194(shared: Path, out_dir: Path = OUT) -> dict:
     """Write icio194.npz; return its manifest entry."""
+    from autarky.data.icio194 import __doc__ as compose_rules
+
     with np.load(out_dir / "world194.npz") as w:
         w194 = [str(c) for c in w["countries"]]
     with np.load(out_dir / "icio2023.npz") as d:
@@ -212,6 +214,7 @@ def build_icio194(shared: Path, out_dir: Path = OUT) -> dict:
         "agreements": AGREEMENTS,
         "gdp_repairs": repairs_all,
         "build_rules": __doc__,
+        "rules": compose_rules,
     }
 
 
