@@ -163,3 +163,19 @@ def test_value_added_over_gdp_is_within_the_icio2023_range() -> None:
     floored = {"FSM", "MHL", "SXM", "TON", "KIR"}
     assert set(outliers.index) <= floored, outliers.round(3).to_dict()
     assert ((members.drop(list(floored), errors="ignore") - 0.816).abs() < 0.2).mean() > 0.9
+
+
+def test_treaty_pairs_by_date() -> None:
+    st = _store()
+    codes = [str(c) for c in st["countries"]]
+
+    def free(year: int, a: str, b: str) -> bool:
+        return bool(st[f"fta_{year}"][codes.index(a), codes.index(b)])
+
+    assert free(2015, "RUS", "ARM") and free(2015, "KAZ", "KGZ") and free(2015, "UKR", "MDA")
+    assert not free(2015, "RUS", "TJK") and free(2016, "RUS", "TJK")  # CIS FTA, 24 Dec 2015
+    assert free(2019, "UZB", "KAZ")
+    for other in ("GEO", "AZE", "TKM"):  # not parties to either agreement
+        assert not any(free(y, "RUS", other) for y in range(2015, 2023))
+    mask = st["fta_2019"]
+    assert (mask == mask.T).all() and not np.diagonal(mask).any()
