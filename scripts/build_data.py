@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from build_icio194 import build_icio194
 from icio_links import extend_icio2023
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -720,6 +721,7 @@ def main() -> None:
     }
     manifest["us_tariffs_2025"] = build_us_tariffs(shared)
     manifest["world194"] = build_world194(shared)
+    manifest["icio194"] = build_icio194(shared)  # after icio2023 and world194 (it reads both)
     manifest["country_shapes"] = build_country_shapes(shared)
     manifest["income_groups"] = build_income_groups(shared)
     manifest["country_groups"] = {  # groups.csv is written by hand, not derived

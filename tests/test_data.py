@@ -15,7 +15,8 @@ from .helpers import REPO, cli, shared_path
 
 def test_datasets_table() -> None:
     df = ak.datasets()
-    assert set(df.index) == {"icio2023", "wiod2013", "wiod2016", "world194"}
+    assert set(df.index) == {"icio2023", "icio194", "wiod2013", "wiod2016", "world194"}
+    assert df.loc["icio194", ["countries", "sectors", "io_links"]].tolist() == [194, 29, True]
     assert df.loc["icio2023", ["countries", "sectors"]].tolist() == [81, 29]
     assert df.loc["wiod2013", ["countries", "sectors"]].tolist() == [41, 35]
     assert df.loc["wiod2016", ["countries", "sectors"]].tolist() == [44, 16]

@@ -615,8 +615,12 @@ class World:
             M = a["io"] * a["gross_output"][:, None, :]  # [n, k, j] input purchases
             M2 = _sum_groups(M, ((0, Cm), (1, Sm), (2, Sm)))
             Y2 = _sum_groups(a["gross_output"], ((0, Cm), (1, Sm)))
+            # where a merged country-sector has no output, the members' mean coefficients
+            # (a one-member group keeps its own): they matter once it has to produce
+            mean = _sum_groups(a["io"], ((0, Cm), (1, Sm), (2, Sm))) / (
+                Cm.sum(axis=0)[:, None, None] * Sm.sum(axis=0)[None, None, :])
             with np.errstate(divide="ignore", invalid="ignore"):
-                io = np.where(Y2[:, None, :] > 0, M2 / Y2[:, None, :], 0.0)
+                io = np.where(Y2[:, None, :] > 0, M2 / Y2[:, None, :], mean)
         mrio = (self._mrio.aggregate(cmap, smap, cnew, snew) if self._mrio is not None
                 and self._mrio.regions == self.countries and self._mrio.sectors == self.sectors
                 else None)

@@ -7,6 +7,7 @@ The files in ``embedded/`` are made by ``scripts/build_data.py`` from the refere
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from collections.abc import Callable
 from functools import cache
@@ -17,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from autarky.data.icio194 import __doc__ as _icio194_rules
+from autarky.data.icio194 import compose as _icio194_compose
 from autarky.data.tariff_quality import tariff_rates
 from autarky.errors import DataError, RepairWarning
 from autarky.world import MRIO, World, _repair_io
@@ -113,8 +116,35 @@ def _load_world194(name: str, year: int | None) -> World:
     )
 
 
+def _load_icio194(name: str, year: int | None, tariffs: str = "repaired") -> World:
+    """icio2023 of the year with ROW split into its economies (rules: autarky.data.icio194)."""
+    meta = manifest()[name]
+    y = _check_year(name, year, meta["years"])
+    base = _load_tradecube("icio2023", y, tariffs)
+    with _npz(name) as d:
+        dy = min(y, int(d["dots_years"][-1]))
+        store = {"countries": d["countries"], "members": d["members"],
+                 "dots": d[f"dots_{dy}"], "gdp": d[f"gdp_{y}"], "fta": d[f"fta_{y}"]}
+        repairs = [str(r) for r in d[f"repairs_{y}"]]
+    arr, more, _ = _icio194_compose(base.arrays(), list(base.countries), store, list(base.sectors),
+                           np.isin(base.sectors, base.sector_classes["services"]))
+    for r in repairs + more:
+        warnings.warn(r, RepairWarning, stacklevel=4)
+    attrs = {k: base.dataset.attrs[k] for k in ("license", "io_note") if k in base.dataset.attrs}
+    rule_text = re.sub(r"\n +", " ", (_icio194_rules or "").split("Rules\n-----\n")[-1].strip())
+    return World.from_arrays(
+        arr["flows"], [str(c) for c in store["countries"]], base.sectors,
+        tariffs=arr["tariffs"], io=arr["io"], name=name, year=y,
+        source=f"{meta['source']}. DOTS year {dy}. Rules:\n{rule_text}",
+        sector_names=list(base.dataset.attrs.get("sector_names", base.sectors)),
+        attrs={**attrs, "license": meta["license"], "citation": meta["citation"],
+               "repairs": "; ".join(repairs + more)},
+        sector_classes=base.sector_classes)
+
+
 DATASETS: dict[str, Callable[[str, int | None], World]] = {
     "icio2023": _load_tradecube,
+    "icio194": _load_icio194,
     "wiod2013": _load_wiod2013,
     "wiod2016": _load_tradecube,
     "world194": _load_world194,
@@ -131,8 +161,8 @@ def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired")
     key = name.lower()
     if key not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; available: {', '.join(DATASETS)}")
-    if DATASETS[key] is _load_tradecube:
-        return _load_tradecube(key, year, tariffs)
+    if DATASETS[key] in (_load_tradecube, _load_icio194):
+        return DATASETS[key](key, year, tariffs)  # type: ignore[call-arg]
     return DATASETS[key](key, year)
 
 
@@ -242,6 +272,7 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
     """
     tab = _elasticity_table()
     ds = dataset.lower()
+    ds = str(manifest().get(ds, {}).get("elasticity_dataset", ds))  # icio194: icio2023's
     one = manifest().get(ds, {}).get("elasticity_default")
     if one is not None:
         return _one_sector_elasticity(ds, source, str(one))
