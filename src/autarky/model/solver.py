@@ -33,6 +33,7 @@ import numpy as np
 from autarky.model import equations as eq
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
+from autarky.model.threads import single_blas_thread
 
 __all__ = [
     "CHECK_FACTOR",
@@ -528,8 +529,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         B = max(theta.shape[0], np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4
                 else np.shape(tariffs_new)[0])
         theta = np.ascontiguousarray(np.broadcast_to(theta, (B, theta.shape[-1])))
-    g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol, memory=memory)
-    with np.errstate(all="ignore"):  # a failed solve shows as non-finite residuals
+    # one BLAS thread: the products are small, a thread pool only slows them (threads.py)
+    with single_blas_thread(), np.errstate(all="ignore"):  # failures: non-finite residuals
+        g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol,
+                    memory=memory)
         u, _, iters, hist = outer(g, np.zeros(theta.shape[:1] + econ.shape[:1]), tol=tol,
                                   max_iter=max_iter, memory=memory, norm=g.residual)
         if g.inner_used > g.inner_floor:
@@ -544,7 +547,6 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                 hist.extend(extra)
                 if g.inner_used > g.inner_floor:
                     hist.append(g.refine(u))
-    with np.errstate(all="ignore"):
         sol = g.equilibrium(u, iters, hist, tol)
         res = g.residuals(sol)
     ok = sol.converged & np.all(np.stack(list(res.values())) <= CHECK_FACTOR * tol, axis=0)
