@@ -10,11 +10,11 @@ never the World. With a ``store`` every solved row is appended to a Parquet resu
 (:mod:`autarky.data.store`) under a key that hashes everything the number depends on, so
 a repeated or interrupted sweep only solves what is missing.
 
-Engine entry points used (kept few so that they can be re-pointed in one place):
-``autarky.solve``: ``to_shock``, ``resolve_elasticities``,
-``_prepare`` (one-sided routes, unavailable goods, the "floor" world), ``_notes``;
-``autarky.model``: ``SolveOptions``, ``Economy``, ``Economy.rebase``, ``solve_hat``;
-``autarky.model.equations``: ``welfare``.
+Engine entry points used (all public, kept few): ``autarky.solve``: ``solve_arrays`` (the
+one batched solve, every deficit rule) with its ``Batch``, ``to_shock``,
+``resolve_elasticities``, ``prepare`` (one-sided routes, unavailable goods, the "floor"
+world) and ``solve_notes``. This module keeps what is about many rows: elasticity draws,
+chunking, the Serial and Dask backends and the result store.
 """
 
 from __future__ import annotations
@@ -36,12 +36,17 @@ from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
 from autarky.data.store import ResultStore
 from autarky.errors import ConvergenceError, DataError
-from autarky.model import equations as eq
 from autarky.model.economy import Economy
 from autarky.model.options import SolveOptions
-from autarky.model.solver import solve_hat
 from autarky.scenario import Scenario, Shock
-from autarky.solve import _notes, _prepare, resolve_elasticities, to_shock
+from autarky.solve import (
+    Batch,
+    prepare,
+    resolve_elasticities,
+    solve_arrays,
+    solve_notes,
+    to_shock,
+)
 from autarky.world import World
 
 __all__ = [
@@ -276,68 +281,6 @@ def _version() -> str:
 
 
 # ------------------------------------------------------------------------ engine calls
-@dataclass(frozen=True, eq=False)
-class Batch:
-    """A unit of work in plain arrays: what a Dask worker receives.
-
-    Attributes
-    ----------
-    econ : Economy
-        The baseline (NumPy arrays, money in units of world value added).
-    tariffs, tau_hat : ndarray (N, N, J) or (B, N, N, J)
-        One shock for every row, or one per row.
-    theta : ndarray (B, J)
-    options : SolveOptions
-    """
-
-    econ: Economy
-    tariffs: np.ndarray
-    tau_hat: np.ndarray
-    theta: np.ndarray
-    options: SolveOptions
-
-
-def solve_arrays(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Welfare (B, N) in percent, converged (B,) and iterations (B,) of a batch.
-
-    With ``deficits="zero"`` each distinct theta row first removes the baseline deficits
-    (CP 2015), as :func:`autarky.solve` does, and the batch is solved from that baseline.
-    """
-    o = batch.options
-    memory = o.memory if o.method == "anderson" else 0
-    theta = np.atleast_2d(batch.theta)
-    B = theta.shape[0]
-    W = np.empty((B, batch.econ.shape[0]))
-    conv = np.zeros(B, dtype=bool)
-    iters = np.zeros(B, dtype=int)
-    if o.deficits == "zero":
-        _, first_of, groups = np.unique(theta, axis=0, return_index=True, return_inverse=True)
-        groups = groups.ravel()
-        batches = [(np.flatnonzero(groups == g), theta[first_of[g]])
-                   for g in range(len(first_of))]
-    else:
-        batches = [(np.arange(B), None)]
-    for rows, th0 in batches:
-        econ, it0 = batch.econ, 0
-        if th0 is not None:
-            ones = np.ones_like(econ.tariffs)
-            first = solve_hat(econ, econ.tariffs, ones, th0, deficits="zero", tol=o.tol,
-                              max_iter=o.max_iter, memory=memory)
-            if not first.converged.all():
-                conv[rows] = False
-                W[rows] = np.nan
-                continue
-            econ, it0 = econ.rebase(first, econ.tariffs), first.iterations
-        T = batch.tariffs[rows] if batch.tariffs.ndim == 4 else batch.tariffs
-        H = batch.tau_hat[rows] if batch.tau_hat.ndim == 4 else batch.tau_hat
-        sol = solve_hat(econ, T, H, theta[rows], deficits=o.deficits, tol=o.tol,
-                        max_iter=o.max_iter, memory=memory)
-        W[rows] = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha) - 1.0)
-        conv[rows] = sol.converged & np.all(np.isfinite(W[rows]), axis=1)
-        iters[rows] = it0 + sol.iterations
-    return W, conv, iters
-
-
 # ------------------------------------------------------------------------ planning
 @dataclass(frozen=True, eq=False)
 class _Plan:
@@ -394,7 +337,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     econ_of_shock = np.zeros(len(shocks), dtype=int)
     base: Economy | None = None
     for s, shock in enumerate(shocks):
-        prepared, econ = _prepare(world, shock, options, notes)
+        prepared, econ = prepare(world, shock, options, notes)
         if prepared is world:  # the common case: no floor needed, one shared baseline
             if base is None:
                 base = econ
@@ -436,7 +379,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     jobs = _batches(plan, todo, int(chunk), options)
     if backend == "serial":
         for rows, e, T, H, th in jobs:
-            finish(rows, *solve_arrays(Batch(econs[e], T, H, th, options)))
+            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options)))
     else:
         _run_dask(jobs, econs, options, scheduler, finish)
     return W, conv, iters, reused
@@ -538,7 +481,13 @@ def _dask_task(econ: Economy, code: Any, theta: np.ndarray,
         T, H = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
     else:
         T, H = _decode(code, econ.tariffs)
-    return solve_arrays(Batch(econ, T, H, theta, options))
+    return _welfare_of(Batch(econ, T, H, theta, options))
+
+
+def _welfare_of(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Welfare (B, N) in percent, converged (B,) and iterations (B,) of a batch."""
+    sol = solve_arrays(batch)
+    return sol.welfare, sol.converged, sol.iterations
 
 
 def _finish(world: World, dim: str, W: np.ndarray, conv: np.ndarray, iters: np.ndarray,
@@ -629,7 +578,7 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
     options = _options_for(scenario, options)
     shock = to_shock(world, scenario)
     thetas, labels, desc = draw_elasticities(world, draws, seed, source, se)
-    notes = _notes(world, shock, desc, options)
+    notes = solve_notes(world, shock, desc, options)
     R = len(thetas)
     shock_of_row = np.zeros(R, dtype=int)
     st = _open_store(store)
@@ -703,7 +652,7 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
     if int(block) != block or block < 1:
         raise ValueError(f"block: {block!r} must be a positive int")
     theta, desc = resolve_elasticities(world, elasticities)
-    notes = _notes(world, Shock.none(*world.shape), desc, options)
+    notes = solve_notes(world, Shock.none(*world.shape), desc, options)
     notes = [n for n in notes if not n.startswith("scenario:")]
     notes.append(f"scenarios: {len(scns)} solved in batches of up to {chunk}")
     R = len(scns)

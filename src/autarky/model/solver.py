@@ -259,7 +259,12 @@ class WageMap:
         log_kappa += np.log(np.where(open_, th_sm, 1.0))
         log_kappa = np.where(open_, log_kappa, 0.0)
         weight = np.where(open_, econ.pi_sm, 0.0)
-        expo = np.clip(-theta[:, :, None, None] * log_kappa, -700.0, 700.0)
+        expo = -theta[:, :, None, None] * log_kappa
+        # exponents beyond +-700 are clipped: A is then not exact, and the final check
+        # recomputes prices with the exact log-sum-exp instead (residuals())
+        self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
+        if self.clipped:
+            np.clip(expo, -700.0, 700.0, out=expo)
         self.A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N), fixed
         # natural-layout views, for the exact fallback of eq.price_index_fast
         self.log_kappa = np.moveaxis(log_kappa, -3, -1)
@@ -435,10 +440,17 @@ class WageMap:
         econ, B = self.econ, self.dims[0]
         va = econ.va
         u = np.log(sol.w_hat)
-        lp, e_c, S = self._price(self._unit_cost(econ.gamma * u[..., :, None], sol.log_P))
+        log_c = self._unit_cost(econ.gamma * u[..., :, None], sol.log_P)
         # the solution's shares in the layout [b, j, n, i] (kept from equilibrium())
         pi_sm = (self._pi[1] if self._pi is not None and self._pi[0] is sol.pi
                  else np.moveaxis(sol.pi, -1, -3))
+        if self.clipped:  # A is clipped: the exact log-sum-exp (CP eqs. 11-12)
+            lp, pi_exact = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            shares_gap = np.moveaxis(pi_exact, -1, -3) - pi_sm
+        else:
+            lp, e_c, S = self._price(log_c)
+            shares_gap = eq.trade_shares_sm(self.A, e_c, S)
+            shares_gap -= pi_sm
         M = pi_sm * self.inv_tn
         tax_share = 1.0 - np.swapaxes(M.sum(axis=-1), -1, -2)
         X = sol.X
@@ -454,8 +466,6 @@ class WageMap:
         # of n (home sales included); the home flows cancel
         imports = np.sum(X * (1.0 - tax_share), axis=-1)
         exports = np.sum(Y, axis=-1)
-        shares_gap = eq.trade_shares_sm(self.A, e_c, S)
-        shares_gap -= pi_sm
         return {
             "price_index": _worst(lp - sol.log_P, B),
             "trade_shares": _worst(shares_gap, B),
