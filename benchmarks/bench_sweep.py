@@ -129,7 +129,7 @@ def main() -> None:
 
     # memory of one chunk (what a worker holds while it solves)
     from autarky.solve import economy
-    from autarky.sweep import Batch, solve_arrays
+    from autarky.solve import Batch, solve_arrays
 
     econ = economy(world)
     shock = scn.apply(world)

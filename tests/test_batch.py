@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -46,3 +48,27 @@ def test_no_module_imports_another_modules_private_names_from_solve_or_sweep():
     out = subprocess.run(["grep", "-rnE", r"from autarky\.(solve|sweep) import .*\b_[a-z]",
                           str(REPO / "src")], capture_output=True, text=True)
     assert out.stdout == ""
+
+
+@pytest.mark.slow
+def test_dask_backend_works_from_a_script_without_main_guard(tmp_path):
+    script = tmp_path / "noguard.py"
+    script.write_text(
+        "import numpy as np\nimport autarky as ak\n"
+        "rng = np.random.default_rng(0)\nn, j = 4, 3\n"
+        "flows = rng.uniform(0.2, 2.0, size=(n, n, j))\n"
+        "flows[np.arange(n), np.arange(n), :] += 5.0\n"
+        "w = ak.World.from_arrays(flows, [f'C{k}' for k in range(n)], "
+        "[f's{k}' for k in range(j)])\n"
+        "tau = np.where(np.eye(n, dtype=bool)[:, :, None], 1.0, 1.2) * np.ones((n, n, j))\n"
+        "sw = ak.sweep_scenarios(w, {'a': ak.Shock(np.zeros((n, n, j)), tau, 'x')}, "
+        "elasticities=4.0, backend='dask')\n"
+        "print('OK', bool(sw.converged.all()))\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         timeout=300, cwd=tmp_path, env={**os.environ,
+                                                         "PYTHONPATH": str(REPO / "src")})
+    assert "OK True" in out.stdout, out.stderr[-2000:]
+
+
+def test_local_cluster_has_a_worker_per_core():
+    assert ak.sweep.local_workers() == len(os.sched_getaffinity(0))

@@ -23,6 +23,8 @@ import hashlib
 import itertools
 import json
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -40,6 +42,7 @@ from autarky.model.economy import Economy
 from autarky.model.options import SolveOptions
 from autarky.scenario import Scenario, Shock
 from autarky.solve import (
+    DRAW_LANES,
     Batch,
     prepare,
     resolve_elasticities,
@@ -322,11 +325,13 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
                keys: Sequence[str] | None = None, meta: pd.DataFrame | None = None,
                backend: Backend = "serial", scheduler: Any = None, chunk: int = 8,
                store: ResultStore | None = None, progress: Progress | None = None,
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Solve rows (a shock and a theta vector each) in batches; reuse and fill a store.
+               lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Solve rows (a shock and a theta vector each) in chunks; reuse and fill a store.
 
-    Returns welfare (R, N), converged (R,), iterations (R,) and the number of rows taken
-    from the store.
+    Plans the rows (prepared baselines, chunks, store look-ups) and sends each chunk to
+    :func:`autarky.solve.solve_arrays`, here or on Dask workers; ``lanes`` as in
+    :class:`autarky.solve.Batch`. Returns welfare (R, N), converged (R,), iterations (R,)
+    and the number of rows taken from the store.
     """
     if backend not in ("serial", "dask"):
         raise ValueError(f"backend: {backend!r} is not 'serial' or 'dask'")
@@ -379,9 +384,9 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     jobs = _batches(plan, todo, int(chunk), options)
     if backend == "serial":
         for rows, e, T, H, th in jobs:
-            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options)))
+            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
     else:
-        _run_dask(jobs, econs, options, scheduler, finish)
+        _run_dask(jobs, econs, options, scheduler, finish, lanes)
     return W, conv, iters, reused
 
 
@@ -400,6 +405,17 @@ def _store_frame(meta: pd.DataFrame, keys: list[str], countries: tuple[str, ...]
     return df
 
 
+def local_workers() -> int:
+    """Worker processes of the LocalCluster that ``backend="dask"`` starts.
+
+    One per core this process may use, one thread each.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     """A Dask client: the given one, one for ``tcp://HOST:PORT``, or a LocalCluster."""
     from distributed import Client, LocalCluster
@@ -415,8 +431,21 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     if scheduler is not None:
         raise ValueError(f"scheduler: {scheduler!r} is not a tcp:// address, a Client or a "
                          "cluster")
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None, host="127.0.0.1")
+    main = sys.modules.get("__main__")
+    hidden: dict[str, Any] = {}
+    if main is not None and hasattr(main, "__file__"):
+        # worker processes are spawned, and a spawned process runs the calling script
+        # again (as __mp_main__) unless its calls sit under `if __name__ == "__main__":`;
+        # workers need only autarky, so they start without the script
+        hidden = {"__file__": main.__dict__.pop("__file__"),
+                  "__spec__": main.__dict__.get("__spec__")}
+        main.__spec__ = None
+    try:
+        cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
+                               processes=True, dashboard_address=None, host="127.0.0.1")
+    finally:
+        if main is not None:
+            main.__dict__.update(hidden)
     client = Client(cluster)
 
     def close() -> None:
@@ -448,7 +477,7 @@ def _decode(code: tuple[np.ndarray, ...], base: np.ndarray) -> tuple[np.ndarray,
 def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]],
               econs: list[Economy], options: SolveOptions, scheduler: Any,
               finish: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None],
-              ) -> None:
+              lanes: int | None = None) -> None:
     from distributed import as_completed
 
     client, close = _client(scheduler)
@@ -465,7 +494,7 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
                 code: Any = shared[ident]
             else:
                 code = [_encode(T[b], H[b], base) for b in range(T.shape[0])]
-            fut = client.submit(_dask_task, econ_f[e], code, th, options, pure=False)
+            fut = client.submit(_dask_task, econ_f[e], code, th, options, lanes, pure=False)
             futures[fut] = rows
         for fut in as_completed(futures):
             finish(futures[fut], *fut.result())
@@ -473,15 +502,15 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
         close()
 
 
-def _dask_task(econ: Economy, code: Any, theta: np.ndarray,
-               options: SolveOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _dask_task(econ: Economy, code: Any, theta: np.ndarray, options: SolveOptions,
+               lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Worker side: decode the shock(s) against the baseline and solve the chunk."""
     if isinstance(code, list):
         pairs = [_decode(c, econ.tariffs) for c in code]
         T, H = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
     else:
         T, H = _decode(code, econ.tariffs)
-    return _welfare_of(Batch(econ, T, H, theta, options))
+    return _welfare_of(Batch(econ, T, H, theta, options, lanes=lanes))
 
 
 def _welfare_of(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -552,8 +581,11 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
     backend : {"serial", "dask"}
         Where chunks are solved.
     scheduler : str, distributed.Client or cluster, optional
-        For ``backend="dask"``: ``"tcp://HOST:PORT"`` of an existing cluster, a Client or a
-        cluster object; None starts a LocalCluster of 2 worker processes on 127.0.0.1.
+        For ``backend="dask"``: ``"tcp://HOST:PORT"`` of an existing cluster (a
+        ``dask scheduler`` with ``dask worker`` processes), a Client or a cluster object;
+        None starts a LocalCluster on 127.0.0.1 with one single-threaded worker process per
+        core (:func:`local_workers`). It works from a plain script: the workers do not run
+        the calling script again, so no ``if __name__ == "__main__":`` guard is needed.
     chunk : int
         Rows per batched solve (memory grows with chunk x N^2 x J).
     store : ResultStore or path, optional
@@ -593,7 +625,7 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
     W, conv, iters, reused = solve_rows(
         world, [shock], shock_of_row, thetas.to_numpy(), options, notes=notes, keys=keys,
         meta=meta, backend=backend, scheduler=scheduler, chunk=chunk, store=st,
-        progress=progress)
+        progress=progress, lanes=DRAW_LANES if world.has_io else None)
     return _finish(world, "draw", W, conv, iters, labels, thetas, t0, reused, notes, keys,
                    options)
 

@@ -94,6 +94,11 @@ class Economy:
         return np.log1p(np.ascontiguousarray(np.moveaxis(self.tariffs, -1, -3)))
 
     @cached_property
+    def io_t(self) -> np.ndarray | None:
+        """``io[n, j, k]`` transposed to ``[n, k, j]``, contiguous (computed once)."""
+        return None if self.io is None else np.ascontiguousarray(np.swapaxes(self.io, -1, -2))
+
+    @cached_property
     def exposure(self) -> np.ndarray:
         """``gamma_nj sum_m flows_mnj (1 - pi_mnj)`` (N, J), for the solver's step.
 

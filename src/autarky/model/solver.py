@@ -310,8 +310,18 @@ class WageMap:
         io = self.econ.io
         if io is None:
             return gu
-        lp = np.moveaxis(log_P, -2, 0)  # (N, B, J)
+        if log_P.shape[0] == 1:  # one row-vector product per country
+            return gu + np.matmul(log_P[..., None, :], io)[..., 0, :]
+        lp = np.moveaxis(log_P, -2, 0)  # (N, B, J): one (B x J) product per country
         return gu + np.moveaxis(np.matmul(lp, io), 0, -2)
+
+    def _inputs(self, Y: np.ndarray) -> np.ndarray:
+        """Intermediate demand ``sum_j io[n, k, j] Y'_nj`` (B, N, J)."""
+        io, io_t = self.econ.io, self.econ.io_t
+        assert io is not None and io_t is not None
+        if Y.shape[0] == 1:
+            return np.matmul(io, Y[..., None])[..., 0]
+        return np.moveaxis(np.matmul(np.moveaxis(Y, -2, 0), io_t), 0, -2)
 
     def prices(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sectoral price indices at log wages ``u`` (CP eqs. 10-11), with ``e`` and ``S``.
@@ -367,14 +377,13 @@ class WageMap:
         if econ.io is None:  # closed form of eq. 13 without IO links
             income = income_base / (1.0 - np.sum(econ.alpha * tax_share, axis=-1))
             return econ.alpha * income[..., None]
-        io, alpha = econ.io, econ.alpha
+        alpha = econ.alpha
 
         def gX(x: np.ndarray) -> np.ndarray:
             X = x.reshape(B, N, J)
             Y = self.output(e, S, X)
             income = income_base + np.sum(X * tax_share, axis=-1)
-            return (np.matmul(io, Y[..., None])[..., 0] + alpha * income[..., None]).reshape(
-                B, N * J)
+            return (self._inputs(Y) + alpha * income[..., None]).reshape(B, N * J)
 
         xs, _, it, _ = anderson(gX, self.state["X"].reshape(B, N * J),
                                 tol=self.inner_tol * 1e-2, max_iter=5000, memory=self.memory)
@@ -501,7 +510,7 @@ def _closed(open_: np.ndarray) -> np.ndarray:
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
-              ) -> Equilibrium:
+              start: Equilibrium | None = None) -> Equilibrium:
     """Solve the equilibrium in changes for one shock and B elasticity vectors.
 
     Parameters
@@ -523,6 +532,11 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         Anderson memory.
     method : str
         Outer solver, a key of :data:`SOLVERS`.
+    start : Equilibrium, optional
+        A warm start: wages, prices and expenditure of a nearby solution of the same
+        baseline (one member, or one per batch member), e.g. the previous draw of a
+        Monte Carlo. It changes the path, not the fixed point: the result is the same to
+        the tolerance.
 
     Returns
     -------
@@ -543,7 +557,12 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     with single_blas_thread(), np.errstate(all="ignore"):  # failures: non-finite residuals
         g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol,
                     memory=memory)
-        u, _, iters, hist = outer(g, np.zeros(theta.shape[:1] + econ.shape[:1]), tol=tol,
+        u0 = np.zeros(theta.shape[:1] + econ.shape[:1])
+        if start is not None:
+            u0 = u0 + np.log(start.w_hat)
+            g.state["log_P"] = np.broadcast_to(start.log_P, g.state["log_P"].shape).copy()
+            g.state["X"] = np.broadcast_to(start.X, g.state["X"].shape).copy()
+        u, _, iters, hist = outer(g, u0, tol=tol,
                                   max_iter=max_iter, memory=memory, norm=g.residual)
         if g.inner_used > g.inner_floor:
             # the last inner solves were inexact: redo them to full precision at u
