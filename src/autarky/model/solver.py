@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -252,13 +252,8 @@ class WageMap:
         # everything over routes in the sector-major layout [b, j, n, i], built once:
         # log k^ and the open routes' weights (eq.log_trade_cost), the cost weights A
         # (eq.cost_weights) and A / (1 + t')
-        tn_sm = _sector_major(tariffs_new)
-        th_sm = _sector_major(tau_hat)
-        open_ = np.isfinite(th_sm) & econ.pi_sm_positive
-        log_kappa = np.log1p(tn_sm) - econ.log1p_tariffs_sm
-        log_kappa += np.log(np.where(open_, th_sm, 1.0))
-        log_kappa = np.where(open_, log_kappa, 0.0)
-        weight = np.where(open_, econ.pi_sm, 0.0)
+        routes = _routes(econ, tariffs_new, tau_hat)
+        log_kappa, weight, open_, inv_tn = routes[3:]
         expo = -theta[:, :, None, None] * log_kappa
         # exponents beyond +-700 are clipped: A is then not exact, and the final check
         # recomputes prices with the exact log-sum-exp instead (residuals())
@@ -270,7 +265,7 @@ class WageMap:
         self.log_kappa = np.moveaxis(log_kappa, -3, -1)
         self.weight = np.moveaxis(weight, -3, -1)
         self.closed = _closed(open_)
-        self.inv_tn = 1.0 / (1.0 + tn_sm)
+        self.inv_tn = inv_tn
         self.A_net = self.A * self.inv_tn
         self.neg_theta = -theta[:, :, None]  # (B, J, 1)
         self._pi: tuple[np.ndarray, np.ndarray] | None = None  # (natural, sector-major)
@@ -491,6 +486,34 @@ def _worst(a: np.ndarray, B: int) -> np.ndarray:
     a = np.broadcast_to(a, (B, *np.shape(a)[1:])).reshape(B, -1)
     m = np.max(np.abs(a), axis=-1, initial=0.0)  # NaN propagates
     return np.where(np.isfinite(m), m, np.inf)
+
+
+_ROUTES: list[tuple[Any, ...]] = []
+
+
+def _routes(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+            ) -> tuple[Any, ...]:
+    """``(econ, t', d^, log k^, weight, open, 1 / (1 + t'))``, the last four sector-major.
+
+    The last one built is kept (with copies of ``t'`` and ``d^``), so successive solves of
+    one shock on one baseline (the groups of draws of a Monte Carlo) build it once.
+    """
+    if _ROUTES:
+        last = _ROUTES[0]
+        if (last[0] is econ and np.array_equal(last[1], tariffs_new)
+                and np.array_equal(last[2], tau_hat)):
+            return last
+    tn_sm = _sector_major(tariffs_new)
+    th_sm = _sector_major(tau_hat)
+    open_ = np.isfinite(th_sm) & econ.pi_sm_positive
+    log_kappa = np.log1p(tn_sm) - econ.log1p_tariffs_sm
+    log_kappa += np.log(np.where(open_, th_sm, 1.0))
+    log_kappa = np.where(open_, log_kappa, 0.0)
+    weight = np.where(open_, econ.pi_sm, 0.0)
+    out = (econ, np.array(tariffs_new), np.array(tau_hat), log_kappa, weight, open_,
+           1.0 / (1.0 + tn_sm))
+    _ROUTES[:] = [out]
+    return out
 
 
 def _sector_major(a: np.ndarray) -> np.ndarray:
