@@ -488,9 +488,11 @@ class Batch:
     lanes : int, optional
         Rows per array program: the batch is solved ``lanes`` rows at a time, each group
         warm-started from the solution of the one before (None: all rows at once). With
-        input-output links a few rows at a time are faster per row than many: the arrays
-        of a small group stay in cache, and nearby draws start close to their solution
-        (``benchmarks/bench_montecarlo.py``).
+        input-output links one row at a time is faster per row than many: a group
+        iterates until its slowest row converges, the arrays of one row stay in cache, and
+        a draw starts from the last one's solution (``benchmarks/bench_montecarlo.py``).
+    start : Equilibrium, optional
+        Warm start of the first group (e.g. the last row of the previous chunk).
     """
 
     econ: Economy
@@ -499,6 +501,7 @@ class Batch:
     theta: np.ndarray
     options: SolveOptions
     lanes: int | None = None
+    start: Equilibrium | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -519,6 +522,9 @@ class BatchSolution:
     base_income : ndarray (B, N)
         Baseline income of each row: the data's, or with deficits "zero" the balanced
         baseline of the row's elasticities.
+    last : Equilibrium or None
+        The last group's solution when rows were solved in lanes (a warm start for the
+        next chunk), else None.
     residuals : dict of str to ndarray (B,)
         Largest residual of each equilibrium equation per row.
     """
@@ -532,6 +538,7 @@ class BatchSolution:
     deficit: np.ndarray
     base_income: np.ndarray
     residuals: dict[str, np.ndarray]
+    last: Equilibrium | None = None
 
 
 def solve_arrays(batch: Batch) -> BatchSolution:
@@ -573,7 +580,7 @@ def solve_arrays(batch: Batch) -> BatchSolution:
                 continue
             econ, it0 = econ.rebase(first, econ.tariffs), first.iterations
         lanes = len(rows) if batch.lanes is None else max(1, int(batch.lanes))
-        start: Equilibrium | None = None
+        start = batch.start if th0 is None else None
         for lo in range(0, len(rows), lanes):
             part = rows[lo:lo + lanes]
             T = batch.tariffs[part] if batch.tariffs.ndim == 4 else batch.tariffs
@@ -591,10 +598,12 @@ def solve_arrays(batch: Batch) -> BatchSolution:
                 residuals.setdefault(k, np.full(B, np.inf))[part] = v
             if batch.lanes is not None and bool(sol.converged.all()):
                 start = _mean_state(sol)
-    return BatchSolution(converged=conv, iterations=iters, residuals=residuals, **out)
+    last = start if batch.lanes is not None and o.deficits != "zero" else None
+    return BatchSolution(converged=conv, iterations=iters, residuals=residuals, last=last,
+                         **out)
 
 
-DRAW_LANES = 2
+DRAW_LANES = 1
 """Rows per array program for elasticity draws of one scenario with input-output links
 (:attr:`Batch.lanes`); without IO links all rows of a chunk are one program."""
 

@@ -383,8 +383,12 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
 
     jobs = _batches(plan, todo, int(chunk), options)
     if backend == "serial":
+        start: dict[int, Any] = {}  # warm starts chained across chunks, per baseline
         for rows, e, T, H, th in jobs:
-            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
+            sol = solve_arrays(Batch(econs[e], T, H, th, options, lanes=lanes,
+                                     start=start.get(e)))
+            start[e] = sol.last
+            finish(rows, sol.welfare, sol.converged, sol.iterations)
     else:
         _run_dask(jobs, econs, options, scheduler, finish, lanes)
     return W, conv, iters, reused
