@@ -13,8 +13,10 @@ turn (interleaved) ``--repeats`` times, medians of wall and CPU seconds:
 * the same two with the engine of commit 470b513 (``_baseline.py``; its sweep solved a
   chunk of 8 draws as one array program, no warm starts).
 
-The 1,000-draw time is extrapolated linearly from ``--draws`` (say so when quoting it).
+The 1,000-draw column extrapolates linearly from ``--draws`` (say so when quoting it).
 ``--dask``: the sweep once more on a LocalCluster with one worker per core.
+``--thousand``: instead, one real 1,000-draw sweep, serial and (with ``--dask``) on the
+LocalCluster, today's engine only: wall and CPU seconds and the bands of five countries.
 """
 
 from __future__ import annotations
@@ -64,10 +66,24 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--chunk", type=int, default=8)
     ap.add_argument("--dask", action="store_true")
+    ap.add_argument("--thousand", action="store_true")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     world = ak.load_world("icio2023", year=2022)
     scn = ak.presets.get("two-blocs")
+    if args.thousand:
+        for backend in ("serial", "dask") if args.dask else ("serial",):
+            t, c = time.perf_counter(), time.process_time()
+            sw = ak.sweep(world, scn, draws=1000, seed=0, chunk=args.chunk,
+                          backend=backend)  # type: ignore[arg-type]
+            print(f"{backend}: 1,000 draws in {time.perf_counter() - t:.1f} s wall, "
+                  f"{time.process_time() - c:.1f} s CPU of this process; all converged "
+                  f"{bool(sw.converged.all())}", flush=True)
+            band = sw.summary().loc[["USA", "CHN", "RUS", "IND", "DEU"]]
+            print("  median [90% band], %: " + "; ".join(
+                f"{k} {r['median']:+.3f} [{r['low']:+.3f}, {r['high']:+.3f}]"
+                for k, r in band.iterrows()), flush=True)
+        return
     D = args.draws
     thetas, _, _ = ak.draw_elasticities(world, D, seed=0)
     th = thetas.to_numpy()
