@@ -7,6 +7,7 @@ import sys
 import types
 
 import numpy as np
+import pytest
 
 import autarky as ak
 from tests.helpers import REPO
@@ -28,6 +29,7 @@ def test_import_autarky_loads_no_heavy_dependency() -> None:
     assert not [m for m in HEAVY if m in loaded or any(k.startswith(m + ".") for k in loaded)]
 
 
+@pytest.mark.slow
 def test_a_public_name_loads_what_it_needs_only_then() -> None:
     loaded = _modules_after("import autarky\nautarky.World")
     assert "xarray" in loaded and "autarky.world" in loaded
