@@ -45,6 +45,9 @@ def test_sweep_is_the_module_and_callable_as_its_function() -> None:
     res = ak.solve(w, ak.Shock.none(2, 1), elasticities=4.0)
     assert np.allclose(res.welfare.to_numpy(), 0.0, atol=1e-8)
     assert ak.solve.solve(w, ak.Shock.none(2, 1), elasticities=4.0).converged
+    import inspect
+
+    assert inspect.signature(ak.sweep) == inspect.signature(sweep_module.sweep)
 
 
 def test_unknown_name_is_an_attribute_error() -> None:

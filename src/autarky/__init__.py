@@ -63,10 +63,19 @@ _NAMES = {
 
 
 class _CallableModule(types.ModuleType):
-    """A module that, called, calls its function of the same name."""
+    """A module that, called, calls its function of the same name (and has its signature)."""
+
+    def _function(self) -> Any:
+        return getattr(self, self.__name__.rpartition(".")[2])
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return getattr(self, self.__name__.rpartition(".")[2])(*args, **kwargs)
+        return self._function()(*args, **kwargs)
+
+    @property
+    def __signature__(self) -> Any:
+        import inspect
+
+        return inspect.signature(self._function())
 
 
 class _Package(types.ModuleType):
