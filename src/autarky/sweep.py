@@ -383,12 +383,10 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
 
     jobs = _batches(plan, todo, int(chunk), options)
     if backend == "serial":
-        start: dict[int, Any] = {}  # warm starts chained across chunks, per baseline
+        # each chunk on its own (warm starts within a chunk only), so that a serial
+        # sweep and a Dask one with the same chunks do the same arithmetic
         for rows, e, T, H, th in jobs:
-            sol = solve_arrays(Batch(econs[e], T, H, th, options, lanes=lanes,
-                                     start=start.get(e)))
-            start[e] = sol.last
-            finish(rows, sol.welfare, sol.converged, sol.iterations)
+            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
     else:
         _run_dask(jobs, econs, options, scheduler, finish, lanes)
     return W, conv, iters, reused
