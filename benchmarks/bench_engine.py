@@ -10,13 +10,22 @@ wiod2013 2011 (41 x 35 with IO), and 100 elasticity draws of the NAFTA scenario 
 Reports medians over repeats, the yardstick's time, their ratio and the largest welfare gap
 between the two solutions (percentage points). A yardstick that hits its time budget is
 shown with ">" (a lower bound on its time and on the ratio; its gap is then not meaningful).
+
+First, the engine against today's engine before issue 31 (``solve_hat`` of commit
+``470b513``, imported from git history by ``_baseline.py``) on the same arrays in the same
+process, calls interleaved: icio2023 2022 two blocs at a fixed barrier (x1.4 across) and a
+random 194 x 50 world with IO links and a random shock; medians of CPU and wall seconds,
+their ratio and the largest gap in wages between the two solutions. ``--baseline-only``
+stops after that table.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -24,6 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _baseline import baseline_economy, baseline_solve_hat  # noqa: E402
 from _timing import median_time  # noqa: E402
 from yardstick import yardstick_solve, yardstick_welfare  # noqa: E402
 
@@ -53,6 +63,71 @@ def autarky_shock(world: ak.World) -> ak.Shock:
     tau = np.full((n, n, j), np.inf)
     tau[np.arange(n), np.arange(n), :] = 1.0
     return ak.Shock(np.zeros((n, n, j)), tau, "world autarky")
+
+
+def random_io_world(n: int, j: int, seed: int = 1) -> ak.World:
+    """A random consistent world with IO links (as tests/helpers.py random_world)."""
+    rng = np.random.default_rng(seed)
+    flows = rng.uniform(0.2, 2.0, size=(n, n, j))
+    flows[np.arange(n), np.arange(n), :] += rng.uniform(3.0, 8.0, size=(n, j))
+    t = rng.uniform(0.0, 0.2, size=(n, n, j))
+    t[np.arange(n), np.arange(n), :] = 0.0
+    coef = rng.uniform(0.0, 1.0, size=(n, j, j))
+    coef = coef / coef.sum(axis=1, keepdims=True) * rng.uniform(0.1, 0.5, size=(n, 1, j))
+    return ak.World.from_arrays(flows, [f"C{k}" for k in range(n)],
+                                [f"s{k}" for k in range(j)], tariffs=t, io=coef)
+
+
+def random_shock(world: ak.World, seed: int = 2) -> ak.Shock:
+    rng = np.random.default_rng(seed)
+    n, j = world.shape
+    tau = rng.uniform(0.7, 1.4, size=(n, n, j))
+    tau[np.arange(n), np.arange(n), :] = 1.0
+    t = rng.uniform(0.0, 0.3, size=(n, n, j))
+    t[np.arange(n), np.arange(n), :] = 0.0
+    return ak.Shock(t, tau, "random")
+
+
+def against_baseline(repeats: int) -> None:
+    """Today's engine (solve_hat) against the one of commit 470b513, interleaved."""
+    from autarky.model.solver import solve_hat
+    from autarky.solve import economy, resolve_elasticities
+
+    old = baseline_solve_hat()
+    icio = ak.load_world("icio2023", year=2022)
+    east = ["CHN", "RUS", "IRN", "BLR", "KAZ", "PRK", "MMR", "LAO", "KHM", "VNM", "SAU"]
+    th_icio, _ = resolve_elasticities(icio, "cp2015")
+    rand = random_io_world(194, 50)
+    cases = [("icio2023 2022 two blocs (x1.4 fixed)", economy(icio),
+              bloc_shock(icio, east, 1.4), th_icio),
+             ("random 194x50 IO, random shock", economy(rand), random_shock(rand),
+              np.full(50, 5.0))]
+    print(f"{'engine vs 470b513 (median of ' + str(repeats) + ')':<40} {'old cpu':>8} "
+          f"{'new cpu':>8} {'ratio':>6} {'old wall':>9} {'new wall':>9} {'ratio':>6} "
+          f"{'|dw|':>8} {'iter':>7}")
+    for name, econ, shock, th in cases:
+        oe = baseline_economy(econ)
+        args = (shock.tariffs, shock.tau_hat, th)
+        old(oe, *args)  # warm-up of both
+        solve_hat(econ, *args)
+        c0, c1, w0, w1 = [], [], [], []
+        so = sn = None
+        for _ in range(repeats):
+            for fn, e, cs, ws in ((old, oe, c0, w0), (solve_hat, econ, c1, w1)):
+                t, c = time.perf_counter(), time.process_time()
+                out = fn(e, *args)
+                cs.append(time.process_time() - c)
+                ws.append(time.perf_counter() - t)
+                if fn is old:
+                    so = out
+                else:
+                    sn = out
+        assert so is not None and sn is not None and bool(sn.converged.all())
+        m = [statistics.median(x) for x in (c0, c1, w0, w1)]
+        gap = float(np.max(np.abs(so.w_hat - sn.w_hat)))
+        print(f"{name:<40} {m[0]:8.4f} {m[1]:8.4f} {m[0] / m[1]:5.2f}x {m[2]:9.4f} "
+              f"{m[3]:9.4f} {m[2] / m[3]:5.2f}x {gap:8.1e} {so.iterations:>3}/{sn.iterations:<3}",
+              flush=True)
 
 
 def run_case(name: str, world: ak.World, shock: ak.Shock, elasticities: object,
@@ -100,8 +175,13 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer repeats, yardstick on CP only")
     ap.add_argument("--budget", type=float, default=120.0,
                     help="seconds the yardstick gets per large case (default 120)")
+    ap.add_argument("--baseline-only", action="store_true",
+                    help="only the table against the engine of commit 470b513")
     args = ap.parse_args()
     warnings.simplefilter("ignore", ak.RepairWarning)
+    against_baseline(5 if args.quick else 9)
+    if args.baseline_only:
+        return
     reps = 3 if args.quick else 7
     y_small = 1 if args.quick else 3
     y_large = 0 if args.quick else 1

@@ -128,8 +128,7 @@ def main() -> None:
           f"{64 / d8:.1f}/s ({d1 / d8:.2f}x)")
 
     # memory of one chunk (what a worker holds while it solves)
-    from autarky.solve import economy
-    from autarky.sweep import Batch, solve_arrays
+    from autarky.solve import Batch, economy, solve_arrays
 
     econ = economy(world)
     shock = scn.apply(world)

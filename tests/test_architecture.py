@@ -63,9 +63,10 @@ def test_cycle_finder_finds_a_cycle():
 
 
 def test_model_is_pure(graph):
-    # numerics only: numpy, and scipy for root finding (model/ilms.py); no I/O, tables,
-    # plotting or CLI libraries
-    allowed_external = {"numpy", "scipy"} | set(sys.stdlib_module_names)
+    # numerics only: numpy, scipy for root finding (model/ilms.py) and threadpoolctl for
+    # the BLAS threads of the numerics (model/threads.py); no I/O, tables, plotting or CLI
+    # libraries
+    allowed_external = {"numpy", "scipy", "threadpoolctl"} | set(sys.stdlib_module_names)
     for mod in sorted(m for m in graph.modules if m.startswith("autarky.model")):
         for imp in graph.find_modules_directly_imported_by(mod):
             if imp.startswith("autarky"):

@@ -52,7 +52,9 @@ def test_draws_reproducible_by_seed_and_summary(world, nafta):
     b = ak.sweep(world, nafta, draws=12, seed=5, chunk=12)
     c = ak.sweep(world, nafta, draws=12, seed=6)
     pd.testing.assert_frame_equal(a.thetas, b.thetas)
-    np.testing.assert_allclose(a.welfare, b.welfare, atol=1e-9, rtol=0)
+    # other chunks iterate differently: equal to the solver's tolerance (1e-10 relative,
+    # 1e-8 in percent)
+    np.testing.assert_allclose(a.welfare, b.welfare, atol=1e-8, rtol=0)
     assert not np.allclose(a.thetas, c.thetas)
     # every drawn theta is one of the published values for its sector
     S = np.stack([ak.elasticities("icio2023", s).reindex(list(world.sectors)).to_numpy()

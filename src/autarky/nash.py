@@ -39,6 +39,7 @@ from autarky.model import equations as eq
 from autarky.model import nash as mn
 from autarky.model.economy import Economy
 from autarky.model.solver import equilibrium_residuals
+from autarky.model.threads import blas_limited
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.solve import economy, resolve_elasticities, to_shock
@@ -243,6 +244,7 @@ def _base_notes(world: World, desc: str, io: bool) -> list[str]:
     ]
 
 
+@blas_limited
 def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = None,
          progress: Callable[[int, float], None] | None = None) -> NashResult:
     """Nash tariff war: every country one tariff on all its imports, each optimal.
@@ -371,6 +373,7 @@ def reciprocal(world: World, scenario: Any, imposer: str) -> Scenario:
                     settings=out.settings)
 
 
+@blas_limited
 def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: Any = 4.0,
                         options: NashOptions | None = None) -> NashResult:
     """Optimal retaliation: each partner's best-response tariff on one country's goods.
@@ -411,6 +414,7 @@ def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: 
     return _finish(world, econ, theta, sol, names, t0, method, notes, options, scn)
 
 
+@blas_limited
 def optimal_tariff(world: World, country: str, scenario: Any = None, elasticities: Any = 4.0,
                    options: NashOptions | None = None) -> NashResult:
     """One country's unilaterally optimal tariff: one rate on all its imports.

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -34,15 +34,22 @@ from autarky.model.solver import (
     unavailable_goods,
 )
 from autarky.presets import BLOC_COST_HAT
-from autarky.results import Result, _pct
+from autarky.results import Result
 from autarky.scenario.components import BlocSplit
 from autarky.scenario.integration import bind_theta, unbound
 from autarky.world import World, _repair_io
 
-__all__ = ["SolveOptions", "economy", "resolve_elasticities", "solve", "solve_batch",
-           "to_shock"]
+__all__ = ["DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes", "economy",
+           "prepare", "resolve_elasticities", "solve", "solve_arrays", "solve_batch",
+           "solve_notes", "to_shock"]
 
 log = logging.getLogger(__name__)
+
+
+def _pct(x: np.ndarray) -> np.ndarray:
+    """Percent change of a ratio."""
+    return 100.0 * (np.asarray(x) - 1.0)
+
 
 def resolve_elasticities(world: World, elasticities: Any, *, extreme: bool = False,
                          ) -> tuple[np.ndarray, str]:
@@ -220,9 +227,13 @@ def _floor_world(world: World, mask: np.ndarray, share: np.ndarray | float) -> W
                              **world.metadata())
 
 
-def _prepare(world: World, shock: Shock, options: SolveOptions,
-             notes: list[str]) -> tuple[World, Economy]:
-    """The world to solve (floored where the policy says) and its Economy."""
+def prepare(world: World, shock: Shock, options: SolveOptions,
+            notes: list[str]) -> tuple[World, Economy]:
+    """The world to solve (floored where the policy says) and its Economy.
+
+    Refuses one-sided routes and goods left without a supplier (``options.unavailable``
+    "raise"), or floors them ("floor", a note is appended to ``notes``).
+    """
     prepared, econ, _, _ = _prepare_floored(world, shock, options, notes)
     return prepared, econ
 
@@ -343,7 +354,8 @@ def _resolver(econ: Economy, theta: np.ndarray, options: SolveOptions) -> _Resol
     return _Resolver(econ, theta, rule, options.memory)
 
 
-def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list[str]:
+def solve_notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list[str]:
+    """The assumptions a solve of ``shock`` on ``world`` rests on, one line each."""
     deficit_text = {
         "fixed": "deficits: fixed at baseline values in units of world value added (CP 2015)",
         "zero": "deficits: removed first (CP 2015 balanced baseline: an equilibrium with "
@@ -369,6 +381,9 @@ def _notes(world: World, shock: Shock, desc: str, options: SolveOptions) -> list
         notes.append(f"scenario: {shock.description}")
     notes.extend(shock.notes)
     return notes
+
+
+_notes = solve_notes  # the name solve() uses
 
 
 def _uncalibrated(scenario: Any) -> list[str]:
@@ -470,9 +485,161 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
     return res
 
 
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """A batched solve in plain arrays: what a Dask worker receives.
+
+    Attributes
+    ----------
+    econ : Economy
+        The baseline (NumPy arrays, money in units of world value added).
+    tariffs, tau_hat : ndarray (N, N, J) or (B, N, N, J)
+        One shock for every row, or one per row.
+    theta : ndarray (B, J)
+    options : SolveOptions
+    lanes : int, optional
+        Rows per array program: the batch is solved ``lanes`` rows at a time, each group
+        warm-started from the solution of the one before (None: all rows at once). With
+        input-output links one row at a time is faster per row than many: a group
+        iterates until its slowest row converges, the arrays of one row stay in cache, and
+        a draw starts from the last one's solution (``benchmarks/bench_montecarlo.py``).
+    start : Equilibrium, optional
+        Warm start of the first group (e.g. the last row of the previous chunk).
+    """
+
+    econ: Economy
+    tariffs: np.ndarray
+    tau_hat: np.ndarray
+    theta: np.ndarray
+    options: SolveOptions
+    lanes: int | None = None
+    start: Equilibrium | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class BatchSolution:
+    """The rows of a :class:`Batch`, solved (leading dimension B).
+
+    Attributes
+    ----------
+    welfare : ndarray (B, N)
+        Percent change in real income, against each row's baseline.
+    converged : ndarray (B,) of bool
+        Every equilibrium residual of the row within tolerance (and, with deficits
+        "zero", its deficit removal too) and its welfare finite.
+    iterations : ndarray (B,) of int
+        Outer iterations (the deficit removal's included).
+    w_hat, log_P, income, deficit : ndarray (B, N), (B, N, J), (B, N), (B, N)
+        The solution (:class:`~autarky.model.economy.Equilibrium`).
+    base_income : ndarray (B, N)
+        Baseline income of each row: the data's, or with deficits "zero" the balanced
+        baseline of the row's elasticities.
+    last : Equilibrium or None
+        The last group's solution when rows were solved in lanes (a warm start for the
+        next chunk), else None.
+    residuals : dict of str to ndarray (B,)
+        Largest residual of each equilibrium equation per row.
+    """
+
+    welfare: np.ndarray
+    converged: np.ndarray
+    iterations: np.ndarray
+    w_hat: np.ndarray
+    log_P: np.ndarray
+    income: np.ndarray
+    deficit: np.ndarray
+    base_income: np.ndarray
+    residuals: dict[str, np.ndarray]
+    last: Equilibrium | None = None
+
+
+def solve_arrays(batch: Batch) -> BatchSolution:
+    """Solve a batch of rows (a shock and a theta vector each) as one array program.
+
+    The one batched solve of the package: :func:`solve_batch` (elasticity draws of one
+    scenario, a labelled Result) and the chunks of :mod:`autarky.sweep` (serial or on
+    Dask workers) call it. Every deficit rule: "fixed" and "proportional" in one fixed
+    point; with "zero" each distinct theta row first removes the baseline deficits (CP
+    2015), as :func:`solve` does, and its rows are solved from that balanced baseline.
+    """
+    o = batch.options
+    memory = o.memory if o.method == "anderson" else 0
+    theta = np.atleast_2d(np.asarray(batch.theta, float))
+    B = theta.shape[0]
+    N, J = batch.econ.shape
+    out = {"welfare": np.full((B, N), np.nan), "w_hat": np.full((B, N), np.nan),
+           "log_P": np.full((B, N, J), np.nan), "income": np.full((B, N), np.nan),
+           "deficit": np.full((B, N), np.nan), "base_income": np.full((B, N), np.nan)}
+    conv = np.zeros(B, dtype=bool)
+    iters = np.zeros(B, dtype=int)
+    residuals: dict[str, np.ndarray] = {}
+    if o.deficits == "zero":
+        _, first_of, groups = np.unique(theta, axis=0, return_index=True, return_inverse=True)
+        groups = groups.ravel()
+        batches = [(np.flatnonzero(groups == g), theta[first_of[g]])
+                   for g in range(len(first_of))]
+    else:
+        batches = [(np.arange(B), None)]
+    for rows, th0 in batches:
+        econ, it0 = batch.econ, 0
+        if th0 is not None:
+            ones = np.ones_like(econ.tariffs)
+            first = solve_hat(econ, econ.tariffs, ones, th0, deficits="zero", tol=o.tol,
+                              max_iter=o.max_iter, memory=memory, method=o.method)
+            if not first.converged.all():
+                for k, v in first.residuals.items():
+                    residuals.setdefault(k, np.full(B, np.inf))[rows] = v[0]
+                continue
+            econ, it0 = econ.rebase(first, econ.tariffs), first.iterations
+        lanes = len(rows) if batch.lanes is None else max(1, int(batch.lanes))
+        start = batch.start if th0 is None else None
+        for lo in range(0, len(rows), lanes):
+            part = rows[lo:lo + lanes]
+            T = batch.tariffs[part] if batch.tariffs.ndim == 4 else batch.tariffs
+            H = batch.tau_hat[part] if batch.tau_hat.ndim == 4 else batch.tau_hat
+            sol = solve_hat(econ, T, H, theta[part], deficits=o.deficits, tol=o.tol,
+                            max_iter=o.max_iter, memory=memory, method=o.method, start=start)
+            W = _pct(eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha))
+            out["welfare"][part] = W
+            out["w_hat"][part], out["log_P"][part] = sol.w_hat, sol.log_P
+            out["income"][part], out["deficit"][part] = sol.income, sol.deficit
+            out["base_income"][part] = econ.income
+            conv[part] = sol.converged & np.all(np.isfinite(W), axis=1)
+            iters[part] = it0 + sol.iterations
+            for k, v in sol.residuals.items():
+                residuals.setdefault(k, np.full(B, np.inf))[part] = v
+            if batch.lanes is not None and bool(sol.converged.all()):
+                start = _mean_state(sol)
+    last = start if batch.lanes is not None and o.deficits != "zero" else None
+    return BatchSolution(converged=conv, iterations=iters, residuals=residuals, last=last,
+                         **out)
+
+
+DRAW_LANES = 1
+"""Rows per array program for elasticity draws of one scenario with input-output links
+(:attr:`Batch.lanes`); without IO links all rows of a chunk are one program."""
+
+
+def draw_lanes(econ: Economy) -> int | None:
+    """:data:`DRAW_LANES` with input-output links, else None (one program per chunk)."""
+    return DRAW_LANES if econ.io is not None else None
+
+
+def _mean_state(sol: Equilibrium) -> Equilibrium:
+    """One warm start from a solved group: mean log wages, log prices and expenditure."""
+    return replace(sol, w_hat=np.exp(np.log(sol.w_hat).mean(axis=0, keepdims=True)),
+                   log_P=sol.log_P.mean(axis=0, keepdims=True),
+                   X=sol.X.mean(axis=0, keepdims=True))
+
+
 def solve_batch(world: World, scenario: Any, thetas: Any,
                 options: SolveOptions | None = None, chunk: int = 25) -> Result:
     """Solve one scenario for many elasticity vectors at once (one array program per chunk).
+
+    Every deficit rule: with ``deficits="zero"`` each draw's changes are measured from
+    the balanced baseline of its own elasticities (as :func:`solve` does for one), and the
+    Result's welfare is against that baseline. Chunks of rows go to :func:`solve_arrays`;
+    many draws on a cluster, a result store or many scenarios: :mod:`autarky.sweep`.
 
     Parameters
     ----------
@@ -491,9 +658,8 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
         ``options.return_unconverged``.
     """
     options = options or SolveOptions()
-    if options.deficits == "zero":
-        raise ValueError("solve_batch: deficits='zero' rebases the economy per draw; solve "
-                         "draws one by one with solve(), or use 'fixed' / 'proportional'")
+    if int(chunk) != chunk or chunk < 1:
+        raise ValueError(f"chunk: {chunk!r} must be a positive int")
     t0 = time.perf_counter()
     shock = to_shock(world, scenario)
     if isinstance(thetas, pd.DataFrame):
@@ -513,32 +679,37 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
                         "SolveOptions(extreme_elasticities=True) to accept it with a note)")
     if outside:
         desc += f"; WARNING: {outside} outside the plausible range, accepted on request"
-    notes = _notes(world, shock, desc, options) + _uncalibrated(scenario)
-    world, econ = _prepare(world, shock, options, notes)
-    parts: list[Equilibrium] = []
-    iters = 0
-    for s in range(0, th.shape[0], chunk):
-        _, sol, it0 = _run(econ, shock, th[s:s + chunk], options)
-        parts.append(sol)
-        iters = max(iters, it0 + sol.iterations)
-    converged = np.concatenate([p.converged for p in parts])
+    notes = solve_notes(world, shock, desc, options) + _uncalibrated(scenario)
+    if options.deficits == "zero":
+        notes.append("deficits 'zero' with draws: each draw's changes are measured from the "
+                     "balanced baseline of its own elasticities")
+    world, econ = prepare(world, shock, options, notes)
+    parts = [solve_arrays(Batch(econ, shock.tariffs, shock.tau_hat, th[s:s + int(chunk)],
+                                options, lanes=draw_lanes(econ)))
+             for s in range(0, th.shape[0], int(chunk))]
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    converged, iterations = cat("converged"), cat("iterations")
+    iters = int(iterations.max())
     residual = {k: float(np.max(np.concatenate([p.residuals[k] for p in parts])))
                 for k in parts[0].residuals}
     if not converged.all() and not options.return_unconverged:
         raise ConvergenceError(
             f"{int((~converged).sum())} of {len(converged)} draws did not converge: "
             + _unconverged_message(residual, iters, options.tol),
-            diagnostics={"converged": converged, "residual": residual,
-                         "history": [p.history for p in parts]})
+            diagnostics={"converged": converged, "residual": residual})
+    # welfare is I'/I against each row's baseline income: with deficits "zero" that is
+    # the row's balanced baseline, so income is expressed in units of the common one
+    income_new = cat("income") * econ.income / cat("base_income")
     return Result(
         countries=world.countries, sectors=world.sectors,
         theta=pd.DataFrame(th, columns=pd.Index(world.sectors, name="sector"),
                            index=pd.RangeIndex(th.shape[0], name="draw")),
         baseline=econ, tariffs_new=shock.tariffs,
-        w_hat=np.concatenate([p.w_hat for p in parts]),
-        log_P=np.concatenate([p.log_P for p in parts]), log_c=None, pi=None, X=None,
-        income_new=np.concatenate([p.income for p in parts]),
-        deficit_new=np.concatenate([p.deficit for p in parts]),
+        w_hat=cat("w_hat"), log_P=cat("log_P"), log_c=None, pi=None, X=None,
+        income_new=income_new, deficit_new=cat("deficit"),
         converged=bool(converged.all()), iterations=iters, residual=residual,
         seconds=time.perf_counter() - t0,
         method=f"{options.method} (memory {options.memory}) on wages, draws batched",

@@ -10,11 +10,11 @@ never the World. With a ``store`` every solved row is appended to a Parquet resu
 (:mod:`autarky.data.store`) under a key that hashes everything the number depends on, so
 a repeated or interrupted sweep only solves what is missing.
 
-Engine entry points used (kept few so that they can be re-pointed in one place):
-``autarky.solve``: ``to_shock``, ``resolve_elasticities``,
-``_prepare`` (one-sided routes, unavailable goods, the "floor" world), ``_notes``;
-``autarky.model``: ``SolveOptions``, ``Economy``, ``Economy.rebase``, ``solve_hat``;
-``autarky.model.equations``: ``welfare``.
+Engine entry points used (all public, kept few): ``autarky.solve``: ``solve_arrays`` (the
+one batched solve, every deficit rule) with its ``Batch``, ``to_shock``,
+``resolve_elasticities``, ``prepare`` (one-sided routes, unavailable goods, the "floor"
+world) and ``solve_notes``. This module keeps what is about many rows: elasticity draws,
+chunking, the Serial and Dask backends and the result store.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import hashlib
 import itertools
 import json
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -36,12 +38,18 @@ from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
 from autarky.data.store import ResultStore
 from autarky.errors import ConvergenceError, DataError
-from autarky.model import equations as eq
 from autarky.model.economy import Economy
 from autarky.model.options import SolveOptions
-from autarky.model.solver import solve_hat
 from autarky.scenario import Scenario, Shock
-from autarky.solve import _notes, _prepare, resolve_elasticities, to_shock
+from autarky.solve import (
+    DRAW_LANES,
+    Batch,
+    prepare,
+    resolve_elasticities,
+    solve_arrays,
+    solve_notes,
+    to_shock,
+)
 from autarky.world import World
 
 __all__ = [
@@ -276,68 +284,6 @@ def _version() -> str:
 
 
 # ------------------------------------------------------------------------ engine calls
-@dataclass(frozen=True, eq=False)
-class Batch:
-    """A unit of work in plain arrays: what a Dask worker receives.
-
-    Attributes
-    ----------
-    econ : Economy
-        The baseline (NumPy arrays, money in units of world value added).
-    tariffs, tau_hat : ndarray (N, N, J) or (B, N, N, J)
-        One shock for every row, or one per row.
-    theta : ndarray (B, J)
-    options : SolveOptions
-    """
-
-    econ: Economy
-    tariffs: np.ndarray
-    tau_hat: np.ndarray
-    theta: np.ndarray
-    options: SolveOptions
-
-
-def solve_arrays(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Welfare (B, N) in percent, converged (B,) and iterations (B,) of a batch.
-
-    With ``deficits="zero"`` each distinct theta row first removes the baseline deficits
-    (CP 2015), as :func:`autarky.solve` does, and the batch is solved from that baseline.
-    """
-    o = batch.options
-    memory = o.memory if o.method == "anderson" else 0
-    theta = np.atleast_2d(batch.theta)
-    B = theta.shape[0]
-    W = np.empty((B, batch.econ.shape[0]))
-    conv = np.zeros(B, dtype=bool)
-    iters = np.zeros(B, dtype=int)
-    if o.deficits == "zero":
-        _, first_of, groups = np.unique(theta, axis=0, return_index=True, return_inverse=True)
-        groups = groups.ravel()
-        batches = [(np.flatnonzero(groups == g), theta[first_of[g]])
-                   for g in range(len(first_of))]
-    else:
-        batches = [(np.arange(B), None)]
-    for rows, th0 in batches:
-        econ, it0 = batch.econ, 0
-        if th0 is not None:
-            ones = np.ones_like(econ.tariffs)
-            first = solve_hat(econ, econ.tariffs, ones, th0, deficits="zero", tol=o.tol,
-                              max_iter=o.max_iter, memory=memory)
-            if not first.converged.all():
-                conv[rows] = False
-                W[rows] = np.nan
-                continue
-            econ, it0 = econ.rebase(first, econ.tariffs), first.iterations
-        T = batch.tariffs[rows] if batch.tariffs.ndim == 4 else batch.tariffs
-        H = batch.tau_hat[rows] if batch.tau_hat.ndim == 4 else batch.tau_hat
-        sol = solve_hat(econ, T, H, theta[rows], deficits=o.deficits, tol=o.tol,
-                        max_iter=o.max_iter, memory=memory)
-        W[rows] = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha) - 1.0)
-        conv[rows] = sol.converged & np.all(np.isfinite(W[rows]), axis=1)
-        iters[rows] = it0 + sol.iterations
-    return W, conv, iters
-
-
 # ------------------------------------------------------------------------ planning
 @dataclass(frozen=True, eq=False)
 class _Plan:
@@ -379,11 +325,13 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
                keys: Sequence[str] | None = None, meta: pd.DataFrame | None = None,
                backend: Backend = "serial", scheduler: Any = None, chunk: int = 8,
                store: ResultStore | None = None, progress: Progress | None = None,
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Solve rows (a shock and a theta vector each) in batches; reuse and fill a store.
+               lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Solve rows (a shock and a theta vector each) in chunks; reuse and fill a store.
 
-    Returns welfare (R, N), converged (R,), iterations (R,) and the number of rows taken
-    from the store.
+    Plans the rows (prepared baselines, chunks, store look-ups) and sends each chunk to
+    :func:`autarky.solve.solve_arrays`, here or on Dask workers; ``lanes`` as in
+    :class:`autarky.solve.Batch`. Returns welfare (R, N), converged (R,), iterations (R,)
+    and the number of rows taken from the store.
     """
     if backend not in ("serial", "dask"):
         raise ValueError(f"backend: {backend!r} is not 'serial' or 'dask'")
@@ -394,7 +342,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     econ_of_shock = np.zeros(len(shocks), dtype=int)
     base: Economy | None = None
     for s, shock in enumerate(shocks):
-        prepared, econ = _prepare(world, shock, options, notes)
+        prepared, econ = prepare(world, shock, options, notes)
         if prepared is world:  # the common case: no floor needed, one shared baseline
             if base is None:
                 base = econ
@@ -435,10 +383,12 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
 
     jobs = _batches(plan, todo, int(chunk), options)
     if backend == "serial":
+        # each chunk on its own (warm starts within a chunk only), so that a serial
+        # sweep and a Dask one with the same chunks do the same arithmetic
         for rows, e, T, H, th in jobs:
-            finish(rows, *solve_arrays(Batch(econs[e], T, H, th, options)))
+            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
     else:
-        _run_dask(jobs, econs, options, scheduler, finish)
+        _run_dask(jobs, econs, options, scheduler, finish, lanes)
     return W, conv, iters, reused
 
 
@@ -457,6 +407,17 @@ def _store_frame(meta: pd.DataFrame, keys: list[str], countries: tuple[str, ...]
     return df
 
 
+def local_workers() -> int:
+    """Worker processes of the LocalCluster that ``backend="dask"`` starts.
+
+    One per core this process may use, one thread each.
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     """A Dask client: the given one, one for ``tcp://HOST:PORT``, or a LocalCluster."""
     from distributed import Client, LocalCluster
@@ -472,8 +433,21 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     if scheduler is not None:
         raise ValueError(f"scheduler: {scheduler!r} is not a tcp:// address, a Client or a "
                          "cluster")
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None, host="127.0.0.1")
+    main = sys.modules.get("__main__")
+    hidden: dict[str, Any] = {}
+    if main is not None and hasattr(main, "__file__"):
+        # worker processes are spawned, and a spawned process runs the calling script
+        # again (as __mp_main__) unless its calls sit under `if __name__ == "__main__":`;
+        # workers need only autarky, so they start without the script
+        hidden = {"__file__": main.__dict__.pop("__file__"),
+                  "__spec__": main.__dict__.get("__spec__")}
+        main.__spec__ = None
+    try:
+        cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
+                               processes=True, dashboard_address=None, host="127.0.0.1")
+    finally:
+        if main is not None:
+            main.__dict__.update(hidden)
     client = Client(cluster)
 
     def close() -> None:
@@ -505,7 +479,7 @@ def _decode(code: tuple[np.ndarray, ...], base: np.ndarray) -> tuple[np.ndarray,
 def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]],
               econs: list[Economy], options: SolveOptions, scheduler: Any,
               finish: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None],
-              ) -> None:
+              lanes: int | None = None) -> None:
     from distributed import as_completed
 
     client, close = _client(scheduler)
@@ -522,7 +496,7 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
                 code: Any = shared[ident]
             else:
                 code = [_encode(T[b], H[b], base) for b in range(T.shape[0])]
-            fut = client.submit(_dask_task, econ_f[e], code, th, options, pure=False)
+            fut = client.submit(_dask_task, econ_f[e], code, th, options, lanes, pure=False)
             futures[fut] = rows
         for fut in as_completed(futures):
             finish(futures[fut], *fut.result())
@@ -530,15 +504,21 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
         close()
 
 
-def _dask_task(econ: Economy, code: Any, theta: np.ndarray,
-               options: SolveOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _dask_task(econ: Economy, code: Any, theta: np.ndarray, options: SolveOptions,
+               lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Worker side: decode the shock(s) against the baseline and solve the chunk."""
     if isinstance(code, list):
         pairs = [_decode(c, econ.tariffs) for c in code]
         T, H = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
     else:
         T, H = _decode(code, econ.tariffs)
-    return solve_arrays(Batch(econ, T, H, theta, options))
+    return _welfare_of(Batch(econ, T, H, theta, options, lanes=lanes))
+
+
+def _welfare_of(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Welfare (B, N) in percent, converged (B,) and iterations (B,) of a batch."""
+    sol = solve_arrays(batch)
+    return sol.welfare, sol.converged, sol.iterations
 
 
 def _finish(world: World, dim: str, W: np.ndarray, conv: np.ndarray, iters: np.ndarray,
@@ -603,8 +583,11 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
     backend : {"serial", "dask"}
         Where chunks are solved.
     scheduler : str, distributed.Client or cluster, optional
-        For ``backend="dask"``: ``"tcp://HOST:PORT"`` of an existing cluster, a Client or a
-        cluster object; None starts a LocalCluster of 2 worker processes on 127.0.0.1.
+        For ``backend="dask"``: ``"tcp://HOST:PORT"`` of an existing cluster (a
+        ``dask scheduler`` with ``dask worker`` processes), a Client or a cluster object;
+        None starts a LocalCluster on 127.0.0.1 with one single-threaded worker process per
+        core (:func:`local_workers`). It works from a plain script: the workers do not run
+        the calling script again, so no ``if __name__ == "__main__":`` guard is needed.
     chunk : int
         Rows per batched solve (memory grows with chunk x N^2 x J).
     store : ResultStore or path, optional
@@ -629,7 +612,7 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
     options = _options_for(scenario, options)
     shock = to_shock(world, scenario)
     thetas, labels, desc = draw_elasticities(world, draws, seed, source, se)
-    notes = _notes(world, shock, desc, options)
+    notes = solve_notes(world, shock, desc, options)
     R = len(thetas)
     shock_of_row = np.zeros(R, dtype=int)
     st = _open_store(store)
@@ -644,7 +627,7 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
     W, conv, iters, reused = solve_rows(
         world, [shock], shock_of_row, thetas.to_numpy(), options, notes=notes, keys=keys,
         meta=meta, backend=backend, scheduler=scheduler, chunk=chunk, store=st,
-        progress=progress)
+        progress=progress, lanes=DRAW_LANES if world.has_io else None)
     return _finish(world, "draw", W, conv, iters, labels, thetas, t0, reused, notes, keys,
                    options)
 
@@ -703,7 +686,7 @@ def sweep_scenarios(world: World, scenarios: Mapping[str, Any] | Sequence[Any],
     if int(block) != block or block < 1:
         raise ValueError(f"block: {block!r} must be a positive int")
     theta, desc = resolve_elasticities(world, elasticities)
-    notes = _notes(world, Shock.none(*world.shape), desc, options)
+    notes = solve_notes(world, Shock.none(*world.shape), desc, options)
     notes = [n for n in notes if not n.startswith("scenario:")]
     notes.append(f"scenarios: {len(scns)} solved in batches of up to {chunk}")
     R = len(scns)

@@ -7,6 +7,7 @@ money units per model unit). :mod:`autarky.solve` builds an Economy from a World
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -72,10 +73,38 @@ class Economy:
         """Baseline income I_n = w_n L_n + R_n + D_n."""
         return self.va + self.revenue + self.deficit
 
-    @property
+    @cached_property
     def flows(self) -> np.ndarray:
-        """Baseline flows at producer prices, pi X / (1 + t)."""
+        """Baseline flows at producer prices, pi X / (1 + t) (computed once)."""
         return self.pi * self.X[:, None, :] / (1.0 + self.tariffs)
+
+    @cached_property
+    def pi_sm(self) -> np.ndarray:
+        """Trade shares in the solver's sector-major layout ``[j, n, i]`` (computed once)."""
+        return np.ascontiguousarray(np.moveaxis(self.pi, -1, -3))
+
+    @cached_property
+    def pi_sm_positive(self) -> np.ndarray:
+        """``pi_sm > 0`` (routes with baseline trade; computed once)."""
+        return self.pi_sm > 0
+
+    @cached_property
+    def log1p_tariffs_sm(self) -> np.ndarray:
+        """``log(1 + t)`` in the layout of :attr:`pi_sm` (computed once)."""
+        return np.log1p(np.ascontiguousarray(np.moveaxis(self.tariffs, -1, -3)))
+
+    @cached_property
+    def io_t(self) -> np.ndarray | None:
+        """``io[n, j, k]`` transposed to ``[n, k, j]``, contiguous (computed once)."""
+        return None if self.io is None else np.ascontiguousarray(np.swapaxes(self.io, -1, -2))
+
+    @cached_property
+    def exposure(self) -> np.ndarray:
+        """``gamma_nj sum_m flows_mnj (1 - pi_mnj)`` (N, J), for the solver's step.
+
+        Value added of n in sector j weighted by its buyers' import shares (computed once).
+        """
+        return self.gamma * np.einsum("mnj,mnj->nj", self.flows, 1.0 - self.pi)
 
     def rebase(self, eqm: Equilibrium, tariffs_new: np.ndarray, b: int = 0) -> Economy:
         """The counterfactual equilibrium (batch member ``b``) as a new baseline."""

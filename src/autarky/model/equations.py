@@ -42,6 +42,9 @@ __all__ = [
     "cost_weights",
     "price_index_fast",
     "trade_shares",
+    "trade_shares_sm",
+    "gross_output_sm",
+    "expenditure_step_sm",
     "expenditure",
     "expenditure_step",
     "sector_major",
@@ -159,6 +162,37 @@ def trade_shares(A: np.ndarray, e: np.ndarray, S: np.ndarray) -> np.ndarray:
     Inputs in the sector-major layout of :func:`price_index_fast`; output ``(..., N, N, J)``.
     """
     return np.moveaxis(A * e[..., None, :] / S[..., :, None], -3, -1)
+
+
+def trade_shares_sm(A: np.ndarray, e: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """:func:`trade_shares` left in the sector-major layout ``[..., j, n, i]`` (a new array)."""
+    out = A * e[..., None, :]
+    out /= S[..., :, None]
+    return out
+
+
+def gross_output_sm(M: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Gross output ``Y'_ik = sum_n M[..., k, n, i] X'_nk`` from shares net of tariffs.
+
+    ``M[..., k, n, i] = pi'_nik / (1 + t'_nik)`` in the sector-major layout of
+    :func:`cost_weights`; ``X`` (..., N, J). Returns (..., N, J). One row-vector product
+    per sector on ``M`` as it is (no transposed copy).
+    """
+    xt = np.swapaxes(X, -1, -2)[..., None, :]  # (..., k, 1, n)
+    return np.swapaxes(np.matmul(xt, M)[..., 0, :], -1, -2)
+
+
+def expenditure_step_sm(X: np.ndarray, M: np.ndarray, tax_share: np.ndarray,
+                        income_base: np.ndarray, alpha: np.ndarray, io: np.ndarray,
+                        ) -> np.ndarray:
+    """:func:`expenditure_step` with net shares ``M[..., k, n, i]`` (CP 2015, eq. 13).
+
+    ``M`` in the layout of :func:`gross_output_sm`; ``tax_share[..., n, k]`` as in
+    :func:`expenditure_step`.
+    """
+    Y = gross_output_sm(M, X)
+    income = income_base + np.sum(X * tax_share, axis=-1)
+    return np.matmul(io, Y[..., None])[..., 0] + alpha * income[..., None]
 
 
 def gross_output(pi_new: np.ndarray, tariffs_new: np.ndarray, X: np.ndarray) -> np.ndarray:

@@ -88,6 +88,7 @@ import numpy as np
 from autarky.model import equations as eq
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.solver import anderson, solve_hat
+from autarky.model.threads import blas_limited
 
 __all__ = [
     "NashSolution",
@@ -139,6 +140,7 @@ class NashSolution:
     seconds: float = 0.0
 
 
+@blas_limited
 def balanced(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
              max_iter: int = 1000) -> tuple[Economy, Equilibrium]:
     """Remove the deficits at baseline tariffs (exact hat algebra) and rebase.
@@ -396,6 +398,7 @@ def _step(econ: Economy, theta: np.ndarray) -> np.ndarray:
     return 1.0 / np.maximum(1.0 + exposure @ theta / econ.va - home, 0.5)
 
 
+@blas_limited
 def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
                  max_iter: int = 2000, memory: int = 8,
                  t0: np.ndarray | None = None,
@@ -524,6 +527,7 @@ def formula_nash(econ: Economy, theta: np.ndarray, *, tol: float = 1e-10,
                         history=hist, seconds=time.perf_counter() - t_start)
 
 
+@blas_limited
 def exact_nash(econ: Economy, theta: np.ndarray, **kwargs: Any) -> NashSolution:
     """Nash equilibrium of exact best responses without input-output links.
 
@@ -545,6 +549,7 @@ def _cube(control: np.ndarray, t: np.ndarray, fixed: np.ndarray) -> np.ndarray:
     return np.where(control >= 0, t[..., idx], fixed)
 
 
+@blas_limited
 def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
                        owner: np.ndarray, fixed: np.ndarray, t0: np.ndarray, *,
                        tol: float = 1e-7, h: float = 1e-4, solve_tol: float = 1e-11,

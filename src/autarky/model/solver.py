@@ -26,13 +26,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from autarky.model import equations as eq
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
+from autarky.model.threads import single_blas_thread
 
 __all__ = [
     "CHECK_FACTOR",
@@ -66,11 +67,20 @@ class OuterSolver(Protocol):
         ...
 
 
+def _max_abs(f: np.ndarray) -> np.ndarray:
+    return np.abs(f).max(axis=-1)
+
+
 def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: float,
              max_iter: int, memory: int = 6,
              norm: Callable[[np.ndarray], np.ndarray] | None = None,
              ) -> tuple[np.ndarray, np.ndarray, int, list[float]]:
     """Batched Anderson acceleration (type II) of the fixed point ``x = g(x)``.
+
+    The last ``memory`` differences of residuals and of map values live in two preallocated
+    ring buffers and their Gram matrix is updated by one column per iteration, so an
+    iteration costs one evaluation of ``g``, two products with the history and an
+    ``m x m`` solve (no re-stacking of the history).
 
     Parameters
     ----------
@@ -94,40 +104,39 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
         The last iterate, its residual ``g(x) - x``, the number of iterations and the
         history of the largest residual norm.
     """
-    nrm = norm or (lambda f: np.max(np.abs(f), axis=-1))
+    nrm = norm or _max_abs
     x = x0
     gx = g(x)
     f = gx - x
-    r = nrm(f)
-    hist = [float(np.max(r))]
+    hist = [float(nrm(f).max())]
     best = hist[0]
-    dF: list[np.ndarray] = []
-    dG: list[np.ndarray] = []
+    m = max(int(memory), 0)
+    B, d = f.shape[0], int(np.prod(f.shape[1:]))
+    if m:
+        dF = np.empty((B, m, d))  # ring buffers: row s holds one past difference
+        dG = np.empty((B, m, d))
+        gram = np.zeros((B, m, m))  # dF dF^T, updated one row and column at a time
+    k = 0  # differences held
+    pos = 0  # next slot
     it = 0
     while hist[-1] > tol and it < max_iter:
-        if dF:
-            Fm = np.stack(dF, axis=-1)  # (B, d, m)
-            Gm = np.stack(dG, axis=-1)
-            FmT = np.swapaxes(Fm, -1, -2)
-            A = np.matmul(FmT, Fm)
-            rhs = np.matmul(FmT, f[..., None])[..., 0]
-            m = A.shape[-1]
-            tr = np.trace(A, axis1=-2, axis2=-1)[:, None, None] / m
-            A = A + (1e-10 * tr + 1e-300) * np.eye(m)
-            gam = np.linalg.solve(A, rhs[..., None])[..., 0]
-            x_new = gx - np.matmul(Gm, gam[..., None])[..., 0]
+        if k:
+            A = gram[:, :k, :k].copy()
+            diag = A.reshape(B, k * k)[:, ::k + 1]  # a view of the diagonals
+            diag += (1e-10 * diag.sum(axis=-1) / k + 1e-300)[:, None]
+            rhs = np.matmul(dF[:, :k], f.reshape(B, d, 1))
+            gam = np.linalg.solve(A, rhs)  # (B, k, 1)
+            x_new = gx - np.matmul(np.swapaxes(gam, -1, -2), dG[:, :k]).reshape(gx.shape)
         else:
             x_new = gx
         gx_new = g(x_new)
         f_new = gx_new - x_new
-        r = nrm(f_new)
-        rmax = float(np.max(r))
+        rmax = float(nrm(f_new).max())
         it += 1
         if not np.isfinite(rmax) or rmax > 1e4 * best:
             # safeguard: restart the memory from a plain step at the current point
             log.debug("anderson restart at iteration %d (residual %.3g)", it, rmax)
-            dF.clear()
-            dG.clear()
+            k = pos = 0
             x_new = gx
             gx_new = g(x_new)
             f_new = gx_new - x_new
@@ -135,12 +144,14 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
             if not np.isfinite(rmax):
                 hist.append(rmax)
                 return x_new, f_new, it, hist
-        else:
-            dF.append(f_new - f)
-            dG.append(gx_new - gx)
-            if len(dF) > memory:
-                dF.pop(0)
-                dG.pop(0)
+        elif m:
+            np.subtract(f_new.reshape(B, d), f.reshape(B, d), out=dF[:, pos])
+            np.subtract(gx_new.reshape(B, d), gx.reshape(B, d), out=dG[:, pos])
+            k = min(k + 1, m)
+            col = np.matmul(dF[:, :k], dF[:, pos, :, None])[..., 0]  # (B, k)
+            gram[:, pos, :k] = col
+            gram[:, :k, pos] = col
+            pos = (pos + 1) % m
         x, gx, f = x_new, gx_new, f_new
         hist.append(rmax)
         best = min(best, rmax)
@@ -202,12 +213,26 @@ def _deficit(rule: Deficits, econ: Economy, w: np.ndarray,
     return d - va / np.where(total > 0, total, 1.0) * d.sum(axis=-1, keepdims=True)
 
 
+INNER_CAP = 1e-4
+"""Loosest tolerance of the inner price and spending solves (while the outer residual is
+large); they tighten with it (:data:`INNER_FACTOR`) down to ``tol / 100``, and the last
+outer evaluation is redone with inner solves at that floor."""
+INNER_FACTOR = 1e-3
+"""Inner tolerance = ``INNER_FACTOR`` x the largest labour-market residual (within
+``[tol / 100, INNER_CAP]``)."""
+
+
 class WageMap:
     """The outer map ``u -> u'`` of one shock, with its nested price and spending solves.
 
-    Holds what is fixed during a solve (cost weights, steps, masks) and the warm starts
-    of the inner solves; after each call, :attr:`state` has the prices, shares,
-    expenditure, output, deficits and the labour-market residual ``e`` at the last ``u``.
+    Holds what is fixed during a solve, built once in the solver's layout: the cost weights
+    ``A[b, j, n, i]`` (sector-major, for batched BLAS products), ``1 / (1 + t')`` in the
+    same layout, steps and masks; the warm starts of the inner solves; and one reused
+    fixed array ``A / (1 + t')``. Trade shares are carried as the scaled costs
+    ``e`` and sums ``S`` of :func:`~autarky.model.equations.price_index_fast` and turned
+    into an ``(B, N, N, J)`` array only once, for the solution. After each call,
+    :attr:`state` has the prices, ``e`` and ``S``, expenditure, output, deficits and the
+    labour-market residual ``e`` at the last ``u``.
 
     Parameters
     ----------
@@ -224,16 +249,31 @@ class WageMap:
         self.tariffs_new = tariffs_new
         B, (N, J) = theta.shape[0], econ.shape
         self.dims = (B, N, J)
-        log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
-        self.A = eq.cost_weights(log_kappa, weight, theta)  # (B, N, N, J), fixed
-        self.log_kappa, self.weight = log_kappa, weight
-        self.closed = closed_countries(econ, tau_hat)
-        self.inv_tn = 1.0 / (1.0 + tariffs_new)
+        # everything over routes in the sector-major layout [b, j, n, i], built once:
+        # log k^ and the open routes' weights (eq.log_trade_cost), the cost weights A
+        # (eq.cost_weights) and A / (1 + t')
+        routes = _routes(econ, tariffs_new, tau_hat)
+        log_kappa, weight, open_, inv_tn = routes[3:]
+        expo = -theta[:, :, None, None] * log_kappa
+        # exponents beyond +-700 are clipped: A is then not exact, and the final check
+        # recomputes prices with the exact log-sum-exp instead (residuals())
+        self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
+        if self.clipped:
+            np.clip(expo, -700.0, 700.0, out=expo)
+        self.A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N), fixed
+        # natural-layout views, for the exact fallback of eq.price_index_fast
+        self.log_kappa = np.moveaxis(log_kappa, -3, -1)
+        self.weight = np.moveaxis(weight, -3, -1)
+        self.closed = _closed(open_)
+        self.inv_tn = inv_tn
+        self.A_net = self.A * self.inv_tn
+        self.neg_theta = -theta[:, :, None]  # (B, J, 1)
+        self._pi: tuple[np.ndarray, np.ndarray] | None = None  # (natural, sector-major)
         self.step = self._step(econ, theta)
         self.world_va = float(np.sum(econ.va))
-        # inexact inner solves: tolerance follows the outer residual (never above 1e-6)
+        # inexact inner solves: tolerance follows the outer residual (INNER_CAP at most)
         self.inner_floor = max(tol * 1e-2, 1e-14)
-        self.inner_tol = 1e-6
+        self.inner_tol = INNER_CAP
         self.inner_used = self.inner_tol
         self.inner_evaluations = 0
         self.state: dict[str, np.ndarray] = {
@@ -244,45 +284,101 @@ class WageMap:
     @staticmethod
     def _step(econ: Economy, theta: np.ndarray) -> np.ndarray:
         """Per-country step: 1 / (1 + the trade-weighted elasticity of labour demand)."""
-        exposure = econ.gamma * np.einsum("mnj,mnj->nj", econ.flows, 1.0 - econ.pi)
-        theta_eff = np.einsum("bj,nj->bn", theta, exposure) / econ.va
+        theta_eff = np.einsum("bj,nj->bn", theta, econ.exposure) / econ.va
         return 1.0 / (1.0 + theta_eff)
 
     def _price(self, log_c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return eq.price_index_fast(log_c, self.A, self.theta, self.log_kappa, self.weight)
+        """:func:`~autarky.model.equations.price_index_fast` with this map's arrays."""
+        y = self.neg_theta * np.swapaxes(log_c, -1, -2)  # (B, J, N)
+        sft = np.max(y, axis=-1, keepdims=True)
+        y -= sft
+        e = np.exp(y, out=y)
+        S = np.matmul(self.A, e[..., None])[..., 0]  # (B, J, N)
+        log_P = np.swapaxes((sft + np.log(S)) / self.neg_theta, -1, -2)
+        if not S.min() > 0:  # underflow (extreme cost gaps): exact log-sum-exp there
+            exact, _ = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            log_P = np.where(np.swapaxes(S, -1, -2) > 0, log_P, exact)
+        return log_P, e, S
 
-    def prices(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Sectoral price indices and trade shares at log wages ``u`` (CP eqs. 10-12)."""
+    def _unit_cost(self, gu: np.ndarray, log_P: np.ndarray) -> np.ndarray:
+        """:func:`~autarky.model.equations.unit_cost` given ``gamma * log w^`` (B, N, J)."""
+        io = self.econ.io
+        if io is None:
+            return gu
+        if log_P.shape[0] == 1:  # one row-vector product per country
+            return gu + np.matmul(log_P[..., None, :], io)[..., 0, :]
+        lp = np.moveaxis(log_P, -2, 0)  # (N, B, J): one (B x J) product per country
+        return gu + np.moveaxis(np.matmul(lp, io), 0, -2)
+
+    def _inputs(self, Y: np.ndarray) -> np.ndarray:
+        """Intermediate demand ``sum_j io[n, k, j] Y'_nj`` (B, N, J)."""
+        io, io_t = self.econ.io, self.econ.io_t
+        assert io is not None and io_t is not None
+        if Y.shape[0] == 1:
+            return np.matmul(io, Y[..., None])[..., 0]
+        return np.moveaxis(np.matmul(np.moveaxis(Y, -2, 0), io_t), 0, -2)
+
+    def prices(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sectoral price indices at log wages ``u`` (CP eqs. 10-11), with ``e`` and ``S``.
+
+        Trade shares (eq. 12) are ``A e / S`` (:meth:`shares`).
+        """
         econ, (B, N, J) = self.econ, self.dims
+        gu = econ.gamma * u[..., :, None]
         if econ.io is None:
-            lp, e, S = self._price(eq.unit_cost(u, self.state["log_P"], econ.gamma, None))
-            return lp, eq.trade_shares(self.A, e, S)
+            return self._price(gu)
 
         def gP(p: np.ndarray) -> np.ndarray:
-            lp_, _, _ = self._price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, econ.io))
+            lp_, _, _ = self._price(self._unit_cost(gu, p.reshape(B, N, J)))
             return lp_.reshape(B, N * J)
 
         p, _, it, _ = anderson(gP, self.state["log_P"].reshape(B, N * J), tol=self.inner_tol,
                                max_iter=2000, memory=self.memory)
         self.inner_evaluations += it + 1
         # one more evaluation at the accepted point so that prices and shares agree
-        lp, e, S = self._price(eq.unit_cost(u, p.reshape(B, N, J), econ.gamma, econ.io))
-        return lp, eq.trade_shares(self.A, e, S)
+        return self._price(self._unit_cost(gu, p.reshape(B, N, J)))
 
-    def spending(self, M: np.ndarray, tax_share: np.ndarray,
+    def shares(self, e: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """Trade shares ``pi'`` (B, N, N, J) from ``e`` and ``S`` (CP eq. 12), a new array."""
+        pi_sm = eq.trade_shares_sm(self.A, e, S)
+        pi = np.ascontiguousarray(np.moveaxis(pi_sm, -3, -1))
+        self._pi = (pi, pi_sm)
+        return pi
+
+    def tax_share(self, e: np.ndarray, S: np.ndarray) -> np.ndarray:
+        """``sum_i pi'_nik t'_nik / (1 + t'_nik)`` (B, N, J): one product with ``A / (1 + t')``."""
+        net = np.matmul(self.A_net, e[..., None])[..., 0] / S  # (B, J, N)
+        return 1.0 - np.swapaxes(net, -1, -2)
+
+    def output(self, e: np.ndarray, S: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Gross output ``Y'_ik = sum_n pi'_nik X'_nk / (1 + t'_nik)`` (B, N, J).
+
+        With ``pi'_nik = A_kni e_ki / S_kn``: ``Y'_ik = e_ki sum_n (A / (1 + t'))_kni
+        X'_nk / S_kn``, one row-vector product per sector on the fixed array (the shares
+        themselves are never formed).
+        """
+        xs = np.swapaxes(X, -1, -2) / S  # (B, K, N)
+        Y = np.matmul(xs[..., None, :], self.A_net)[..., 0, :]
+        Y *= e
+        return np.swapaxes(Y, -1, -2)
+
+    def spending(self, e: np.ndarray, S: np.ndarray, tax_share: np.ndarray,
                  income_base: np.ndarray) -> np.ndarray:
-        """Expenditure ``X'`` given shares net of tariffs ``M`` and income before tariffs."""
+        """Expenditure ``X'`` (CP eq. 13) given prices and income before tariffs.
+
+        Prices as ``e`` and ``S``; ``tax_share`` the tariff share of spending.
+        """
         econ, (B, N, J) = self.econ, self.dims
         if econ.io is None:  # closed form of eq. 13 without IO links
             income = income_base / (1.0 - np.sum(econ.alpha * tax_share, axis=-1))
             return econ.alpha * income[..., None]
-        io = econ.io
-        Mt = eq.sector_major(M)
+        alpha = econ.alpha
 
         def gX(x: np.ndarray) -> np.ndarray:
-            X = eq.expenditure_step(x.reshape(B, N, J), Mt, tax_share, income_base,
-                                    econ.alpha, io)
-            return X.reshape(B, N * J)
+            X = x.reshape(B, N, J)
+            Y = self.output(e, S, X)
+            income = income_base + np.sum(X * tax_share, axis=-1)
+            return (self._inputs(Y) + alpha * income[..., None]).reshape(B, N * J)
 
         xs, _, it, _ = anderson(gX, self.state["X"].reshape(B, N * J),
                                 tol=self.inner_tol * 1e-2, max_iter=5000, memory=self.memory)
@@ -296,17 +392,18 @@ class WageMap:
         # the numeraire holds at every evaluated point (Anderson mixing of normalised
         # iterates does not keep it exactly): world value added unchanged
         u = u - np.log(np.sum(np.exp(u) * econ.va, axis=-1, keepdims=True) / self.world_va)
-        lp, pi_new = self.prices(u)
+        lp, e_c, S = self.prices(u)
         w = np.exp(u)
         d_new = _deficit(self.deficits, econ, w, self.closed)
-        M = pi_new * self.inv_tn
-        tax_share = 1.0 - M.sum(axis=-2)  # sum_i pi' t' / (1 + t')
-        X = self.spending(M, tax_share, w * econ.va + d_new)
-        Y = np.einsum("bnik,bnk->bik", M, X)
+        tax_share = self.tax_share(e_c, S)
+        X = self.spending(e_c, S, tax_share, w * econ.va + d_new)
+        Y = self.output(e_c, S, X)
         va_new = eq.value_added(econ.gamma, Y)
         e = np.log(np.maximum(va_new, 1e-300)) - u - np.log(econ.va)
-        self.state.update(log_P=lp, X=X, pi=pi_new, Y=Y, D=d_new, e=e, u=u)
-        self.inner_tol = float(min(1e-6, max(self.inner_floor, 1e-3 * np.max(np.abs(e)))))
+        self.state.update(log_P=lp, e_c=e_c, S=S, X=X, Y=Y, D=d_new, e=e, u=u,
+                          tax_share=tax_share)
+        self.inner_tol = float(min(INNER_CAP, max(self.inner_floor,
+                                                  INNER_FACTOR * np.abs(e).max())))
         u_new = u + self.step * e
         # numeraire: world value added unchanged (its baseline sum is 1 up to rounding,
         # and up to the solver's tolerance after Economy.rebase)
@@ -328,20 +425,115 @@ class WageMap:
         """The solution at ``u`` (the map's last evaluation must be at ``u``)."""
         st = self.state
         u = st.get("u", u)  # the point evaluated last, with the numeraire imposed
-        income = (np.exp(u) * self.econ.va + st["D"]
-                  + eq.tariff_revenue(st["pi"], self.tariffs_new, st["X"]))
+        revenue = np.sum(st["X"] * st["tax_share"], axis=-1)
         return Equilibrium(
-            w_hat=np.exp(u), log_P=st["log_P"], pi=st["pi"], X=st["X"], Y=st["Y"],
-            income=income, deficit=st["D"], converged=self.residual() <= tol,
-            iterations=iterations, history=history,
+            w_hat=np.exp(u), log_P=st["log_P"], pi=self.shares(st["e_c"], st["S"]),
+            X=st["X"], Y=st["Y"],
+            income=np.exp(u) * self.econ.va + st["D"] + revenue, deficit=st["D"],
+            converged=self.residual() <= tol, iterations=iterations, history=history,
             inner_evaluations=self.inner_evaluations,
         )
+
+    def residuals(self, sol: Equilibrium) -> dict[str, np.ndarray]:
+        """Every equilibrium residual per member at ``sol`` (:func:`member_residuals`).
+
+        The same equations as :func:`member_residuals`, recomputed from ``sol``'s wages,
+        prices, shares and expenditure with the arrays this map holds in the solver's
+        layout (cost weights, ``1 / (1 + t')``) instead of rebuilding them.
+        """
+        econ, B = self.econ, self.dims[0]
+        va = econ.va
+        u = np.log(sol.w_hat)
+        log_c = self._unit_cost(econ.gamma * u[..., :, None], sol.log_P)
+        # the solution's shares in the layout [b, j, n, i] (kept from equilibrium())
+        pi_sm = (self._pi[1] if self._pi is not None and self._pi[0] is sol.pi
+                 else np.moveaxis(sol.pi, -1, -3))
+        if self.clipped:  # A is clipped: the exact log-sum-exp (CP eqs. 11-12)
+            lp, pi_exact = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            shares_gap = np.moveaxis(pi_exact, -1, -3) - pi_sm
+        else:
+            lp, e_c, S = self._price(log_c)
+            shares_gap = eq.trade_shares_sm(self.A, e_c, S)
+            shares_gap -= pi_sm
+        M = pi_sm * self.inv_tn
+        tax_share = 1.0 - np.swapaxes(M.sum(axis=-1), -1, -2)
+        X = sol.X
+        base = sol.w_hat * va + sol.deficit
+        if econ.io is None:
+            rhs = econ.alpha * (base / (1.0 - np.sum(econ.alpha * tax_share, axis=-1)))[
+                ..., None]
+        else:
+            rhs = eq.expenditure_step_sm(X, M, tax_share, base, econ.alpha, econ.io)
+        Y = eq.gross_output_sm(M, X)
+        va_new = eq.value_added(econ.gamma, Y)
+        # spending at producer prices: imports of n (home purchases included) minus exports
+        # of n (home sales included); the home flows cancel
+        imports = np.sum(X * (1.0 - tax_share), axis=-1)
+        exports = np.sum(Y, axis=-1)
+        return {
+            "price_index": _worst(lp - sol.log_P, B),
+            "trade_shares": _worst(shares_gap, B),
+            "expenditure": _worst((rhs - X) / va[:, None], B),
+            "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
+            "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
+            "numeraire": _worst((np.sum(sol.w_hat * va, axis=-1) - self.world_va)[:, None]
+                                / self.world_va, B),
+        }
+
+
+def _worst(a: np.ndarray, B: int) -> np.ndarray:
+    """Largest absolute value per batch member; ``inf`` where any is not finite."""
+    a = np.broadcast_to(a, (B, *np.shape(a)[1:])).reshape(B, -1)
+    m = np.max(np.abs(a), axis=-1, initial=0.0)  # NaN propagates
+    return np.where(np.isfinite(m), m, np.inf)
+
+
+_ROUTES: list[tuple[Any, ...]] = []
+
+
+def _routes(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+            ) -> tuple[Any, ...]:
+    """``(econ, t', d^, log k^, weight, open, 1 / (1 + t'))``, the last four sector-major.
+
+    The last one built is kept (with copies of ``t'`` and ``d^``), so successive solves of
+    one shock on one baseline (the groups of draws of a Monte Carlo) build it once.
+    """
+    if _ROUTES:
+        last = _ROUTES[0]
+        if (last[0] is econ and np.array_equal(last[1], tariffs_new)
+                and np.array_equal(last[2], tau_hat)):
+            return last
+    tn_sm = _sector_major(tariffs_new)
+    th_sm = _sector_major(tau_hat)
+    open_ = np.isfinite(th_sm) & econ.pi_sm_positive
+    log_kappa = np.log1p(tn_sm) - econ.log1p_tariffs_sm
+    log_kappa += np.log(np.where(open_, th_sm, 1.0))
+    log_kappa = np.where(open_, log_kappa, 0.0)
+    weight = np.where(open_, econ.pi_sm, 0.0)
+    out = (econ, np.array(tariffs_new), np.array(tau_hat), log_kappa, weight, open_,
+           1.0 / (1.0 + tn_sm))
+    _ROUTES[:] = [out]
+    return out
+
+
+def _sector_major(a: np.ndarray) -> np.ndarray:
+    """``a[..., n, i, j]`` as a contiguous ``[..., j, n, i]`` array."""
+    return np.ascontiguousarray(np.moveaxis(a, -1, -3))
+
+
+def _closed(open_: np.ndarray) -> np.ndarray:
+    """:func:`closed_countries` from the open-route mask in the layout ``[..., j, n, i]``."""
+    off = ~np.eye(open_.shape[-1], dtype=bool)
+    foreign: np.ndarray = open_ & off
+    imports = np.any(foreign, axis=(-3, -1))  # n buys from some i != n
+    exports = np.any(foreign, axis=(-3, -2))  # i sells to some n != i
+    return np.asarray(~(imports | exports))
 
 
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
-              ) -> Equilibrium:
+              start: Equilibrium | None = None) -> Equilibrium:
     """Solve the equilibrium in changes for one shock and B elasticity vectors.
 
     Parameters
@@ -363,6 +555,11 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         Anderson memory.
     method : str
         Outer solver, a key of :data:`SOLVERS`.
+    start : Equilibrium, optional
+        A warm start: wages, prices and expenditure of a nearby solution of the same
+        baseline (one member, or one per batch member), e.g. the previous draw of a
+        Monte Carlo. It changes the path, not the fixed point: the result is the same to
+        the tolerance.
 
     Returns
     -------
@@ -379,9 +576,16 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         B = max(theta.shape[0], np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4
                 else np.shape(tariffs_new)[0])
         theta = np.ascontiguousarray(np.broadcast_to(theta, (B, theta.shape[-1])))
-    g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol, memory=memory)
-    with np.errstate(all="ignore"):  # a failed solve shows as non-finite residuals
-        u, _, iters, hist = outer(g, np.zeros(theta.shape[:1] + econ.shape[:1]), tol=tol,
+    # one BLAS thread: the products are small, a thread pool only slows them (threads.py)
+    with single_blas_thread(), np.errstate(all="ignore"):  # failures: non-finite residuals
+        g = WageMap(econ, tariffs_new, tau_hat, theta, deficits=deficits, tol=tol,
+                    memory=memory)
+        u0 = np.zeros(theta.shape[:1] + econ.shape[:1])
+        if start is not None:
+            u0 = u0 + np.log(start.w_hat)
+            g.state["log_P"] = np.broadcast_to(start.log_P, g.state["log_P"].shape).copy()
+            g.state["X"] = np.broadcast_to(start.X, g.state["X"].shape).copy()
+        u, _, iters, hist = outer(g, u0, tol=tol,
                                   max_iter=max_iter, memory=memory, norm=g.residual)
         if g.inner_used > g.inner_floor:
             # the last inner solves were inexact: redo them to full precision at u
@@ -395,9 +599,8 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                 hist.extend(extra)
                 if g.inner_used > g.inner_floor:
                     hist.append(g.refine(u))
-    sol = g.equilibrium(u, iters, hist, tol)
-    with np.errstate(all="ignore"):
-        res = member_residuals(econ, tariffs_new, tau_hat, theta, sol)
+        sol = g.equilibrium(u, iters, hist, tol)
+        res = g.residuals(sol)
     ok = sol.converged & np.all(np.stack(list(res.values())) <= CHECK_FACTOR * tol, axis=0)
     return replace(sol, converged=ok, residuals=res)
 
