@@ -49,7 +49,7 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
-from autarky.errors import AutarkyError, ConvergenceError, RepairWarning
+from autarky.errors import RepairWarning
 
 EXIT_NOT_CONVERGED = 3
 """Exit code of a solve that did not converge (bad input is 2, an internal error 1)."""
@@ -688,47 +688,14 @@ def _band_cells(band: pd.DataFrame | None, name: str) -> list[str]:
 
 
 def main() -> None:
-    """Entry point: run the app, turning user errors into one stderr line and exit code 2."""
-    debug = "--debug" in sys.argv
-    try:
-        code = app(standalone_mode=False)
-    except ConvergenceError as err:
-        if debug:
-            raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(EXIT_NOT_CONVERGED)
-    except AutarkyError as err:
-        if debug:
-            raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt) as err:
-        if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort
-            err_console.print(f"error: unexpected end of input ({err.__cause__})",
-                              highlight=False, soft_wrap=True)
-            sys.exit(2)
-        err_console.print("interrupted", highlight=False)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except typer.TyperException as err:  # usage errors: unknown command, bad option value
-        if debug:
-            raise
-        fmt = getattr(err, "format_message", None)
-        text = (fmt() if callable(fmt) else str(err)).rstrip(".")
-        err_console.print(f"error: {text}; see 'autarky --help'",
-                          highlight=False, soft_wrap=True)
-        sys.exit(int(getattr(err, "exit_code", 2)) or 2)
-    except Exception as err:  # noqa: BLE001 - the last line of defence
-        if debug:
-            raise
-        err_console.print(f"internal error: {type(err).__name__}: {err} (run with --debug "
-                          "for a traceback)", highlight=False, soft_wrap=True)
-        sys.exit(1)
-    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), returned here
-        err_console.print("interrupted", highlight=False)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Entry point: every error one stderr line and its documented exit code.
+
+    2 input, 3 not converged, 4 environment, 130 Ctrl-C, 143 SIGTERM, 1 a bug
+    (``autarky.cli_common.exit_code``).
+    """
+    from autarky.cli_common import run_main
+
+    run_main(app)
 
 
 
