@@ -96,3 +96,144 @@ def test_error_messages_quoting_input_print_as_text(tmp_path, monkeypatch, capsy
     assert code == 2
     assert "\x1b" not in err and "\x07" not in err
     assert "[bold]k" in err
+
+
+# --- 7. exit codes: every reproduction one line and its documented code
+
+@pytest.fixture
+def panel_csv(tmp_path):
+    from .test_gravity import _panel
+
+    p = tmp_path / "panel.csv"
+    _panel(6).to_csv(p, index=False)
+    return p
+
+
+GRAVITY_F = "trade ~ ln_dist + fta + intl"
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--sigma", "1"], "--sigma 1: the elasticity of substitution must be above 1"),
+    (["--sigma", "nan"], "--sigma nan"),
+    (["--reference", "XXX"], "--reference 'XXX': not a country of"),
+    (["--formula", "~ (("], "--formula '~ ((': '' is not a column name"),
+    (["--formula", "trade ln_dist"], "--formula 'trade ln_dist': no '~'"),
+])
+def test_gravity_arguments_one_line_exit_2(monkeypatch, capsys, panel_csv, args, says):
+    """7. gravity simulate --sigma 1 (ZeroDivisionError), --reference XXX (ValueError) and a
+    malformed formula ("column '~ ((' missing") are one line naming the option, exit 2."""
+    argv = ["gravity", "simulate", str(panel_csv), "--year", "none", "--set", "fta=0"]
+    if "--formula" not in args:
+        argv += ["--formula", GRAVITY_F]
+    code, _, err = run_cli(monkeypatch, capsys, *argv, *args)
+    assert code == 2, err
+    assert len(error_lines(err)) == 1 and says in err
+
+
+def test_deeply_nested_toml_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    """7. A 100,000-deep nested TOML (RecursionError) is one line, exit 2."""
+    toml = tmp_path / "deep.toml"
+    toml.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    code, _, err = run_cli(monkeypatch, capsys, "run", str(toml), "--world",
+                           str(three_country_csv(tmp_path / "w3.csv")), "--elasticities", "4")
+    assert code == 2
+    assert error_lines(err) == [f"error: {toml}: arrays or tables nested too deeply to be a "
+                                "scenario"]
+
+
+def test_empty_query_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    """7. query "" (AttributeError) and a statement returning no rows are one line, exit 2."""
+    import pandas as pd
+
+    from autarky.data.store import ResultStore
+
+    ResultStore(tmp_path / "st").append(pd.DataFrame({
+        "key": ["k"], "country": ["A"], "welfare": [1.0], "converged": [True],
+        "iterations": [3]}))
+    for sql, says in (("", "query: empty SQL"), ("  ", "query: empty SQL"),
+                      ("SELEC 1", "query: Parser Error")):
+        code, _, err = run_cli(monkeypatch, capsys, "query", sql, "--store", str(tmp_path / "st"))
+        assert code == 2 and len(error_lines(err)) == 1 and says in err, err
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--port", "99999"], "--port 99999: expected 1 to 65535"),
+    (["--port", "-1"], "--port -1: expected 1 to 65535"),
+    (["--host", "999.1.1.1"], "--host '999.1.1.1': not an address"),
+])
+def test_app_bad_address_one_line_exit_2(monkeypatch, capsys, args, says):
+    """7. app --port 99999, --port -1, --host 999.1.1.1 (Streamlit tracebacks): one line, 2."""
+    pytest.importorskip("streamlit")
+    code, _, err = run_cli(monkeypatch, capsys, "app", *args)
+    assert code == 2 and len(error_lines(err)) == 1 and says in err, err
+
+
+def test_app_port_in_use_one_line_exit_4(monkeypatch, capsys):
+    """7. app on a port in use (a Streamlit traceback): one line, exit 4 (environment)."""
+    import socket
+
+    pytest.importorskip("streamlit")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = run_cli(monkeypatch, capsys, "app", "--port", str(port))
+    assert code == 4 and len(error_lines(err)) == 1 and f"port {port}" in err and "in use" in err
+
+
+@pytest.mark.parametrize(("exc", "says"), [
+    (OSError(28, "No space left on device", "/store/.tmp-x.parquet"),
+     "error: No space left on device: /store/.tmp-x.parquet (the environment refused)"),
+    (MemoryError(), "error: out of memory"),
+    (PermissionError(13, "Permission denied", "/out"), "error: Permission denied: /out"),
+])
+def test_environment_errors_one_line_exit_4(monkeypatch, capsys, exc, says):
+    """7. A full disk in the store (OSError 28) and MemoryError: one line, exit 4."""
+    import autarky.cli as cli
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr(cli, "load_world_cli", fail)
+    code, _, err = run_cli(monkeypatch, capsys, "info", "wiod2016")
+    assert code == 4 and len(error_lines(err)) == 1 and error_lines(err)[0].startswith(says)
+
+
+def test_solve_with_bad_elasticities_is_a_data_error():
+    """7. ak.solve(w, scn, elasticities={"c1": 4}) raised a raw TypeError."""
+    import numpy as np
+
+    import autarky as ak
+
+    w = ak.World.from_flows(np.array([[10.0, 1.0], [2.0, 30.0]]), countries=["FRA", "DEU"])
+    scn = ak.Scenario.autarky(["FRA"])
+    with pytest.raises(ak.DataError, match="no value for sector"):
+        ak.solve(w, scn, elasticities={"c1": 4})
+    with pytest.raises(ak.DataError, match="must be a number"):
+        ak.solve(w, scn, elasticities={s: "four" for s in w.sectors})
+    with pytest.raises(ak.DataError, match="expected a source name, a number"):
+        ak.solve(w, scn, elasticities=object())
+    res = ak.solve(w, scn, elasticities={s: 4.0 for s in w.sectors})
+    assert res.converged
+
+
+@pytest.mark.parametrize(("sig", "code", "line"), [("SIGINT", 130, "interrupted"),
+                                                    ("SIGTERM", 143, "terminated")])
+def test_signal_while_loading_is_one_line(sig, code, line):
+    """7, 5. Ctrl-C in the first second (a 12-line KeyboardInterrupt traceback) and SIGTERM
+    (exit 143 without a word): one line and the documented code, whenever it arrives."""
+    import signal
+    import subprocess
+    import time
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    p = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.argv[0] = 'autarky'; "
+         "from autarky_launch import main; main()", "run", "two-blocs", "--world", "wiod2016"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        env={**__import__("os").environ, "PYTHONPATH": src})
+    time.sleep(0.2)
+    p.send_signal(getattr(signal, sig))
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == code
+    assert error_lines(err.decode()) == [line]

@@ -129,8 +129,14 @@ class ResultStore:
             else:
                 con.execute("CREATE VIEW results AS SELECT NULL::VARCHAR AS key, "
                             "NULL::VARCHAR AS country, NULL::DOUBLE AS welfare WHERE false")
+            if not sql.strip():
+                raise DataError("query: empty SQL (e.g. autarky query 'SELECT count(*) FROM "
+                                "results')")
             try:
-                return con.execute(sql).df()
+                rel = con.execute(sql)
+                if rel.description is None:
+                    raise DataError(f"query {sql!r:.60}: returns no rows (a SELECT is expected)")
+                return rel.df()
             except duckdb.Error as err:
                 raise DataError(f"query: {str(err).splitlines()[0]}") from err
         finally:

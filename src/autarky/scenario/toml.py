@@ -103,6 +103,9 @@ def load(path: str | Path | None = None, *, text: str | None = None,
         return tomllib.loads(text), source
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{source}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: arrays or tables nested too deeply to be a "
+                            "scenario") from None
 
 
 def dumps(d: Mapping[str, Any]) -> str:
