@@ -237,3 +237,46 @@ def test_signal_while_loading_is_one_line(sig, code, line):
     _, err = p.communicate(timeout=60)
     assert p.returncode == code
     assert error_lines(err.decode()) == [line]
+
+
+# --- 4. --out race: the final move is exclusive
+
+def test_second_run_to_the_same_new_folder_is_refused(tmp_path):
+    """4. Two runs to the same new folder without --overwrite: the one finishing second is
+    refused (one line naming the folder) and the first one's record is kept intact."""
+    from autarky.data.records import atomic_folder
+    from autarky.errors import DataError
+
+    out = tmp_path / "rec"
+    with pytest.raises(DataError, match=r"rec: another run wrote this folder meanwhile"):
+        with atomic_folder(out) as tmp:
+            (tmp / "results.parquet").write_text("second run")
+            with atomic_folder(out) as other:  # the other run finishes first
+                (other / "results.parquet").write_text("first run")
+    assert (out / "results.parquet").read_text() == "first run"
+    assert [p.name for p in tmp_path.iterdir()] == ["rec"]  # no temporary folder left
+
+
+def test_out_race_between_two_processes(tmp_path):
+    """4. The same race with two real `autarky run --out` processes: exactly one exits 0 and
+    writes the record; the other exits 2 naming the folder."""
+    import subprocess
+
+    world = three_country_csv(tmp_path / "w3.csv")
+    out = tmp_path / "rec"
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**__import__("os").environ, "PYTHONPATH": src}
+    cmd = [sys.executable, "-m", "autarky.cli", "run", "autarky:RUS", "--world", str(world),
+           "--elasticities", "4", "--no-range", "--out", str(out)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+             for _ in range(2)]
+    results = [(p.wait(timeout=120), p.stderr.read().decode()) for p in procs]
+    codes = sorted(c for c, _ in results)
+    if codes == [0, 0]:
+        pytest.skip("the two runs did not overlap on this machine")
+    assert codes == [0, 2], results
+    err = next(e for c, e in results if c == 2)
+    assert error_lines(err) == [f"error: {out}: another run wrote this folder meanwhile (it "
+                                "exists and is not empty); this run's files were not written "
+                                "(use --overwrite to replace it)"] or "not empty" in err
+    assert (out / "scenario.toml").exists()

@@ -74,6 +74,25 @@ def _check_target(folder: Path, overwrite: bool) -> None:
                         "replace it)")
 
 
+def _move_exclusive(tmp: Path, folder: Path) -> None:
+    """Move the finished temporary folder to ``folder`` unless another run got there first.
+
+    ``rename(2)`` of a folder onto an existing non-empty folder fails (ENOTEMPTY or EEXIST)
+    and onto an empty one replaces it, in one atomic step: of two runs writing the same new
+    folder at once, the second is refused here instead of silently replacing the first.
+    """
+    import errno
+
+    try:
+        os.rename(tmp, folder)
+    except OSError as err:
+        if err.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            raise DataError(f"{folder}: another run wrote this folder meanwhile (it exists "
+                            "and is not empty); this run's files were not written (use "
+                            "--overwrite to replace it)") from None
+        raise
+
+
 @contextmanager
 def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     """Write a folder all at once: into a temporary sibling, moved into place at the end.
@@ -106,7 +125,9 @@ def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
         raise DataError(f"{folder}: cannot create folder ({err.strerror or err})") from None
     try:
         yield tmp
-        if folder.exists():
+        if not overwrite:
+            _move_exclusive(tmp, folder)
+        elif folder.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=parent))
             os.replace(folder, old / "x")
             try:
@@ -117,6 +138,9 @@ def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, folder)
+    except DataError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     except OSError as err:
         shutil.rmtree(tmp, ignore_errors=True)
         reason = err.strerror or str(err)
