@@ -74,6 +74,35 @@ def _check_target(folder: Path, overwrite: bool) -> None:
                         "replace it)")
 
 
+STALE_AFTER = 24 * 3600.0
+"""Seconds after which a temporary file or folder left by a killed writer is removed."""
+
+
+def remove_stale(folder: Path, patterns: list[str], age: float = STALE_AFTER) -> list[Path]:
+    """Remove what matches ``patterns`` in ``folder`` and is older than ``age`` seconds.
+
+    These are the temporaries of writers killed with SIGKILL or a power cut (a live
+    writer's temporaries are fresh). Returns what was removed; failures are ignored.
+    """
+    import time
+
+    removed = []
+    now = time.time()
+    for pattern in patterns:
+        for p in folder.glob(pattern):
+            try:
+                if now - p.lstat().st_mtime < age:
+                    continue
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
+                removed.append(p)
+            except OSError:
+                continue
+    return removed
+
+
 def _move_exclusive(tmp: Path, folder: Path) -> None:
     """Move the finished temporary folder to ``folder`` unless another run got there first.
 
@@ -120,6 +149,7 @@ def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     parent = folder.absolute().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(parent, [f".{folder.name}.*.tmp", f".{folder.name}.*.old"])
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
     except OSError as err:
         raise DataError(f"{folder}: cannot create folder ({err.strerror or err})") from None

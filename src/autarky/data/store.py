@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from autarky.data.records import remove_stale
 from autarky.errors import DataError
 
 __all__ = ["ResultStore", "default_store_path"]
@@ -75,6 +76,7 @@ class ResultStore:
         if "key" not in frame.columns:
             raise DataError("result store: rows need a 'key' column")
         self.path.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.path, [".tmp-*.parquet"])
         name = uuid.uuid4().hex
         tmp = self.path / f".tmp-{name}.parquet"
         final = self.path / f"part-{name}.parquet"
