@@ -345,3 +345,52 @@ def test_stale_temporaries_cleaned_on_next_write(tmp_path):
     ResultStore(store).append(pd.DataFrame({"key": ["k"], "country": ["A"], "welfare": [1.0],
                                             "converged": [True], "iterations": [1]}))
     assert not stale.exists() and fresh.exists()
+
+
+# --- 1. no stale numbers: the numerics fingerprint
+
+def test_numerics_change_means_a_resolve(tmp_path, monkeypatch, capsys):
+    """1. One numeric change with the same package version reused the old numbers ("0
+    solved, 120 reused"). The fingerprint of the numerics code is in every key: the same
+    code reuses every row, changed code solves every row again; the rows carry it as the
+    column 'numerics' and `autarky query` shows it."""
+    import numpy as np
+
+    import autarky as ak
+    from autarky.data import store as store_mod
+
+    world = ak.World.from_flows(np.array([[100.0, 5, 7], [6, 50, 2], [8, 3, 300]]),
+                                countries=["RUS", "KAZ", "DEU"])
+    scns = {"a": ak.Scenario.autarky(["RUS"]), "b": ak.Scenario.autarky(["KAZ"])}
+    st = tmp_path / "store"
+    store_mod.numerics_fingerprint.cache_clear()
+    fp0 = store_mod.numerics_fingerprint()
+    first = ak.sweep_scenarios(world, scns, 4.0, store=st)
+    again = ak.sweep_scenarios(world, scns, 4.0, store=st)
+    assert (first.solved, first.reused) == (2, 0) and (again.solved, again.reused) == (0, 2)
+
+    # a change to one byte of the numerics code: an extra source file edited
+    extra = tmp_path / "equations.py"
+    extra.write_text("def welfare(x):\n    return x\n")
+    real = store_mod._numerics_files
+    monkeypatch.setattr(store_mod, "_numerics_files", lambda: [*real(), extra])
+    store_mod.numerics_fingerprint.cache_clear()
+    fp1 = store_mod.numerics_fingerprint()
+    after = ak.sweep_scenarios(world, scns, 4.0, store=st)
+    assert (after.solved, after.reused) == (2, 0)
+    extra.write_text("def welfare(x):\n    return 2 * x\n")
+    store_mod.numerics_fingerprint.cache_clear()
+    fp2 = store_mod.numerics_fingerprint()
+    assert fp2 != fp1
+    assert ak.sweep_scenarios(world, scns, 4.0, store=st).solved == 2
+
+    code, out, err = run_cli(monkeypatch, capsys, "query",
+                             "SELECT DISTINCT numerics FROM results ORDER BY numerics",
+                             "--store", str(st), "--csv")
+    assert code == 0, err
+    assert sorted(out.split()[1:]) == sorted({fp0, fp1, fp2})
+    code, out, err = run_cli(monkeypatch, capsys, "query", "SELECT count(*) AS n FROM results",
+                             "--store", str(st))
+    assert code == 0 and f"numerics fingerprint of this code: {fp2}" in out
+    store_mod.numerics_fingerprint.cache_clear()
+

@@ -598,6 +598,11 @@ def query(
     for row in df.itertuples(index=False):
         table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
+    from autarky.data.store import numerics_fingerprint
+
+    console.print(f"numerics fingerprint of this code: {numerics_fingerprint()} (column "
+                  "'numerics'; rows of another fingerprint are never reused)", highlight=False,
+                  style="dim")
 
 
 def _draws_band(world: ak.World, scn: ak.Scenario, opts: ak.SolveOptions, draws: int,

@@ -270,9 +270,11 @@ def _scenario_text(scenario: Any, shock: Shock) -> str:
 
 
 def _version() -> str:
+    """The package version and the numerics fingerprint (in every key and stored row)."""
     from autarky.data.records import package_versions
+    from autarky.data.store import numerics_fingerprint
 
-    return str(package_versions()["autarky"])
+    return f"{package_versions()['autarky']}+numerics.{numerics_fingerprint()}"
 
 
 # ------------------------------------------------------------------------ engine calls
@@ -858,4 +860,5 @@ def _meta(world: World, names: list[str], shock_of_row: np.ndarray, labels: pd.S
         "theta": [json.dumps([round(float(x), 12) for x in r]) for r in th],
         "options": json.dumps(asdict(options), sort_keys=True),
         "version": _version(),
+        "numerics": _version().rpartition(".")[2],
     })

@@ -10,12 +10,13 @@ take the first copy (the numbers are identical: same inputs, same code).
 
 The key is a SHA-256 of everything the number depends on (dataset name, year and a
 checksum of its arrays; the scenario as TOML plus a hash of its shock arrays; the
-elasticity vector; the solver options; the package version), made by
-:mod:`autarky.sweep`.
+elasticity vector; the solver options; the package version and the
+:func:`numerics_fingerprint` of the code that computed it), made by :mod:`autarky.sweep`.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from collections.abc import Sequence
@@ -27,7 +28,47 @@ import pandas as pd
 from autarky.data.records import remove_stale
 from autarky.errors import DataError
 
-__all__ = ["ResultStore", "default_store_path"]
+__all__ = ["NUMERICS_SOURCES", "ResultStore", "default_store_path", "numerics_fingerprint"]
+
+NUMERICS_SOURCES = ("model", "scenario", "solve.py", "sweep.py", "world.py", "results.py",
+                    "calibrate.py")
+"""The code a stored number depends on, relative to the package folder: the equilibrium
+model and solver, the scenario components, the sweep, the world's checks and the result's
+welfare. A change to any byte of these files changes :func:`numerics_fingerprint`."""
+
+
+def _numerics_files() -> list[Path]:
+    root = Path(__file__).resolve().parents[1]
+    files: list[Path] = []
+    for name in NUMERICS_SOURCES:
+        p = root / name
+        files += sorted(p.rglob("*.py")) if p.is_dir() else [p] if p.exists() else []
+    return files
+
+
+@functools.lru_cache(maxsize=1)
+def numerics_fingerprint() -> str:
+    """A short hash of the code and libraries every stored number depends on.
+
+    SHA-256 of the source of :data:`NUMERICS_SOURCES` (model, solver, scenario, sweep, world
+    checks, welfare) and of NumPy's and SciPy's major.minor versions, 12 hex digits. It is
+    part of every result-store key (a sweep after any change to the numerics solves again
+    instead of reusing old numbers, even though the package version has not changed) and a
+    column ``numerics`` of every stored row; a cache of calibrated parameters can key on it
+    the same way. Computed once per process.
+    """
+    import hashlib
+
+    import scipy
+
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for f in _numerics_files():
+        name = f.relative_to(root).as_posix() if f.is_relative_to(root) else f.name
+        h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
+    for mod in (np, scipy):
+        h.update(".".join(mod.__version__.split(".")[:2]).encode() + b"\0")
+    return h.hexdigest()[:12]
 
 _PATTERN = "part-*.parquet"
 
