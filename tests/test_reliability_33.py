@@ -394,3 +394,87 @@ def test_numerics_change_means_a_resolve(tmp_path, monkeypatch, capsys):
     assert code == 0 and f"numerics fingerprint of this code: {fp2}" in out
     store_mod.numerics_fingerprint.cache_clear()
 
+
+
+# --- 2 + 10. unreadable parts quarantined; autarky store check|repair|compact
+
+def _rows(key: str, value: float = 1.0):
+    import pandas as pd
+
+    return pd.DataFrame({"key": [key, key], "country": ["A", "B"], "welfare": [value, -value],
+                         "converged": [True, True], "iterations": [3, 3]})
+
+
+def _damaged_store(path: Path):
+    from autarky.data.store import ResultStore
+
+    st = ResultStore(path)
+    good = st.append(_rows("k1"))
+    truncated = st.append(_rows("k2"))
+    empty = st.append(_rows("k3"))
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    empty.write_bytes(b"")
+    return st, good, truncated, empty
+
+
+def test_unreadable_parts_are_quarantined_with_one_warning(tmp_path):
+    """2. One truncated or zero-byte part made every lookup and query fail (exit 1): now
+    they are moved to the quarantine folder with one warning naming them, and the rest
+    is read; what they held is simply not found (so solved again)."""
+    from autarky.data.store import StoreWarning
+
+    st, good, truncated, empty = _damaged_store(tmp_path / "st")
+    with pytest.warns(StoreWarning) as caught:
+        found = st.lookup(["k1", "k2", "k3"], ["A", "B"])
+    assert list(found) == ["k1"]
+    assert len(caught) == 1
+    msg = str(caught[0].message)
+    assert "2 unreadable part file(s)" in msg and truncated.name in msg and empty.name in msg
+    assert st.files() == [good]
+    assert sorted(p.name for p in (tmp_path / "st" / "quarantine").iterdir()) == sorted(
+        [truncated.name, empty.name])
+    # the query view works on what is left, without a second warning
+    st2, *_ = _damaged_store(tmp_path / "st2")
+    with pytest.warns(StoreWarning):
+        df = st2.query("SELECT DISTINCT key FROM results")
+    assert df["key"].tolist() == ["k1"]
+
+
+def test_store_check_repair_compact_cli(tmp_path, monkeypatch, capsys):
+    """2, 10. `autarky store check` lists unreadable parts (exit 2), `repair` quarantines
+    them, `compact` merges the rest into one file."""
+    from autarky.data.store import ResultStore
+
+    st, good, truncated, empty = _damaged_store(tmp_path / "st")
+    st.append(_rows("k4", 2.0))
+    code, out, err = run_cli(monkeypatch, capsys, "store", "check", "--store", str(st.path))
+    assert code == 2 and f"unreadable: {truncated.name}" in out and empty.name in out
+    assert "4 part files, 2 unreadable" in out and len(error_lines(err)) == 1
+    code, out, err = run_cli(monkeypatch, capsys, "store", "repair", "--store", str(st.path))
+    assert code == 0 and "2 part file(s) quarantined, 2 readable" in out, err
+    code, out, _ = run_cli(monkeypatch, capsys, "store", "check", "--store", str(st.path))
+    assert code == 0 and "2 part files, 0 unreadable" in out
+    code, out, _ = run_cli(monkeypatch, capsys, "store", "compact", "--store", str(st.path))
+    assert code == 0 and "2 part file(s) -> 1" in out
+    assert ResultStore(st.path).lookup(["k1", "k4"], ["A", "B"])["k4"][0].tolist() == [2, -2]
+
+
+def test_sweep_compacts_past_the_stated_number_of_parts(tmp_path, monkeypatch):
+    """10. The store grew without bound (2,000 parts: a lookup 2.0 s): a sweep that leaves
+    more than COMPACT_AFTER parts compacts the store into one file, and nothing is lost."""
+    import numpy as np
+
+    import autarky as ak
+
+    monkeypatch.setattr(sys.modules["autarky.sweep"], "COMPACT_AFTER", 3)
+    world = ak.World.from_flows(np.array([[100.0, 5, 7], [6, 50, 2], [8, 3, 300]]),
+                                countries=["RUS", "KAZ", "DEU"])
+    st = tmp_path / "store"
+    scns = {c: ak.Scenario.autarky([c]) for c in world.countries}
+    first = ak.sweep_scenarios(world, scns, 4.0, store=st, chunk=1)  # 3 parts: not past 3
+    assert len(list(st.glob("part-*.parquet"))) == 3
+    ak.sweep_scenarios(world, scns, 5.0, store=st, chunk=1)  # 6 parts: compacted
+    assert len(list(st.glob("part-*.parquet"))) == 1
+    again = ak.sweep_scenarios(world, scns, 4.0, store=st)
+    assert again.reused == 3
+    np.testing.assert_allclose(again.welfare, first.welfare)

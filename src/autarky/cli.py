@@ -712,6 +712,9 @@ app.command("report")(report_cmd)
 app.command("app")(app_cmd)
 app.add_typer(gravity_app, name="gravity")
 app.command("claims")(claims_cmd)
+from autarky.cli_store import store_app  # noqa: E402  (issue 33: autarky store ...)
+
+app.add_typer(store_app, name="store")
 
 
 if __name__ == "__main__":

@@ -67,6 +67,10 @@ class SafeConsole(Console):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("emoji", False)
         super().__init__(**kwargs)
+        if kwargs.get("width") is None:
+            # rich freezes $COLUMNS at creation; a module-level console then keeps the width
+            # of whoever imported it first. Read the terminal (and $COLUMNS) at each print.
+            self._width = None
 
     def render_str(self, text: str, **kwargs: Any) -> Text:
         """Rich's render_str on the string with control characters and foreign tags made safe."""
@@ -218,12 +222,27 @@ def exit_code(err: BaseException, debug: bool = False) -> int:
     return 1
 
 
+def _one_line_warnings() -> None:
+    """Warnings of autarky's own categories print as one line 'warning: ...' on stderr."""
+    shown = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if category.__module__.startswith("autarky."):
+            _say(f"warning: {message}")
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
 def run_main(app: Any) -> None:
     """Run the typer app: every error one stderr line and its documented exit code."""
     import signal
     import sys
 
     debug = "--debug" in sys.argv
+    _one_line_warnings()
     try:
         signal.signal(signal.SIGTERM, _on_sigterm)
     except ValueError:  # not the main thread (an embedding application): leave it alone

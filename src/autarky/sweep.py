@@ -34,7 +34,7 @@ import xarray as xr
 
 from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
-from autarky.data.store import ResultStore
+from autarky.data.store import COMPACT_AFTER, ResultStore
 from autarky.errors import ConvergenceError, DataError
 from autarky.model import equations as eq
 from autarky.model.economy import Economy
@@ -441,6 +441,8 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
             finish(rows, *solve_arrays(Batch(econs[e], T, H, th, options)))
     else:
         _run_dask(jobs, econs, options, scheduler, finish)
+    if store is not None and len(todo) and len(store.files()) > COMPACT_AFTER:
+        store.compact()  # bounded: lookups stay fast however many sweeps ran
     return W, conv, iters, reused
 
 

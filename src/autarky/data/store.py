@@ -21,6 +21,7 @@ import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,13 +29,20 @@ import pandas as pd
 from autarky.data.records import remove_stale
 from autarky.errors import DataError
 
-__all__ = ["NUMERICS_SOURCES", "ResultStore", "default_store_path", "numerics_fingerprint"]
+__all__ = ["COMPACT_AFTER", "NUMERICS_SOURCES", "ResultStore", "StoreWarning",
+           "default_store_path", "numerics_fingerprint"]
 
 NUMERICS_SOURCES = ("model", "scenario", "solve.py", "sweep.py", "world.py", "results.py",
                     "calibrate.py")
 """The code a stored number depends on, relative to the package folder: the equilibrium
 model and solver, the scenario components, the sweep, the world's checks and the result's
 welfare. A change to any byte of these files changes :func:`numerics_fingerprint`."""
+
+
+def _duckdb_read_errors() -> type[Exception]:
+    import duckdb
+
+    return duckdb.Error
 
 
 def _numerics_files() -> list[Path]:
@@ -71,6 +79,15 @@ def numerics_fingerprint() -> str:
     return h.hexdigest()[:12]
 
 _PATTERN = "part-*.parquet"
+QUARANTINE = "quarantine"
+"""Sub-folder where unreadable part files are moved (kept for inspection, never read)."""
+COMPACT_AFTER = 200
+"""A sweep that leaves more part files than this compacts the store (one file per store
+after compaction; a lookup over 2,000 parts took 2 s, over one a fraction of that)."""
+
+
+class StoreWarning(UserWarning):
+    """Something in the result store was skipped or moved (the message names the files)."""
 
 
 def default_store_path() -> Path:
@@ -137,15 +154,17 @@ class ResultStore:
 
         Only keys stored for every one of ``countries`` are returned.
         """
-        files = self.files()
-        if not files or not keys:
+        if not self.files() or not keys:
             return {}
         import pyarrow.compute as pc
         import pyarrow.dataset as ds
 
-        data = ds.dataset([str(f) for f in files], format="parquet")
         cols = ["key", "country", "welfare", "converged", "iterations"]
-        tab = data.to_table(columns=cols, filter=pc.field("key").isin(list(set(keys))))
+        tab = self._tolerant(lambda files: ds.dataset(
+            [str(f) for f in files], format="parquet").to_table(
+                columns=cols, filter=pc.field("key").isin(list(set(keys)))))
+        if tab is None:
+            return {}
         if tab.num_rows == 0:
             return {}
         df = tab.to_pandas().drop_duplicates(["key", "country"])
@@ -157,11 +176,17 @@ class ResultStore:
 
     def query(self, sql: str) -> pd.DataFrame:
         """Run DuckDB SQL with the store as the view ``results`` (duplicates removed)."""
+        if not sql.strip():
+            raise DataError("query: empty SQL (e.g. autarky query 'SELECT count(*) FROM "
+                            "results')")
+        return self._tolerant(lambda files: self._query(sql, files), empty=lambda: (
+            self._query(sql, [])))
+
+    def _query(self, sql: str, files: list[Path]) -> pd.DataFrame:
         import duckdb
 
         con = duckdb.connect()
         try:
-            files = self.files()
             if files:
                 listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
                 con.execute("CREATE VIEW results_all AS SELECT * FROM read_parquet(["
@@ -172,36 +197,111 @@ class ResultStore:
             else:
                 con.execute("CREATE VIEW results AS SELECT NULL::VARCHAR AS key, "
                             "NULL::VARCHAR AS country, NULL::DOUBLE AS welfare WHERE false")
-            if not sql.strip():
-                raise DataError("query: empty SQL (e.g. autarky query 'SELECT count(*) FROM "
-                                "results')")
             try:
                 rel = con.execute(sql)
-                if rel.description is None:
-                    raise DataError(f"query {sql!r:.60}: returns no rows (a SELECT is expected)")
-                return rel.df()
+            except (duckdb.IOException, duckdb.InvalidInputException):
+                raise  # perhaps an unreadable part file: _tolerant checks and retries
             except duckdb.Error as err:
                 raise DataError(f"query: {str(err).splitlines()[0]}") from err
+            if rel.description is None:
+                raise DataError(f"query {sql!r:.60}: returns no rows (a SELECT is expected)")
+            return rel.df()
         finally:
             con.close()
+
+    def check(self) -> list[tuple[Path, str]]:
+        """The part files that cannot be read, each with the reason (one read per file)."""
+        import pyarrow.parquet as pq
+
+        bad = []
+        for f in self.files():
+            try:
+                pq.read_table(f, columns=["key", "country", "welfare"])
+            except FileNotFoundError:
+                continue  # compacted away meanwhile
+            except Exception as err:  # noqa: BLE001 - any reader error means unreadable
+                why = str(err).splitlines()[0] if str(err) else type(err).__name__
+                bad.append((f, why.rpartition(f"{f}': ")[2].split(". Either")[0]))
+        return bad
+
+    def repair(self) -> list[Path]:
+        """Move every unreadable part file to the ``quarantine`` sub-folder; return them.
+
+        One :class:`StoreWarning` names them. What they held is not found by the next
+        lookup and so is solved again.
+        """
+        bad = self.check()
+        if not bad:
+            return []
+        qdir = self.path / QUARANTINE
+        qdir.mkdir(exist_ok=True)
+        moved = []
+        for f, _ in bad:
+            try:
+                os.replace(f, qdir / f.name)
+                moved.append(qdir / f.name)
+            except FileNotFoundError:
+                continue
+        if moved:
+            import warnings
+
+            names = ", ".join(f"{f.name} ({why})" for f, why in bad)
+            warnings.warn(f"result store {self.path}: {len(moved)} unreadable part file(s) "
+                          f"moved to {qdir}: {names}; what they held is solved again",
+                          StoreWarning, stacklevel=3)
+        return moved
+
+    def _tolerant(self, read: Any, empty: Any = None) -> Any:
+        """``read(files)``; if it fails on an unreadable part, quarantine and read again."""
+        import pyarrow as pa
+
+        files = self.files()
+        try:
+            return read(files)
+        except (pa.ArrowException, OSError, _duckdb_read_errors()) as err:
+            if not self.repair():
+                raise DataError(f"result store {self.path}: cannot read "
+                                f"({str(err).splitlines()[0]})") from err
+        files = self.files()
+        if not files:
+            return empty() if empty is not None else None
+        return read(files)
 
     def compact(self) -> Path | None:
         """Merge the store's files into one (duplicates dropped); return its path.
 
         Safe while others append: only the files listed at the start are merged and
         removed, after the merged file is in place (readers drop the transient duplicates).
+        Unreadable parts are quarantined first; a second compaction running at the same
+        time (the lock file ``.compact.lock``) makes this one return None.
         """
+        self.repair()
         files = self.files()
         if len(files) < 2:
             return files[0] if files else None
         import pyarrow.dataset as ds
 
-        tab = ds.dataset([str(f) for f in files], format="parquet").to_table()
-        df = tab.to_pandas().drop_duplicates(["key", "country"])
-        merged = self.append(df)
-        for f in files:
-            f.unlink(missing_ok=True)
-        return merged
+        from autarky.data.records import remove_stale
+
+        remove_stale(self.path, [".compact.lock"])
+        lock = self.path / ".compact.lock"
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            return None
+        os.close(fd)
+        try:
+            try:
+                tab = ds.dataset([str(f) for f in files], format="parquet").to_table()
+            except FileNotFoundError:
+                return None  # another process compacted meanwhile
+            df = tab.to_pandas().drop_duplicates(["key", "country"])
+            merged = self.append(df)
+            for f in files:
+                f.unlink(missing_ok=True)
+            return merged
+        finally:
+            lock.unlink(missing_ok=True)
 
     def count(self) -> int:
         """Distinct keys stored."""
