@@ -478,3 +478,75 @@ def test_sweep_compacts_past_the_stated_number_of_parts(tmp_path, monkeypatch):
     again = ak.sweep_scenarios(world, scns, 4.0, store=st)
     assert again.reused == 3
     np.testing.assert_allclose(again.welfare, first.welfare)
+
+
+# --- 6. bounded inputs
+
+def test_cube_too_large_refused_before_allocating(tmp_path, monkeypatch, capsys):
+    """6. A 66 KB CSV with 240 countries and 4,000 sector codes asked for a 1.72 GiB cube
+    (MemoryError, exit 1): refused before allocating, one line, exit 2."""
+    from autarky.data.readers import iso3_codes
+
+    codes = sorted(iso3_codes())[:240]
+    lines = ["importer,exporter,sector,value"] + [f"{c},{c},s0,10" for c in codes] + [
+        f"{codes[0]},{codes[0]},s{k},1" for k in range(1, 4000)]
+    csv = tmp_path / "cube.csv"
+    csv.write_text("\n".join(lines) + "\n")
+    code, _, err = run_cli(monkeypatch, capsys, "info", str(csv))
+    assert code == 2 and len(error_lines(err)) == 1
+    assert "240 countries x 4000 sectors need arrays of up to" in err
+    assert "above the limit of 50,000,000 (set AUTARKY_MAX_CELLS" in err
+
+
+def test_decompression_is_bounded(tmp_path, monkeypatch, capsys):
+    """6. A small .csv.gz that inflates without bound (71 s, 3.6 GB, MemoryError) is refused
+    once the limit is passed while streaming: one line, exit 2."""
+    import gzip
+
+    from autarky.data import readers
+
+    monkeypatch.setattr(readers, "MAX_INPUT_BYTES", 1 << 20)
+    bomb = tmp_path / "bomb.csv.gz"
+    with gzip.open(bomb, "wb") as f:
+        f.write(b"importer,exporter,value\n" + b"FRA,FRA,10\n" * 400_000)  # 4.4 MB inflated
+    assert bomb.stat().st_size < 50_000
+    code, _, err = run_cli(monkeypatch, capsys, "info", str(bomb))
+    assert code == 2
+    assert error_lines(err) == [f"error: {bomb}: more than 1,048,576 bytes of data (after "
+                                "decompression); set AUTARKY_MAX_INPUT_BYTES to raise the limit"]
+
+
+@pytest.mark.parametrize(("row", "says"), [
+    ("DEU,FRA\x00,2", "a NUL byte at byte"),
+    ("DEU,F\x00RA,2", "(line 5)"),
+    ("DEU,\x1b[31mFRA,2", "field 'exporter': country code '\\x1b[31mFRA' contains a control"),
+])
+def test_control_characters_in_codes_refused(tmp_path, monkeypatch, capsys, row, says):
+    """6. A NUL byte inside a CSV value was accepted (pandas cuts the field there): refused,
+    as is any control character in a code; one line naming file and line, exit 2."""
+    csv = tmp_path / "w.csv"
+    csv.write_text(f"importer,exporter,value\nFRA,FRA,10\nFRA,DEU,1\nDEU,DEU,30\n{row}\n")
+    code, _, err = run_cli(monkeypatch, capsys, "info", str(csv))
+    assert code == 2 and len(error_lines(err)) == 1 and says in err, err
+
+
+@pytest.mark.parametrize(("doc", "says"), [
+    ('name = "' + "x" * 300 + '"\nshock = []\n', "name: 300 characters, more than 200"),
+    ('name = "a\\u0007b"\nshock = []\n', "contains a control character"),
+    ('description = "' + "x" * 20_000 + '"\nshock = []\n',
+     "description: 20,000 characters, more than 10,000"),
+    ("shock = []\nsources = [" + ", ".join(['"s"'] * 300) + "]\n",
+     "sources: 300 entries, more than 200"),
+    ('[[shock]]\nkind = "tariff"\nrate = 0.1\nimporters = ["RUS"]\nexporters = ["DEU"]\n' * 1001,
+     "1,001 [[shock]] tables, more than 1,000"),
+    ("name = 'x'\n# " + "y" * (1 << 20) + "\nshock = []\n", "more than 1,048,576 for a scenario"),
+])
+def test_scenario_files_are_bounded(tmp_path, monkeypatch, capsys, doc, says):
+    """6. A 200,000-table TOML ran past 300 s and a 200 MB scenario name was accepted: the
+    file size, the number of [[shock]] tables and every string are bounded; one line, 2."""
+    toml = tmp_path / "s.toml"
+    toml.write_text(doc)
+    code, _, err = run_cli(monkeypatch, capsys, "run", str(toml), "--world",
+                           str(three_country_csv(tmp_path / "w3.csv")), "--elasticities", "4")
+    assert code == 2 and says in err, err
+    assert len(error_lines(err)) == 1

@@ -185,11 +185,9 @@ def exit_code(err: BaseException, debug: bool = False) -> int:
 
     Under ``--debug`` the error is raised again (a traceback), except for interrupts.
     """
-    import click
-
     from autarky.errors import AutarkyError, ConvergenceError
 
-    if isinstance(err, (click.exceptions.Abort, KeyboardInterrupt)):
+    if isinstance(err, (typer.Abort, KeyboardInterrupt)):
         if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort
             _say(f"error: unexpected end of input ({err.__cause__})")
             return EXIT_INPUT
@@ -206,8 +204,9 @@ def exit_code(err: BaseException, debug: bool = False) -> int:
     if isinstance(err, AutarkyError):
         _say(f"error: {err}")
         return EXIT_INPUT
-    if isinstance(err, click.exceptions.ClickException):  # usage: unknown command, bad value
-        text = err.format_message().rstrip(".")
+    if isinstance(err, typer.TyperException):  # usage: unknown command, bad value
+        fmt = getattr(err, "format_message", None)
+        text = (fmt() if callable(fmt) else str(err)).rstrip(".")
         _say(f"error: {text}; see 'autarky --help'")
         return int(getattr(err, "exit_code", EXIT_INPUT)) or EXIT_INPUT
     if isinstance(err, MemoryError):
