@@ -550,3 +550,67 @@ def test_scenario_files_are_bounded(tmp_path, monkeypatch, capsys, doc, says):
                            str(three_country_csv(tmp_path / "w3.csv")), "--elasticities", "4")
     assert code == 2 and says in err, err
     assert len(error_lines(err)) == 1
+
+
+# --- 8. writes that replace what they should not
+
+def test_exports_refuse_to_replace_special_files(tmp_path, monkeypatch, capsys):
+    """8. As root, `autarky report DIR -o /dev/full` replaced the character device with a
+    5.4 MB file (write to a temporary, then os.replace). Anything that is not a regular file
+    is refused in one line and left as it was (a FIFO stands in for the device here); a
+    symlink is still replaced, not written through."""
+    import os
+    import stat
+
+    import pandas as pd
+
+    from autarky.data.exports import write_excel
+    from autarky.errors import DataError
+
+    fifo = tmp_path / "fifo.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(DataError, match=r"fifo.xlsx: is a FIFO, not a regular file; refusing"):
+        write_excel(fifo, {"t": pd.DataFrame({"a": [1]})})
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    folder = tmp_path / "folder.xlsx"
+    folder.mkdir()
+    with pytest.raises(DataError, match=r"is a folder, not a regular file"):
+        write_excel(folder, {"t": pd.DataFrame({"a": [1]})})
+    real = tmp_path / "real.xlsx"
+    real.write_text("keep")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    write_excel(link, {"t": pd.DataFrame({"a": [1]})})
+    assert real.read_text() == "keep" and not link.is_symlink()
+
+    # the report command itself, onto a FIFO
+    world = three_country_csv(tmp_path / "w3.csv")
+    rec = tmp_path / "rec"
+    code, _, err = run_cli(monkeypatch, capsys, "run", "autarky:RUS", "--world", str(world),
+                           "--elasticities", "4", "--no-range", "--out", str(rec))
+    assert code == 0, err
+    pipe = tmp_path / "report.html"
+    os.mkfifo(pipe)
+    code, _, err = run_cli(monkeypatch, capsys, "report", str(rec), "-o", str(pipe))
+    assert code == 2 and len(error_lines(err)) == 1 and "is a FIFO" in err
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+
+
+def test_group_sanctioning_its_own_member_refused(tmp_path, monkeypatch, capsys):
+    """8. A group sanctioning its own member (imposers = ["EAEU"], target = "RUS") ran
+    silently as the other members embargoing Russia: refused in one line naming them."""
+    import autarky as ak
+
+    toml = tmp_path / "own.toml"
+    toml.write_text('name = "x"\n[[shock]]\nkind = "sanction"\nimposers = ["EAEU"]\n'
+                    'target = "RUS"\n')
+    code, _, err = run_cli(monkeypatch, capsys, "run", str(toml), "--world",
+                           str(three_country_csv(tmp_path / "w3.csv")), "--elasticities", "4")
+    assert code == 2
+    assert error_lines(err) == [
+        f"error: {toml}: shock[0] (sanction): imposers EAEU include the target RUS: a group "
+        "cannot sanction its own member (name the other members: imposers = ['ARM', 'BLR', "
+        "'KAZ', 'KGZ'])"]
+    # the other members, named, are a valid sanction
+    ak.Scenario.from_toml(text='[[shock]]\nkind = "sanction"\nimposers = ["ARM", "BLR", "KAZ", '
+                          '"KGZ"]\ntarget = "RUS"\n')
