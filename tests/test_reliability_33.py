@@ -614,3 +614,64 @@ def test_group_sanctioning_its_own_member_refused(tmp_path, monkeypatch, capsys)
     # the other members, named, are a valid sanction
     ak.Scenario.from_toml(text='[[shock]]\nkind = "sanction"\nimposers = ["ARM", "BLR", "KAZ", '
                           '"KGZ"]\ntarget = "RUS"\n')
+
+
+# --- 9. bounded app cache; a secured local Dask cluster; a read-only query
+
+def test_query_cannot_touch_files(tmp_path, monkeypatch, capsys):
+    """9. `autarky query` ran any DuckDB SQL, including COPY ... TO and read_csv of any
+    file: DuckDB's file access is off and locked; the store is read by pyarrow only."""
+    from autarky.data.store import ResultStore
+
+    st = ResultStore(tmp_path / "st")
+    part = st.append(_rows("k1"))
+    before = part.read_bytes()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a\n42\n")
+    for sql in (f"SELECT * FROM read_csv('{secret}')",
+                f"COPY (SELECT 1 AS x) TO '{tmp_path / 'out.csv'}'",
+                f"COPY (SELECT 1 AS x) TO '{part}' (FORMAT parquet, USE_TMP_FILE false)",
+                f"ATTACH '{tmp_path / 'x.db'}'",
+                "SET enable_external_access = true"):
+        code, _, err = run_cli(monkeypatch, capsys, "query", sql, "--store", str(st.path))
+        assert code == 2 and len(error_lines(err)) == 1, (sql, err)
+        assert "disabled by configuration" in err or "locked" in err, err
+    assert not (tmp_path / "out.csv").exists() and not (tmp_path / "x.db").exists()
+    assert part.read_bytes() == before
+    code, out, _ = run_cli(monkeypatch, capsys, "query", "SELECT count(*) AS n FROM results",
+                           "--store", str(st.path), "--csv")
+    assert code == 0 and out.split() == ["n", "2"]
+
+
+def test_app_caches_are_bounded():
+    """9. The app cached every distinct result without a bound (about 8 MB each): every
+    cache decorator of the app sets max_entries and ttl."""
+    import ast
+
+    import autarky.app
+
+    src = (Path(autarky.app.__file__).parent / "streamlit_app.py").read_text()
+    decorators = [d for node in ast.walk(ast.parse(src)) if isinstance(node, ast.FunctionDef)
+                  for d in node.decorator_list
+                  if isinstance(d, ast.Call) and ast.unparse(d.func).startswith("st.cache")]
+    assert len(decorators) >= 4
+    for d in decorators:
+        assert {"max_entries", "ttl"} <= {k.arg for k in d.keywords}, ast.unparse(d)
+
+
+@pytest.mark.slow
+def test_local_dask_cluster_uses_tls():
+    """9. A second local process connected to the sweep's LocalCluster and ran code on a
+    worker: the cluster now uses TLS with temporary credentials; a plain client fails."""
+    pytest.importorskip("cryptography", reason="TLS credentials need 'cryptography'")
+    from distributed import Client
+
+    client, close = sys.modules["autarky.sweep"]._client(None)
+    try:
+        address = client.scheduler.address
+        assert address.startswith("tls://")
+        assert client.submit(sum, [1, 2]).result(timeout=60) == 3
+        with pytest.raises((OSError, TimeoutError)):
+            Client(address.replace("tls://", "tcp://"), timeout=5)
+    finally:
+        close()

@@ -461,6 +461,24 @@ def _store_frame(meta: pd.DataFrame, keys: list[str], countries: tuple[str, ...]
     return df
 
 
+def _local_security() -> bool:
+    """Whether the local cluster can use TLS with temporary credentials.
+
+    True when ``cryptography`` is installed: no other local process can then connect to
+    the cluster and run code on its workers. Else False with a warning (plain TCP on
+    127.0.0.1, reachable by any local user).
+    """
+    import importlib.util
+    import warnings
+
+    if importlib.util.find_spec("cryptography") is not None:
+        return True
+    warnings.warn("the local Dask cluster runs without TLS (any local process could connect "
+                  "to it): install 'cryptography' for temporary TLS credentials",
+                  UserWarning, stacklevel=3)
+    return False
+
+
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     """A Dask client: the given one, one for ``tcp://HOST:PORT``, or a LocalCluster."""
     from distributed import Client, LocalCluster
@@ -477,7 +495,8 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
         raise ValueError(f"scheduler: {scheduler!r} is not a tcp:// address, a Client or a "
                          "cluster")
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None, host="127.0.0.1")
+                           dashboard_address=None, host="127.0.0.1",
+                           security=_local_security())
     client = Client(cluster)
 
     def close() -> None:

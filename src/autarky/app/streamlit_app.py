@@ -27,7 +27,13 @@ from autarky.report import html as rhtml
 MAP_CONFIG = {**rhtml.PLOT_CONFIG, "topojsonURL": "app/static/"}
 
 
-@st.cache_resource(show_spinner=False)
+# bounded caches (issue 33): a result with its range is about 8 MB; at most CACHE_ENTRIES
+# of each are kept, none longer than CACHE_TTL seconds
+CACHE_ENTRIES = 16
+CACHE_TTL = 3600
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=CACHE_TTL)  # a world each
 def load_with_repairs(dataset: str, year: int | None) -> tuple[ak.World, tuple[str, ...]]:
     """The World, loaded once per (dataset, year), and the data repairs it needed."""
     with warnings.catch_warnings(record=True) as caught:
@@ -42,7 +48,7 @@ def load(dataset: str, year: int | None) -> ak.World:
     return load_with_repairs(dataset, year)[0]
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def solved(dataset: str, year: int | None, elasticities: str, spec: str,
            members: tuple[str, ...], external_tariff: float) -> tuple[Any, Any, Any]:
     """Scenario, options and Result, solved once per set of inputs (autarky.run)."""
@@ -58,7 +64,7 @@ def solved(dataset: str, year: int | None, elasticities: str, spec: str,
     return scn, opts, run_.solve(world, scn, run_.elasticities(elasticities), opts)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def source_range(dataset: str, year: int | None, elasticities: str, spec: str,
                  members: tuple[str, ...], external_tariff: float) -> Any:
     """Welfare low/high across the catalog's elasticity sources (autarky.run.source_range)."""
@@ -67,7 +73,7 @@ def source_range(dataset: str, year: int | None, elasticities: str, spec: str,
                              elasticities=run_.elasticities(elasticities))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def excel_bytes(_tabs: dict[str, pd.DataFrame], _notes: dict[str, str], key: str) -> bytes:
     """The workbook of one run, written by the same writer as ``--excel``."""
     with tempfile.TemporaryDirectory() as d:

@@ -175,7 +175,12 @@ class ResultStore:
                     int(first.loc[k, "iterations"])) for k in wide.index}
 
     def query(self, sql: str) -> pd.DataFrame:
-        """Run DuckDB SQL with the store as the view ``results`` (duplicates removed)."""
+        """Run DuckDB SQL with the store as the view ``results`` (duplicates removed).
+
+        The store is read-only to the query and DuckDB's access to files is disabled
+        (``enable_external_access = false``, locked): ``read_csv('/etc/passwd')``,
+        ``COPY ... TO``, ``ATTACH`` and ``INSTALL`` are refused.
+        """
         if not sql.strip():
             raise DataError("query: empty SQL (e.g. autarky query 'SELECT count(*) FROM "
                             "results')")
@@ -184,13 +189,20 @@ class ResultStore:
 
     def _query(self, sql: str, files: list[Path]) -> pd.DataFrame:
         import duckdb
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+        import pyarrow.parquet as pq
 
-        con = duckdb.connect()
+        # DuckDB never opens a file itself: the parts are read by pyarrow (read-only) and
+        # handed over as an Arrow dataset, and DuckDB's own file access (read_csv of any
+        # file, COPY ... TO, ATTACH, INSTALL) is switched off and locked.
+        con = duckdb.connect(config={"enable_external_access": False,
+                                     "lock_configuration": True})
         try:
             if files:
-                listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-                con.execute("CREATE VIEW results_all AS SELECT * FROM read_parquet(["
-                            f"{listing}], union_by_name = true)")
+                schema = pa.unify_schemas([pq.read_schema(f) for f in files])
+                con.register("results_all", ds.dataset([str(f) for f in files],
+                                                       format="parquet", schema=schema))
                 con.execute("CREATE VIEW results AS SELECT * EXCLUDE (rn) FROM (SELECT *, "
                             "row_number() OVER (PARTITION BY key, country) AS rn FROM "
                             "results_all) WHERE rn = 1")
