@@ -675,3 +675,26 @@ def test_local_dask_cluster_uses_tls():
             Client(address.replace("tls://", "tcp://"), timeout=5)
     finally:
         close()
+
+
+# --- 11. test order: consoles do not freeze the terminal width
+
+def test_consoles_follow_the_width_at_each_print(monkeypatch):
+    """11. In random order, test_gravity_cli::test_simulate_writes_table failed: a
+    module-level rich console froze $COLUMNS when it was created. Every console of the
+    command line is the shared SafeConsole, which reads the width at each print."""
+    import autarky.cli_claims
+    import autarky.cli_gravity
+    import autarky.cli_linkages
+    import autarky.cli_report
+    import autarky.cli_store
+    from autarky import cli_common
+
+    monkeypatch.setenv("COLUMNS", "20")
+    narrow = cli_common.SafeConsole()
+    assert narrow.width == 20
+    monkeypatch.setenv("COLUMNS", "200")
+    assert narrow.width == 200 and cli_common.console.width == 200
+    for mod in (autarky.cli_gravity, autarky.cli_claims, autarky.cli_linkages,
+                autarky.cli_report, autarky.cli_store):
+        assert mod.console is cli_common.console, mod.__name__
