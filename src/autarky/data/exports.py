@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autarky.data.records import umask
 from autarky.errors import DataError
 
 __all__ = ["write_csvs", "write_excel"]
@@ -53,7 +54,7 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
         raise DataError(f"{path}: cannot write ({err})") from None
     try:
         write(Path(tmp))
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is an ordinary file
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; an export follows the umask
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)

@@ -74,6 +74,19 @@ def _check_target(folder: Path, overwrite: bool) -> None:
                         "replace it)")
 
 
+def umask() -> int:
+    """The process's umask (read from /proc where it can be, else set and restored)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 STALE_AFTER = 24 * 3600.0
 """Seconds after which a temporary file or folder left by a killed writer is removed."""
 
@@ -101,6 +114,22 @@ def remove_stale(folder: Path, patterns: list[str], age: float = STALE_AFTER) ->
             except OSError:
                 continue
     return removed
+
+
+def _block_interrupts() -> Any:
+    """Block SIGINT and SIGTERM in this thread; the previous mask (None where unsupported)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _restore(mask: Any) -> None:
+    import signal
+
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _move_exclusive(tmp: Path, folder: Path) -> None:
@@ -147,13 +176,19 @@ def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     folder = Path(out)
     _check_target(folder, overwrite)
     parent = folder.absolute().parent
+    # Ctrl-C or SIGTERM between creating the temporary folder and the block that removes it
+    # on failure would leave it behind: the two signals wait until that block is entered
+    mask = _block_interrupts()
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_stale(parent, [f".{folder.name}.*.tmp", f".{folder.name}.*.old"])
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
     except OSError as err:
+        _restore(mask)
         raise DataError(f"{folder}: cannot create folder ({err.strerror or err})") from None
     try:
+        _restore(mask)  # a pending signal is raised here, inside the cleanup below
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; a record follows the umask
         yield tmp
         if not overwrite:
             _move_exclusive(tmp, folder)
