@@ -32,7 +32,6 @@ from autarky.cli_common import (
     _YEAR,
     _progress,
     console,
-    err_console,
     load_world_cli,
 )
 from autarky.cli_gravity import gravity_app
@@ -47,7 +46,7 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
-from autarky.errors import AutarkyError, ConvergenceError, RepairWarning
+from autarky.errors import RepairWarning
 
 EXIT_NOT_CONVERGED = 3
 """Exit code of a solve that did not converge (bad input is 2, an internal error 1)."""
@@ -435,50 +434,22 @@ def query(
     for row in df.itertuples(index=False):
         table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
+    from autarky.data.store import numerics_fingerprint
+
+    console.print(f"numerics fingerprint of this code: {numerics_fingerprint()} (column "
+                  "'numerics'; rows of another fingerprint are never reused)", highlight=False,
+                  style="dim")
 
 
 def main() -> None:
-    """Entry point: run the app, turning user errors into one stderr line and exit code 2."""
-    debug = "--debug" in sys.argv
-    try:
-        code = app(standalone_mode=False)
-    except ConvergenceError as err:
-        if debug:
-            raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(EXIT_NOT_CONVERGED)
-    except AutarkyError as err:
-        if debug:
-            raise
-        err_console.print(f"error: {err}", highlight=False, soft_wrap=True, markup=False)
-        sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt) as err:
-        if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort
-            err_console.print(f"error: unexpected end of input ({err.__cause__})",
-                              highlight=False, soft_wrap=True)
-            sys.exit(2)
-        err_console.print("interrupted", highlight=False)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except typer.TyperException as err:  # usage errors: unknown command, bad option value
-        if debug:
-            raise
-        fmt = getattr(err, "format_message", None)
-        text = (fmt() if callable(fmt) else str(err)).rstrip(".")
-        err_console.print(f"error: {text}; see 'autarky --help'",
-                          highlight=False, soft_wrap=True)
-        sys.exit(int(getattr(err, "exit_code", 2)) or 2)
-    except Exception as err:  # noqa: BLE001 - the last line of defence
-        if debug:
-            raise
-        err_console.print(f"internal error: {type(err).__name__}: {err} (run with --debug "
-                          "for a traceback)", highlight=False, soft_wrap=True)
-        sys.exit(1)
-    if code == 130:  # typer turns KeyboardInterrupt into Exit(130), returned here
-        err_console.print("interrupted", highlight=False)
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Entry point: every error one stderr line and its documented exit code.
+
+    2 input, 3 not converged, 4 environment, 130 Ctrl-C, 143 SIGTERM, 1 a bug
+    (``autarky.cli_common.exit_code``).
+    """
+    from autarky.cli_common import run_main
+
+    run_main(app)
 
 
 
@@ -492,6 +463,9 @@ app.command("report")(report_cmd)
 app.command("app")(app_cmd)
 app.add_typer(gravity_app, name="gravity")
 app.command("claims")(claims_cmd)
+from autarky.cli_store import store_app  # noqa: E402  (issue 33: autarky store ...)
+
+app.add_typer(store_app, name="store")
 
 
 if __name__ == "__main__":

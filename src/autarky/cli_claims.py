@@ -12,14 +12,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from autarky.claims import COLUMNS, REPAIRS, Claim, compute, frame
-from autarky.cli_common import _busy
+from autarky.cli_common import _busy, console
 from autarky.data.records import atomic_folder, check_out_folder, write_text
 from autarky.errors import DataError
-
-console = Console()
 
 World = Annotated[str | None, typer.Option(
     help="World of claims 1, 7 and 8 (default: every embedded dataset for claim 1, "

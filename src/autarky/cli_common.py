@@ -6,18 +6,87 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from typing import Any
 
 import typer
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
+from rich.text import Text
 
 import autarky as ak
 from autarky import run as run_
 from autarky.errors import RepairWarning
 
-console = Console()
-err_console = Console(stderr=True)
+# Strings from outside (scenario files, data files, record folders, the result store, error
+# messages quoting them) reach the terminal as text: control characters (ESC starts the
+# OSC 52 clipboard write, the OSC 8 hidden link and the window-title sequences) are removed,
+# and square brackets are shown, not parsed as rich markup. Tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# the only markup tags autarky's own messages use; any other tag is shown as text
+_STYLE_WORDS = ("bold", "dim", "italic", "yellow", "red", "green", "cyan")
+_WORD = "|".join(_STYLE_WORDS)
+_OWN_TAG = re.compile(rf"/?(?:(?:{_WORD})(?: (?:{_WORD}))*)?")
+_RICH_TAG = re.compile(r"(\\*)\[([a-z#/@][^\[]*?)\]")
+
+
+def plain(value: object) -> str:
+    """``value`` as a string with every control character removed (tab and newline kept)."""
+    return _CONTROL.sub("", str(value))
+
+
+def text(value: object) -> str:
+    """An outside string for a rich console: control characters removed, markup escaped."""
+    return escape(plain(value))
+
+
+def _neutralise(markup: str) -> str:
+    """Escape every markup tag that is not one of autarky's own styles.
+
+    So that a string from outside inside an f-string ('EAEU [draft]', '[link=...]') prints
+    as written.
+    """
+    def fix(m: re.Match[str]) -> str:
+        if m.group(1) or _OWN_TAG.fullmatch(m.group(2)):
+            return m.group(0)
+        return "\\" + m.group(0)
+
+    return _RICH_TAG.sub(fix, markup)
+
+
+class SafeConsole(Console):
+    """A rich console that prints every string as text.
+
+    Control characters are removed, only autarky's own style tags are taken as markup, and
+    a string whose markup does not parse (an outside '[/]') is printed as it is instead of
+    raising.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("emoji", False)
+        super().__init__(**kwargs)
+        if kwargs.get("width") is None:
+            # rich freezes $COLUMNS at creation; a module-level console then keeps the width
+            # of whoever imported it first. Read the terminal (and $COLUMNS) at each print.
+            self._width = None
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        """Rich's render_str on the string with control characters and foreign tags made safe."""
+        text = plain(text)
+        markup = kwargs.get("markup")
+        if markup or (markup is None and self._markup):
+            text = _neutralise(text)
+            try:
+                return super().render_str(text, **kwargs)
+            except MarkupError:
+                kwargs["markup"] = False
+        return super().render_str(text, **kwargs)
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 _STATE = {"debug": False}
 _REPAIRS: list[str] = []
@@ -81,3 +150,108 @@ _STORE = typer.Option(help="Result store folder (default: $AUTARKY_STORE or "
 _UNAVAIL = typer.Option(help="Goods left without any supplier: floor (a small domestic "
                         "supply, noted in the results) | raise (default: the scenario's "
                         "setting, else the library's: raise).")
+
+
+# --- exit codes and the last line of defence (``autarky.cli.main``)
+EXIT_INPUT = 2
+"""Bad input: one line naming the file, field, country, sector or value."""
+EXIT_NOT_CONVERGED = 3
+"""An equilibrium did not converge: one line naming the equation furthest from holding."""
+EXIT_ENVIRONMENT = 4
+"""The environment refused: disk full, permission denied, out of memory, port in use."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT): one line 'interrupted', temporary files removed."""
+EXIT_TERMINATED = 143
+"""SIGTERM (timeouts, Slurm, docker stop, systemd): one line 'terminated', temporaries removed."""
+
+_SIGNALLED: dict[str, bool] = {"term": False}
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM as Ctrl-C: unwind through every ``finally``, then exit 143 with one line.
+
+    Temporary folders and files are removed on the way out, as for Ctrl-C.
+    """
+    _SIGNALLED["term"] = True
+    raise KeyboardInterrupt
+
+
+def _say(message: str) -> None:
+    err_console.print(plain(message), highlight=False, soft_wrap=True, markup=False)
+
+
+def exit_code(err: BaseException, debug: bool = False) -> int:
+    """Print one line for an error that ended a command and return its exit code.
+
+    Under ``--debug`` the error is raised again (a traceback), except for interrupts.
+    """
+    from autarky.errors import AutarkyError, ConvergenceError
+
+    if isinstance(err, (typer.Abort, KeyboardInterrupt)):
+        if isinstance(err.__cause__, EOFError):  # click turns EOFError into Abort
+            _say(f"error: unexpected end of input ({err.__cause__})")
+            return EXIT_INPUT
+        if _SIGNALLED["term"]:
+            _say("terminated")
+            return EXIT_TERMINATED
+        _say("interrupted")
+        return EXIT_INTERRUPTED
+    if debug:
+        raise err
+    if isinstance(err, ConvergenceError):
+        _say(f"error: {err}")
+        return EXIT_NOT_CONVERGED
+    if isinstance(err, AutarkyError):
+        _say(f"error: {err}")
+        return EXIT_INPUT
+    if isinstance(err, typer.TyperException):  # usage: unknown command, bad value
+        fmt = getattr(err, "format_message", None)
+        text = (fmt() if callable(fmt) else str(err)).rstrip(".")
+        _say(f"error: {text}; see 'autarky --help'")
+        return int(getattr(err, "exit_code", EXIT_INPUT)) or EXIT_INPUT
+    if isinstance(err, MemoryError):
+        _say("error: out of memory (the environment refused; a smaller world, fewer draws "
+             "or a machine with more memory)")
+        return EXIT_ENVIRONMENT
+    if isinstance(err, OSError):
+        where = f": {err.filename}" if getattr(err, "filename", None) else ""
+        _say(f"error: {err.strerror or err}{where} (the environment refused)")
+        return EXIT_ENVIRONMENT
+    _say(f"internal error: {type(err).__name__}: {err} (run with --debug for a traceback)")
+    return 1
+
+
+def _one_line_warnings() -> None:
+    """Warnings of autarky's own categories print as one line 'warning: ...' on stderr."""
+    shown = warnings.showwarning
+
+    def show(message: Any, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        if category.__module__.startswith("autarky."):
+            _say(f"warning: {message}")
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+
+
+def run_main(app: Any) -> None:
+    """Run the typer app: every error one stderr line and its documented exit code."""
+    import signal
+    import sys
+
+    debug = "--debug" in sys.argv
+    _one_line_warnings()
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (an embedding application): leave it alone
+        pass
+    try:
+        code = app(standalone_mode=False)
+    except SystemExit:
+        raise
+    except BaseException as err:  # noqa: BLE001 - the last line of defence
+        sys.exit(exit_code(err, debug))
+    if code == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130), returned here
+        sys.exit(exit_code(KeyboardInterrupt()))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -6,6 +6,8 @@ A typer sub-app registered by :mod:`autarky.cli`; bad input raises
 
 from __future__ import annotations
 
+import math
+import re
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -13,10 +15,10 @@ from typing import Annotated
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 import autarky as ak
+from autarky.cli_common import console
 from autarky.data.records import write_text
 from autarky.data.yotov2016 import read_gravity_panel
 from autarky.errors import DataError
@@ -25,7 +27,6 @@ gravity_app = typer.Typer(
     name="gravity", no_args_is_help=True,
     help="Structural gravity: PPML estimation (pyfixest) and the general equilibrium of a "
     "change in an estimated trade cost.")
-console = Console()
 
 Formula = Annotated[str, typer.Option("--formula", "-f",
                                       help="e.g. 'trade ~ ln_DIST + CNTG + INTL_BRDR'")]
@@ -37,8 +38,23 @@ Pair = Annotated[str | None, typer.Option(help="Pair id column (default: unorder
 Vcov = Annotated[str, typer.Option(help="pair (clustered, default) | hetero | iid")]
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+
+
+def _check_formula(formula: str) -> None:
+    """One line for a formula that is not 'FLOW ~ VAR + VAR [| FIXED EFFECTS]'."""
+    lhs, tilde, rhs = formula.partition("~")
+    names = [lhs.strip(), *(t.strip() for t in rhs.split("|")[0].split("+"))]
+    bad = [n for n in names if not _NAME.fullmatch(n)]
+    if not tilde or bad:
+        what = "no '~'" if not tilde else f"{bad[0]!r} is not a column name"
+        raise DataError(f"--formula {formula!r}: {what}; expected 'FLOW ~ VAR + VAR', e.g. "
+                        "'trade ~ ln_DIST + CNTG + INTL_BRDR'")
+
+
 def _load(path: Path, formula: str, exporter: str, importer: str,
           year: str) -> tuple[pd.DataFrame, str | None]:
+    _check_formula(formula)
     lhs, _, rhs = formula.partition("~")
     terms = [t.strip() for t in rhs.split("|")[0].split("+") if t.strip()]
     yr = None if year.lower() == "none" else year
@@ -130,8 +146,16 @@ def simulate_cmd(
         raise DataError(f"--baseline {baseline!r}: expected fitted or observed")
     if method not in ("engine", "yotov2016"):
         raise DataError(f"--method {method!r}: expected engine or yotov2016")
+    if not (math.isfinite(sigma) and sigma > 1):
+        raise DataError(f"--sigma {sigma:g}: the elasticity of substitution must be above 1 "
+                        "(trade costs enter as t ** (1 - sigma))")
     change = _parse_set(set_)
     df, yr = _load(panel, formula, exporter, importer, year)
+    if reference is not None:
+        known = set(df[exporter]) | set(df[importer])
+        if reference not in known:
+            raise DataError(f"--reference {reference!r}: not a country of {panel} "
+                            f"({len(known)} countries, e.g. {', '.join(sorted(known)[:5])})")
     yr = yr if yr in df.columns else None
     est = _estimate(df, formula, exporter, importer, yr, pair_fe, pair, vcov)
     _print_estimate(est)

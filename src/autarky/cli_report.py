@@ -199,6 +199,32 @@ def report_cmd(
                       soft_wrap=True)
 
 
+def _check_bind(host: str, port: int) -> None:
+    """One line (exit 2 for a bad value, 4 for a port in use) before Streamlit starts."""
+    import errno
+    import socket
+
+    if not 1 <= port <= 65535:
+        raise ak.DataError(f"--port {port}: expected 1 to 65535")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise ak.DataError(f"--host {host!r}: not an address of this machine or a name "
+                           "that resolves (e.g. 127.0.0.1, 0.0.0.0, localhost)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        try:
+            sock.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise OSError(err.errno, f"port {port} on {host} is in use (another "
+                              "autarky app? choose another with --port)") from None
+            if err.errno == errno.EADDRNOTAVAIL:
+                raise ak.DataError(f"--host {host!r}: not an address of this machine") \
+                    from None
+            raise
+
+
 def app_cmd(
     host: Annotated[str, typer.Option(help="Address to bind (default: this machine only).")]
     = "127.0.0.1",
@@ -212,5 +238,6 @@ def app_cmd(
 
     if importlib.util.find_spec("streamlit") is None:
         raise ak.DataError("autarky app needs Streamlit: pip install 'autarky[app]'")
+    _check_bind(host, port)
     console.print(f"autarky app on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
     raise SystemExit(subprocess.call(streamlit_args(host, port)))

@@ -6,6 +6,8 @@ DataFrames, and :func:`autarky.data.read_flows` for the files it reads.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +17,37 @@ import pandas as pd
 
 from autarky.errors import DataError
 
-__all__ = ["FrameArrays", "code_column", "frame_to_arrays", "long_to_cube", "numeric_column"]
+__all__ = ["MAX_CELLS", "MAX_INPUT_BYTES", "FrameArrays", "check_size", "code_column",
+           "frame_to_arrays", "long_to_cube", "numeric_column"]
+
+
+def _limit(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip().isdigit() else default
+
+
+MAX_CELLS = _limit("AUTARKY_MAX_CELLS", 50_000_000)
+"""Largest array a world may need, in cells: countries x countries x sectors (flows,
+tariffs) and countries x sectors x sectors (input-output coefficients). 50 million cells
+are 400 MB per float array (icio2023 needs 190,000; a 4,000-sector table of 16 countries
+would need 256 million). Set ``$AUTARKY_MAX_CELLS`` to raise it."""
+MAX_INPUT_BYTES = _limit("AUTARKY_MAX_INPUT_BYTES", 256 << 20)
+"""Largest input table read, in bytes after decompression (256 MiB, about 800 MB of memory
+in pandas; the long table of EXIOBASE with its IO block is about 60 MB; set
+``$AUTARKY_MAX_INPUT_BYTES`` to raise it): a few-MB ``.csv.gz`` that inflates to gigabytes is
+refused while it is read."""
+MAX_CODE_LENGTH = 64
+"""Longest country or sector code accepted."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def check_size(countries: int, sectors: int, where: str = "") -> None:
+    """Refuse, before allocating, a world whose arrays would exceed :data:`MAX_CELLS`."""
+    cells = countries * sectors * max(countries, sectors)
+    if cells > MAX_CELLS:
+        raise DataError(f"{where}{countries} countries x {sectors} sectors need arrays of up "
+                        f"to {cells:,} cells ({cells * 8 / 2**30:.2f} GiB each), above the limit "
+                        f"of {MAX_CELLS:,} (set AUTARKY_MAX_CELLS to raise it)")
 
 
 @dataclass
@@ -66,6 +98,14 @@ def code_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
         pos = int(np.argmax(missing))
         raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: missing {kind}")
     vals = raw.astype(str).str.strip().to_numpy()
+    bad = np.array([bool(_CONTROL.search(v)) or len(v) > MAX_CODE_LENGTH for v in set(vals)])
+    if bad.any():
+        culprit = [v for v in set(vals)][int(np.argmax(bad))]
+        pos = int(np.argmax(vals == culprit))
+        problem = ("a control character" if _CONTROL.search(culprit)
+                   else f"more than {MAX_CODE_LENGTH} characters")
+        raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: {kind} "
+                        f"{culprit[:40]!r} contains {problem}")
     if allowed is not None:
         allowed_set = set(allowed)
         unknown = np.array([v not in allowed_set for v in vals])
@@ -120,6 +160,7 @@ def frame_to_arrays(
     ee = np.array([cidx[c] for c in exp], dtype=int)
     ss = np.array([sidx[s] for s in sec], dtype=int)
     N, J = len(clist), len(slist)
+    check_size(N, J, where)
     F = np.zeros((N, N, J))
     F[ii, ee, ss] = val
     home = np.einsum("nnj->n", F)

@@ -81,14 +81,23 @@ def resolve_elasticities(world: World, elasticities: Any, *, extreme: bool = Fal
     elif isinstance(elasticities, (int, float, np.floating, np.integer)):
         theta = np.full(J, float(elasticities))
         desc = f"elasticities: uniform theta = {float(elasticities):g}"
-    elif isinstance(elasticities, pd.Series):
+    elif isinstance(elasticities, (pd.Series, dict)):
+        elasticities = pd.Series(elasticities, dtype=object)
         missing = [x for x in world.sectors if x not in elasticities.index]
         if missing:
             raise DataError(f"elasticities: no value for sector(s) {', '.join(missing[:5])}")
-        theta = elasticities.reindex(list(world.sectors)).to_numpy(float)
+        try:
+            theta = elasticities.reindex(list(world.sectors)).to_numpy(float)
+        except (TypeError, ValueError):
+            raise DataError("elasticities: every value must be a number") from None
         desc = f"elasticities: user values ({elasticities.attrs.get('source', 'series')})"
     else:
-        theta = np.asarray(elasticities, float)
+        try:
+            theta = np.asarray(elasticities, float)
+        except (TypeError, ValueError):
+            raise DataError(f"elasticities: {type(elasticities).__name__} {elasticities!r:.60}: "
+                            "expected a source name, a number, a mapping or Series by sector, "
+                            "or one number per sector") from None
         if theta.shape != (J,):
             raise DataError(f"elasticities: shape {theta.shape}, expected ({J},), one per "
                             "sector")

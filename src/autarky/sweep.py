@@ -36,7 +36,7 @@ import xarray as xr
 
 from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
-from autarky.data.store import ResultStore
+from autarky.data.store import COMPACT_AFTER, ResultStore
 from autarky.errors import ConvergenceError, DataError
 from autarky.model.economy import Economy
 from autarky.model.options import SolveOptions
@@ -278,9 +278,11 @@ def _scenario_text(scenario: Any, shock: Shock) -> str:
 
 
 def _version() -> str:
+    """The package version and the numerics fingerprint (in every key and stored row)."""
     from autarky.data.records import package_versions
+    from autarky.data.store import numerics_fingerprint
 
-    return str(package_versions()["autarky"])
+    return f"{package_versions()['autarky']}+numerics.{numerics_fingerprint()}"
 
 
 # ------------------------------------------------------------------------ engine calls
@@ -389,6 +391,8 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
             finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
     else:
         _run_dask(jobs, econs, options, scheduler, finish, lanes)
+    if store is not None and len(todo) and len(store.files()) > COMPACT_AFTER:
+        store.compact()  # bounded: lookups stay fast however many sweeps ran
     return W, conv, iters, reused
 
 
@@ -418,6 +422,24 @@ def local_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _local_security() -> bool:
+    """Whether the local cluster can use TLS with temporary credentials.
+
+    True when ``cryptography`` is installed: no other local process can then connect to
+    the cluster and run code on its workers. Else False with a warning (plain TCP on
+    127.0.0.1, reachable by any local user).
+    """
+    import importlib.util
+    import warnings
+
+    if importlib.util.find_spec("cryptography") is not None:
+        return True
+    warnings.warn("the local Dask cluster runs without TLS (any local process could connect "
+                  "to it): install 'cryptography' for temporary TLS credentials",
+                  UserWarning, stacklevel=3)
+    return False
+
+
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     """A Dask client: the given one, one for ``tcp://HOST:PORT``, or a LocalCluster."""
     from distributed import Client, LocalCluster
@@ -444,7 +466,8 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
         main.__spec__ = None
     try:
         cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
-                               processes=True, dashboard_address=None, host="127.0.0.1")
+                               processes=True, dashboard_address=None, host="127.0.0.1",
+                               security=_local_security())
     finally:
         if main is not None:
             main.__dict__.update(hidden)
@@ -841,4 +864,5 @@ def _meta(world: World, names: list[str], shock_of_row: np.ndarray, labels: pd.S
         "theta": [json.dumps([round(float(x), 12) for x in r]) for r in th],
         "options": json.dumps(asdict(options), sort_keys=True),
         "version": _version(),
+        "numerics": _version().rpartition(".")[2],
     })

@@ -28,7 +28,13 @@ from autarky.report import outputs
 MAP_CONFIG = {**rhtml.PLOT_CONFIG, "topojsonURL": "app/static/"}
 
 
-@st.cache_resource(show_spinner=False)
+# bounded caches (issue 33): a result with its range is about 8 MB; at most CACHE_ENTRIES
+# of each are kept, none longer than CACHE_TTL seconds
+CACHE_ENTRIES = 16
+CACHE_TTL = 3600
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=CACHE_TTL)  # a world each
 def load_with_repairs(dataset: str, year: int | None) -> tuple[ak.World, tuple[str, ...]]:
     """The World, loaded once per (dataset, year), and the data repairs it needed."""
     with warnings.catch_warnings(record=True) as caught:
@@ -43,14 +49,14 @@ def load(dataset: str, year: int | None) -> ak.World:
     return load_with_repairs(dataset, year)[0]
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def solved(dataset: str, year: int | None, elasticities: str, spec: str,
            members: tuple[str, ...], external_tariff: float) -> Any:
     """The RunOutcome, solved once per set of inputs (the one run service)."""
     return app_solve(dataset, year, elasticities, spec, members, external_tariff)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def excel_bytes(_tabs: dict[str, pd.DataFrame], _notes: dict[str, str], key: str) -> bytes:
     """The workbook of one run, written by the same writer as ``--excel``."""
     with tempfile.TemporaryDirectory() as d:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from autarky.data.records import umask
 from autarky.errors import DataError
 
 __all__ = ["write_csvs", "write_excel"]
@@ -20,7 +21,30 @@ __all__ = ["write_csvs", "write_excel"]
 _SHEET_MAX = 31  # Excel's limit on sheet names
 
 
+def _refuse_special(path: Path) -> None:
+    """Refuse to replace what is not a regular file (a device such as /dev/full, a FIFO).
+
+    As root, write-to-temp-then-rename would replace the device node itself.
+    """
+    import stat
+
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise DataError(f"{path}: cannot write ({err.strerror or err})") from None
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # a symlink is replaced, not written through
+        return
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket"
+            if stat.S_ISSOCK(mode) else "not a regular file")
+    raise DataError(f"{path}: is {kind}, not a regular file; refusing to replace it (name a "
+                    "new file or an existing regular file)")
+
+
 def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    _refuse_special(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix,
@@ -30,7 +54,7 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
         raise DataError(f"{path}: cannot write ({err})") from None
     try:
         write(Path(tmp))
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an export is an ordinary file
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; an export follows the umask
         os.replace(tmp, path)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)

@@ -28,6 +28,8 @@ a CSV file, header = line 1) and the field.
 
 from __future__ import annotations
 
+import gzip
+import io
 import zlib
 from collections.abc import Sequence
 from functools import cache
@@ -39,7 +41,13 @@ import pandas as pd
 
 from autarky.data import scenario_data
 from autarky.errors import DataError
-from autarky.frames import code_column, frame_to_arrays, long_to_cube, numeric_column
+from autarky.frames import (
+    MAX_INPUT_BYTES,
+    code_column,
+    frame_to_arrays,
+    long_to_cube,
+    numeric_column,
+)
 from autarky.world import MRIO, World
 
 __all__ = ["read_flows", "frame_to_arrays", "from_pymrio", "iso3_codes"]
@@ -51,15 +59,54 @@ def iso3_codes() -> frozenset[str]:
     return scenario_data.iso3_codes() | {"ROW"}
 
 
+class _Bounded(io.RawIOBase):
+    """A binary stream that raises a DataError once more than ``limit`` bytes were read.
+
+    Decompression is streamed, so a small archive that inflates to gigabytes stops at the
+    limit instead of filling the memory.
+    """
+
+    def __init__(self, raw: Any, limit: int, path: Path) -> None:
+        self._raw, self._left, self._path, self._limit = raw, limit, path, limit
+        self._lines = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._raw.read(min(len(b), self._left + 1))
+        if len(data) > self._left:
+            raise DataError(f"{self._path}: more than {self._limit:,} bytes of data (after "
+                            "decompression); set AUTARKY_MAX_INPUT_BYTES to raise the limit")
+        nul = data.find(b"\0")
+        if nul >= 0:  # pandas would silently cut the field there ('F\0RA' read as 'F')
+            offset = self._limit - self._left + nul
+            line = self._lines + data.count(b"\n", 0, nul) + 1
+            raise DataError(f"{self._path}: a NUL byte at byte {offset:,} (line {line}); a "
+                            "CSV file holds text only")
+        self._lines += data.count(b"\n")
+        self._left -= len(data)
+        b[:len(data)] = data
+        return len(data)
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"{path}: file not found")
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
+            if path.stat().st_size > MAX_INPUT_BYTES:
+                raise DataError(f"{path}: more than {MAX_INPUT_BYTES:,} bytes; set "
+                                "AUTARKY_MAX_INPUT_BYTES to raise the limit")
             return pd.read_parquet(path)
         if suffix in (".csv", ".txt", ".gz"):
-            return pd.read_csv(path, keep_default_na=True)
+            opener = gzip.open if suffix == ".gz" else open
+            with opener(path, "rb") as raw:
+                stream = io.BufferedReader(_Bounded(raw, MAX_INPUT_BYTES, path))
+                return pd.read_csv(stream, keep_default_na=True)
+    except DataError:
+        raise
     except (ValueError, OSError, EOFError, zlib.error) as err:
         first = (str(err).splitlines() or [type(err).__name__])[0]
         raise DataError(f"{path}: cannot be read ({first or type(err).__name__}; "

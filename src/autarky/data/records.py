@@ -74,6 +74,83 @@ def _check_target(folder: Path, overwrite: bool) -> None:
                         "replace it)")
 
 
+def umask() -> int:
+    """The process's umask (read from /proc where it can be, else set and restored)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+STALE_AFTER = 24 * 3600.0
+"""Seconds after which a temporary file or folder left by a killed writer is removed."""
+
+
+def remove_stale(folder: Path, patterns: list[str], age: float = STALE_AFTER) -> list[Path]:
+    """Remove what matches ``patterns`` in ``folder`` and is older than ``age`` seconds.
+
+    These are the temporaries of writers killed with SIGKILL or a power cut (a live
+    writer's temporaries are fresh). Returns what was removed; failures are ignored.
+    """
+    import time
+
+    removed = []
+    now = time.time()
+    for pattern in patterns:
+        for p in folder.glob(pattern):
+            try:
+                if now - p.lstat().st_mtime < age:
+                    continue
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p)
+                else:
+                    p.unlink()
+                removed.append(p)
+            except OSError:
+                continue
+    return removed
+
+
+def _block_interrupts() -> Any:
+    """Block SIGINT and SIGTERM in this thread; the previous mask (None where unsupported)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _restore(mask: Any) -> None:
+    import signal
+
+    if mask is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _move_exclusive(tmp: Path, folder: Path) -> None:
+    """Move the finished temporary folder to ``folder`` unless another run got there first.
+
+    ``rename(2)`` of a folder onto an existing non-empty folder fails (ENOTEMPTY or EEXIST)
+    and onto an empty one replaces it, in one atomic step: of two runs writing the same new
+    folder at once, the second is refused here instead of silently replacing the first.
+    """
+    import errno
+
+    try:
+        os.rename(tmp, folder)
+    except OSError as err:
+        if err.errno in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            raise DataError(f"{folder}: another run wrote this folder meanwhile (it exists "
+                            "and is not empty); this run's files were not written (use "
+                            "--overwrite to replace it)") from None
+        raise
+
+
 @contextmanager
 def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     """Write a folder all at once: into a temporary sibling, moved into place at the end.
@@ -99,14 +176,23 @@ def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     folder = Path(out)
     _check_target(folder, overwrite)
     parent = folder.absolute().parent
+    # Ctrl-C or SIGTERM between creating the temporary folder and the block that removes it
+    # on failure would leave it behind: the two signals wait until that block is entered
+    mask = _block_interrupts()
     try:
         parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(parent, [f".{folder.name}.*.tmp", f".{folder.name}.*.old"])
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
     except OSError as err:
+        _restore(mask)
         raise DataError(f"{folder}: cannot create folder ({err.strerror or err})") from None
     try:
+        _restore(mask)  # a pending signal is raised here, inside the cleanup below
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 0700; a record follows the umask
         yield tmp
-        if folder.exists():
+        if not overwrite:
+            _move_exclusive(tmp, folder)
+        elif folder.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=parent))
             os.replace(folder, old / "x")
             try:
@@ -117,6 +203,9 @@ def atomic_folder(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, folder)
+    except DataError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     except OSError as err:
         shutil.rmtree(tmp, ignore_errors=True)
         reason = err.strerror or str(err)

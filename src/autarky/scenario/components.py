@@ -235,6 +235,13 @@ class Sanction(Component):
             raise ScenarioError(f"{who} would sanction itself (imposers = "
                                 f"{list(self.imposers)!r}, target = {list(self.target)!r}); "
                                 "a country cannot sanction itself")
+        targets = _named_countries(self.target)
+        own = sorted(imposing & targets) if imposing is not None and targets else []
+        if own and imposing is not None:
+            raise ScenarioError(
+                f"imposers {_fmt_codes(self.imposers)} include the target "
+                f"{', '.join(own)}: a group cannot sanction its own member (name the other "
+                f"members: imposers = {sorted(imposing - set(own))!r})")
         _set(self, "sectors", _sectors("sectors", self.sectors))
         if self.tariff is not None:
             _set(self, "tariff", _number("tariff", self.tariff, 0.0, MAX_TARIFF))
