@@ -6,7 +6,7 @@ input-output linkages, calibrated to real world input-output and trade data.
 
 from __future__ import annotations
 
-from autarky import data, gravity, linkages, presets, run, service
+from autarky import data, eurasia, gravity, linkages, presets, presets_eurasia, run, service
 from autarky.claims import claims  # noqa: E402  (last: it uses the API above)
 from autarky.data import datasets, elasticities, load_world
 from autarky.errors import (
@@ -60,11 +60,13 @@ __all__ = [
     "datasets",
     "draw_elasticities",
     "elasticities",
+    "eurasia",
     "gravity",
     "linkages",
     "load_world",
     "nash",
     "presets",
+    "presets_eurasia",
     "run",
     "service",
     "solve",

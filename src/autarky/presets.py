@@ -20,14 +20,13 @@ from typing import Any
 
 import pandas as pd
 
+from autarky import presets_eurasia
 from autarky.data.scenario_data import us_tariffs_2025
 from autarky.errors import ScenarioError
 from autarky.scenario import (
     Autarky,
     BlocSplit,
     CustomsUnion,
-    DeepIntegration,
-    Dissolution,
     FreeTradeArea,
     Sanction,
     Scenario,
@@ -419,88 +418,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014, and the accession "
         "treaties of Armenia and Kyrgyzstan (2014).",),
        lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),)), world=_TARIFF_ONLY),
-    _p("union-state",
-       "Russia-Belarus Union State: deep integration, free trade and lower non-tariff costs "
-       "between the two members, calibrated to the average trade effect of a free-trade "
-       "agreement in structural gravity.",
-       ("Tariffs between Russia and Belarus are zero and iceberg trade costs between them "
-        "change by tau_hat_j = exp(-beta / theta_j) in every sector j, with beta = ln 2 = "
-        "0.693: Baier and Bergstrand (2007) find that a free-trade agreement on average "
-        "about doubles its members' bilateral trade after ten years (quoted from the "
-        "source), converted with the run's elasticities. Their estimate covers agreements "
-        "that also removed tariffs; here mutual tariffs are already near zero, so the whole "
-        "effect is put on non-tariff costs (an upper bound for the non-tariff part), and it "
-        "comes on top of the integration already in the baseline data.",
-        "The implied change in members' mutual trade (general equilibrium, smaller than the "
-        "partial doubling) is printed with the result.",
-        "On a dataset without Belarus (wiod2013) the preset changes nothing, and says so.",
-        _GROUPS),
-       ("Treaty on the Creation of a Union State, 8 December 1999.", _BB2007),
-       lambda _: Scenario((DeepIntegration(("UNION-STATE",), _BETA, name="Union State"),))),
-    _p("union-state-dissolution",
-       "Dissolution of the Russia-Belarus Union State: the two face each other with the "
-       "tariffs they charge everyone else and with the cost of a border.",
-       ("Each member charges the other its trade-weighted average applied tariff on "
-        "imports from non-members, sector by sector (standing for its MFN tariff), and "
-        "iceberg trade costs between them rise by exp(+beta / theta_j), beta = ln 2: the "
-        "agreement's average gravity effect (Baier and Bergstrand 2007, about a doubling "
-        "of members' trade, quoted from the source) is undone, with the run's elasticities.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Treaty on the Creation of a Union State, 8 December 1999.", _BB2007),
-       lambda _: Scenario((Dissolution(("UNION-STATE",), _BETA, name="Union State"),))),
-    _p("eaeu-deep-integration",
-       "Eurasian Economic Union deepened: customs union plus lower non-tariff costs among "
-       "members, calibrated to the average trade effect of a free-trade agreement.",
-       ("Customs union as in eaeu-customs-union; in addition, iceberg trade costs among "
-        "members change by exp(-beta / theta_j), beta = ln 2 (Baier and Bergstrand 2007: "
-        "an FTA about doubles members' trade, quoted from the source), with the run's "
-        "elasticities, on top of the integration already in the baseline data.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014.", _BB2007),
-       lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),
-                           DeepIntegration(("EAEU",), _BETA, name="EAEU"))),
-       world=_W194_EAEU),
-    _p("eaeu-dissolution",
-       "Dissolution of the Eurasian Economic Union: members face each other with the "
-       "tariffs they charge non-members and with the cost of a border.",
-       ("Each member charges the others its trade-weighted average applied tariff on "
-        "imports from non-members, sector by sector (standing for its MFN tariff; on "
-        "world194, which carries no tariffs, only the border cost applies), and iceberg "
-        "trade costs among members rise by exp(+beta / theta_j), beta = ln 2 (Baier and "
-        "Bergstrand 2007, quoted from the source), with the run's elasticities.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014.", _BB2007),
-       lambda _: Scenario((Dissolution(("EAEU",), _BETA, name="EAEU"),)),
-       world=_W194_EAEU),
-    _p("eurasian-macro-state",
-       "A Eurasian macro-state over the post-Soviet space: the former Soviet republics other "
-       "than the Baltic states trade with each other as regions of one country do, behind "
-       "a common external tariff.",
-       ("Members: the twelve former union republics of the USSR other than Estonia, Latvia "
-        "and Lithuania (EU members); those the data fold into ROW are left out.",
-        "One country: internal tariffs are zero and iceberg trade costs among members "
-        "change by exp(-b / theta_j), b = 2.47445 the gravity estimate of the effect of an "
-        "international border on trade (Yotov et al. 2016, 'trade without borders'; "
-        "members' trade rises by a factor exp(b) = 11.9 in partial equilibrium), with the "
-        "run's elasticities, on top of the integration already in the baseline data. The "
-        "estimate is an average over 69 countries' manufacturing trade in 2006, applied to "
-        "every sector; for members already in a free-trade area or customs union with each "
-        "other (EAEU, CIS FTA) the full border effect overstates what is left to remove "
-        "(eaeu-deep-integration takes an FTA-sized step, b = ln 2).",
-        "Common external tariff: the members' trade-weighted average applied tariff on "
-        "imports from outside, sector by sector (world194 carries no tariffs, so there only "
-        "the internal border is removed); trade costs with the rest of the world unchanged.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Membership: the fifteen union republics of the USSR in 1991 (package group "
-        "EURASIAN-MACRO, src/autarky/data/embedded/groups.csv).", _YPML2016),
-       lambda _: Scenario((CustomsUnion(("EURASIAN-MACRO",), name="Eurasian macro-state"),
-                           DeepIntegration(("EURASIAN-MACRO",), _BORDER,
-                                           name="Eurasian macro-state"))),
-       world=_W194),
+    *(_p(**r) for r in presets_eurasia.records(_GROUPS)),
     _p("two-blocs",
        "A world split into two great-power blocs, in the style of the IMF SDN/2023/001 and "
        "WTO (2023) fragmentation simulations: iceberg trade costs between a US-centred and "
