@@ -26,6 +26,7 @@ from autarky.errors import ScenarioError
 from autarky.scenario import (
     Autarky,
     BlocSplit,
+    BorderRemoval,
     CustomsUnion,
     FreeTradeArea,
     Sanction,
@@ -487,8 +488,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        ("Swing states: on a world that separates every economy (no ROW, e.g. world194) "
         "every economy in neither bloc's core; otherwise UKR, TUR, IND, IDN, BRA, SAU, ZAF, "
         "MEX, those present in the data (KAZ and VNM are East members under the ES-11/3 "
-        "rule). Joining a bloc means facing the between-bloc barrier with the other bloc; "
-        "staying out means facing none. One state moves at a time.",
+        "rule). Joining a bloc brings two things: the between-bloc barrier against the "
+        "other bloc, and the bloc's internal integration: " + presets_eurasia.accession_text()
+        + ". Staying out brings neither. One state moves at a time.",
         _BLOC_MEMBERS,
         "Calibration target: as two-blocs, trade between the blocs falls by 39.5% (the "
         "midpoint of Campos et al. 2023's -22% to -57%, quoted from the source), solved for "
@@ -758,19 +760,26 @@ OPTIONS = ("join West", "join East", "stay out")
 def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[str, Scenario]:
     """The three scenarios of one swing state: join bloc A, join bloc B, stay out.
 
+    Joining brings the between-bloc barrier against the other bloc and the bloc's internal
+    integration with every member (:func:`autarky.presets_eurasia.accession_text`, a
+    :class:`~autarky.scenario.BorderRemoval` converted with the run's elasticities);
+    staying out brings neither.
+
     ``cost_hat`` is the between-bloc barrier: the preset's starting value, or the one
     :func:`autarky.run.bloc_choice` calibrated (its table's ``attrs["cost_hat"]``).
     """
     (code,) = _codes("state", state, allow_all=False)
     names_ = BLOC_NAMES
 
-    def split(a: tuple[str, ...], b: tuple[str, ...]) -> Scenario:
-        return Scenario((BlocSplit((a, b), cost_hat, names=names_),))
+    def split(a: tuple[str, ...], b: tuple[str, ...], bloc: str = "") -> Scenario:
+        join = (BorderRemoval((code,), trade_effect=presets_eurasia.eu_effect(),
+                              partners=(bloc,), name=f"{code} joins {bloc}"),) if bloc else ()
+        return Scenario((BlocSplit((a, b), cost_hat, names=names_),) + join)
 
     info = PRESETS["bloc-choice"]
     out = {
-        OPTIONS[0]: split((BLOC_A, code), (BLOC_B,)),
-        OPTIONS[1]: split((BLOC_A,), (BLOC_B, code)),
+        OPTIONS[0]: split((BLOC_A, code), (BLOC_B,), BLOC_A),
+        OPTIONS[1]: split((BLOC_A,), (BLOC_B, code), BLOC_B),
         OPTIONS[2]: split((BLOC_A,), (BLOC_B,)),
     }
     return {k: v.with_info(name=f"bloc-choice:{code}:{k.replace(' ', '-')}",

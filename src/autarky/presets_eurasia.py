@@ -17,7 +17,7 @@ from autarky.data.gravity_eurasia import gravity_eurasia
 from autarky.scenario import BorderRemoval, CustomsUnion, DeepIntegration, Dissolution, Scenario
 
 __all__ = ["BORDER_ESTIMATE", "DF2002", "MACRO_STAGES", "MACRO_STATE", "UPPER", "records",
-           "dissolution_effect", "eu_gap"]
+           "accession_text", "dissolution_effect", "eu_effect", "eu_gap"]
 
 BORDER_ESTIMATE = "icio2023"
 """The stored gravity estimate whose coefficients every Eurasian preset uses, on every world:
@@ -64,6 +64,19 @@ def _d(term: str) -> float:
 def eu_gap() -> float:
     """EU pairs' whole border minus EAEU pairs' (log trade): > 0 when EU pairs trade more."""
     return _d("gap_eu_eaeu_total")
+
+
+def eu_effect() -> float:
+    """The in-sample effect of EU membership on a pair's log trade (the EU coefficient)."""
+    return _c("EU")
+
+
+def accession_text() -> str:
+    """What joining a bloc brings in ``bloc-choice`` (one sentence)."""
+    return (f"the in-sample EU-membership effect ({eu_effect():+.3f} log points of goods "
+            f"trade, s.e. {_est()['coefficients']['EU']['std_error']:.3f}; {_where()}) with "
+            "every member of the bloc, converted with the run's elasticities, goods sectors "
+            "only")
 
 
 def dissolution_effect() -> float:
