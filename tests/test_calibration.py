@@ -63,7 +63,8 @@ def test_east_bloc_follows_the_es_11_3_vote_on_every_economy():
 
 def test_break_even_penalty_makes_staying_out_match_joining():
     w = w194()
-    df = ak.run.bloc_choice(w, states=("ARM", "IND"), steps=12)
+    # the barrier alone (integration 0): staying out wins unpenalised, so a penalty exists
+    df = ak.run.bloc_choice(w, states=("ARM", "IND"), steps=12, integration=0.0)
     hat = df.attrs["cost_hat"]
     for s in ("ARM", "IND"):
         rows = df.xs(s, level="state")

@@ -81,8 +81,8 @@ def _members(outcome: Any) -> list[str]:
 
 
 def macro_state_tables(outcome: Any) -> dict[str, pd.DataFrame]:
-    """Integration index and domestic shares of a macro-state run (else no table)."""
-    if outcome.result is None or _base(outcome.name) not in presets_eurasia.MACRO_STATE:
+    """Integration index and domestic shares of a Eurasian run (else no table)."""
+    if outcome.result is None or _base(outcome.name) not in _EURASIAN:
         return {}
     world, res = outcome.world, outcome.result
     members = _members(outcome)

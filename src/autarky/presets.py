@@ -757,13 +757,15 @@ def deficit_rule(name: str) -> tuple[str, ...]:
 OPTIONS = ("join West", "join East", "stay out")
 
 
-def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[str, Scenario]:
+def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT,
+                          integration: float | None = None) -> dict[str, Scenario]:
     """The three scenarios of one swing state: join bloc A, join bloc B, stay out.
 
     Joining brings the between-bloc barrier against the other bloc and the bloc's internal
     integration with every member (:func:`autarky.presets_eurasia.accession_text`, a
     :class:`~autarky.scenario.BorderRemoval` converted with the run's elasticities);
-    staying out brings neither.
+    staying out brings neither. ``integration``: the log-trade effect of joining (None:
+    the in-sample EU effect; 0: the barrier alone, the preset before issue 29).
 
     ``cost_hat`` is the between-bloc barrier: the preset's starting value, or the one
     :func:`autarky.run.bloc_choice` calibrated (its table's ``attrs["cost_hat"]``).
@@ -772,8 +774,9 @@ def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[s
     names_ = BLOC_NAMES
 
     def split(a: tuple[str, ...], b: tuple[str, ...], bloc: str = "") -> Scenario:
-        join = (BorderRemoval((code,), trade_effect=presets_eurasia.eu_effect(),
-                              partners=(bloc,), name=f"{code} joins {bloc}"),) if bloc else ()
+        eff = presets_eurasia.eu_effect() if integration is None else float(integration)
+        join = (BorderRemoval((code,), trade_effect=eff, partners=(bloc,),
+                              name=f"{code} joins {bloc}"),) if bloc and eff else ()
         return Scenario((BlocSplit((a, b), cost_hat, names=names_),) + join)
 
     info = PRESETS["bloc-choice"]
