@@ -165,7 +165,7 @@ def path_order(world: World) -> list[str]:
 
 
 def _stage(scn: Scenario, members: Sequence[str]) -> Scenario:
-    comps = tuple(dataclasses.replace(c, members=tuple(members))
+    comps = tuple(dataclasses.replace(c, members=tuple(members))  # type: ignore[type-var]
                   if hasattr(c, "members") else c for c in scn.components)
     return Scenario(comps).with_info(name=scn.name, description=scn.description)
 

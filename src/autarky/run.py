@@ -284,8 +284,9 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     # same scenarios as presets.bloc_choice_scenarios), converted with the run's elasticities
     theta = resolve_elasticities(world, elasticities)[0]
     opts3 = [presets.bloc_choice_scenarios(s, hat, integration) for s in present]
-    scns = [bind_theta(o[presets.OPTIONS[0]], theta) for o in opts3]
-    scns += [bind_theta(o[presets.OPTIONS[1]], theta) for o in opts3]
+    scns: list[Scenario] = [bind_theta(o[presets.OPTIONS[0]], theta)  # type: ignore[misc]
+                            for o in opts3]
+    scns += [bind_theta(o[presets.OPTIONS[1]], theta) for o in opts3]  # type: ignore[misc]
     scns.append(split((presets.BLOC_A,), (presets.BLOC_B,)))
     W = batch(scns)  # (2S + 1, N)
     w_west, w_east, w_out = W[:S], W[S:2 * S], W[2 * S]
