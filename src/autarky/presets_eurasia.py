@@ -38,7 +38,7 @@ MACRO_STATE = ("eurasian-macro-state", "eurasian-macro-state-upper", "eurasian-m
 
 MACRO_STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("EAEU", ("RUS", "BLR", "KAZ", "ARM", "KGZ")),
-    ("CIS FTA parties outside the EAEU", ("UKR", "MDA", "TJK", "UZB")),
+    ("CIS FTA parties outside the EAEU", ("UKR", "MDA", "UZB", "TJK")),
     ("the other former union republics", ("AZE", "GEO", "TKM")),
 )
 """The macro-state's members by stage, as the texts name them: the EAEU today (members by
@@ -185,7 +185,7 @@ _W194_EAEU = ("world194", "it separates every EAEU member (icio2023 folds Armeni
               "Kyrgyzstan into ROW)")
 _MEMBERS = ("Members: the twelve former union republics of the USSR other than Estonia, "
             "Latvia and Lithuania, by stage: the EAEU (RUS, BLR, KAZ, ARM, KGZ); the CIS "
-            "free-trade parties outside it (UKR, MDA, TJK, UZB); the others (AZE, GEO, TKM). "
+            "free-trade parties outside it (UKR, MDA, UZB, TJK); the others (AZE, GEO, TKM). "
             "Those a dataset folds into ROW are left out (listed in the notes); South "
             "Ossetia, Abkhazia, Transnistria, Crimea and the other territories no dataset "
             "separates are counted in the state whose territory the data assign them to "
