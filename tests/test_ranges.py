@@ -115,8 +115,9 @@ def test_bloc_choice_range(icio: ak.World) -> None:
     assert (rng["low"] <= rng["high"]).all()
     # the range is over the barrier calibrated for the table: one source, solved directly
     hat = df.attrs["cost_hat"]
-    join_west = ak.Scenario((BlocSplit(((ak.presets.BLOC_A, "IND"), (ak.presets.BLOC_B,)), hat,
-                                       names=ak.presets.BLOC_NAMES),))
+    # joining brings the bloc's integration, converted with that source's elasticities
+    join_west = ak.presets.bloc_choice_scenarios("IND", hat)[ak.presets.OPTIONS[0]]
+    assert any(isinstance(c, BlocSplit) for c in join_west.components)
     w = run.solve_plain(icio, join_west, elasticities="cp2015").welfare["IND"]
     idx = ("IND", ak.presets.OPTIONS[0])
     assert rng.at[idx, "low"] - 1e-6 <= w <= rng.at[idx, "high"] + 1e-6

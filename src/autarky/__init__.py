@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # what the names below resolve to, for type checkers
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("data", "gravity", "linkages", "presets", "run", "service")
+_SUBMODULES = ("data", "eurasia", "gravity", "linkages", "presets", "presets_eurasia", "run",
+               "service")
 _CALLABLE_MODULES = ("claims", "nash", "solve", "sweep")
 """Modules that share their name with their main function and can be called as it."""
 _CALL_TARGET = {"solve": "autarky.service"}
@@ -141,11 +142,13 @@ __all__ = [
     "datasets",
     "draw_elasticities",
     "elasticities",
+    "eurasia",
     "gravity",
     "linkages",
     "load_world",
     "nash",
     "presets",
+    "presets_eurasia",
     "run",
     "service",
     "solve",

@@ -285,6 +285,9 @@ def run(
                                                   "the draws (default: this process).")]
     = None,
     source_range: Annotated[bool, _RANGE] = True,
+    path: Annotated[bool, typer.Option(help="Macro-state presets: also add the members one "
+                                       "at a time in the stated order and print each "
+                                       "member's welfare at each stage.")] = False,
 ) -> None:
     """Run a preset or scenario of any kind and print its result, groups and assumptions.
 
@@ -299,7 +302,7 @@ def run(
                       elasticities=run_.elasticities(elasticities), deficits=deficits,
                       unavailable=unavailable, extreme_elasticities=extreme_elasticities,
                       range=source_range, draws=draws, seed=seed, store=store,
-                      scheduler=scheduler, command=_command())
+                      scheduler=scheduler, command=_command(), path=path)
     _run_spec(spec, top, out=out, overwrite=overwrite, show=show, report=report, excel=excel,
               figures=figures)
 

@@ -20,14 +20,14 @@ from typing import Any
 
 import pandas as pd
 
+from autarky import presets_eurasia
 from autarky.data.scenario_data import us_tariffs_2025
 from autarky.errors import ScenarioError
 from autarky.scenario import (
     Autarky,
     BlocSplit,
+    BorderRemoval,
     CustomsUnion,
-    DeepIntegration,
-    Dissolution,
     FreeTradeArea,
     Sanction,
     Scenario,
@@ -419,88 +419,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014, and the accession "
         "treaties of Armenia and Kyrgyzstan (2014).",),
        lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),)), world=_TARIFF_ONLY),
-    _p("union-state",
-       "Russia-Belarus Union State: deep integration, free trade and lower non-tariff costs "
-       "between the two members, calibrated to the average trade effect of a free-trade "
-       "agreement in structural gravity.",
-       ("Tariffs between Russia and Belarus are zero and iceberg trade costs between them "
-        "change by tau_hat_j = exp(-beta / theta_j) in every sector j, with beta = ln 2 = "
-        "0.693: Baier and Bergstrand (2007) find that a free-trade agreement on average "
-        "about doubles its members' bilateral trade after ten years (quoted from the "
-        "source), converted with the run's elasticities. Their estimate covers agreements "
-        "that also removed tariffs; here mutual tariffs are already near zero, so the whole "
-        "effect is put on non-tariff costs (an upper bound for the non-tariff part), and it "
-        "comes on top of the integration already in the baseline data.",
-        "The implied change in members' mutual trade (general equilibrium, smaller than the "
-        "partial doubling) is printed with the result.",
-        "On a dataset without Belarus (wiod2013) the preset changes nothing, and says so.",
-        _GROUPS),
-       ("Treaty on the Creation of a Union State, 8 December 1999.", _BB2007),
-       lambda _: Scenario((DeepIntegration(("UNION-STATE",), _BETA, name="Union State"),))),
-    _p("union-state-dissolution",
-       "Dissolution of the Russia-Belarus Union State: the two face each other with the "
-       "tariffs they charge everyone else and with the cost of a border.",
-       ("Each member charges the other its trade-weighted average applied tariff on "
-        "imports from non-members, sector by sector (standing for its MFN tariff), and "
-        "iceberg trade costs between them rise by exp(+beta / theta_j), beta = ln 2: the "
-        "agreement's average gravity effect (Baier and Bergstrand 2007, about a doubling "
-        "of members' trade, quoted from the source) is undone, with the run's elasticities.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Treaty on the Creation of a Union State, 8 December 1999.", _BB2007),
-       lambda _: Scenario((Dissolution(("UNION-STATE",), _BETA, name="Union State"),))),
-    _p("eaeu-deep-integration",
-       "Eurasian Economic Union deepened: customs union plus lower non-tariff costs among "
-       "members, calibrated to the average trade effect of a free-trade agreement.",
-       ("Customs union as in eaeu-customs-union; in addition, iceberg trade costs among "
-        "members change by exp(-beta / theta_j), beta = ln 2 (Baier and Bergstrand 2007: "
-        "an FTA about doubles members' trade, quoted from the source), with the run's "
-        "elasticities, on top of the integration already in the baseline data.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014.", _BB2007),
-       lambda _: Scenario((CustomsUnion(("EAEU",), name="EAEU"),
-                           DeepIntegration(("EAEU",), _BETA, name="EAEU"))),
-       world=_W194_EAEU),
-    _p("eaeu-dissolution",
-       "Dissolution of the Eurasian Economic Union: members face each other with the "
-       "tariffs they charge non-members and with the cost of a border.",
-       ("Each member charges the others its trade-weighted average applied tariff on "
-        "imports from non-members, sector by sector (standing for its MFN tariff; on "
-        "world194, which carries no tariffs, only the border cost applies), and iceberg "
-        "trade costs among members rise by exp(+beta / theta_j), beta = ln 2 (Baier and "
-        "Bergstrand 2007, quoted from the source), with the run's elasticities.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Treaty on the Eurasian Economic Union, Astana, 29 May 2014.", _BB2007),
-       lambda _: Scenario((Dissolution(("EAEU",), _BETA, name="EAEU"),)),
-       world=_W194_EAEU),
-    _p("eurasian-macro-state",
-       "A Eurasian macro-state over the post-Soviet space: the former Soviet republics other "
-       "than the Baltic states trade with each other as regions of one country do, behind "
-       "a common external tariff.",
-       ("Members: the twelve former union republics of the USSR other than Estonia, Latvia "
-        "and Lithuania (EU members); those the data fold into ROW are left out.",
-        "One country: internal tariffs are zero and iceberg trade costs among members "
-        "change by exp(-b / theta_j), b = 2.47445 the gravity estimate of the effect of an "
-        "international border on trade (Yotov et al. 2016, 'trade without borders'; "
-        "members' trade rises by a factor exp(b) = 11.9 in partial equilibrium), with the "
-        "run's elasticities, on top of the integration already in the baseline data. The "
-        "estimate is an average over 69 countries' manufacturing trade in 2006, applied to "
-        "every sector; for members already in a free-trade area or customs union with each "
-        "other (EAEU, CIS FTA) the full border effect overstates what is left to remove "
-        "(eaeu-deep-integration takes an FTA-sized step, b = ln 2).",
-        "Common external tariff: the members' trade-weighted average applied tariff on "
-        "imports from outside, sector by sector (world194 carries no tariffs, so there only "
-        "the internal border is removed); trade costs with the rest of the world unchanged.",
-        "The implied change in members' mutual trade is printed with the result.",
-        _GROUPS),
-       ("Membership: the fifteen union republics of the USSR in 1991 (package group "
-        "EURASIAN-MACRO, src/autarky/data/embedded/groups.csv).", _YPML2016),
-       lambda _: Scenario((CustomsUnion(("EURASIAN-MACRO",), name="Eurasian macro-state"),
-                           DeepIntegration(("EURASIAN-MACRO",), _BORDER,
-                                           name="Eurasian macro-state"))),
-       world=_W194),
+    *(_p(**r) for r in presets_eurasia.records(_GROUPS)),
     _p("two-blocs",
        "A world split into two great-power blocs, in the style of the IMF SDN/2023/001 and "
        "WTO (2023) fragmentation simulations: iceberg trade costs between a US-centred and "
@@ -569,8 +488,9 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
        ("Swing states: on a world that separates every economy (no ROW, e.g. world194) "
         "every economy in neither bloc's core; otherwise UKR, TUR, IND, IDN, BRA, SAU, ZAF, "
         "MEX, those present in the data (KAZ and VNM are East members under the ES-11/3 "
-        "rule). Joining a bloc means facing the between-bloc barrier with the other bloc; "
-        "staying out means facing none. One state moves at a time.",
+        "rule). Joining a bloc brings two things: the between-bloc barrier against the "
+        "other bloc, and the bloc's internal integration: " + presets_eurasia.accession_text()
+        + ". Staying out brings neither. One state moves at a time.",
         _BLOC_MEMBERS,
         "Calibration target: as two-blocs, trade between the blocs falls by 39.5% (the "
         "midpoint of Campos et al. 2023's -22% to -57%, quoted from the source), solved for "
@@ -837,8 +757,15 @@ def deficit_rule(name: str) -> tuple[str, ...]:
 OPTIONS = ("join West", "join East", "stay out")
 
 
-def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[str, Scenario]:
+def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT,
+                          integration: float | None = None) -> dict[str, Scenario]:
     """The three scenarios of one swing state: join bloc A, join bloc B, stay out.
+
+    Joining brings the between-bloc barrier against the other bloc and the bloc's internal
+    integration with every member (:func:`autarky.presets_eurasia.accession_text`, a
+    :class:`~autarky.scenario.BorderRemoval` converted with the run's elasticities);
+    staying out brings neither. ``integration``: the log-trade effect of joining (None:
+    the in-sample EU effect; 0: the barrier alone, the preset before issue 29).
 
     ``cost_hat`` is the between-bloc barrier: the preset's starting value, or the one
     :func:`autarky.run.bloc_choice` calibrated (its table's ``attrs["cost_hat"]``).
@@ -846,13 +773,16 @@ def bloc_choice_scenarios(state: str, cost_hat: float = BLOC_COST_HAT) -> dict[s
     (code,) = _codes("state", state, allow_all=False)
     names_ = BLOC_NAMES
 
-    def split(a: tuple[str, ...], b: tuple[str, ...]) -> Scenario:
-        return Scenario((BlocSplit((a, b), cost_hat, names=names_),))
+    def split(a: tuple[str, ...], b: tuple[str, ...], bloc: str = "") -> Scenario:
+        eff = presets_eurasia.eu_effect() if integration is None else float(integration)
+        join = (BorderRemoval((code,), trade_effect=eff, partners=(bloc,),
+                              name=f"{code} joins {bloc}"),) if bloc and eff else ()
+        return Scenario((BlocSplit((a, b), cost_hat, names=names_),) + join)
 
     info = PRESETS["bloc-choice"]
     out = {
-        OPTIONS[0]: split((BLOC_A, code), (BLOC_B,)),
-        OPTIONS[1]: split((BLOC_A,), (BLOC_B, code)),
+        OPTIONS[0]: split((BLOC_A, code), (BLOC_B,), BLOC_A),
+        OPTIONS[1]: split((BLOC_A,), (BLOC_B, code), BLOC_B),
         OPTIONS[2]: split((BLOC_A,), (BLOC_B,)),
     }
     return {k: v.with_info(name=f"bloc-choice:{code}:{k.replace(' ', '-')}",

@@ -173,8 +173,14 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
                 states: Sequence[str] | None = None,
                 solve: Callable[..., Result] | None = None,
                 progress: Callable[[int, int], None] | None = None,
-                steps: int = 10, tol: float = 1e-4) -> pd.DataFrame:
+                steps: int = 10, tol: float = 1e-4,
+                integration: float | None = None) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
+
+    Joining brings the barrier against the other bloc and the bloc's internal integration
+    (``integration``: log-trade effect with every member, goods sectors; None: the
+    in-sample EU-membership effect, :func:`autarky.presets_eurasia.eu_effect`; 0: the
+    barrier alone); staying out brings neither.
 
     The between-bloc barrier is first calibrated on ``world`` to the ``bloc-choice``
     target (:data:`autarky.calibrate.BLOC_TARGETS`). Then, for every state, the
@@ -204,6 +210,10 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     tol : float
         Welfare gap (percentage points) between staying out at the penalty and joining
         the better bloc at which a state's penalty is taken as found.
+    integration : float, optional
+        Log-trade effect of joining with every member of the bloc (goods sectors,
+        converted with the run's elasticities); None: the in-sample EU-membership effect;
+        0: the barrier alone.
 
     Returns
     -------
@@ -217,7 +227,10 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         staying out beats joining even at :data:`PENALTY_MAX`). ``attrs`` hold ``notes``
         and ``cost_hat`` (the calibrated between-bloc barrier).
     """
+    from autarky.presets_eurasia import accession_text
     from autarky.scenario import BlocSplit
+    from autarky.scenario.integration import bind_theta
+    from autarky.solve import resolve_elasticities
     from autarky.sweep import sweep_scenarios
 
     solve_ = solve or _solve_quiet
@@ -267,8 +280,13 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     def split(a: tuple[str, ...], b: tuple[str, ...], extra: tuple[Any, ...] = ()) -> Scenario:
         return Scenario((BlocSplit((a, b), hat, names=presets.BLOC_NAMES),) + extra)
 
-    scns = [split((presets.BLOC_A, s), (presets.BLOC_B,)) for s in present]
-    scns += [split((presets.BLOC_A,), (presets.BLOC_B, s)) for s in present]
+    # joining: the barrier against the other bloc and the bloc's internal integration (the
+    # same scenarios as presets.bloc_choice_scenarios), converted with the run's elasticities
+    theta = resolve_elasticities(world, elasticities)[0]
+    opts3 = [presets.bloc_choice_scenarios(s, hat, integration) for s in present]
+    scns: list[Scenario] = [bind_theta(o[presets.OPTIONS[0]], theta)  # type: ignore[misc]
+                            for o in opts3]
+    scns += [bind_theta(o[presets.OPTIONS[1]], theta) for o in opts3]  # type: ignore[misc]
     scns.append(split((presets.BLOC_A,), (presets.BLOC_B,)))
     W = batch(scns)  # (2S + 1, N)
     w_west, w_east, w_out = W[:S], W[S:2 * S], W[2 * S]
@@ -333,7 +351,18 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
             df.index.get_level_values("state")).to_numpy()
     df = df[["welfare", "West", "East", "world", "West vs out", "East vs out", "break_even"]]
     df.attrs["cost_hat"] = hat
+    joined = (accession_text() if integration is None else
+              f"a log-trade effect of {integration:g} with every member (goods)"
+              if integration else "nothing else")
+    df.attrs["title"] = (
+        f"bloc choice on {world.name} {world.year or ''}: each state's welfare change (%) if "
+        f"it joins West or East - the between-bloc barrier x{hat:.4f} (calibrated) against "
+        f"the other bloc plus {joined} - or stays out (neither); the break-even "
+        "penalty on a state that stays out")
+    df.attrs["integration"] = integration
     df.attrs["notes"] = (
+        "joining a bloc brings the between-bloc barrier against the other bloc and the "
+        f"bloc's internal integration: {joined}; staying out brings neither.",
         f"calibrated: between-bloc iceberg trade costs x{hat:.4f} so that trade between the "
         f"blocs changes by {target:+.1f}% on {world.name} {world.year or ''} ({what}); "
         f"model: {got:+.2f}%.",
@@ -547,16 +576,21 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     labels = [("*", stay_out)]
     for s in states:
         for opt in presets.OPTIONS[:2]:
-            scns.append(presets.bloc_choice_scenarios(s, hat)[opt])
+            scns.append(presets.bloc_choice_scenarios(
+                s, hat, table.attrs.get("integration"))[opt])
             labels.append((s, opt))
     thetas, names, _ = draw_elasticities(world, draws=None)
     S, K = len(scns), len(thetas)
+    W = np.empty((S * K, len(world.countries)))
+    conv = np.empty(S * K, dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        shocks = [to_shock(world, x) for x in scns]
-        W, conv, _, _ = solve_rows(world, shocks, np.repeat(np.arange(S), K),
-                                   np.tile(thetas.to_numpy(), (S, 1)), opts, notes=[],
-                                   progress=progress)
+        for k in range(K):  # a joining state's integration is converted with each source
+            th = thetas.to_numpy()[k]
+            shocks = [to_shock(world, x, theta=th) for x in scns]
+            Wk, ck, _, _ = solve_rows(world, shocks, np.arange(S), np.tile(th, (S, 1)), opts,
+                                      notes=[], progress=progress)
+            W[k::K], conv[k::K] = Wk, ck
     a_name, b_name = presets.BLOC_NAMES
     blocs = presets.get("two-blocs").blocs(world)
     G = group_welfare(world, W, {"West": blocs[a_name], "East": blocs[b_name]})

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from autarky import calibrate, presets
+from autarky import calibrate, eurasia, presets, presets_eurasia
 from autarky import run as run_
 from autarky.errors import DataError, ScenarioError, ScenarioWarning
 from autarky.model.options import SolveOptions
@@ -46,7 +46,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
 refused in one line by :func:`check_outputs` before anything is solved."""
 
 _OPTIONS_OF: dict[str, tuple[str, ...]] = {
-    "equilibrium": ("deficits", "unavailable", "year"),
+    "equilibrium": ("deficits", "unavailable", "year", "path"),
     "bloc-choice": ("deficits", "unavailable", "year"),
     "nash": ("year", "method", "country"),
     "ilms": (),
@@ -82,6 +82,9 @@ class RunSpec:
         An elasticity Monte Carlo band (equilibrium runs).
     command : str
         The command line that asked, for the record.
+    path : bool
+        Macro-state presets only: also the accession path (members added one at a time in
+        the stated order, each member's welfare at each stage; :mod:`autarky.eurasia`).
     """
 
     scenario: str | Scenario = presets.DEFAULT
@@ -99,6 +102,7 @@ class RunSpec:
     store: str | None = None
     scheduler: str | None = None
     command: str = ""
+    path: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.scenario, (str, Scenario)):
@@ -121,7 +125,8 @@ class RunSpec:
     def chosen(self) -> dict[str, Any]:
         """The options set away from their defaults (for the flag checks)."""
         out = {"deficits": self.deficits, "unavailable": self.unavailable,
-               "year": self.year, "method": self.method, "country": self.country}
+               "year": self.year, "method": self.method, "country": self.country,
+               "path": self.path or None}
         return {k: v for k, v in out.items() if v is not None}
 
 
@@ -233,7 +238,8 @@ def check_outputs(kind: str, **flags: Any) -> None:
 
 Extra = Callable[["RunOutcome"], dict[str, pd.DataFrame]]
 
-EXTRAS: list[Extra] = []
+EXTRAS: list[Extra] = [eurasia.macro_state_tables, eurasia.comparator_tables,
+                       eurasia.path_tables, eurasia.bloc_counts]
 """Functions ``f(outcome) -> {name: table}`` run on every outcome; each returns the tables
 it has for that outcome (usually none). A feature adds its tables here (e.g. the Eurasian
 integration diagnostics, literature comparators, sensitivities) instead of each door
@@ -326,6 +332,8 @@ def run(spec: RunSpec | str, progress: Progress = None) -> RunOutcome:
 def _run(spec: RunSpec, progress: Progress) -> RunOutcome:
     kind = spec.kind
     check_outputs(kind, **spec.chosen(), draws=spec.draws)
+    if spec.path:
+        _check_path(spec)
     if kind == "ilms":
         return _run_ilms(spec)
     scn = _scenario(spec)
@@ -355,6 +363,13 @@ def _run(spec: RunSpec, progress: Progress) -> RunOutcome:
     return RunOutcome(scenario=cal, result=res, range=rng, band=band,
                       aggregates=run_.aggregates(world, cal, res), notes=tuple(res.notes),
                       **base)
+
+
+def _check_path(spec: RunSpec) -> None:
+    name = spec.scenario.name if isinstance(spec.scenario, Scenario) else str(spec.scenario)
+    if name.partition(":")[0] not in presets_eurasia.MACRO_STATE:
+        raise ScenarioError(f"--path applies to the macro-state presets only "
+                            f"({', '.join(presets_eurasia.MACRO_STATE)}), not {name!r}")
 
 
 def _run_nash(spec: RunSpec, scn: Scenario, world: World, why: str,

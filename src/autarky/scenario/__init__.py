@@ -108,10 +108,10 @@ from autarky.scenario.components import (
     TradeCostCube,
 )
 from autarky.scenario.compose import Scenario
-from autarky.scenario.integration import DeepIntegration, Dissolution, bind_theta
+from autarky.scenario.integration import BorderRemoval, DeepIntegration, Dissolution, bind_theta
 from autarky.scenario.resolve import MAX_TARIFF, SECTOR_CLASSES, SOLVE_SETTINGS
 
-COMPONENTS.update({c.kind: c for c in (DeepIntegration, Dissolution)})
+COMPONENTS.update({c.kind: c for c in (DeepIntegration, Dissolution, BorderRemoval)})
 
 __all__ = [
     "COMPONENTS",
@@ -120,6 +120,7 @@ __all__ = [
     "SOLVE_SETTINGS",
     "Autarky",
     "BlocSplit",
+    "BorderRemoval",
     "Component",
     "DeepIntegration",
     "Dissolution",
