@@ -124,11 +124,17 @@ def info(
     tariffs: Annotated[bool, typer.Option(
         "--tariffs", help="List implausible baseline tariffs (as published) and their "
         "repair (rule T1) instead.")] = False,
+    repairs: Annotated[bool, typer.Option(
+        "--repairs", help="List every data repair made on loading, rule by rule, with "
+        "every cell it changed, instead.")] = False,
 ) -> None:
     """Size, totals, and each country's domestic share and top partners."""
     run_.check_top(top)
     if tariffs:
         _tariff_report(world, year)
+        return
+    if repairs:
+        _repairs_report(world, year)
         return
     w = load_world_cli(world, year)
     n, j = w.shape
@@ -155,6 +161,24 @@ def info(
         table.add_row(str(c), f"{r['absorption']:,.0f}", f"{r['value_added']:,.0f}",
                       f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}", r["top_suppliers"])
     console.print(table)
+
+
+def _repairs_report(world: str, year: int | None) -> None:
+    """Every repair rule applied on loading: its sentence, then each cell it changed."""
+    from autarky.cli_common import load_world_repairs, repair_summary
+
+    w, found = load_world_repairs(world, year)
+    if not found:
+        console.print(f"{w.name} {w.year if w.year is not None else ''}: no data repairs",
+                      highlight=False)
+        return
+    console.print(repair_summary(world, w, found).split(";")[0], highlight=False)
+    for r in found:
+        console.print(f"\n[bold]rule {r.rule}[/] ({len(r.cells):,} cells): {r}",
+                      highlight=False, soft_wrap=True)
+        for cell in r.cells:
+            if cell != str(r):
+                console.print(f"  {r.rule}  {cell}", highlight=False, soft_wrap=True)
 
 
 def _tariff_report(world: str, year: int | None) -> None:

@@ -124,8 +124,18 @@ def _validate_array(name: str, a: Any, shape: tuple[int, ...],
     return arr
 
 
-def _repair_warn(message: str) -> None:
-    warnings.warn(message, RepairWarning, stacklevel=4)
+def _repair_warn(message: str, rule: str = "", cells: Sequence[str] = ()) -> None:
+    warnings.warn(RepairWarning(message, rule, tuple(cells)), stacklevel=4)
+
+
+def _cell_labels(mask: np.ndarray, *axes: Sequence[str], values: np.ndarray | None = None,
+                 fmt: str = "{:.4g}") -> list[str]:
+    """One label per True cell of ``mask``: its axis names, and its value where given."""
+    idx = np.argwhere(mask)
+    vals = values[mask] if values is not None else None
+    return [" ".join(str(names[i]) for names, i in zip(axes, row, strict=True))
+            + ("" if vals is None else " " + fmt.format(vals[k]))
+            for k, row in enumerate(idx)]
 
 
 class World:
@@ -382,7 +392,9 @@ class World:
         if (Z4 < 0).any():
             neg = Z4 < 0
             _repair_warn(f"{name}: {int(neg.sum())} negative intermediate-use cells "
-                         f"(sum {Z4[neg].sum():.6g}) set to zero (rule R1)")
+                         f"(sum {Z4[neg].sum():.6g}) set to zero (rule R1)", "R1",
+                         _cell_labels(neg, mrio.regions, mrio.sectors, mrio.regions,
+                                      mrio.sectors, values=Z4))
             Z4 = np.where(neg, 0.0, Z4)
         # flows[n, i, j] = sum_k Z[i, j, n, k] + sum_f Y[i, j, n, f]
         flows = np.einsum("ijnk->nij", Z4) + np.transpose(Y3, (2, 0, 1))
@@ -392,7 +404,9 @@ class World:
             if big.any():
                 _repair_warn(f"{name}: {int(neg.sum())} negative bilateral flows (final demand "
                              f"with inventory draw-downs; sum {flows[neg].sum():.6g}) set to "
-                             "zero (rule R1)")
+                             "zero (rule R1)", "R1",
+                             _cell_labels(neg, mrio.regions, mrio.regions, mrio.sectors,
+                                          values=flows))
             flows = np.where(neg, 0.0, flows)
         output = flows.sum(axis=0)  # [i, j]
         inputs = Z4.sum(axis=0)  # [k, n, j] -> purchases of k by (n, j)
@@ -755,8 +769,9 @@ def _repair_io(io: np.ndarray, flows: np.ndarray, output: np.ndarray,
             f"{name}: {int(over.sum())} country-sectors buy more inputs than "
             f"{cap:g} of their output (first: {countries[n]} {sectors[j]}, "
             f"{colsum[n, j]:.4f}); coefficients scaled to a value-added share of "
-            f"{MIN_VALUE_ADDED_SHARE:g} (rule R2)"
-        )
+            f"{MIN_VALUE_ADDED_SHARE:g} (rule R2)", "R2",
+            _cell_labels(over, countries, sectors, values=colsum,
+                         fmt="inputs {:.4f} -> " + f"{cap:g}"))
         scale = np.where(over, cap / np.where(over, colsum, 1.0), 1.0)
         io = io * scale[:, None, :]
     absorption = flows.sum(axis=1)  # [n, j] (no tariffs in an MRIO)
@@ -771,8 +786,9 @@ def _repair_io(io: np.ndarray, flows: np.ndarray, output: np.ndarray,
             _repair_warn(
                 f"{name}: {int(big.sum())} goods have intermediate use above absorption "
                 f"(first: {countries[n]} {sectors[k]}, short by {-final[n, k]:.6g}); their "
-                "input coefficients are scaled down so that final demand is zero (rule R3)"
-            )
+                "input coefficients are scaled down so that final demand is zero (rule R3)",
+                "R3", _cell_labels(big, countries, sectors, values=-final,
+                                   fmt="short by {:.6g}"))
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(short & (intermediate > 0), absorption / intermediate, 1.0)
         io = io * ratio[:, :, None]

@@ -104,13 +104,25 @@ def _load_world194(name: str, year: int | None) -> World:
         sectors = [str(s) for s in d["sectors"]]
         names = [str(s) for s in d["sector_names"]]
     for r in repairs:
-        warnings.warn(r, RepairWarning, stacklevel=4)
+        warnings.warn(RepairWarning(r, _world194_rule(r)), stacklevel=4)
     return World.from_arrays(
         flows, countries, sectors, name=name, year=y, source=meta["source"],
         sector_names=names,
         attrs={"license": meta["license"], "citation": meta["citation"],
                "repairs": "; ".join(repairs), "note": meta["note"]},
     )
+
+
+def _world194_rule(text: str) -> str:
+    """The rule label of a stored world194 repair sentence ("(rule W1)" where it says so)."""
+    import re
+
+    found = re.search(r"\(rule ([A-Z]+\d+)", text)
+    if found:
+        return found.group(1)
+    if "dropped" in text:
+        return "W0"
+    return "W1" if "is missing in WDI" in text else "W2"
 
 
 DATASETS: dict[str, Callable[[str, int | None], World]] = {

@@ -110,12 +110,15 @@ def repair_tariffs(tariffs: np.ndarray, flows: np.ndarray, countries: Sequence[s
     listing = "; ".join(
         f"{r.importer} {r.sector} ({r.partners} partners, up to {r.max_rate:.3f} -> "
         f"{r.repaired_rate:.3f})" for r in tab.itertuples())
-    warnings.warn(
+    n_idx, i_idx, j_idx = np.nonzero(over)
+    cells = [f"{countries[int(n)]} {sectors[int(j)]} from {countries[int(i)]} "
+             f"{tariffs[n, i, j]:.3f} -> {fixed[n, i, j]:.3f}"
+             for n, i, j in zip(n_idx, i_idx, j_idx, strict=True)]
+    warnings.warn(RepairWarning(
         f"{name}: {int(over.sum())} baseline tariffs above {bound:g} (simple averages of "
         f"tariff lines dominated by specific duties and out-of-quota rates) replaced by the "
         f"importer's lower-tier trade-weighted rate in the sector, or capped at {bound:g} "
-        f"(rule T1, autarky.data.tariff_quality): {listing}",
-        RepairWarning, stacklevel=4)
+        f"(rule T1, autarky.data.tariff_quality): {listing}", "T1", cells), stacklevel=4)
     return fixed
 
 
