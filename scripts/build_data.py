@@ -627,6 +627,39 @@ def build_income_groups(shared: Path) -> dict:
     }
 
 
+GDP_YEARS = range(1995, 2024)
+"""Years of WDI GDP embedded: every year of an embedded world (wiod2013 from 1995)."""
+
+
+def build_gdp_current(shared: Path) -> dict:
+    """WDI GDP in current USD by economy and year (rule R4 of autarky.world compares it
+    with each world's model value added). Economies only (aggregates left out)."""
+    import pandas as pd
+
+    src = shared / "gdp-current" / "GDP_wdi_raw.xls"
+    meta = pd.read_excel(src, sheet_name="Metadata - Countries").dropna(subset=["Region"])
+    data = pd.read_excel(src, sheet_name="Data_stata").set_index("Country Code")
+    data = data.loc[data.index.isin(set(meta["Country Code"].astype(str)))]
+    cols = [f"gdp{y}" for y in GDP_YEARS]
+    long = data[cols].stack().rename("gdp_musd").reset_index()
+    long.columns = ["country", "year", "gdp_musd"]
+    long["year"] = long["year"].str[3:].astype(int)
+    long["gdp_musd"] = (long["gdp_musd"].astype(float) / 1e6).round(1)
+    long = long.sort_values(["country", "year"])
+    long.to_csv(OUT / "gdp_current.csv", index=False, lineterminator="\n")
+    return {
+        "file": "gdp_current.csv",
+        "title": "GDP in current USD by economy and year (million USD)",
+        "source": "World Bank World Development Indicators NY.GDP.MKTP.CD "
+                  "(gdp-current/GDP_wdi_raw.xls, sheet Data_stata); economies only",
+        "license": "World Bank WDI, CC BY 4.0",
+        "citation": "World Bank, World Development Indicators, NY.GDP.MKTP.CD.",
+        "source_sha256": sha256(src),
+        "years": [GDP_YEARS[0], GDP_YEARS[-1]],
+        "economies": int(long["country"].nunique()),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -722,6 +755,7 @@ def main() -> None:
     manifest["world194"] = build_world194(shared)
     manifest["country_shapes"] = build_country_shapes(shared)
     manifest["income_groups"] = build_income_groups(shared)
+    manifest["gdp_current"] = build_gdp_current(shared)
     manifest["country_groups"] = {  # groups.csv is written by hand, not derived
         "file": "groups.csv",
         "title": "Country groups that country_converter lacks, with membership and source per row",

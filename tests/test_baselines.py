@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+import pytest
+
 import autarky as ak
 from autarky.errors import RepairWarning
 
@@ -45,3 +48,41 @@ def test_info_repairs_lists_every_cell():
         assert f"rule {rep.rule} ({len(rep.cells):,} cells)" in r.stdout
     t1 = next(rep for rep in reps if rep.rule == "T1")
     assert f"  T1  {t1.cells[-1]}" in r.stdout
+
+
+# ---------------------------------------------------------------- rule R4: value added vs GDP
+def test_kaz_value_added_over_gdp_within_the_other_economies_range():
+    from autarky.data.embedded_data import gdp_current
+
+    for year in (2019, 2022):
+        w, reps = _repairs("icio2023", year)
+        r4 = next(r for r in reps if r.rule == "R4")
+        assert "KAZ 0.5" in str(r4) and any(c.startswith("KAZ SERV ") for c in r4.cells)
+        gdp = gdp_current(list(w.countries), year)
+        ratio = w.value_added.to_numpy() / gdp
+        ok = np.isfinite(ratio)
+        kaz = w.countries.index("KAZ")
+        others = ratio[ok & (np.arange(len(ratio)) != kaz)]
+        # before R4: 0.544 (2019), 0.546 (2022), below every other economy
+        assert others.min() < ratio[kaz] < others.max(), (year, ratio[kaz], others.min())
+        assert ratio[kaz] > 0.8
+
+
+def test_r4_is_keyed_on_arrays_not_on_a_dataset():
+    from autarky.world import R4_BAND, _repair_value_added
+
+    rng = np.random.default_rng(3)
+    n, j = 9, 4
+    io = rng.uniform(0.05, 0.15, size=(n, j, j))  # value-added shares 0.4-0.8
+    io[2] *= 1.6  # economy 2 buys far more inputs: value added far below its GDP
+    output = rng.uniform(50, 150, size=(n, j))
+    va = ((1 - io.sum(axis=1)) * output).sum(axis=1)
+    gdp = va / 0.9
+    gdp[2] = va[2] / 0.9 * 2.5  # the data's GDP is 2.5 times what the coefficients imply
+    gdp[5] = np.nan  # no GDP: left alone
+    codes = [f"C{k}" for k in range(n)]
+    with pytest.warns(RepairWarning, match=r"C2 0\.\d+ -> 0\.\d+"):
+        fixed = _repair_value_added(io, output, gdp, codes, list("abcd"), "test")
+    after = ((1 - fixed.sum(axis=1)) * output).sum(axis=1) / gdp
+    np.testing.assert_allclose(np.delete(fixed, 2, axis=0), np.delete(io, 2, axis=0))
+    assert after[2] > 0.9 / R4_BAND and (fixed[2] <= io[2] + 1e-15).all()

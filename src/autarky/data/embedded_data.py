@@ -43,6 +43,21 @@ def _npz(name: str) -> Any:
     return np.load(path, allow_pickle=False)
 
 
+@cache
+def _gdp_table() -> pd.DataFrame:
+    return pd.read_csv(_embedded() / "gdp_current.csv").set_index(["country", "year"])
+
+
+def gdp_current(countries: list[str], year: int) -> np.ndarray:
+    """WDI GDP in current USD (million) of each country in ``year``.
+
+    NaN where WDI has none (Taiwan, ROW). The input of repair rule R4 (:mod:`autarky.world`).
+    """
+    tab = _gdp_table()["gdp_musd"]
+    keys = pd.MultiIndex.from_arrays([countries, [int(year)] * len(countries)])
+    return tab.reindex(keys).to_numpy(dtype=float)
+
+
 def _check_year(name: str, year: int | None, years: list[int]) -> int:
     if year is None:
         return int(years[-1])
@@ -63,7 +78,8 @@ def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> W
         io = None
         if f"io_{y}" in d.files:
             io = d[f"io_{y}"]
-            io = _repair_io(io, flows, flows.sum(axis=0), countries, sectors, name)
+            io = _repair_io(io, flows, flows.sum(axis=0), countries, sectors, f"{name} {y}",
+                            gdp=gdp_current(countries, y))
             attrs["io_note"] = meta.get("io_note", "")
         return World.from_arrays(
             flows, countries, sectors, tariffs=rates, io=io, name=name, year=y,
