@@ -69,7 +69,7 @@ def test_kaz_value_added_over_gdp_within_the_other_economies_range():
 
 
 def test_r4_is_keyed_on_arrays_not_on_a_dataset():
-    from autarky.world import R4_BAND, _repair_value_added
+    from autarky.repairs import R4_BAND, _repair_value_added
 
     rng = np.random.default_rng(3)
     n, j = 9, 4
