@@ -86,3 +86,23 @@ def test_r4_is_keyed_on_arrays_not_on_a_dataset():
     after = ((1 - fixed.sum(axis=1)) * output).sum(axis=1) / gdp
     np.testing.assert_allclose(np.delete(fixed, 2, axis=0), np.delete(io, 2, axis=0))
     assert after[2] > 0.9 / R4_BAND and (fixed[2] <= io[2] + 1e-15).all()
+
+
+# ---------------------------------------------------------------- rule T1: a floor
+def test_t1_replacement_not_below_the_importers_capped_schedule():
+    from autarky.data.tariff_quality import TARIFF_BOUND, implausible_tariffs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RepairWarning)
+        raw = ak.load_world("icio2023", 2022, tariffs="as-published")
+    t, f = raw.tariffs.to_numpy(), raw.flows.to_numpy()
+    tab = implausible_tariffs(t, f, raw.countries, raw.sectors).set_index(["importer", "sector"])
+    off = ~np.eye(len(raw.countries), dtype=bool)[:, :, None]
+    w = np.where(off, f, 0.0)
+    floor = (w * np.minimum(t, TARIFF_BOUND)).sum(axis=1) / w.sum(axis=1)
+    for (imp, sec), row in tab.iterrows():
+        n, j = raw.countries.index(imp), raw.sectors.index(sec)
+        assert floor[n, j] - 1e-12 <= row["repaired_rate"] <= TARIFF_BOUND
+    # Malaysia's food: the lower tier alone gave 0.029 (its FTA partners' remnants)
+    assert tab.loc[("MYS", "C10T12"), "repaired_rate"] > 0.15
+    assert tab.loc[("USA", "C10T12"), "repaired_rate"] == pytest.approx(0.164, abs=1e-3)
