@@ -381,14 +381,133 @@ WORLD194_GDP_GROUPS = {"FRA": ["FRA", "MCO"], "CHE": ["CHE", "LIE"], "USA": ["US
 """WDI GDP summed as in the Ignatenko et al. (2025) gdp.csv build (DOTS folds them too)."""
 
 
-def build_world194(shared: Path) -> dict:
-    """One-sector world of 192 economies from IMF DOTS goods trade and WDI GDP.
+def _dots_records(dots: Path, year: int, codes: list[str]) -> tuple[list[str], np.ndarray,
+                                                                     np.ndarray]:
+    """(economies, X, M) from the parsed DOTS long file: X[i, j] exports f.o.b. of i to j as
+    i records them, M[i, j] imports c.i.f. of j from i as j records them. Economies: the 194
+    of the Ignatenko et al. (2025) list, then every other economy a record names (Taiwan,
+    Cuba, North Korea, Palestine, Kosovo, ...: their trade from partners' records)."""
+    import pandas as pd
 
-    Bilateral flows: the exporter-reported matrix (exports f.o.b.), and where the exporter
-    reports nothing the importer's record (imports c.i.f.) divided by the DOTS c.i.f./f.o.b.
-    factor 1.10. Domestic sales as in Ignatenko, Lashkaripour, Macedoni and Simonovska
-    (2025): absorption = GDP + deficit, domestic sales = absorption - imports (= GDP -
-    exports). Every repair is stored as a sentence the loader raises as a RepairWarning.
+    d = pd.read_csv(dots / "dots_long_2015_2020.csv.gz", low_memory=False)
+    names = pd.read_csv(dots / "dots_name_iso3.csv").dropna()
+    iso = dict(zip(names["dots_name"], names["iso3"], strict=True))
+    d = d[d["year"] == year].assign(rep=d["reporter"].map(iso), par=d["partner"].map(iso))
+    d = d.dropna(subset=["rep", "par"])
+    d = d[d["rep"] != d["par"]]
+    d["v"] = pd.to_numeric(d["usd_millions"], errors="coerce").fillna(0.0).clip(lower=0.0)
+    econ = codes + sorted((set(d["rep"]) | set(d["par"])) - set(codes))
+    ix = {c: k for k, c in enumerate(econ)}
+    X = np.zeros((len(econ), len(econ)))
+    M = np.zeros_like(X)
+    x = d[d["flow"] == "X_FOB"].groupby(["rep", "par"])["v"].sum()
+    X[[ix[r] for r, _ in x.index], [ix[p] for _, p in x.index]] = x.to_numpy()
+    m = d[d["flow"] == "M_CIF"].groupby(["rep", "par"])["v"].sum()
+    M[[ix[p] for _, p in m.index], [ix[r] for r, _ in m.index]] = m.to_numpy()
+    # the 194 x 194 extracts of imf-dots/ are the same records (rounded to 6 decimals)
+    xf = pd.read_csv(dots / f"dots{year}_X_fob_194.csv", index_col=0).to_numpy(float)
+    mc = pd.read_csv(dots / f"dots{year}_M_cif_194.csv", index_col=0).to_numpy(float)
+    assert np.allclose(X[:194, :194], np.maximum(xf, 0.0), rtol=0, atol=1e-5), year
+    assert np.allclose(M[:194, :194], np.maximum(mc, 0.0), rtol=0, atol=1e-5), year
+    return econ, X, M
+
+
+def _roundabout(year: int) -> tuple[dict[str, float], dict[str, float], float]:
+    """From icio2023 (the embedded build, repairs applied): each economy's domestic share of
+    gross absorption (re-exports removed, services included) and gross output over value
+    added; and the median of the latter."""
+    import warnings
+
+    import autarky as ak
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("icio2023", year=year)
+    f = w.flows.to_numpy()
+    dom = np.einsum("nnj->n", f) / f.sum(axis=(1, 2))
+    ratio = w.gross_output.to_numpy().sum(axis=1) / w.value_added.to_numpy()
+    keep = [k for k, c in enumerate(w.countries) if c != "ROW"]
+    return ({w.countries[k]: float(dom[k]) for k in keep},
+            {w.countries[k]: float(ratio[k]) for k in keep},
+            float(np.median(ratio[keep])))
+
+
+def _world194_year(econ: list[str], trade: np.ndarray, gdp: np.ndarray, year: int,
+                   record: str, icio: tuple[dict[str, float], dict[str, float], float]
+                   ) -> tuple[np.ndarray, list[str], list[str]]:
+    """Domestic sales of every economy by rule W3, with the fallbacks W1 and W2.
+
+    W3 (every economy): the domestic share of gross absorption lambda is taken from
+    icio2023's accounts where the economy is there (re-exports removed, services
+    included), else computed from gross output = GDP x (gross output / value added, the
+    icio2023 median): lambda = (Y - exports) / (Y - exports + imports). A one-sector model
+    without input-output links then needs the share lambda ** (Y / VA): the welfare of a
+    roundabout economy is lambda ** (-1 / (theta gamma)) (Costinot and Rodriguez-Clare
+    2014, eq. 11 with one sector), gamma = VA / Y. Domestic sales = share / (1 - share) x
+    imports.
+    """
+    exports, imports = trade.sum(axis=1), trade.sum(axis=0)
+    dom_icio, ratio_icio, med = icio
+    ratio = np.array([ratio_icio.get(c, med) for c in econ])
+    gross = gdp * ratio
+    lam = np.array([dom_icio.get(c, np.nan) for c in econ])
+    from_gdp = ~np.isfinite(lam)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam_gdp = (gross - exports) / (gross - exports + imports)
+    lam = np.where(from_gdp, lam_gdp, lam)
+    ok = np.isfinite(lam) & (lam > 0) & (lam < 1)
+    share = np.where(ok, lam, np.nan) ** ratio
+    old = gdp - exports  # the earlier rule: GDP + deficit - imports
+    with np.errstate(divide="ignore", invalid="ignore"):
+        old_share = old / (old + imports)
+    p5, p50 = float(np.percentile(share[ok], 5)), float(np.median(share[ok]))
+    repairs: list[str] = []
+    cells: list[str] = []
+    tag = f"world194 {year}" + (" (importer records)" if record == "importer" else "")
+    for k in np.flatnonzero(~np.isfinite(gdp) & from_gdp):
+        share[k] = p50
+        repairs.append(
+            f"{tag}: {econ[k]}: GDP in current USD for {year} is missing in WDI and the "
+            "economy is not in icio2023: domestic sales set so that the domestic share of "
+            f"absorption is the median of the other economies ({p50:.1%}) (rule W1)")
+        cells.append(f"W1|{econ[k]} domestic share {p50:.3f}")
+    for k in np.flatnonzero(np.isfinite(gdp) & from_gdp & ~ok):
+        share[k] = p5
+        repairs.append(
+            f"{tag}: {econ[k]}: recorded goods exports ({exports[k]:,.0f} million USD) above "
+            f"its gross output from GDP ({gross[k]:,.0f}; re-exports or ship registries): "
+            "domestic sales set so that the domestic share of absorption is the 5th "
+            f"percentile of the other economies ({p5:.1%}) (rule W2)")
+        cells.append(f"W2|{econ[k]} domestic share {p5:.3f}")
+    rest = np.flatnonzero(ok)
+    for k in rest:
+        before = (f"{old_share[k]:.3f}" if np.isfinite(old_share[k]) and old[k] > 0
+                  else "not positive")
+        src = "GDP" if from_gdp[k] else "icio2023"
+        cells.append(f"W3|{econ[k]} domestic share {before} -> {share[k]:.3f} "
+                     f"(lambda {lam[k]:.3f} from {src}, Y/VA {ratio[k]:.2f})")
+    repairs.append(
+        f"{tag}: domestic sales of {len(rest)} economies from accounts (rule W3): the "
+        "domestic share of gross absorption (icio2023 where the economy is there, else "
+        "gross output = GDP x the icio2023 median gross output / value added "
+        f"{med:.2f}) raised to the power gross output / value added, the one-sector "
+        "equivalent of a roundabout economy (Costinot and Rodriguez-Clare 2014); domestic "
+        "sales = share / (1 - share) x imports; replaces GDP + deficit - imports, which "
+        "left entrepots almost no domestic sales")
+    domestic = share / (1.0 - share) * imports
+    assert np.all(domestic > 0) and np.all(np.isfinite(domestic)), (year, record)
+    return domestic, repairs, cells
+
+
+def build_world194(shared: Path) -> dict:
+    """One-sector world of IMF DOTS goods trade with domestic sales from accounts.
+
+    Bilateral flows, two records: exporter-first (exports f.o.b.; where the exporter reports
+    nothing, the importer's imports c.i.f. / 1.10, the DOTS c.i.f./f.o.b. factor) and
+    importer-first (imports c.i.f. / 1.10; the exporter's record where the importer has
+    none). Economies that report nothing (Taiwan, ...) enter from their partners' records
+    (mirror flows). Domestic sales by rule W3 of :func:`_world194_year`. Every repair is
+    stored as a sentence the loader raises as a RepairWarning, with its cells.
     """
     import pandas as pd
 
@@ -402,65 +521,60 @@ def build_world194(shared: Path) -> dict:
     keep_codes: list[str] | None = None
     meta_years: dict[str, dict] = {}
     for year in years:
-        xf = pd.read_csv(dots / f"dots{year}_X_fob_194.csv", index_col=0)
-        mc = pd.read_csv(dots / f"dots{year}_M_cif_194.csv", index_col=0)
-        assert list(xf.index) == list(xf.columns) == codes == list(mc.index), year
-        x, m = xf.to_numpy(float), mc.to_numpy(float)
+        econ, x, m = _dots_records(dots, year, codes)
         mirror = (x <= 0) & (m > 0)
-        trade = np.where(mirror, m / WORLD194_CIF_FOB, np.maximum(x, 0.0))  # [exporter, importer]
-        np.fill_diagonal(trade, 0.0)
-        repairs: list[str] = []
-        absent = [c for k, c in enumerate(codes) if trade[k].sum() == 0 and trade[:, k].sum() == 0]
-        if absent:
-            repairs.append(
-                f"world194 {year}: {', '.join(absent)} dropped: IMF DOTS has no record of "
-                "their trade at all (neither reported nor estimated from partners); the world "
-                f"has {len(codes) - len(absent)} economies")
-        keep = np.array([c not in absent for c in codes])
-        kc = [c for c, k in zip(codes, keep, strict=True) if k]
+        records = {"exporter": np.where(mirror, m / WORLD194_CIF_FOB, x),
+                   "importer": np.where(m > 0, m / WORLD194_CIF_FOB, x)}
+        absent = [c for k, c in enumerate(econ)
+                  if records["exporter"][k].sum() == 0 and records["exporter"][:, k].sum() == 0]
+        keep = np.array([c not in absent for c in econ])
+        kc = [c for c, k in zip(econ, keep, strict=True) if k]
         if keep_codes is None:
             keep_codes = kc
         assert kc == keep_codes, year
-        trade = trade[np.ix_(keep, keep)]
-        exports, imports = trade.sum(axis=1), trade.sum(axis=0)
         col = f"gdp{year}"
         gdp = np.array([
             sum(float(wdi.loc[g, col]) for g in WORLD194_GDP_GROUPS.get(c, [c])
                 if g in wdi.index and np.isfinite(wdi.loc[g, col]))
             if c in wdi.index and np.isfinite(wdi.loc[c, col]) else np.nan
             for c in kc]) / 1e6  # million USD
-        domestic = gdp - exports  # = (GDP + imports - exports) - imports
-        ok = np.isfinite(domestic) & (domestic > 0)
-        share = domestic[ok] / (domestic[ok] + imports[ok])
-        p5, p50 = float(np.percentile(share, 5)), float(np.median(share))
-        missing = [k for k in range(len(kc)) if not np.isfinite(gdp[k])]
-        for k in missing:
-            s = wdi.loc[kc[k]].filter(like="gdp").dropna()
-            last = (f"its latest WDI GDP is for {s.index[-1][3:]} "
-                    f"({float(s.iloc[-1]) / 1e9:,.1f} bn USD)" if len(s) else "no WDI GDP at all")
-            domestic[k] = p50 / (1 - p50) * imports[k]
-            repairs.append(
-                f"world194 {year}: {kc[k]}: GDP in current USD for {year} is missing in WDI "
-                f"({last}, not used): domestic sales set so that the domestic share of "
-                f"absorption is the median of the other economies ({p50:.1%}), "
-                f"{domestic[k]:,.0f} million USD")
-        for k in np.flatnonzero(np.isfinite(gdp) & ~(gdp - exports > 0)):
-            domestic[k] = p5 / (1 - p5) * imports[k]
-            repairs.append(
-                f"world194 {year}: {kc[k]}: GDP ({gdp[k]:,.0f} million USD) is below its "
-                f"recorded goods exports ({exports[k]:,.0f}; re-exports or ship registries), "
-                "so domestic sales = GDP + deficit - imports would not be positive: set so "
-                "that the domestic share of absorption is the 5th percentile of the other "
-                f"economies ({p5:.1%}), {domestic[k]:,.0f} million USD")
-        assert np.all(domestic > 0) and np.all(np.isfinite(domestic)), year
-        flows = trade.T.copy()  # autarky order [importer, exporter]
-        np.fill_diagonal(flows, domestic)
-        out[f"flows_{year}"] = flows[:, :, None]
+        icio = _roundabout(year)
+        own = set(pd.read_csv(dots / "dots_files_meta.csv")["reporter"].map(
+            dict(zip(*[pd.read_csv(dots / "dots_name_iso3.csv").dropna()[c]
+                       for c in ("dots_name", "iso3")], strict=True))).dropna())
+        for record, trade in records.items():
+            # thousand USD precision: DOTS carries more digits than it measures, and the
+            # file stays compact
+            trade = np.round(trade[np.ix_(keep, keep)], 3)
+            np.fill_diagonal(trade, 0.0)
+            domestic, repairs, cells = _world194_year(kc, trade, gdp, year, record, icio)
+            tag = f"world194 {year}" + (" (importer records)" if record == "importer" else "")
+            if absent:
+                repairs.insert(0, (
+                    f"{tag}: {', '.join(absent)} dropped: IMF DOTS has no record of their "
+                    "trade at all (neither reported nor estimated from partners) (rule W0)"))
+                cells[:0] = [f"W0|{c} dropped" for c in absent]
+            mirrored = [c for c in kc if c not in own]
+            repairs.insert(0, (
+                f"{tag}: {len(mirrored)} economies with no DOTS report of their own enter "
+                "from their partners' records (rule W4, mirror flows): " + ", ".join(
+                    f"{c} (exports {trade[kc.index(c)].sum():,.0f}, imports "
+                    f"{trade[:, kc.index(c)].sum():,.0f} million USD)" for c in mirrored)))
+            cells[:0] = [f"W4|{c} from partners' records" for c in mirrored]
+            flows = trade.T.copy()  # autarky order [importer, exporter]
+            np.fill_diagonal(flows, domestic)
+            key = "" if record == "exporter" else "_importer"
+            out[f"flows{key}_{year}"] = flows[:, :, None]
+            out[f"repairs{key}_{year}"] = np.array(repairs)
+            out[f"repair_cells{key}_{year}"] = np.array(cells)
         out[f"gdp_{year}"] = gdp
-        out[f"repairs_{year}"] = np.array(repairs)
-        meta_years[str(year)] = {"mirror_filled_pairs": int(mirror[np.ix_(keep, keep)].sum()),
-                                 "positive_pairs": int((trade > 0).sum()),
-                                 "world_trade_musd": round(float(trade.sum()), 1)}
+        meta_years[str(year)] = {
+            "mirror_filled_pairs": int(mirror[np.ix_(keep, keep)].sum()),
+            "positive_pairs": int((records["exporter"][np.ix_(keep, keep)] > 0).sum()),
+            "world_trade_musd": round(float(records["exporter"][np.ix_(keep, keep)].sum()), 1),
+            "from_partners_records": [c for c in kc if c not in own],
+            "added_to_the_194_list": [c for c in kc if c not in codes],
+            "still_missing": {c: "no DOTS record at all" for c in absent}}
     assert keep_codes is not None
     out["countries"] = np.array(keep_codes)
     out["sectors"] = np.array(["TOT"])
@@ -473,33 +587,46 @@ def build_world194(shared: Path) -> dict:
         "source_sha256": sha256(dots / "dots2019_X_fob_194.csv"),
         "years": years, "countries": len(keep_codes), "sectors": 1, "has_io": False,
         "coverage": meta_years,
-        "title": "192 economies, one sector: IMF DOTS goods trade 2019-2020 with domestic "
-                 "sales from GDP (Ignatenko et al. 2025)",
+        "title": f"{len(keep_codes)} economies, one sector: IMF DOTS goods trade 2019-2020 "
+                 "(economies without reports from their partners' records) with domestic "
+                 "sales from accounts",
         "source": "IMF Direction of Trade Statistics (per-reporter extracts, downloaded from "
                   "the IMF ~Feb 2022, as collected in github.com/SamLeBlanc/"
                   "Direction-of-Trade-Map, commit a0b40af): exporter-reported exports f.o.b., "
-                  "importer-reported imports c.i.f. / 1.10 where the exporter reports nothing; "
-                  "World Bank WDI NY.GDP.MKTP.CD (current USD)",
+                  "importer-reported imports c.i.f. / 1.10 where the exporter reports nothing "
+                  "(the other way round with flows='importer'); World Bank WDI "
+                  "NY.GDP.MKTP.CD (current USD); domestic shares and gross output / value "
+                  "added from icio2023",
         "license": "IMF DOTS: free to use with citation (IMF terms); WDI: CC BY 4.0; "
                    "compilation scripts MIT",
         "citation": "International Monetary Fund, Direction of Trade Statistics (DOTS); World "
-                    "Bank, World Development Indicators, NY.GDP.MKTP.CD; Ignatenko, A., "
-                    "Lashkaripour, A., Macedoni, L. and Simonovska, I. (2025), Making America "
-                    "Great Again? The Economic Impacts of Liberation Day Tariffs (domestic "
-                    "sales from GDP).",
+                    "Bank, World Development Indicators, NY.GDP.MKTP.CD; Costinot, A. and "
+                    "Rodriguez-Clare, A. (2014), Trade Theory with Numbers: Quantifying the "
+                    "Consequences of Globalization, Handbook of International Economics 4, "
+                    "ch. 4 (roundabout production); Ignatenko, A., Lashkaripour, A., Macedoni, "
+                    "L. and Simonovska, I. (2025), Making America Great Again? The Economic "
+                    "Impacts of Liberation Day Tariffs.",
         "elasticity_default": "uniform4",
+        "records": ["exporter", "importer"],
         "note": "One sector standing for the whole economy: goods are traded (DOTS covers "
                 "merchandise only), services are treated as non-traded and sit in domestic "
-                "sales. Domestic sales = GDP + deficit - imports = GDP - goods exports. "
-                "Baseline tariffs are zero: no open source of applied tariffs for all 194 "
-                "economies is in the reference data (the Teti GTD rates here are aggregated "
-                "to icio2023's 81 regions), so tariff-only scenarios change nothing on this "
-                "world. Exporter-reported flows are the baseline because importer-reported "
-                "ones miss trade that the importer's customs does not record (Moldova's "
-                "imports exclude Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and "
-                "include freight and insurance (c.i.f.), which are services. Repairs (dropped "
-                "economies, missing GDP, non-positive domestic sales) are raised as "
-                "RepairWarnings on loading.",
+                "sales. Domestic sales from accounts (rule W3): the domestic share of gross "
+                "absorption (icio2023's, re-exports removed, where the economy is there; "
+                "else from gross output = GDP x the icio2023 median gross output / value "
+                "added) raised to the power gross output / value added, the one-sector "
+                "equivalent of a roundabout economy; GDP + deficit - imports (the earlier "
+                "rule, as in Ignatenko et al. 2025) left entrepots almost no domestic sales "
+                "(Singapore 1%). Economies without DOTS reports of their own (Taiwan and "
+                "others) enter from their partners' records (rule W4). Baseline tariffs are "
+                "zero: no open source of applied tariffs for all economies is in the "
+                "reference data (the Teti GTD rates here are aggregated to icio2023's 81 "
+                "regions), so tariff-only scenarios change nothing on this world. "
+                "Exporter-reported flows are the default because importer-reported ones miss "
+                "trade that the importer's customs does not record (Moldova's imports exclude "
+                "Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and include freight "
+                "and insurance (c.i.f.), which are services; load_world('world194', "
+                "flows='importer') gives the importer-first record. Repairs (rules W0-W4) are "
+                "raised as RepairWarnings on loading; coverage lists what is still missing.",
     }
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import autarky as ak
 from autarky.errors import RepairWarning
 
-from .helpers import cli
+from .helpers import cli, shared_path
 
 
 def _repairs(name: str, year: int | None = None) -> tuple[ak.World, list[RepairWarning]]:
@@ -106,3 +107,61 @@ def test_t1_replacement_not_below_the_importers_capped_schedule():
     # Malaysia's food: the lower tier alone gave 0.029 (its FTA partners' remnants)
     assert tab.loc[("MYS", "C10T12"), "repaired_rate"] > 0.15
     assert tab.loc[("USA", "C10T12"), "repaired_rate"] == pytest.approx(0.164, abs=1e-3)
+
+
+# ---------------------------------------------------------------- world194: every economy
+def _w194(year: int = 2019, **kw: str) -> ak.World:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RepairWarning)
+        return ak.load_world("world194", year=year, **kw)
+
+
+def _domestic_share(w: ak.World) -> pd.Series:
+    f = w.flows.to_numpy()[:, :, 0]
+    return pd.Series(np.diagonal(f) / f.sum(axis=1), index=list(w.countries))
+
+
+@pytest.mark.shared
+def test_taiwan_in_world194_from_partners_records():
+    dots = shared_path("imf-dots", "dots_long_2015_2020.csv.gz")
+    w = _w194(2019)
+    assert {"TWN", "CUB", "PRK", "PSE", "XKX", "STP"} <= set(w.countries)
+    names = pd.read_csv(shared_path("imf-dots", "dots_name_iso3.csv")).dropna()
+    d = pd.read_csv(dots, low_memory=False)
+    d = d[(d["year"] == 2019) & (d["partner"] == "Taiwan Province of China")]
+    d = d[d["reporter"].isin(set(names["dots_name"]))]  # economies, not IMF aggregates
+    vals = pd.to_numeric(d["usd_millions"], errors="coerce").fillna(0.0)
+    imports_from_twn = vals[d["flow"] == "M_CIF"].sum()  # partners' imports c.i.f.
+    exports_to_twn = vals[d["flow"] == "X_FOB"].sum()
+    f = w.flows.to_numpy()[:, :, 0]
+    t = w.countries.index("TWN")
+    sold = f[:, t].sum() - f[t, t]
+    bought = f[t].sum() - f[t, t]
+    # issue 27: partners record 467.5 bn of imports from Taiwan, 262.1 bn of exports to it
+    assert imports_from_twn == pytest.approx(467_430, rel=1e-3)
+    assert sold == pytest.approx(imports_from_twn / 1.10, rel=0.01)
+    assert bought == pytest.approx(exports_to_twn, rel=0.01)
+    assert 0.3 < _domestic_share(w)["TWN"] < 0.9
+
+
+def test_entrepot_domestic_shares_from_accounts():
+    for year in (2019, 2020):
+        share = _domestic_share(_w194(year))
+        # GDP + deficit - imports left Singapore 1.1% (a repair fired only below zero)
+        assert 0.15 < share["SGP"] < 0.6 and 0.15 < share["HKG"] < 0.9
+        # normal economies stay near the GDP rule's shares (USA 0.891, DEU 0.669 in 2019)
+        assert 0.8 < share["USA"] < 0.95 and 0.55 < share["DEU"] < 0.75
+        assert share.min() > 0.01 and share.max() < 1
+
+
+def test_world194_importer_record_is_an_option():
+    exp, imp = _w194(2019), _w194(2019, flows="importer")
+    assert exp.countries == imp.countries and imp.dataset.attrs["flows"] == "importer"
+    fe, fi = exp.flows.to_numpy()[:, :, 0], imp.flows.to_numpy()[:, :, 0]
+    i = exp.countries.index
+    # Moldova's customs do not see Transnistria: RUS->MDA 1,257 (Russia) vs 691 / 1.1
+    assert fe[i("MDA"), i("RUS")] > 1.5 * fi[i("MDA"), i("RUS")]
+    with pytest.raises(ak.DataError, match="only world194"):
+        ak.load_world("icio2023", flows="importer")
+    with pytest.raises(ak.DataError, match="expected one of exporter, importer"):
+        ak.load_world("world194", flows="partner")

@@ -109,23 +109,45 @@ def _load_wiod2013(name: str, year: int | None) -> World:
                            attrs=attrs)
 
 
-def _load_world194(name: str, year: int | None) -> World:
-    """The one-sector 192-economy world (IMF DOTS + WDI GDP); repairs as RepairWarnings."""
+WORLD194_RECORDS = ("exporter", "importer")
+"""Whose record a world194 flow comes from first (the other where the first has none)."""
+
+
+def _load_world194(name: str, year: int | None, flows: str = "exporter") -> World:
+    """The one-sector world of every economy in IMF DOTS; repairs as RepairWarnings.
+
+    ``flows="exporter"`` (default): exports f.o.b. as the exporter records them, the
+    importer's record (c.i.f. / 1.10) where the exporter has none; ``flows="importer"``: the
+    other way round (a sensitivity: the records disagree most for re-export hubs and for
+    trade one side's customs does not see).
+    """
+    if flows not in WORLD194_RECORDS:
+        raise DataError(f"{name}: flows = {flows!r}: expected one of "
+                        f"{', '.join(WORLD194_RECORDS)}")
     meta = manifest()[name]
     y = _check_year(name, year, meta["years"])
+    key = "" if flows == "exporter" else "_importer"
     with _npz(name) as d:
-        flows = d[f"flows_{y}"]
+        arr = d[f"flows{key}_{y}"]
         countries = [str(c) for c in d["countries"]]
-        repairs = [str(r) for r in d[f"repairs_{y}"]]
+        repairs = [str(r) for r in d[f"repairs{key}_{y}"]]
+        cells = [str(c) for c in d[f"repair_cells{key}_{y}"]]
         sectors = [str(s) for s in d["sectors"]]
         names = [str(s) for s in d["sector_names"]]
+    by_rule: dict[str, list[str]] = {}
+    for c in cells:
+        rule, _, label = c.partition("|")
+        by_rule.setdefault(rule, []).append(label)
     for r in repairs:
-        warnings.warn(RepairWarning(r, _world194_rule(r)), stacklevel=4)
+        rule = _world194_rule(r)
+        own = [c for c in by_rule.get(rule, []) if c.split()[0] in r] if rule in ("W1", "W2") \
+            else by_rule.get(rule, [])
+        warnings.warn(RepairWarning(r, rule, own), stacklevel=4)
     return World.from_arrays(
-        flows, countries, sectors, name=name, year=y, source=meta["source"],
+        arr, countries, sectors, name=name, year=y, source=meta["source"],
         sector_names=names,
         attrs={"license": meta["license"], "citation": meta["citation"],
-               "repairs": "; ".join(repairs), "note": meta["note"]},
+               "repairs": "; ".join(repairs), "note": meta["note"], "flows": flows},
     )
 
 
@@ -134,11 +156,7 @@ def _world194_rule(text: str) -> str:
     import re
 
     found = re.search(r"\(rule ([A-Z]+\d+)", text)
-    if found:
-        return found.group(1)
-    if "dropped" in text:
-        return "W0"
-    return "W1" if "is missing in WDI" in text else "W2"
+    return found.group(1) if found else "W"
 
 
 DATASETS: dict[str, Callable[[str, int | None], World]] = {
@@ -150,17 +168,23 @@ DATASETS: dict[str, Callable[[str, int | None], World]] = {
 """Registry: dataset name -> loader(name, year)."""
 
 
-def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired") -> World:
+def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired",
+                  flows: str = "exporter") -> World:
     """Load an embedded dataset by name (default year: the latest).
 
     ``tariffs="as-published"`` keeps the baseline tariffs of the trade cubes as compiled;
     the default applies the tariff repair rule of :mod:`autarky.data.tariff_quality`.
+    ``flows="importer"`` (world194): the importer's record of each flow first.
     """
     key = name.lower()
     if key not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; available: {', '.join(DATASETS)}")
+    if flows != "exporter" and DATASETS[key] is not _load_world194:
+        raise DataError(f"{name}: flows = {flows!r}: only world194 offers a choice of record")
     if DATASETS[key] is _load_tradecube:
         return _load_tradecube(key, year, tariffs)
+    if DATASETS[key] is _load_world194:
+        return _load_world194(key, year, flows)
     return DATASETS[key](key, year)
 
 
