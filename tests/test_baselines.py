@@ -165,3 +165,38 @@ def test_world194_importer_record_is_an_option():
         ak.load_world("icio2023", flows="importer")
     with pytest.raises(ak.DataError, match="expected one of exporter, importer"):
         ak.load_world("world194", flows="partner")
+
+
+# ---------------------------------------------------------------- elasticities: published only
+def test_median_over_published_estimates_only_with_counts():
+    from autarky.data.embedded_data import GAP_FILL, PLACEHOLDER_SOURCES, published_estimates
+
+    tab = pd.read_csv(shared_path("elasticities", "elasticities_native_from_sources.csv"))
+    published_tables = tab[~tab["source"].isin(["insample", "uniform_simonovska_waugh"])]
+    assert not (published_tables["epsilon"] == GAP_FILL).any()  # 4.00 is never published
+    for ds in ("icio2023", "wiod2016", "wiod2013"):
+        med = ak.elasticities(ds, "median")
+        count = med.attrs["count"]
+        cat = pd.concat([ak.elasticities(ds, s).rename(s) for s in
+                         ("cp2015", "shapiro2016", "bsy2021", "gyy2021", "fgo2022", "ll2023")],
+                        axis=1)
+        for sector in med.index:
+            vals = cat.loc[sector]
+            vals = vals[(vals != GAP_FILL) & ~((vals.index == "fgo2022") & (vals.round(2) == 8.35))]
+            assert count[sector] == len(vals)
+            expect = float(vals.median()) if len(vals) else 4.0
+            assert med[sector] == pytest.approx(expect)
+        assert set(PLACEHOLDER_SOURCES).isdisjoint(
+            published_estimates(pd.DataFrame({"dataset": ds, "source": list(PLACEHOLDER_SOURCES),
+                                              "sector": "x", "theta": 5.0}))["source"])
+    icio = ak.elasticities("icio2023", "median")
+    # services: no published sectoral estimate (7 of 8 sources were 4.00 fills, FGO's 8.35
+    # is a goods estimate); autos: six estimates, not the placeholders
+    assert icio.attrs["count"]["SERV"] == 0 and icio["SERV"] == 4.0
+    assert icio.attrs["count"]["C29"] == 6 and "SERV 0" in icio.attrs["note"]
+
+
+def test_cli_elasticities_prints_counts():
+    r = cli("elasticities", "icio2023")
+    assert r.returncode == 0, r.stderr
+    assert "estimates" in r.stdout and "fewer than 3: SERV (0), TRAVEL (0)" in r.stdout

@@ -49,6 +49,7 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
+from autarky.data.embedded_data import MIN_ESTIMATES, PLACEHOLDER_SOURCES
 from autarky.errors import AutarkyError, ConvergenceError, RepairWarning
 
 EXIT_NOT_CONVERGED = 3
@@ -104,9 +105,23 @@ def elasticities(
     table.add_column("sector")
     for col in tab.columns:
         table.add_column(str(col), justify="right")
+    med, count = _median_counts(world.lower(), list(tab.index))
+    if count is not None and "median" not in tab.columns:
+        table.add_column("median", justify="right")
+    if count is not None:
+        table.add_column("estimates", justify="right")
     for code, r in tab.iterrows():
-        table.add_row(str(code), *(f"{v:g}" for v in r))
+        extra = () if count is None else (
+            *(() if "median" in tab.columns else (f"{med[code]:.3g}",)), str(int(count[code])))
+        table.add_row(str(code), *(f"{v:g}" for v in r), *extra)
     console.print(table)
+    if count is not None:
+        few = [f"{c} ({int(n)})" for c, n in count.items() if n < MIN_ESTIMATES]
+        console.print(f"estimates: how many published sectoral estimates the median rests on "
+                      f"(placeholders left out: {', '.join(PLACEHOLDER_SOURCES)}, 4.00 gap "
+                      "fills); fewer than "
+                      f"{MIN_ESTIMATES}: {', '.join(few) if few else 'none'} (none: theta = 4, "
+                      "Simonovska and Waugh 2014)", highlight=False, soft_wrap=True)
     console.print("[bold]sources[/]", highlight=False)
     for name, cite in tab.attrs["citations"].items():
         console.print(f"  - [bold]{name}[/]: {cite}", highlight=False, soft_wrap=True)
@@ -161,6 +176,21 @@ def info(
         table.add_row(str(c), f"{r['absorption']:,.0f}", f"{r['value_added']:,.0f}",
                       f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}", r["top_suppliers"])
     console.print(table)
+
+
+def _median_counts(world: str, sectors: list[str]) -> tuple[Any, Any]:
+    """The default median by sector and the number of published estimates behind each.
+
+    (None, None) for a world without a sectoral catalog.
+    """
+    try:
+        med = ak.data.elasticities(world, "median")
+    except ak.DataError:
+        return None, None
+    count = med.attrs.get("count")
+    if count is None:
+        return None, None
+    return med.reindex(sectors), count.reindex(sectors).fillna(0)
 
 
 def _repairs_report(world: str, year: int | None) -> None:

@@ -247,26 +247,76 @@ def elasticity_sources() -> pd.DataFrame:
 
 
 DEFAULT_SOURCE = "median"
-"""The default elasticity source: per sector, the median of the catalog's published sources.
+"""The default elasticity source: per sector, the median of the published estimates.
 
 Why: the published sources disagree most where an estimate is imprecise (Caliendo-Parro
 2015 Table 1: petroleum 64.85, autos 1.12), and one imprecise sector can decide the sign of
-a result. The median of the 8 sources is not moved by one outlying estimate, lies inside
-the published range for every sector, and needs no hand-picked cap."""
+a result. The median is not moved by one outlying estimate, lies inside the published range
+for every sector, and needs no hand-picked cap."""
+
+PLACEHOLDER_SOURCES = ("uniform4", "in-sample")
+"""Catalog sources that are not published sectoral estimates: one aggregate number for
+every sector (uniform4, Simonovska and Waugh 2014), and the in-sample vector (estimated on
+the same data by the tariffwar package, with 4.00 where its estimator has no value)."""
+
+GAP_FILL = 4.0
+"""The value the tariffwar compilation puts where a source has no estimate for a sector
+(e.g. Giri et al. 2021 and Caliendo-Parro 2015 for services): no published table in the
+catalog has an estimate of exactly 4.00 (imf-dots of the reference data:
+elasticities_native_from_sources.csv), so a 4.00 counts as a gap, not an estimate."""
+
+NOT_ONE_TO_ONE = {("fgo2022", 8.35)}
+"""Mapped values (source, value) that do not stand for the sectors they are mapped to:
+Fontagne et al. (2022) Table 8 gives 8.35 for 'Other community, social, personal
+services', a product-level (goods, tariff-based) estimate for the goods of that TiVA group,
+which the compilation maps to every services sector (icio2023 SERV and TRAVEL, wiod2016
+SERV, wiod2013 c17-c35)."""
+
+MIN_ESTIMATES = 3
+"""A sector whose median rests on fewer published estimates is named in the notes."""
 
 DERIVED_SOURCES = {
-    "median": "per sector, the median of the catalog's 8 published sources (cp2015, "
-              "uniform4, shapiro2016, bsy2021, gyy2021, fgo2022, ll2023, in-sample), computed "
-              "from the catalog at load: robust to one source's outlying estimate (CP 2015 "
-              "petroleum 64.85, autos 1.12).",
+    "median": "per sector, the median of the published sectoral estimates in the catalog "
+              "(cp2015, shapiro2016, bsy2021, gyy2021, fgo2022, ll2023; placeholders left "
+              "out: uniform4, in-sample, 4.00 gap fills, Fontagne et al.'s services value), "
+              "computed at load; a sector without any published estimate takes the "
+              "aggregate theta = 4 (Simonovska and Waugh 2014); attrs['count'] gives the "
+              "number of estimates per sector.",
 }
 """Sources computed from the published ones (not published themselves): name -> rule."""
 
 
+def published_estimates(sub: pd.DataFrame) -> pd.DataFrame:
+    """One dataset's catalog rows that are published sectoral estimates.
+
+    Left out: :data:`PLACEHOLDER_SOURCES`, :data:`GAP_FILL`, :data:`NOT_ONE_TO_ONE`.
+    """
+    keep = ~sub["source"].isin(PLACEHOLDER_SOURCES) & (sub["theta"] != GAP_FILL)
+    pairs = list(zip(sub["source"], sub["theta"].round(2), strict=True))
+    keep &= ~pd.Series([p in NOT_ONE_TO_ONE for p in pairs], index=sub.index)
+    return sub[keep]
+
+
 def _derived(sub: pd.DataFrame, source: str) -> pd.Series:
-    """A derived source (:data:`DERIVED_SOURCES`) from one dataset's catalog rows."""
-    wide = sub.pivot_table(index="sector", columns="source", values="theta", aggfunc="first")
-    return wide.median(axis=1).astype(float)
+    """A derived source (:data:`DERIVED_SOURCES`) from one dataset's catalog rows.
+
+    The number of estimates behind each sector's value is in ``attrs['count']``.
+    """
+    sectors = list(dict.fromkeys(sub["sector"]))
+    pub = published_estimates(sub)
+    med = pub.groupby("sector")["theta"].median().reindex(sectors)
+    count = pub.groupby("sector")["theta"].size().reindex(sectors).fillna(0).astype(int)
+    out = med.fillna(ONE_SECTOR_THETA["uniform4"]).astype(float)
+    out.attrs["count"] = count.rename("estimates")
+    few = count[count < MIN_ESTIMATES]
+    if len(few):
+        out.attrs["note"] = (
+            "per sector, the median of the published sectoral estimates (cp2015, "
+            "shapiro2016, bsy2021, gyy2021, fgo2022, ll2023; placeholders left out); "
+            f"{len(few)} sectors rest on fewer than {MIN_ESTIMATES}: "
+            + ", ".join(f"{k} {v}" for k, v in few.items())
+            + "; a sector with none takes the aggregate theta = 4 (Simonovska and Waugh 2014)")
+    return out
 
 
 def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
@@ -279,7 +329,8 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
     source : str
         One of ``elasticity_sources().index``: 'cp2015', 'uniform4', 'shapiro2016',
         'bsy2021', 'gyy2021', 'fgo2022', 'll2023', 'in-sample', or a derived source of
-        :data:`DERIVED_SOURCES` ('median', the default: per sector, the median of those 8).
+        :data:`DERIVED_SOURCES` ('median', the default: per sector, the median of the
+        published estimates among them, their number in ``attrs['count']``).
 
     Returns
     -------
@@ -302,7 +353,8 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
                         f"available: {', '.join(sorted(set(tab['dataset'])))}")
     sub = tab[tab["dataset"] == ds]
     if source in DERIVED_SOURCES:
-        s = _derived(sub, source).rename("theta")
+        s = _derived(sub, source)
+        s.name = "theta"
         s.index.name = "sector"
         s.attrs.update(source=source, dataset=ds, rule=DERIVED_SOURCES[source])
         return s
