@@ -811,6 +811,7 @@ def main() -> None:
     manifest["icio2023"].update(extend_icio2023(shared, OUT / "icio2023.npz", "SERV",
                                                 travel=True))
     manifest["icio2023"]["sectors"] += 1  # TRAVEL
+    manifest["icio2023"]["io_year"] = 2020  # the year of the coefficients (rule R5)
     manifest["icio2023"]["source"] += (
         "; travel: World Bank WDI international tourism receipts and expenditures "
         "(ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) as extracted in "

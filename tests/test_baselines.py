@@ -200,3 +200,22 @@ def test_cli_elasticities_prints_counts():
     r = cli("elasticities", "icio2023")
     assert r.returncode == 0, r.stderr
     assert "estimates" in r.stdout and "fewer than 3: SERV (0), TRAVEL (0)" in r.stdout
+
+
+# ---------------------------------------------------------------- rule R5: 2020 coefficients
+def test_r5_other_years_only_and_to_the_median():
+    from autarky.repairs import R5_FRACTION
+
+    w, reps = _repairs("icio2023", 2022)
+    r5 = next(r for r in reps if r.rule == "R5")
+    assert any(c.startswith("ITA C19 value-added share 0.001 -> ") for c in r5.cells)
+    g = w.value_added_share.to_numpy()
+    out = w.gross_output.to_numpy()
+    keep = np.array([c != "ROW" for c in w.countries])[:, None] & (out > 0)
+    med = np.nanmedian(np.where(keep, g, np.nan), axis=0)
+    i, j = w.countries.index("ITA"), w.sectors.index("C19")
+    assert g[i, j] == pytest.approx(med[j], rel=0.05)  # R3 may still raise it slightly
+    # after the repairs no producing sector is below the fraction (R4 and R3 only raise)
+    assert not (keep & (g < R5_FRACTION * med[None, :] - 1e-9)).any()
+    _, own_year = _repairs("icio2023", 2020)  # the coefficients' own year: no R5
+    assert "R5" not in {r.rule for r in own_year}

@@ -79,7 +79,8 @@ def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> W
         if f"io_{y}" in d.files:
             io = d[f"io_{y}"]
             io = _repair_io(io, flows, flows.sum(axis=0), countries, sectors, f"{name} {y}",
-                            gdp=gdp_current(countries, y))
+                            gdp=gdp_current(countries, y), io_year=meta.get("io_year"),
+                            year=y)
             attrs["io_note"] = meta.get("io_note", "")
         return World.from_arrays(
             flows, countries, sectors, tariffs=rates, io=io, name=name, year=y,
