@@ -129,6 +129,49 @@ SOURCES = {  # column prefix in the mapped files -> catalog key, citation
            "same data, as compiled by Lashkaripour's tariffwar package."),
 }
 
+NATIVE_SOURCE = {"cp2015": "caliendo_parro_2015", "fgo2022": "fontagne_2022",
+                 "gyy2021": "giri_yi_yilmazkuday_2021", "ll2023": "lashkaripour_lugovskyy_2023",
+                 "shapiro2016": "shapiro_2016", "bsy2021": "bagwell_staiger_yurukoglu_2021"}
+"""Catalog key -> source name in elasticities/elasticities_native_from_sources.csv."""
+
+ICIO_ONE_TO_ONE: dict[tuple[str, str], tuple[str, ...]] = {
+    # (catalog source, icio2023 sector) -> the source's own sector(s) (labels of the native
+    # table, which carries the table and page of each value). Where the compilation averaged
+    # two of the source's sectors into one of ours although the source has ours separately,
+    # or took a value from another sector. Several labels: our sector spans those (mean).
+    ("cp2015", "C16"): ("Wood",),  # 11.50, not the mean 14.01 of wood and paper
+    ("cp2015", "C17_18"): ("Paper",),  # 16.52
+    ("cp2015", "C22"): ("Plastics",),  # 1.67, not the mean 2.04 of plastics and minerals
+    ("cp2015", "C23"): ("Minerals",),  # 2.41
+    ("cp2015", "C29"): ("Auto",),  # 1.84, not the mean 1.12 of autos and other transport
+    ("cp2015", "C301"): ("Other transport",),  # 0.39
+    ("cp2015", "C302T309"): ("Other transport",),
+    ("cp2015", "C31T33"): ("Other manufacturing",),  # 3.98, not the mean with medical
+    ("fgo2022", "C16"): ("Wood and products of wood/cork",),  # 8.80
+    ("fgo2022", "C17_18"): ("Pulp, paper, printing, publishing",),  # 8.21
+    ("fgo2022", "C22"): ("Rubber and plastics products",),  # 6.75
+    ("fgo2022", "C23"): ("Other non-metallic mineral products",),  # 4.79
+    ("fgo2022", "C29"): ("Motor vehicles, trailers, semi-trailers",),  # 8.92
+    ("fgo2022", "C301"): ("Other transport equipment",),  # 8.99
+    ("fgo2022", "C302T309"): ("Other transport equipment",),
+    ("gyy2021", "C16"): ("Wood products",),  # 4.17, compiled as food's 3.57
+    ("gyy2021", "C17_18"): ("Paper and printing",),  # 2.97, compiled as 3.57
+    ("gyy2021", "C22"): ("Rubber products", "Plastic products"),  # 4.125
+    ("gyy2021", "C23"): ("Pottery", "Glass products", "Other non-metallic minerals"),  # 5.14
+    ("ll2023", "C16"): ("Wood",),  # 3.896, not the mean 3.271 of wood and paper
+    ("ll2023", "C17_18"): ("Paper",),  # 2.646
+    ("ll2023", "C22"): ("Rubber and Plastic",),  # 5.157
+    ("ll2023", "C23"): ("Minerals",),  # 5.283
+    ("shapiro2016", "C16"): ("Wood",),  # 5.90
+    ("shapiro2016", "C17_18"): ("Paper, printing",),  # 5.77
+    ("shapiro2016", "C22"): ("Chemicals, rubber, plastics",),  # 1.55
+    ("shapiro2016", "C23"): ("Petroleum, coal, minerals",),  # 8.95
+    # fabricated metals (SITC 69) sit in BSY's 'Nonferrous metals (SITC 68,69)', not in
+    # 'Plumbing, heating, lighting (SITC 81)' (9.56)
+    ("bsy2021", "C25"): ("Nonferrous metals (SITC 68,69)",),  # 6.83
+}
+"""icio2023: one-to-one concordance corrections of the compiled mapping (issue 27)."""
+
 TRADECUBE_LICENSE = (
     "Derived from OECD ICIO / WIOD tables (CC BY 4.0) and the Teti Global Tariff Database "
     "as compiled by A. Lashkaripour (github.com/ahmadlp/tariffwar, commit 9863698); the "
@@ -255,7 +298,17 @@ def build_wiod2013(src: Path) -> dict:
             "countries": len(countries), "sectors": len(out["sectors"])}
 
 
+def _table_of(citation: str) -> str:
+    """'Table 1, 99% sample column ...' from a native-table citation."""
+    k = citation.find("Table")
+    return citation[k:].rstrip(".") if k >= 0 else citation
+
+
 def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
+    """The catalog: the compiled mappings, with icio2023's one-to-one corrections
+    (:data:`ICIO_ONE_TO_ONE`, values from the sources' own tables)."""
+    import pandas as pd
+
     rows: list[dict[str, object]] = []
     mapped = {
         "icio2023": (shared / "icio2023-tradecube" / "icio_elasticities_mapped.csv",
@@ -278,6 +331,17 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
                     if dataset == "icio2023" and code == "SERV":  # travel: the services value
                         rows.append({"dataset": dataset, "source": key, "sector": "TRAVEL",
                                      "theta": float(val)})
+    native = pd.read_csv(shared / "elasticities" / "elasticities_native_from_sources.csv")
+    fixed = []
+    for r in rows:
+        labels = ICIO_ONE_TO_ONE.get((str(r["source"]), str(r["sector"])))
+        if r["dataset"] != "icio2023" or labels is None:
+            continue
+        own = native[native["source"] == NATIVE_SOURCE[str(r["source"])]].set_index("label")
+        value = round(float(own.loc[list(labels), "epsilon"].mean()), 4)
+        fixed.append(f"{r['source']} {r['sector']}: {float(r['theta']):g} -> {value:g} "
+                     f"({' + '.join(labels)}; {_table_of(str(own['citation'].iloc[0]))})")
+        r["theta"] = value
     for key, by_sector in tables["wiod2016"].items():
         for code in wiod13_codes:
             groups = WIOD13_TO_WIOD16[code]
@@ -295,7 +359,8 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
         for key, cite in SOURCES.values():
             w.writerow([key, cite])
     return {"file": path.name, "rows": len(rows),
-            "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()}}
+            "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()},
+            "icio2023_one_to_one": fixed}
 
 
 US_TARIFF_CORRECTIONS = {

@@ -219,3 +219,20 @@ def test_r5_other_years_only_and_to_the_median():
     assert not (keep & (g < R5_FRACTION * med[None, :] - 1e-9)).any()
     _, own_year = _repairs("icio2023", 2020)  # the coefficients' own year: no R5
     assert "R5" not in {r.rule for r in own_year}
+
+
+def test_icio2023_catalog_one_to_one_where_the_source_has_the_sector():
+    native = pd.read_csv(shared_path("elasticities", "elasticities_native_from_sources.csv"))
+    fixes = ak.data.manifest()["elasticities"]["icio2023_one_to_one"]
+    assert len(fixes) >= 20
+    for line in fixes:  # "cp2015 C29: 1.115 -> 1.84 (Auto; Table 1, ...)"
+        head, rest = line.split(": ", 1)
+        source, sector = head.split()
+        value = float(rest.split(" -> ")[1].split(" (")[0])
+        labels = rest.split(" (", 1)[1].rsplit("; Table", 1)[0].split(" + ")
+        assert ak.elasticities("icio2023", source)[sector] == pytest.approx(value)
+        assert native[native["label"].isin(labels)]["epsilon"].size >= len(labels)
+    cp = ak.elasticities("icio2023", "cp2015")
+    # CP (2015) Table 1: autos 1.84, other transport 0.39, wood 11.50, paper 16.52
+    assert (cp["C29"], cp["C301"], cp["C16"], cp["C17_18"]) == (1.84, 0.39, 11.5, 16.52)
+    assert ak.elasticities("icio2023", "bsy2021")["C25"] == 6.83  # not plumbing's 9.56
