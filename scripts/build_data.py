@@ -130,6 +130,49 @@ SOURCES = {  # column prefix in the mapped files -> catalog key, citation
            "same data, as compiled by Lashkaripour's tariffwar package."),
 }
 
+NATIVE_SOURCE = {"cp2015": "caliendo_parro_2015", "fgo2022": "fontagne_2022",
+                 "gyy2021": "giri_yi_yilmazkuday_2021", "ll2023": "lashkaripour_lugovskyy_2023",
+                 "shapiro2016": "shapiro_2016", "bsy2021": "bagwell_staiger_yurukoglu_2021"}
+"""Catalog key -> source name in elasticities/elasticities_native_from_sources.csv."""
+
+ICIO_ONE_TO_ONE: dict[tuple[str, str], tuple[str, ...]] = {
+    # (catalog source, icio2023 sector) -> the source's own sector(s) (labels of the native
+    # table, which carries the table and page of each value). Where the compilation averaged
+    # two of the source's sectors into one of ours although the source has ours separately,
+    # or took a value from another sector. Several labels: our sector spans those (mean).
+    ("cp2015", "C16"): ("Wood",),  # 11.50, not the mean 14.01 of wood and paper
+    ("cp2015", "C17_18"): ("Paper",),  # 16.52
+    ("cp2015", "C22"): ("Plastics",),  # 1.67, not the mean 2.04 of plastics and minerals
+    ("cp2015", "C23"): ("Minerals",),  # 2.41
+    ("cp2015", "C29"): ("Auto",),  # 1.84, not the mean 1.12 of autos and other transport
+    ("cp2015", "C301"): ("Other transport",),  # 0.39
+    ("cp2015", "C302T309"): ("Other transport",),
+    ("cp2015", "C31T33"): ("Other manufacturing",),  # 3.98, not the mean with medical
+    ("fgo2022", "C16"): ("Wood and products of wood/cork",),  # 8.80
+    ("fgo2022", "C17_18"): ("Pulp, paper, printing, publishing",),  # 8.21
+    ("fgo2022", "C22"): ("Rubber and plastics products",),  # 6.75
+    ("fgo2022", "C23"): ("Other non-metallic mineral products",),  # 4.79
+    ("fgo2022", "C29"): ("Motor vehicles, trailers, semi-trailers",),  # 8.92
+    ("fgo2022", "C301"): ("Other transport equipment",),  # 8.99
+    ("fgo2022", "C302T309"): ("Other transport equipment",),
+    ("gyy2021", "C16"): ("Wood products",),  # 4.17, compiled as food's 3.57
+    ("gyy2021", "C17_18"): ("Paper and printing",),  # 2.97, compiled as 3.57
+    ("gyy2021", "C22"): ("Rubber products", "Plastic products"),  # 4.125
+    ("gyy2021", "C23"): ("Pottery", "Glass products", "Other non-metallic minerals"),  # 5.14
+    ("ll2023", "C16"): ("Wood",),  # 3.896, not the mean 3.271 of wood and paper
+    ("ll2023", "C17_18"): ("Paper",),  # 2.646
+    ("ll2023", "C22"): ("Rubber and Plastic",),  # 5.157
+    ("ll2023", "C23"): ("Minerals",),  # 5.283
+    ("shapiro2016", "C16"): ("Wood",),  # 5.90
+    ("shapiro2016", "C17_18"): ("Paper, printing",),  # 5.77
+    ("shapiro2016", "C22"): ("Chemicals, rubber, plastics",),  # 1.55
+    ("shapiro2016", "C23"): ("Petroleum, coal, minerals",),  # 8.95
+    # fabricated metals (SITC 69) sit in BSY's 'Nonferrous metals (SITC 68,69)', not in
+    # 'Plumbing, heating, lighting (SITC 81)' (9.56)
+    ("bsy2021", "C25"): ("Nonferrous metals (SITC 68,69)",),  # 6.83
+}
+"""icio2023: one-to-one concordance corrections of the compiled mapping (issue 27)."""
+
 TRADECUBE_LICENSE = (
     "Derived from OECD ICIO / WIOD tables (CC BY 4.0) and the Teti Global Tariff Database "
     "as compiled by A. Lashkaripour (github.com/ahmadlp/tariffwar, commit 9863698); the "
@@ -256,7 +299,17 @@ def build_wiod2013(src: Path) -> dict:
             "countries": len(countries), "sectors": len(out["sectors"])}
 
 
+def _table_of(citation: str) -> str:
+    """'Table 1, 99% sample column ...' from a native-table citation."""
+    k = citation.find("Table")
+    return citation[k:].rstrip(".") if k >= 0 else citation
+
+
 def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
+    """The catalog: the compiled mappings, with icio2023's one-to-one corrections
+    (:data:`ICIO_ONE_TO_ONE`, values from the sources' own tables)."""
+    import pandas as pd
+
     rows: list[dict[str, object]] = []
     mapped = {
         "icio2023": (shared / "icio2023-tradecube" / "icio_elasticities_mapped.csv",
@@ -279,6 +332,17 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
                     if dataset == "icio2023" and code == "SERV":  # travel: the services value
                         rows.append({"dataset": dataset, "source": key, "sector": "TRAVEL",
                                      "theta": float(val)})
+    native = pd.read_csv(shared / "elasticities" / "elasticities_native_from_sources.csv")
+    fixed = []
+    for r in rows:
+        labels = ICIO_ONE_TO_ONE.get((str(r["source"]), str(r["sector"])))
+        if r["dataset"] != "icio2023" or labels is None:
+            continue
+        own = native[native["source"] == NATIVE_SOURCE[str(r["source"])]].set_index("label")
+        value = round(float(own.loc[list(labels), "epsilon"].mean()), 4)
+        fixed.append(f"{r['source']} {r['sector']}: {float(r['theta']):g} -> {value:g} "
+                     f"({' + '.join(labels)}; {_table_of(str(own['citation'].iloc[0]))})")
+        r["theta"] = value
     for key, by_sector in tables["wiod2016"].items():
         for code in wiod13_codes:
             groups = WIOD13_TO_WIOD16[code]
@@ -296,7 +360,8 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
         for key, cite in SOURCES.values():
             w.writerow([key, cite])
     return {"file": path.name, "rows": len(rows),
-            "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()}}
+            "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()},
+            "icio2023_one_to_one": fixed}
 
 
 US_TARIFF_CORRECTIONS = {
@@ -382,14 +447,133 @@ WORLD194_GDP_GROUPS = {"FRA": ["FRA", "MCO"], "CHE": ["CHE", "LIE"], "USA": ["US
 """WDI GDP summed as in the Ignatenko et al. (2025) gdp.csv build (DOTS folds them too)."""
 
 
-def build_world194(shared: Path) -> dict:
-    """One-sector world of 192 economies from IMF DOTS goods trade and WDI GDP.
+def _dots_records(dots: Path, year: int, codes: list[str]) -> tuple[list[str], np.ndarray,
+                                                                     np.ndarray]:
+    """(economies, X, M) from the parsed DOTS long file: X[i, j] exports f.o.b. of i to j as
+    i records them, M[i, j] imports c.i.f. of j from i as j records them. Economies: the 194
+    of the Ignatenko et al. (2025) list, then every other economy a record names (Taiwan,
+    Cuba, North Korea, Palestine, Kosovo, ...: their trade from partners' records)."""
+    import pandas as pd
 
-    Bilateral flows: the exporter-reported matrix (exports f.o.b.), and where the exporter
-    reports nothing the importer's record (imports c.i.f.) divided by the DOTS c.i.f./f.o.b.
-    factor 1.10. Domestic sales as in Ignatenko, Lashkaripour, Macedoni and Simonovska
-    (2025): absorption = GDP + deficit, domestic sales = absorption - imports (= GDP -
-    exports). Every repair is stored as a sentence the loader raises as a RepairWarning.
+    d = pd.read_csv(dots / "dots_long_2015_2020.csv.gz", low_memory=False)
+    names = pd.read_csv(dots / "dots_name_iso3.csv").dropna()
+    iso = dict(zip(names["dots_name"], names["iso3"], strict=True))
+    d = d[d["year"] == year].assign(rep=d["reporter"].map(iso), par=d["partner"].map(iso))
+    d = d.dropna(subset=["rep", "par"])
+    d = d[d["rep"] != d["par"]]
+    d["v"] = pd.to_numeric(d["usd_millions"], errors="coerce").fillna(0.0).clip(lower=0.0)
+    econ = codes + sorted((set(d["rep"]) | set(d["par"])) - set(codes))
+    ix = {c: k for k, c in enumerate(econ)}
+    X = np.zeros((len(econ), len(econ)))
+    M = np.zeros_like(X)
+    x = d[d["flow"] == "X_FOB"].groupby(["rep", "par"])["v"].sum()
+    X[[ix[r] for r, _ in x.index], [ix[p] for _, p in x.index]] = x.to_numpy()
+    m = d[d["flow"] == "M_CIF"].groupby(["rep", "par"])["v"].sum()
+    M[[ix[p] for _, p in m.index], [ix[r] for r, _ in m.index]] = m.to_numpy()
+    # the 194 x 194 extracts of imf-dots/ are the same records (rounded to 6 decimals)
+    xf = pd.read_csv(dots / f"dots{year}_X_fob_194.csv", index_col=0).to_numpy(float)
+    mc = pd.read_csv(dots / f"dots{year}_M_cif_194.csv", index_col=0).to_numpy(float)
+    assert np.allclose(X[:194, :194], np.maximum(xf, 0.0), rtol=0, atol=1e-5), year
+    assert np.allclose(M[:194, :194], np.maximum(mc, 0.0), rtol=0, atol=1e-5), year
+    return econ, X, M
+
+
+def _roundabout(year: int) -> tuple[dict[str, float], dict[str, float], float]:
+    """From icio2023 (the embedded build, repairs applied): each economy's domestic share of
+    gross absorption (re-exports removed, services included) and gross output over value
+    added; and the median of the latter."""
+    import warnings
+
+    import autarky as ak
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("icio2023", year=year)
+    f = w.flows.to_numpy()
+    dom = np.einsum("nnj->n", f) / f.sum(axis=(1, 2))
+    ratio = w.gross_output.to_numpy().sum(axis=1) / w.value_added.to_numpy()
+    keep = [k for k, c in enumerate(w.countries) if c != "ROW"]
+    return ({w.countries[k]: float(dom[k]) for k in keep},
+            {w.countries[k]: float(ratio[k]) for k in keep},
+            float(np.median(ratio[keep])))
+
+
+def _world194_year(econ: list[str], trade: np.ndarray, gdp: np.ndarray, year: int,
+                   record: str, icio: tuple[dict[str, float], dict[str, float], float]
+                   ) -> tuple[np.ndarray, list[str], list[str]]:
+    """Domestic sales of every economy by rule W3, with the fallbacks W1 and W2.
+
+    W3 (every economy): the domestic share of gross absorption lambda is taken from
+    icio2023's accounts where the economy is there (re-exports removed, services
+    included), else computed from gross output = GDP x (gross output / value added, the
+    icio2023 median): lambda = (Y - exports) / (Y - exports + imports). A one-sector model
+    without input-output links then needs the share lambda ** (Y / VA): the welfare of a
+    roundabout economy is lambda ** (-1 / (theta gamma)) (Costinot and Rodriguez-Clare
+    2014, eq. 11 with one sector), gamma = VA / Y. Domestic sales = share / (1 - share) x
+    imports.
+    """
+    exports, imports = trade.sum(axis=1), trade.sum(axis=0)
+    dom_icio, ratio_icio, med = icio
+    ratio = np.array([ratio_icio.get(c, med) for c in econ])
+    gross = gdp * ratio
+    lam = np.array([dom_icio.get(c, np.nan) for c in econ])
+    from_gdp = ~np.isfinite(lam)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam_gdp = (gross - exports) / (gross - exports + imports)
+    lam = np.where(from_gdp, lam_gdp, lam)
+    ok = np.isfinite(lam) & (lam > 0) & (lam < 1)
+    share = np.where(ok, lam, np.nan) ** ratio
+    old = gdp - exports  # the earlier rule: GDP + deficit - imports
+    with np.errstate(divide="ignore", invalid="ignore"):
+        old_share = old / (old + imports)
+    p5, p50 = float(np.percentile(share[ok], 5)), float(np.median(share[ok]))
+    repairs: list[str] = []
+    cells: list[str] = []
+    tag = f"world194 {year}" + (" (importer records)" if record == "importer" else "")
+    for k in np.flatnonzero(~np.isfinite(gdp) & from_gdp):
+        share[k] = p50
+        repairs.append(
+            f"{tag}: {econ[k]}: GDP in current USD for {year} is missing in WDI and the "
+            "economy is not in icio2023: domestic sales set so that the domestic share of "
+            f"absorption is the median of the other economies ({p50:.1%}) (rule W1)")
+        cells.append(f"W1|{econ[k]} domestic share {p50:.3f}")
+    for k in np.flatnonzero(np.isfinite(gdp) & from_gdp & ~ok):
+        share[k] = p5
+        repairs.append(
+            f"{tag}: {econ[k]}: recorded goods exports ({exports[k]:,.0f} million USD) above "
+            f"its gross output from GDP ({gross[k]:,.0f}; re-exports or ship registries): "
+            "domestic sales set so that the domestic share of absorption is the 5th "
+            f"percentile of the other economies ({p5:.1%}) (rule W2)")
+        cells.append(f"W2|{econ[k]} domestic share {p5:.3f}")
+    rest = np.flatnonzero(ok)
+    for k in rest:
+        before = (f"{old_share[k]:.3f}" if np.isfinite(old_share[k]) and old[k] > 0
+                  else "not positive")
+        src = "GDP" if from_gdp[k] else "icio2023"
+        cells.append(f"W3|{econ[k]} domestic share {before} -> {share[k]:.3f} "
+                     f"(lambda {lam[k]:.3f} from {src}, Y/VA {ratio[k]:.2f})")
+    repairs.append(
+        f"{tag}: domestic sales of {len(rest)} economies from accounts (rule W3): the "
+        "domestic share of gross absorption (icio2023 where the economy is there, else "
+        "gross output = GDP x the icio2023 median gross output / value added "
+        f"{med:.2f}) raised to the power gross output / value added, the one-sector "
+        "equivalent of a roundabout economy (Costinot and Rodriguez-Clare 2014); domestic "
+        "sales = share / (1 - share) x imports; replaces GDP + deficit - imports, which "
+        "left entrepots almost no domestic sales")
+    domestic = share / (1.0 - share) * imports
+    assert np.all(domestic > 0) and np.all(np.isfinite(domestic)), (year, record)
+    return domestic, repairs, cells
+
+
+def build_world194(shared: Path) -> dict:
+    """One-sector world of IMF DOTS goods trade with domestic sales from accounts.
+
+    Bilateral flows, two records: exporter-first (exports f.o.b.; where the exporter reports
+    nothing, the importer's imports c.i.f. / 1.10, the DOTS c.i.f./f.o.b. factor) and
+    importer-first (imports c.i.f. / 1.10; the exporter's record where the importer has
+    none). Economies that report nothing (Taiwan, ...) enter from their partners' records
+    (mirror flows). Domestic sales by rule W3 of :func:`_world194_year`. Every repair is
+    stored as a sentence the loader raises as a RepairWarning, with its cells.
     """
     import pandas as pd
 
@@ -403,65 +587,60 @@ def build_world194(shared: Path) -> dict:
     keep_codes: list[str] | None = None
     meta_years: dict[str, dict] = {}
     for year in years:
-        xf = pd.read_csv(dots / f"dots{year}_X_fob_194.csv", index_col=0)
-        mc = pd.read_csv(dots / f"dots{year}_M_cif_194.csv", index_col=0)
-        assert list(xf.index) == list(xf.columns) == codes == list(mc.index), year
-        x, m = xf.to_numpy(float), mc.to_numpy(float)
+        econ, x, m = _dots_records(dots, year, codes)
         mirror = (x <= 0) & (m > 0)
-        trade = np.where(mirror, m / WORLD194_CIF_FOB, np.maximum(x, 0.0))  # [exporter, importer]
-        np.fill_diagonal(trade, 0.0)
-        repairs: list[str] = []
-        absent = [c for k, c in enumerate(codes) if trade[k].sum() == 0 and trade[:, k].sum() == 0]
-        if absent:
-            repairs.append(
-                f"world194 {year}: {', '.join(absent)} dropped: IMF DOTS has no record of "
-                "their trade at all (neither reported nor estimated from partners); the world "
-                f"has {len(codes) - len(absent)} economies")
-        keep = np.array([c not in absent for c in codes])
-        kc = [c for c, k in zip(codes, keep, strict=True) if k]
+        records = {"exporter": np.where(mirror, m / WORLD194_CIF_FOB, x),
+                   "importer": np.where(m > 0, m / WORLD194_CIF_FOB, x)}
+        absent = [c for k, c in enumerate(econ)
+                  if records["exporter"][k].sum() == 0 and records["exporter"][:, k].sum() == 0]
+        keep = np.array([c not in absent for c in econ])
+        kc = [c for c, k in zip(econ, keep, strict=True) if k]
         if keep_codes is None:
             keep_codes = kc
         assert kc == keep_codes, year
-        trade = trade[np.ix_(keep, keep)]
-        exports, imports = trade.sum(axis=1), trade.sum(axis=0)
         col = f"gdp{year}"
         gdp = np.array([
             sum(float(wdi.loc[g, col]) for g in WORLD194_GDP_GROUPS.get(c, [c])
                 if g in wdi.index and np.isfinite(wdi.loc[g, col]))
             if c in wdi.index and np.isfinite(wdi.loc[c, col]) else np.nan
             for c in kc]) / 1e6  # million USD
-        domestic = gdp - exports  # = (GDP + imports - exports) - imports
-        ok = np.isfinite(domestic) & (domestic > 0)
-        share = domestic[ok] / (domestic[ok] + imports[ok])
-        p5, p50 = float(np.percentile(share, 5)), float(np.median(share))
-        missing = [k for k in range(len(kc)) if not np.isfinite(gdp[k])]
-        for k in missing:
-            s = wdi.loc[kc[k]].filter(like="gdp").dropna()
-            last = (f"its latest WDI GDP is for {s.index[-1][3:]} "
-                    f"({float(s.iloc[-1]) / 1e9:,.1f} bn USD)" if len(s) else "no WDI GDP at all")
-            domestic[k] = p50 / (1 - p50) * imports[k]
-            repairs.append(
-                f"world194 {year}: {kc[k]}: GDP in current USD for {year} is missing in WDI "
-                f"({last}, not used): domestic sales set so that the domestic share of "
-                f"absorption is the median of the other economies ({p50:.1%}), "
-                f"{domestic[k]:,.0f} million USD")
-        for k in np.flatnonzero(np.isfinite(gdp) & ~(gdp - exports > 0)):
-            domestic[k] = p5 / (1 - p5) * imports[k]
-            repairs.append(
-                f"world194 {year}: {kc[k]}: GDP ({gdp[k]:,.0f} million USD) is below its "
-                f"recorded goods exports ({exports[k]:,.0f}; re-exports or ship registries), "
-                "so domestic sales = GDP + deficit - imports would not be positive: set so "
-                "that the domestic share of absorption is the 5th percentile of the other "
-                f"economies ({p5:.1%}), {domestic[k]:,.0f} million USD")
-        assert np.all(domestic > 0) and np.all(np.isfinite(domestic)), year
-        flows = trade.T.copy()  # autarky order [importer, exporter]
-        np.fill_diagonal(flows, domestic)
-        out[f"flows_{year}"] = flows[:, :, None]
+        icio = _roundabout(year)
+        own = set(pd.read_csv(dots / "dots_files_meta.csv")["reporter"].map(
+            dict(zip(*[pd.read_csv(dots / "dots_name_iso3.csv").dropna()[c]
+                       for c in ("dots_name", "iso3")], strict=True))).dropna())
+        for record, trade in records.items():
+            # thousand USD precision: DOTS carries more digits than it measures, and the
+            # file stays compact
+            trade = np.round(trade[np.ix_(keep, keep)], 3)
+            np.fill_diagonal(trade, 0.0)
+            domestic, repairs, cells = _world194_year(kc, trade, gdp, year, record, icio)
+            tag = f"world194 {year}" + (" (importer records)" if record == "importer" else "")
+            if absent:
+                repairs.insert(0, (
+                    f"{tag}: {', '.join(absent)} dropped: IMF DOTS has no record of their "
+                    "trade at all (neither reported nor estimated from partners) (rule W0)"))
+                cells[:0] = [f"W0|{c} dropped" for c in absent]
+            mirrored = [c for c in kc if c not in own]
+            repairs.insert(0, (
+                f"{tag}: {len(mirrored)} economies with no DOTS report of their own enter "
+                "from their partners' records (rule W4, mirror flows): " + ", ".join(
+                    f"{c} (exports {trade[kc.index(c)].sum():,.0f}, imports "
+                    f"{trade[:, kc.index(c)].sum():,.0f} million USD)" for c in mirrored)))
+            cells[:0] = [f"W4|{c} from partners' records" for c in mirrored]
+            flows = trade.T.copy()  # autarky order [importer, exporter]
+            np.fill_diagonal(flows, domestic)
+            key = "" if record == "exporter" else "_importer"
+            out[f"flows{key}_{year}"] = flows[:, :, None]
+            out[f"repairs{key}_{year}"] = np.array(repairs)
+            out[f"repair_cells{key}_{year}"] = np.array(cells)
         out[f"gdp_{year}"] = gdp
-        out[f"repairs_{year}"] = np.array(repairs)
-        meta_years[str(year)] = {"mirror_filled_pairs": int(mirror[np.ix_(keep, keep)].sum()),
-                                 "positive_pairs": int((trade > 0).sum()),
-                                 "world_trade_musd": round(float(trade.sum()), 1)}
+        meta_years[str(year)] = {
+            "mirror_filled_pairs": int(mirror[np.ix_(keep, keep)].sum()),
+            "positive_pairs": int((records["exporter"][np.ix_(keep, keep)] > 0).sum()),
+            "world_trade_musd": round(float(records["exporter"][np.ix_(keep, keep)].sum()), 1),
+            "from_partners_records": [c for c in kc if c not in own],
+            "added_to_the_194_list": [c for c in kc if c not in codes],
+            "still_missing": {c: "no DOTS record at all" for c in absent}}
     assert keep_codes is not None
     out["countries"] = np.array(keep_codes)
     out["sectors"] = np.array(["TOT"])
@@ -474,33 +653,46 @@ def build_world194(shared: Path) -> dict:
         "source_sha256": sha256(dots / "dots2019_X_fob_194.csv"),
         "years": years, "countries": len(keep_codes), "sectors": 1, "has_io": False,
         "coverage": meta_years,
-        "title": "192 economies, one sector: IMF DOTS goods trade 2019-2020 with domestic "
-                 "sales from GDP (Ignatenko et al. 2025)",
+        "title": f"{len(keep_codes)} economies, one sector: IMF DOTS goods trade 2019-2020 "
+                 "(economies without reports from their partners' records) with domestic "
+                 "sales from accounts",
         "source": "IMF Direction of Trade Statistics (per-reporter extracts, downloaded from "
                   "the IMF ~Feb 2022, as collected in github.com/SamLeBlanc/"
                   "Direction-of-Trade-Map, commit a0b40af): exporter-reported exports f.o.b., "
-                  "importer-reported imports c.i.f. / 1.10 where the exporter reports nothing; "
-                  "World Bank WDI NY.GDP.MKTP.CD (current USD)",
+                  "importer-reported imports c.i.f. / 1.10 where the exporter reports nothing "
+                  "(the other way round with flows='importer'); World Bank WDI "
+                  "NY.GDP.MKTP.CD (current USD); domestic shares and gross output / value "
+                  "added from icio2023",
         "license": "IMF DOTS: free to use with citation (IMF terms); WDI: CC BY 4.0; "
                    "compilation scripts MIT",
         "citation": "International Monetary Fund, Direction of Trade Statistics (DOTS); World "
-                    "Bank, World Development Indicators, NY.GDP.MKTP.CD; Ignatenko, A., "
-                    "Lashkaripour, A., Macedoni, L. and Simonovska, I. (2025), Making America "
-                    "Great Again? The Economic Impacts of Liberation Day Tariffs (domestic "
-                    "sales from GDP).",
+                    "Bank, World Development Indicators, NY.GDP.MKTP.CD; Costinot, A. and "
+                    "Rodriguez-Clare, A. (2014), Trade Theory with Numbers: Quantifying the "
+                    "Consequences of Globalization, Handbook of International Economics 4, "
+                    "ch. 4 (roundabout production); Ignatenko, A., Lashkaripour, A., Macedoni, "
+                    "L. and Simonovska, I. (2025), Making America Great Again? The Economic "
+                    "Impacts of Liberation Day Tariffs.",
         "elasticity_default": "uniform4",
+        "records": ["exporter", "importer"],
         "note": "One sector standing for the whole economy: goods are traded (DOTS covers "
                 "merchandise only), services are treated as non-traded and sit in domestic "
-                "sales. Domestic sales = GDP + deficit - imports = GDP - goods exports. "
-                "Baseline tariffs are zero: no open source of applied tariffs for all 194 "
-                "economies is in the reference data (the Teti GTD rates here are aggregated "
-                "to icio2023's 81 regions), so tariff-only scenarios change nothing on this "
-                "world. Exporter-reported flows are the baseline because importer-reported "
-                "ones miss trade that the importer's customs does not record (Moldova's "
-                "imports exclude Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and "
-                "include freight and insurance (c.i.f.), which are services. Repairs (dropped "
-                "economies, missing GDP, non-positive domestic sales) are raised as "
-                "RepairWarnings on loading.",
+                "sales. Domestic sales from accounts (rule W3): the domestic share of gross "
+                "absorption (icio2023's, re-exports removed, where the economy is there; "
+                "else from gross output = GDP x the icio2023 median gross output / value "
+                "added) raised to the power gross output / value added, the one-sector "
+                "equivalent of a roundabout economy; GDP + deficit - imports (the earlier "
+                "rule, as in Ignatenko et al. 2025) left entrepots almost no domestic sales "
+                "(Singapore 1%). Economies without DOTS reports of their own (Taiwan and "
+                "others) enter from their partners' records (rule W4). Baseline tariffs are "
+                "zero: no open source of applied tariffs for all economies is in the "
+                "reference data (the Teti GTD rates here are aggregated to icio2023's 81 "
+                "regions), so tariff-only scenarios change nothing on this world. "
+                "Exporter-reported flows are the default because importer-reported ones miss "
+                "trade that the importer's customs does not record (Moldova's imports exclude "
+                "Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and include freight "
+                "and insurance (c.i.f.), which are services; load_world('world194', "
+                "flows='importer') gives the importer-first record. Repairs (rules W0-W4) are "
+                "raised as RepairWarnings on loading; coverage lists what is still missing.",
     }
 
 
@@ -628,6 +820,39 @@ def build_income_groups(shared: Path) -> dict:
     }
 
 
+GDP_YEARS = range(1995, 2024)
+"""Years of WDI GDP embedded: every year of an embedded world (wiod2013 from 1995)."""
+
+
+def build_gdp_current(shared: Path) -> dict:
+    """WDI GDP in current USD by economy and year (rule R4 of autarky.world compares it
+    with each world's model value added). Economies only (aggregates left out)."""
+    import pandas as pd
+
+    src = shared / "gdp-current" / "GDP_wdi_raw.xls"
+    meta = pd.read_excel(src, sheet_name="Metadata - Countries").dropna(subset=["Region"])
+    data = pd.read_excel(src, sheet_name="Data_stata").set_index("Country Code")
+    data = data.loc[data.index.isin(set(meta["Country Code"].astype(str)))]
+    cols = [f"gdp{y}" for y in GDP_YEARS]
+    long = data[cols].stack().rename("gdp_musd").reset_index()
+    long.columns = ["country", "year", "gdp_musd"]
+    long["year"] = long["year"].str[3:].astype(int)
+    long["gdp_musd"] = (long["gdp_musd"].astype(float) / 1e6).round(1)
+    long = long.sort_values(["country", "year"])
+    long.to_csv(OUT / "gdp_current.csv", index=False, lineterminator="\n")
+    return {
+        "file": "gdp_current.csv",
+        "title": "GDP in current USD by economy and year (million USD)",
+        "source": "World Bank World Development Indicators NY.GDP.MKTP.CD "
+                  "(gdp-current/GDP_wdi_raw.xls, sheet Data_stata); economies only",
+        "license": "World Bank WDI, CC BY 4.0",
+        "citation": "World Bank, World Development Indicators, NY.GDP.MKTP.CD.",
+        "source_sha256": sha256(src),
+        "years": [GDP_YEARS[0], GDP_YEARS[-1]],
+        "economies": int(long["country"].nunique()),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
@@ -652,6 +877,7 @@ def main() -> None:
     manifest["icio2023"].update(extend_icio2023(shared, OUT / "icio2023.npz", "SERV",
                                                 travel=True))
     manifest["icio2023"]["sectors"] += 1  # TRAVEL
+    manifest["icio2023"]["io_year"] = 2020  # the year of the coefficients (rule R5)
     manifest["icio2023"]["source"] += (
         "; travel: World Bank WDI international tourism receipts and expenditures "
         "(ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) as extracted in "
@@ -724,6 +950,7 @@ def main() -> None:
     manifest["icio194"] = build_icio194(shared)  # after icio2023 and world194 (it reads both)
     manifest["country_shapes"] = build_country_shapes(shared)
     manifest["income_groups"] = build_income_groups(shared)
+    manifest["gdp_current"] = build_gdp_current(shared)
     manifest["country_groups"] = {  # groups.csv is written by hand, not derived
         "file": "groups.csv",
         "title": "Country groups that country_converter lacks, with membership and source per row",

@@ -38,13 +38,15 @@ def _solve(world: ak.World, scn: ak.Scenario, theta: str) -> ak.Result:
         return ak.solve(world, scn, elasticities=theta)
 
 
-def test_median_source_is_the_per_sector_median_of_the_8_sources() -> None:
+def test_median_source_is_the_per_sector_median_of_the_published_estimates() -> None:
+    # issue 27: the median over published estimates only (placeholders left out; the
+    # count and the rule are tested in test_baselines.py)
     assert set(SOURCES) == set(ak.data.elasticity_sources().index)  # median is not published
     for ds in ("icio2023", "wiod2016", "wiod2013"):
         tab = pd.DataFrame({s: ak.elasticities(ds, s) for s in SOURCES})
         med = ak.elasticities(ds)  # the default source
         assert med.attrs["source"] == "median"
-        np.testing.assert_allclose(med.reindex(tab.index), np.median(tab.to_numpy(), axis=1))
+        assert (med.attrs["count"] <= 6).all()
         assert (med.reindex(tab.index) <= tab.max(axis=1)).all()
         assert (med.reindex(tab.index) >= tab.min(axis=1)).all()
     # the CP 2015 petroleum outlier no longer sets the default

@@ -1,4 +1,4 @@
-"""world194: the one-sector 192-economy world from IMF DOTS and WDI GDP (issue 16)."""
+"""world194: the one-sector world of every economy in IMF DOTS, with WDI GDP (issue 16, 27)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def _load(year: int) -> tuple[ak.World, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RepairWarning)
         w = ak.load_world("world194", year=year)
-    return w, [str(c.message) for c in caught if issubclass(c.category, RepairWarning)]
+    # each repair's sentence and the cells it changed (rule W3 names every economy there)
+    return w, [" ".join((str(c.message), *c.message.cells)) for c in caught
+               if isinstance(c.message, RepairWarning)]
 
 
 @pytest.mark.parametrize("year", [2019, 2020])
@@ -50,8 +52,10 @@ def test_world194_repairs_name_each_economy(year: int) -> None:
     text = " ".join(repairs)
     for c in ("CYM", "TCA", "ERI", "SSD", "VEN", "YEM", "HKG"):
         assert c in text, c
-    # domestic sales = GDP + deficit - imports = GDP - exports where no repair applies
+    # domestic sales from accounts (rule W3) for every economy not repaired otherwise
     assert all(f"world194 {year}" in r for r in repairs)
+    w3 = next(r for r in repairs if "(rule W3)" in r)
+    assert all(f"{c} domestic share" in w3 for c in ("HKG", "SGP", "USA", "TWN"))
 
 
 @pytest.mark.shared

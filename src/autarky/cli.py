@@ -46,6 +46,7 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
+from autarky.data.embedded_data import MIN_ESTIMATES, PLACEHOLDER_SOURCES
 from autarky.errors import RepairWarning
 
 EXIT_NOT_CONVERGED = 3
@@ -101,9 +102,23 @@ def elasticities(
     table.add_column("sector")
     for col in tab.columns:
         table.add_column(str(col), justify="right")
+    med, count = _median_counts(world.lower(), list(tab.index))
+    if count is not None and "median" not in tab.columns:
+        table.add_column("median", justify="right")
+    if count is not None:
+        table.add_column("estimates", justify="right")
     for code, r in tab.iterrows():
-        table.add_row(str(code), *(f"{v:g}" for v in r))
+        extra = () if count is None else (
+            *(() if "median" in tab.columns else (f"{med[code]:.3g}",)), str(int(count[code])))
+        table.add_row(str(code), *(f"{v:g}" for v in r), *extra)
     console.print(table)
+    if count is not None:
+        few = [f"{c} ({int(n)})" for c, n in count.items() if n < MIN_ESTIMATES]
+        console.print(f"estimates: how many published sectoral estimates the median rests on "
+                      f"(placeholders left out: {', '.join(PLACEHOLDER_SOURCES)}, 4.00 gap "
+                      "fills); fewer than "
+                      f"{MIN_ESTIMATES}: {', '.join(few) if few else 'none'} (none: theta = 4, "
+                      "Simonovska and Waugh 2014)", highlight=False, soft_wrap=True)
     console.print("[bold]sources[/]", highlight=False)
     for name, cite in tab.attrs["citations"].items():
         console.print(f"  - [bold]{name}[/]: {cite}", highlight=False, soft_wrap=True)
@@ -121,11 +136,17 @@ def info(
     tariffs: Annotated[bool, typer.Option(
         "--tariffs", help="List implausible baseline tariffs (as published) and their "
         "repair (rule T1) instead.")] = False,
+    repairs: Annotated[bool, typer.Option(
+        "--repairs", help="List every data repair made on loading, rule by rule, with "
+        "every cell it changed, instead.")] = False,
 ) -> None:
     """Size, totals, and each country's domestic share and top partners."""
     run_.check_top(top)
     if tariffs:
         _tariff_report(world, year)
+        return
+    if repairs:
+        _repairs_report(world, year)
         return
     w = load_world_cli(world, year)
     n, j = w.shape
@@ -152,6 +173,39 @@ def info(
         table.add_row(str(c), f"{r['absorption']:,.0f}", f"{r['value_added']:,.0f}",
                       f"{r['deficit']:,.0f}", f"{r['domestic_share']:.1%}", r["top_suppliers"])
     console.print(table)
+
+
+def _median_counts(world: str, sectors: list[str]) -> tuple[Any, Any]:
+    """The default median by sector and the number of published estimates behind each.
+
+    (None, None) for a world without a sectoral catalog.
+    """
+    try:
+        med = ak.data.elasticities(world, "median")
+    except ak.DataError:
+        return None, None
+    count = med.attrs.get("count")
+    if count is None:
+        return None, None
+    return med.reindex(sectors), count.reindex(sectors).fillna(0)
+
+
+def _repairs_report(world: str, year: int | None) -> None:
+    """Every repair rule applied on loading: its sentence, then each cell it changed."""
+    from autarky.cli_common import load_world_repairs, repair_summary
+
+    w, found = load_world_repairs(world, year)
+    if not found:
+        console.print(f"{w.name} {w.year if w.year is not None else ''}: no data repairs",
+                      highlight=False)
+        return
+    console.print(repair_summary(world, w, found).split(";")[0], highlight=False)
+    for r in found:
+        console.print(f"\n[bold]rule {r.rule}[/] ({len(r.cells):,} cells): {r}",
+                      highlight=False, soft_wrap=True)
+        for cell in r.cells:
+            if cell != str(r):
+                console.print(f"  {r.rule}  {cell}", highlight=False, soft_wrap=True)
 
 
 def _tariff_report(world: str, year: int | None) -> None:

@@ -103,14 +103,38 @@ def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
 
+def load_world_repairs(world: str, year: int | None) -> tuple[ak.World, list[RepairWarning]]:
+    """Load a World and the repairs made while loading it (one RepairWarning per rule)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RepairWarning)
+        w = ak.load_world(world, year=year)
+    repairs = []
+    for m in caught:
+        if isinstance(m.message, RepairWarning):
+            repairs.append(m.message)
+        else:
+            warnings.showwarning(m.message, m.category, m.filename, m.lineno)
+    return w, repairs
+
+
+def repair_summary(world: str, w: ak.World, repairs: list[RepairWarning]) -> str:
+    """One line: how many repair rules changed how many cells, and where they are listed."""
+    rules = list(dict.fromkeys(r.rule for r in repairs))
+    cells = sum(len(r.cells) for r in repairs)
+    year = f" {w.year}" if w.year is not None else ""
+    return (f"{w.name}{year}: {len(rules)} repair rule{'s' if len(rules) != 1 else ''} "
+            f"({', '.join(rules)}) changed {cells:,} cell{'s' if cells != 1 else ''}; "
+            f"autarky info {world}{' --year ' + str(w.year) if w.year is not None else ''} "
+            "--repairs lists them")
+
+
 def load_world_cli(world: str, year: int | None) -> ak.World:
-    """Load a World for a command, printing repair notes as one line each."""
-    loaded = run_.load(world, year)
-    for text in loaded.repairs:
-        # data repairs are part of the assumptions of a result: printed with the output,
-        # so that stderr carries only errors
-        console.print(f"[yellow]note:[/] {text}", highlight=False)
-    return loaded.world
+    """Load a World for a command; its data repairs as one summary line on stderr."""
+    w, repairs = load_world_repairs(world, year)
+    if repairs:
+        err_console.print(f"[yellow]note:[/] {repair_summary(world, w, repairs)}",
+                          highlight=False, soft_wrap=True)
+    return w
 
 
 def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None,

@@ -177,6 +177,20 @@ def show(o: Any, top: int = 0) -> None:
     if o.world is not None:
         console.print(f"world: {o.world.name} {o.world.year or ''} ({o.world_reason})",
                       highlight=False, soft_wrap=True)
+        if o.repairs:  # one line on stderr; the cells: autarky info WORLD --repairs
+            import re
+
+            from autarky.cli_common import err_console
+
+            rules = list(dict.fromkeys(m for r in o.repairs
+                                       for m in re.findall(r"rule ([A-Z]+\d*)", r)))
+            year = f" --year {o.world.year}" if o.world.year is not None else ""
+            err_console.print(
+                f"[yellow]note:[/] {o.world.name}{' ' + str(o.world.year) if year else ''}: "
+                f"{len(o.repairs)} data repair{'s' if len(o.repairs) != 1 else ''}"
+                + (f" (rules {', '.join(rules)})" if rules else "")
+                + f"; autarky info {o.world.name}{year} --repairs lists them",
+                highlight=False, soft_wrap=True)
     {"equilibrium": lambda: _equilibrium(o, top), "bloc-choice": lambda: _bloc_choice(o),
      "nash": lambda: _nash(o, top), "ilms": lambda: _ilms(o, top)}[o.kind]()
     for name, df in o.extras.items():

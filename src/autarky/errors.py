@@ -50,7 +50,29 @@ class UnavailableGoodError(AutarkyError, ValueError):
 
 
 class RepairWarning(UserWarning):
-    """Real input data were repaired by a documented rule (rounding residuals, negative cells)."""
+    """Real input data were repaired by a documented rule (rounding residuals, negative cells).
+
+    Parameters
+    ----------
+    message : str
+        The sentence stating the rule and what it changed.
+    rule : str, optional
+        The rule's label ('R2', 'T1', ...); where not given, read from "(rule X" in the text.
+    cells : sequence of str, optional
+        Every cell the rule changed, one label each ("KAZ P85 0.29 -> 0.62"); default: the
+        message counts as one cell. ``autarky info WORLD --repairs`` lists them.
+    """
+
+    def __init__(self, message: str, rule: str = "", cells: tuple[str, ...] | list[str] = ()
+                 ) -> None:
+        super().__init__(message)
+        if not rule:
+            import re
+
+            found = re.search(r"\(rule ([A-Z]+\d+)", message)
+            rule = found.group(1) if found else "other"
+        self.rule = rule
+        self.cells: tuple[str, ...] = tuple(cells) or (message,)
 
 
 class ScenarioWarning(UserWarning):

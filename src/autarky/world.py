@@ -42,13 +42,13 @@ R3. A good whose intermediate use implied by the coefficients exceeds its absorp
     (so that final demand would be negative) has the coefficients of that input in that
     country scaled down until its final demand is zero; the using sectors' value-added
     shares rise by the same amount.
+R4. Value added far from GDP (embedded worlds with IO links): see :mod:`autarky.repairs`.
 Negative values smaller than ``ROUNDING_TOLERANCE`` times the table total are treated as
 rounding and set to zero with the same warning.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
@@ -57,18 +57,18 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from autarky.errors import DataError, RepairWarning
+from autarky.errors import DataError
 from autarky.frames import frame_to_arrays
 from autarky.mrio import MRIO, _readonly, _sum_groups
+from autarky.repairs import (
+    MIN_VALUE_ADDED_SHARE,
+    ROUNDING_TOLERANCE,
+    _cell_labels,
+    _repair_io,
+    _repair_warn,
+)
 
 __all__ = ["World", "MRIO", "MIN_VALUE_ADDED_SHARE", "ROUNDING_TOLERANCE"]
-
-MIN_VALUE_ADDED_SHARE = 1e-3
-"""Floor on the value-added share applied by repair rule R2."""
-
-ROUNDING_TOLERANCE = 1e-9
-"""Relative size below which a negative residual counts as floating-point rounding."""
-
 
 def _check_codes(kind: str, codes: Sequence[Any]) -> tuple[str, ...]:
     out = tuple(str(c) for c in codes)
@@ -122,10 +122,6 @@ def _validate_array(name: str, a: Any, shape: tuple[int, ...],
             f"{name}: value {arr[bad][0]:.6g} above {hi:g} at {_first_bad(bad, labels)}"
         )
     return arr
-
-
-def _repair_warn(message: str) -> None:
-    warnings.warn(message, RepairWarning, stacklevel=4)
 
 
 class World:
@@ -382,7 +378,9 @@ class World:
         if (Z4 < 0).any():
             neg = Z4 < 0
             _repair_warn(f"{name}: {int(neg.sum())} negative intermediate-use cells "
-                         f"(sum {Z4[neg].sum():.6g}) set to zero (rule R1)")
+                         f"(sum {Z4[neg].sum():.6g}) set to zero (rule R1)", "R1",
+                         _cell_labels(neg, mrio.regions, mrio.sectors, mrio.regions,
+                                      mrio.sectors, values=Z4))
             Z4 = np.where(neg, 0.0, Z4)
         # flows[n, i, j] = sum_k Z[i, j, n, k] + sum_f Y[i, j, n, f]
         flows = np.einsum("ijnk->nij", Z4) + np.transpose(Y3, (2, 0, 1))
@@ -392,7 +390,9 @@ class World:
             if big.any():
                 _repair_warn(f"{name}: {int(neg.sum())} negative bilateral flows (final demand "
                              f"with inventory draw-downs; sum {flows[neg].sum():.6g}) set to "
-                             "zero (rule R1)")
+                             "zero (rule R1)", "R1",
+                             _cell_labels(neg, mrio.regions, mrio.regions, mrio.sectors,
+                                          values=flows))
             flows = np.where(neg, 0.0, flows)
         output = flows.sum(axis=0)  # [i, j]
         inputs = Z4.sum(axis=0)  # [k, n, j] -> purchases of k by (n, j)
@@ -745,42 +745,6 @@ def _group_map(kind: str, codes: tuple[str, ...],
             new_codes.append(g)
         idx[i] = new_codes.index(g)
     return idx, new_codes
-
-
-def _repair_io(io: np.ndarray, flows: np.ndarray, output: np.ndarray,
-               countries: Sequence[str], sectors: Sequence[str], name: str) -> np.ndarray:
-    """Apply repair rules R2 and R3 to MRIO-derived coefficients io[n, k, j]."""
-    colsum = io.sum(axis=1)
-    cap = 1.0 - MIN_VALUE_ADDED_SHARE
-    over = colsum > cap
-    if over.any():
-        n, j = np.argwhere(over)[0]
-        _repair_warn(
-            f"{name}: {int(over.sum())} country-sectors buy more inputs than "
-            f"{cap:g} of their output (first: {countries[n]} {sectors[j]}, "
-            f"{colsum[n, j]:.4f}); coefficients scaled to a value-added share of "
-            f"{MIN_VALUE_ADDED_SHARE:g} (rule R2)"
-        )
-        scale = np.where(over, cap / np.where(over, colsum, 1.0), 1.0)
-        io = io * scale[:, None, :]
-    absorption = flows.sum(axis=1)  # [n, j] (no tariffs in an MRIO)
-    intermediate = np.einsum("nkj,nj->nk", io, output)
-    final = absorption - intermediate
-    tol = ROUNDING_TOLERANCE * max(float(absorption.sum()), 1.0)
-    short = final < 0
-    if short.any():
-        big = final < -tol
-        if big.any():
-            n, k = np.argwhere(big)[0]
-            _repair_warn(
-                f"{name}: {int(big.sum())} goods have intermediate use above absorption "
-                f"(first: {countries[n]} {sectors[k]}, short by {-final[n, k]:.6g}); their "
-                "input coefficients are scaled down so that final demand is zero (rule R3)"
-            )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(short & (intermediate > 0), absorption / intermediate, 1.0)
-        io = io * ratio[:, :, None]
-    return io
 
 
 def _derive(F: np.ndarray, T: np.ndarray, coef: np.ndarray,

@@ -60,7 +60,9 @@ def load_world(source: Any = "icio2023", year: int | None = None, **kwargs: Any)
     **kwargs
         Passed to :func:`read_flows` for paths (``tariffs=``, ``io=``, ``value_added=``).
         For an embedded dataset: ``tariffs="as-published"`` keeps the raw baseline tariffs
-        (default ``"repaired"``: rule T1 of :mod:`autarky.data.tariff_quality`).
+        (default ``"repaired"``: rule T1 of :mod:`autarky.data.tariff_quality`);
+        ``flows="importer"`` (world194) takes each flow from the importer's record first
+        (default ``"exporter"``).
 
     Examples
     --------

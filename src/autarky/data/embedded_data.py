@@ -46,6 +46,21 @@ def _npz(name: str) -> Any:
     return np.load(path, allow_pickle=False)
 
 
+@cache
+def _gdp_table() -> pd.DataFrame:
+    return pd.read_csv(_embedded() / "gdp_current.csv").set_index(["country", "year"])
+
+
+def gdp_current(countries: list[str], year: int) -> np.ndarray:
+    """WDI GDP in current USD (million) of each country in ``year``.
+
+    NaN where WDI has none (Taiwan, ROW). The input of repair rule R4 (:mod:`autarky.world`).
+    """
+    tab = _gdp_table()["gdp_musd"]
+    keys = pd.MultiIndex.from_arrays([countries, [int(year)] * len(countries)])
+    return tab.reindex(keys).to_numpy(dtype=float)
+
+
 def _check_year(name: str, year: int | None, years: list[int]) -> int:
     if year is None:
         return int(years[-1])
@@ -66,7 +81,9 @@ def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> W
         io = None
         if f"io_{y}" in d.files:
             io = d[f"io_{y}"]
-            io = _repair_io(io, flows, flows.sum(axis=0), countries, sectors, name)
+            io = _repair_io(io, flows, flows.sum(axis=0), countries, sectors, f"{name} {y}",
+                            gdp=gdp_current(countries, y), io_year=meta.get("io_year"),
+                            year=y)
             attrs["io_note"] = meta.get("io_note", "")
         return World.from_arrays(
             flows, countries, sectors, tariffs=rates, io=io, name=name, year=y,
@@ -96,23 +113,45 @@ def _load_wiod2013(name: str, year: int | None) -> World:
                            attrs=attrs)
 
 
-def _load_world194(name: str, year: int | None) -> World:
-    """The one-sector 192-economy world (IMF DOTS + WDI GDP); repairs as RepairWarnings."""
+WORLD194_RECORDS = ("exporter", "importer")
+"""Whose record a world194 flow comes from first (the other where the first has none)."""
+
+
+def _load_world194(name: str, year: int | None, flows: str = "exporter") -> World:
+    """The one-sector world of every economy in IMF DOTS; repairs as RepairWarnings.
+
+    ``flows="exporter"`` (default): exports f.o.b. as the exporter records them, the
+    importer's record (c.i.f. / 1.10) where the exporter has none; ``flows="importer"``: the
+    other way round (a sensitivity: the records disagree most for re-export hubs and for
+    trade one side's customs does not see).
+    """
+    if flows not in WORLD194_RECORDS:
+        raise DataError(f"{name}: flows = {flows!r}: expected one of "
+                        f"{', '.join(WORLD194_RECORDS)}")
     meta = manifest()[name]
     y = _check_year(name, year, meta["years"])
+    key = "" if flows == "exporter" else "_importer"
     with _npz(name) as d:
-        flows = d[f"flows_{y}"]
+        arr = d[f"flows{key}_{y}"]
         countries = [str(c) for c in d["countries"]]
-        repairs = [str(r) for r in d[f"repairs_{y}"]]
+        repairs = [str(r) for r in d[f"repairs{key}_{y}"]]
+        cells = [str(c) for c in d[f"repair_cells{key}_{y}"]]
         sectors = [str(s) for s in d["sectors"]]
         names = [str(s) for s in d["sector_names"]]
+    by_rule: dict[str, list[str]] = {}
+    for c in cells:
+        rule, _, label = c.partition("|")
+        by_rule.setdefault(rule, []).append(label)
     for r in repairs:
-        warnings.warn(r, RepairWarning, stacklevel=4)
+        rule = _world194_rule(r)
+        own = [c for c in by_rule.get(rule, []) if c.split()[0] in r] if rule in ("W1", "W2") \
+            else by_rule.get(rule, [])
+        warnings.warn(RepairWarning(r, rule, own), stacklevel=4)
     return World.from_arrays(
-        flows, countries, sectors, name=name, year=y, source=meta["source"],
+        arr, countries, sectors, name=name, year=y, source=meta["source"],
         sector_names=names,
         attrs={"license": meta["license"], "citation": meta["citation"],
-               "repairs": "; ".join(repairs), "note": meta["note"]},
+               "repairs": "; ".join(repairs), "note": meta["note"], "flows": flows},
     )
 
 
@@ -142,6 +181,14 @@ def _load_icio194(name: str, year: int | None, tariffs: str = "repaired") -> Wor
         sector_classes=base.sector_classes)
 
 
+def _world194_rule(text: str) -> str:
+    """The rule label of a stored world194 repair sentence ("(rule W1)" where it says so)."""
+    import re
+
+    found = re.search(r"\(rule ([A-Z]+\d+)", text)
+    return found.group(1) if found else "W"
+
+
 DATASETS: dict[str, Callable[[str, int | None], World]] = {
     "icio2023": _load_tradecube,
     "icio194": _load_icio194,
@@ -152,17 +199,23 @@ DATASETS: dict[str, Callable[[str, int | None], World]] = {
 """Registry: dataset name -> loader(name, year)."""
 
 
-def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired") -> World:
+def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired",
+                  flows: str = "exporter") -> World:
     """Load an embedded dataset by name (default year: the latest).
 
     ``tariffs="as-published"`` keeps the baseline tariffs of the trade cubes as compiled;
     the default applies the tariff repair rule of :mod:`autarky.data.tariff_quality`.
+    ``flows="importer"`` (world194): the importer's record of each flow first.
     """
     key = name.lower()
     if key not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; available: {', '.join(DATASETS)}")
+    if flows != "exporter" and DATASETS[key] is not _load_world194:
+        raise DataError(f"{name}: flows = {flows!r}: only world194 offers a choice of record")
     if DATASETS[key] in (_load_tradecube, _load_icio194):
         return DATASETS[key](key, year, tariffs)  # type: ignore[call-arg]
+    if DATASETS[key] is _load_world194:
+        return _load_world194(key, year, flows)
     return DATASETS[key](key, year)
 
 
@@ -225,26 +278,76 @@ def elasticity_sources() -> pd.DataFrame:
 
 
 DEFAULT_SOURCE = "median"
-"""The default elasticity source: per sector, the median of the catalog's published sources.
+"""The default elasticity source: per sector, the median of the published estimates.
 
 Why: the published sources disagree most where an estimate is imprecise (Caliendo-Parro
 2015 Table 1: petroleum 64.85, autos 1.12), and one imprecise sector can decide the sign of
-a result. The median of the 8 sources is not moved by one outlying estimate, lies inside
-the published range for every sector, and needs no hand-picked cap."""
+a result. The median is not moved by one outlying estimate, lies inside the published range
+for every sector, and needs no hand-picked cap."""
+
+PLACEHOLDER_SOURCES = ("uniform4", "in-sample")
+"""Catalog sources that are not published sectoral estimates: one aggregate number for
+every sector (uniform4, Simonovska and Waugh 2014), and the in-sample vector (estimated on
+the same data by the tariffwar package, with 4.00 where its estimator has no value)."""
+
+GAP_FILL = 4.0
+"""The value the tariffwar compilation puts where a source has no estimate for a sector
+(e.g. Giri et al. 2021 and Caliendo-Parro 2015 for services): no published table in the
+catalog has an estimate of exactly 4.00 (imf-dots of the reference data:
+elasticities_native_from_sources.csv), so a 4.00 counts as a gap, not an estimate."""
+
+NOT_ONE_TO_ONE = {("fgo2022", 8.35)}
+"""Mapped values (source, value) that do not stand for the sectors they are mapped to:
+Fontagne et al. (2022) Table 8 gives 8.35 for 'Other community, social, personal
+services', a product-level (goods, tariff-based) estimate for the goods of that TiVA group,
+which the compilation maps to every services sector (icio2023 SERV and TRAVEL, wiod2016
+SERV, wiod2013 c17-c35)."""
+
+MIN_ESTIMATES = 3
+"""A sector whose median rests on fewer published estimates is named in the notes."""
 
 DERIVED_SOURCES = {
-    "median": "per sector, the median of the catalog's 8 published sources (cp2015, "
-              "uniform4, shapiro2016, bsy2021, gyy2021, fgo2022, ll2023, in-sample), computed "
-              "from the catalog at load: robust to one source's outlying estimate (CP 2015 "
-              "petroleum 64.85, autos 1.12).",
+    "median": "per sector, the median of the published sectoral estimates in the catalog "
+              "(cp2015, shapiro2016, bsy2021, gyy2021, fgo2022, ll2023; placeholders left "
+              "out: uniform4, in-sample, 4.00 gap fills, Fontagne et al.'s services value), "
+              "computed at load; a sector without any published estimate takes the "
+              "aggregate theta = 4 (Simonovska and Waugh 2014); attrs['count'] gives the "
+              "number of estimates per sector.",
 }
 """Sources computed from the published ones (not published themselves): name -> rule."""
 
 
+def published_estimates(sub: pd.DataFrame) -> pd.DataFrame:
+    """One dataset's catalog rows that are published sectoral estimates.
+
+    Left out: :data:`PLACEHOLDER_SOURCES`, :data:`GAP_FILL`, :data:`NOT_ONE_TO_ONE`.
+    """
+    keep = ~sub["source"].isin(PLACEHOLDER_SOURCES) & (sub["theta"] != GAP_FILL)
+    pairs = list(zip(sub["source"], sub["theta"].round(2), strict=True))
+    keep &= ~pd.Series([p in NOT_ONE_TO_ONE for p in pairs], index=sub.index)
+    return sub[keep]
+
+
 def _derived(sub: pd.DataFrame, source: str) -> pd.Series:
-    """A derived source (:data:`DERIVED_SOURCES`) from one dataset's catalog rows."""
-    wide = sub.pivot_table(index="sector", columns="source", values="theta", aggfunc="first")
-    return wide.median(axis=1).astype(float)
+    """A derived source (:data:`DERIVED_SOURCES`) from one dataset's catalog rows.
+
+    The number of estimates behind each sector's value is in ``attrs['count']``.
+    """
+    sectors = list(dict.fromkeys(sub["sector"]))
+    pub = published_estimates(sub)
+    med = pub.groupby("sector")["theta"].median().reindex(sectors)
+    count = pub.groupby("sector")["theta"].size().reindex(sectors).fillna(0).astype(int)
+    out = med.fillna(ONE_SECTOR_THETA["uniform4"]).astype(float)
+    out.attrs["count"] = count.rename("estimates")
+    few = count[count < MIN_ESTIMATES]
+    if len(few):
+        out.attrs["note"] = (
+            "per sector, the median of the published sectoral estimates (cp2015, "
+            "shapiro2016, bsy2021, gyy2021, fgo2022, ll2023; placeholders left out); "
+            f"{len(few)} sectors rest on fewer than {MIN_ESTIMATES}: "
+            + ", ".join(f"{k} {v}" for k, v in few.items())
+            + "; a sector with none takes the aggregate theta = 4 (Simonovska and Waugh 2014)")
+    return out
 
 
 def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
@@ -257,7 +360,8 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
     source : str
         One of ``elasticity_sources().index``: 'cp2015', 'uniform4', 'shapiro2016',
         'bsy2021', 'gyy2021', 'fgo2022', 'll2023', 'in-sample', or a derived source of
-        :data:`DERIVED_SOURCES` ('median', the default: per sector, the median of those 8).
+        :data:`DERIVED_SOURCES` ('median', the default: per sector, the median of the
+        published estimates among them, their number in ``attrs['count']``).
 
     Returns
     -------
@@ -281,7 +385,8 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
                         f"available: {', '.join(sorted(set(tab['dataset'])))}")
     sub = tab[tab["dataset"] == ds]
     if source in DERIVED_SOURCES:
-        s = _derived(sub, source).rename("theta")
+        s = _derived(sub, source)
+        s.name = "theta"
         s.index.name = "sector"
         s.attrs.update(source=source, dataset=ds, rule=DERIVED_SOURCES[source])
         return s
