@@ -30,7 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from autarky.data import load_world, manifest
-from autarky.data.geography import pair_geography
+from autarky.data.geography import country_geography, pair_geography
 from autarky.data.gravity_eurasia import gravity_eurasia
 from autarky.errors import DataError
 from autarky.gravity.estimate import Estimate, estimate
@@ -180,7 +180,11 @@ def border_panel(source: str | World | Sequence[World] = "world194",
     for w in worlds:
         if w.year is None:
             raise DataError(f"{w.name}: the World has no year (membership is dated)")
-        keep = [c for c in w.countries if c != "ROW"]
+        # economies without an outline in the shipped shapes (microstates, Kosovo) have no
+        # distance or contiguity: left out of the panel, and listed in its attrs
+        shaped = set(country_geography().index)
+        keep = [c for c in w.countries if c != "ROW" and c in shaped]
+        unshaped = [c for c in w.countries if c != "ROW" and c not in shaped]
         goods = _goods(w)
         f = w.flows.sel(importer=keep, exporter=keep, sector=list(goods)).sum("sector")
         x = f.transpose("exporter", "importer").to_numpy()      # [exporter, importer]
@@ -198,6 +202,7 @@ def border_panel(source: str | World | Sequence[World] = "world194",
     if not frames:
         raise DataError("gravity border: no World to build the panel from")
     panel = pd.concat(frames, ignore_index=True)
+    panel.attrs["no_outline"] = sorted(set(unshaped))
     panel.attrs["dataset"] = ", ".join(sorted({w.name for w in worlds}))
     return panel[["exporter", "importer", "year", "trade", "dist_km", "ln_DIST", "CNTG",
                   "INTL_BRDR", "USSR", "BRDR_USSR", "EAEU", "CIS_FTA", "EU"]]
