@@ -601,15 +601,15 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     conv = np.zeros(S * K, dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        for k in np.flatnonzero(cal_ok):  # one batch per source (S shocks in memory)
-            scns = [presets.bloc_choice_scenarios(states[0], float(hats[k]))[stay_out]] + [
-                presets.bloc_choice_scenarios(s, float(hats[k]))[opt] for s, opt in labels[1:]]
+        for j in np.flatnonzero(cal_ok):  # one batch per source (S shocks in memory)
+            scns = [presets.bloc_choice_scenarios(states[0], float(hats[j]))[stay_out]] + [
+                presets.bloc_choice_scenarios(s, float(hats[j]))[opt] for s, opt in labels[1:]]
             shocks = [to_shock(world, x) for x in scns]
-            rows = np.arange(S) * K + k
-            W[rows], conv[rows], _, _ = solve_rows(world, shocks, np.arange(S),
-                                                   np.tile(th[k], (S, 1)), opts, notes=[])
+            at = np.arange(S) * K + j
+            W[at], conv[at], _, _ = solve_rows(world, shocks, np.arange(S),
+                                               np.tile(th[j], (S, 1)), opts, notes=[])
             if progress:
-                progress(int(k) + 1, K)
+                progress(int(j) + 1, K)
     a_name, b_name = presets.BLOC_NAMES
     blocs = presets.get("two-blocs").blocs(world)
     G = group_welfare(world, W, {"West": blocs[a_name], "East": blocs[b_name]})
