@@ -26,7 +26,7 @@ def wiod() -> ak.World:
         return ak.load_world("wiod2016")
 
 
-def _alone(world: ak.World, name: str, source: str) -> tuple[ak.Scenario, ak.Result]:
+def _alone(world: ak.World, name: str, source: str | float) -> tuple[ak.Scenario, ak.Result]:
     scn = presets.get(name)
     opts = run.options(scn)
     cal, _ = calibrate.prepare(world, scn, run.solve_plain, source, opts)
@@ -68,3 +68,20 @@ def test_calibrated_preset_range_is_the_preset_recalibrated_under_each_source(
         assert change == pytest.approx(target, abs=1e-3)
     # the sources need different barriers: a range at one barrier is not this range
     assert hats.max() / hats.min() > 1.05
+
+
+def test_one_sector_world_range_over_cited_aggregate_thetas() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ak.RepairWarning)
+        w = ak.load_world("world194")
+    scn = presets.get("union-state")
+    rng = run.source_range(w, scn, run.options(scn))
+    assert rng is not None
+    labels = [k for k, _, _ in run.AGGREGATE_THETAS]
+    assert rng.attrs["sources"] == tuple(labels)
+    for k, theta, _ in run.AGGREGATE_THETAS:
+        res = _alone(w, "union-state", theta)[1]  # type: ignore[arg-type]
+        np.testing.assert_allclose(rng[k].reindex(w.countries), res.welfare, atol=1e-8)
+    # a lower theta means larger gains from the same trade-cost cut
+    assert rng.at["BLR", "bajzik2020"] > rng.at["BLR", "ek2002"] > 0
+    assert "Simonovska" in rng.attrs["text"] and "8.28" in rng.attrs["text"]

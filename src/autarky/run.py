@@ -348,16 +348,63 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
 
 
 # ---------------------------------------------------------------- range across sources
+AGGREGATE_THETAS: tuple[tuple[str, float, str], ...] = (
+    ("bajzik2020", 2.8,
+     "Bajzik, J., Havranek, T., Irsova, Z. and Schwarz, J. (2020), Estimating the Armington "
+     "elasticity: The importance of study design and publication bias, Journal of "
+     "International Economics 127: Armington elasticity 'in the range 2.5-5.1 with a median "
+     "of 3.8' (abstract); theta = 3.8 - 1, the relation of the simple model they state"),
+    ("sw2014", 4.0,
+     "Simonovska, I. and Waugh, M. E. (2014), The elasticity of trade: Estimates and "
+     "evidence, Journal of International Economics 92(1), 34-50: 'a trade elasticity of "
+     "roughly four' (abstract)"),
+    ("hm2014", 5.0,
+     "Head, K. and Mayer, T. (2014), Gravity equations: Workhorse, toolkit, and cookbook, "
+     "Handbook of International Economics 4, 131-195: meta-analysis of 744 gravity "
+     "estimates from 32 papers, preferred estimate 5 (as summarised by Bajzik et al. 2020, "
+     "section 2)"),
+    ("ek2002", 8.28,
+     "Eaton, J. and Kortum, S. (2002), Technology, geography, and trade, Econometrica "
+     "70(5), 1741-1779: theta = 8.28, the value of their counterfactuals (read in their "
+     "program EQUILX.PRG, 'mytheta = 8.28')"),
+)
+"""Cited values of the aggregate trade elasticity: the range of a one-sector world
+(label, theta, where the number was read)."""
+
+
+def _one_sector(world: World) -> bool:
+    m = manifest().get(str(world.name).lower()) or {}
+    return m.get("elasticity_default") is not None or (
+        len(world.sectors) == 1 and _has_catalog(world))
+
+
+def _range_thetas(world: World) -> tuple[np.ndarray, list[str], str] | None:
+    """The elasticity vectors of a range (rows) with their labels and what they are."""
+    from autarky.sweep import draw_elasticities
+
+    if _one_sector(world):
+        th = np.array([[v] for _, v, _ in AGGREGATE_THETAS]) * np.ones(len(world.sectors))
+        what = ("cited values of the aggregate trade elasticity (one-sector world): "
+                + "; ".join(f"{k} theta = {v:g} ({c})" for k, v, c in AGGREGATE_THETAS))
+        return th, [k for k, _, _ in AGGREGATE_THETAS], what
+    if not _has_catalog(world):
+        return None
+    thetas, labels, _ = draw_elasticities(world, draws=None)
+    names = [str(x) for x in labels]
+    return (thetas.to_numpy(), names,
+            f"the {len(names)} published elasticity sources of the catalog "
+            f"({', '.join(names)}), each applied to every sector")
+
+
 def range_unavailable(world: World) -> str | None:
     """Why the range across elasticity sources is not computed for ``world``, or None.
 
-    A world whose data are not an embedded dataset has no catalog mapping; a one-sector
-    world maps every sectoral source to the same aggregate theta (no range to show).
+    A world whose data are not an embedded dataset has no catalog mapping. A one-sector
+    world has a range over cited values of the aggregate trade elasticity
+    (:data:`AGGREGATE_THETAS`).
     """
-    m = manifest().get(str(world.name).lower()) or {}
-    if m.get("elasticity_default") is not None:
-        return (f"range across elasticity sources: none ({world.name} has one aggregate "
-                "sector; every sectoral source maps to the same aggregate theta)")
+    if _one_sector(world):
+        return None
     if not _has_catalog(world):
         return (f"range across elasticity sources: not computed ({world.name} is not an "
                 "embedded dataset with a catalog mapping of its sectors)")
@@ -401,15 +448,15 @@ def group_welfare(world: World, W: np.ndarray,
 
 
 def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int,
-                notes: Sequence[str] = ()) -> str:
-    return (f"low/high: the lowest and highest welfare change across the {len(names)} published "
-            f"elasticity sources of the catalog ({', '.join(names)}), each applied to every "
-            f"sector ({solved} equilibria, "
+                notes: Sequence[str] = (), what: str = "") -> str:
+    what = what or (f"the {len(names)} published elasticity sources of the catalog "
+                    f"({', '.join(names)}), each applied to every sector")
+    return (f"low/high: the lowest and highest welfare change across {what} ({solved} "
+            "equilibria, "
             + ("one batched solve" if solved <= 8 else "batched solves of 8 rows")
             + f", {seconds:.2f} s"
             + (f"; {bad} source(s) did not converge and are left out" if bad else "")
-            + "); the headline number itself uses the elasticities named in the assumptions "
-            "(default: the per-sector median of these sources)"
+            + "); the headline number itself uses the elasticities named in the assumptions"
             + "".join(f"; {n}" for n in notes))
 
 
@@ -449,14 +496,13 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
     """
     import time
 
-    from autarky.sweep import draw_elasticities, solve_rows
+    from autarky.sweep import solve_rows
 
-    if range_unavailable(world) is not None:
+    got = _range_thetas(world)
+    if got is None:
         return None
     t0 = time.perf_counter()
-    thetas, labels, _ = draw_elasticities(world, draws=None)
-    names = [str(x) for x in labels]
-    th = thetas.to_numpy()
+    th, names, what = got
     opts = _return_unconverged(scn, options)
     shocks, of_row, usable, notes = _source_shocks(world, scn, th, opts)
     if groups is None:
@@ -477,7 +523,7 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
     out = pd.concat([ok.min(axis=0).rename("low"), ok.max(axis=0).rename("high"), frame.T],
                     axis=1)
     out.attrs["text"] = _range_text(names, len(th), time.perf_counter() - t0,
-                                    int((~conv).sum()), notes)
+                                    int((~conv).sum()), notes, what)
     out.attrs["sources"] = tuple(names)
     return out
 
@@ -519,13 +565,14 @@ def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None =
     """
     import time
 
-    from autarky.sweep import draw_elasticities, solve_rows
+    from autarky.sweep import solve_rows
 
-    if range_unavailable(world) is not None:
+    got = _range_thetas(world)
+    if got is None:
         return None
     t0 = time.perf_counter()
-    thetas, names, _ = draw_elasticities(world, draws=None)
-    th, K = thetas.to_numpy(), len(thetas)
+    th, names, what = got
+    K = len(th)
     oa, ob = _return_unconverged(a, options_a), _return_unconverged(b, options_b)
     # each preset as defined under each source: recalibrated, conversions per source
     sa, ra, ua, na = _source_shocks(world, a, th, oa)
@@ -553,7 +600,8 @@ def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None =
     cols = [*world.countries, "world"]
     out = pd.DataFrame({"low": D.min(axis=0), "high": D.max(axis=0)}, index=cols)
     out.attrs["text"] = _range_text([str(x) for x in names], 2 * K, time.perf_counter() - t0,
-                                    int((~ok).sum()), tuple(dict.fromkeys((*na, *nb)))).replace(
+                                    int((~ok).sum()), tuple(dict.fromkeys((*na, *nb))),
+                                    what).replace(
         "lowest and highest welfare change", "lowest and highest difference of welfare changes")
     return out
 
@@ -580,17 +628,17 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     import time
 
     from autarky.solve import to_shock
-    from autarky.sweep import draw_elasticities, solve_rows
+    from autarky.sweep import solve_rows
 
-    if range_unavailable(world) is not None:
+    got = _range_thetas(world)
+    if got is None:
         return pd.DataFrame(index=table.index)
     t0 = time.perf_counter()
     opts = _return_unconverged(presets.get("bloc-choice"), options)
     states = list(dict.fromkeys(table.index.get_level_values("state")))
     stay_out = presets.OPTIONS[2]
     labels = [("*", stay_out)] + [(s, opt) for s in states for opt in presets.OPTIONS[:2]]
-    thetas, names, _ = draw_elasticities(world, draws=None)
-    th = thetas.to_numpy()
+    th, names, what = got
     S, K = len(labels), len(th)
     # the preset as defined under each source: its barrier recalibrated per source (one
     # vectorised root find), then each source's S scenarios in one batched solve
@@ -632,7 +680,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
         [str(x) for x in names], S * K, time.perf_counter() - t0,
         int((~np.asarray(conv)).reshape(S, K).any(axis=0).sum()),
         (f"the between-bloc barrier recalibrated under each source ({shown}; one vectorised "
-         f"root find, {steps} batched solves)",))
+         f"root find, {steps} batched solves)",), what)
     return out
 
 
