@@ -1,0 +1,163 @@
+"""What else moves a headline: the solver rules beside it, and the literature under it.
+
+Two tables every door shows beside an equilibrium result (registered in
+:data:`autarky.service.EXTRAS`, so the CLI prints them and ``--out``/``--excel``, the report
+and the app carry them):
+
+* :func:`rule_intervals` — the headline solved again under the other deficit rule and,
+  where goods were given a latent home supply, under the other supply rule; an interval
+  (low, high over the two rules, welfare %) for every economy one of them moves by more
+  than :data:`THRESHOLD` percentage points. A preset with a calibration target is
+  recalibrated under the other rule (the preset as defined), as the range does per source.
+* :func:`literature_table` — :func:`autarky.literature.lines` of the preset: published
+  numbers with their source and why ours may differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from autarky import calibrate, literature
+from autarky import run as run_
+from autarky.errors import ScenarioWarning
+from autarky.model.options import Deficits, SolveOptions
+from autarky.scenario import Scenario
+from autarky.world import World
+
+__all__ = ["THRESHOLD", "literature_table", "rule_intervals"]
+
+THRESHOLD = 0.1
+"""Percentage points: a rule's interval is shown when it moves some economy more than this."""
+
+TOP = 8
+"""Economies listed per rule (those it moves most), besides the groups."""
+
+_DEFICIT_TEXT = {
+    "fixed": "deficits kept at their observed values (CP 2015 default)",
+    "zero": "deficits removed first (balanced baseline, CP 2015)",
+    "proportional": "deficits moving with each country's wage",
+}
+
+
+def _alternatives(opts: SolveOptions, floored: bool) -> list[tuple[str, str, SolveOptions]]:
+    from autarky.solve import sensitivity_rule
+
+    alt: Deficits = "zero" if opts.deficits != "zero" else "fixed"
+    out = [("deficits", f"deficit rule '{opts.deficits}' ({_DEFICIT_TEXT[opts.deficits]}) "
+            f"vs '{alt}' ({_DEFICIT_TEXT[alt]})", dataclasses.replace(opts, deficits=alt))]
+    if floored:
+        rule = sensitivity_rule(opts.floor_rule)
+        out.append(("supply", "supply rule for goods without a home supplier: rule "
+                    f"'{opts.floor_rule}' vs '{rule}' (autarky.solve.floor_shares: the "
+                    "latent home supply at the "
+                    "smallest recorded supplier's share, the largest the data allow, or a "
+                    "tenth of it)", dataclasses.replace(opts, floor_rule=rule)))
+    return out
+
+
+def rule_intervals(world: World, scn: Scenario, result: Any, elasticities: Any,
+                   options: SolveOptions, groups: dict[str, Any] | None = None,
+                   threshold: float = THRESHOLD) -> pd.DataFrame | None:
+    """Welfare under the other deficit rule and supply rule, as intervals beside the headline.
+
+    Parameters
+    ----------
+    world, scn : World, Scenario
+        The baseline and the scenario as given (before calibration: a preset with a
+        target is recalibrated under each rule).
+    result : Result
+        The headline solve (its welfare is one end of each interval).
+    elasticities, options
+        The headline's.
+    groups : dict, optional
+        Named groups whose income-weighted welfare is added (default: the scenario's blocs
+        and the world).
+    threshold : float
+        Percentage points: a rule is shown when it moves some economy by more.
+
+    Returns
+    -------
+    DataFrame or None
+        Index: the economies a rule moves by more than ``threshold`` (the :data:`TOP` that
+        move most) and the groups; columns ``headline`` and, per rule shown,
+        ``<rule> low``/``high`` (``deficits``, ``supply``). None when
+        no rule moves any economy by more than ``threshold``. ``attrs["text"]`` says what
+        each interval is over.
+    """
+    from autarky.solve import resolve_elasticities, to_shock
+    from autarky.sweep import solve_rows
+
+    floored = any(str(n).startswith("unavailable goods:") for n in result.notes)
+    theta = resolve_elasticities(world, elasticities,
+                                 extreme=bool(options.extreme_elasticities))[0]
+    groups = groups if groups is not None else {**scn.blocs(world),
+                                                "world": tuple(world.countries)}
+    head = run_.group_welfare(world, result.welfare.reindex(world.countries).to_numpy()[None],
+                              groups).iloc[0]
+    cols: dict[str, pd.Series] = {"headline": head}
+    texts: list[str] = []
+    keep: list[str] = []
+    countries = list(world.countries)
+    for label, what, alt in _alternatives(options, floored):
+        alt = dataclasses.replace(alt, return_unconverged=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            scns, _ = calibrate.prepare_sources(world, scn, theta[None], alt)
+            if scns[0] is None:
+                texts.append(f"{label}: {what}: the calibration target is out of reach")
+                continue
+            W, conv, _, _ = solve_rows(world, [to_shock(world, scns[0], theta)],
+                                       np.zeros(1, dtype=int), theta[None], alt, notes=[])
+        if not conv[0]:
+            texts.append(f"{label}: {what}: the solve did not converge")
+            continue
+        other = run_.group_welfare(world, W, groups).iloc[0]
+        gap = (other - head).abs()
+        if not (gap.reindex(list(world.countries)) > threshold).any():
+            texts.append(f"{label}: {what}: moves no economy by more than {threshold:g} pp "
+                         f"(largest {gap.reindex(list(world.countries)).max():.3f} pp)")
+            continue
+        cols[f"{label} low"] = np.minimum(head, other)
+        cols[f"{label} high"] = np.maximum(head, other)
+        by_country = gap.reindex(countries)
+        top = by_country[by_country > threshold].sort_values(ascending=False).index[:TOP]
+        keep += [c for c in top if c not in keep]
+        n = int((by_country > threshold).sum())
+        texts.append(f"{label}: {what}: moves {n} of {len(world.countries)} economies by more "
+                     f"than {threshold:g} pp")
+    if len(cols) == 1:
+        return None
+    frame = pd.DataFrame(cols)
+    keep += [g for g in frame.index if g not in world.countries]
+    out = frame.loc[keep]
+    out.index.name = "economy"
+    out.attrs["title"] = "Solver rules: welfare, % (interval over the two rules of each)"
+    out.attrs["text"] = (
+        "Each interval is the lowest and highest welfare change (%) over the headline's rule "
+        "and the other rule, everything else as in the headline (elasticities, data; a "
+        "calibrated preset recalibrated under the other rule); separate solves, "
+        f"economies listed where a rule moves them by more than {threshold:g} pp (the "
+        f"{TOP} each rule moves most) and the groups. " + "; ".join(texts) + ".")
+    return out
+
+
+def literature_table(name: str, world: World | None = None) -> pd.DataFrame | None:
+    """Published numbers for a preset (:func:`autarky.literature.lines`), one per row."""
+    lines = literature.lines(name)
+    if not lines:
+        return None
+    out = pd.DataFrame({"published number, source, why it may differ": lines})
+    data = f"{world.name} {world.year or ''}".strip() if world is not None else "its data"
+    out.attrs["title"] = "Published numbers beside this result"
+    out.attrs["text"] = (
+        "Not targets (except where a line says so). Why numbers may differ: this result is "
+        "a static, perfectly competitive Caliendo-Parro (2015) model solved on "
+        f"{data}; published studies differ in model class (dynamics, technology diffusion, "
+        "firm heterogeneity, scale economies), data year, the barriers they change and what "
+        "they measure (welfare, GDP, consumption).")
+    return out
