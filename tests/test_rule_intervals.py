@@ -65,3 +65,11 @@ def test_literature_under_every_result(autarky_wiod: object) -> None:
     lit = autarky_wiod.extras["literature"]  # type: ignore[attr-defined]
     assert list(lit.iloc[:, 0]) == literature.lines("world-autarky")
     assert "Why numbers may differ" in lit.attrs["text"]
+
+
+def test_report_shows_rules_and_literature(autarky_wiod: object, tmp_path) -> None:  # noqa: ANN001
+    from autarky.report import outputs
+
+    text = outputs.write_report(tmp_path / "r.html", autarky_wiod).read_text()
+    assert "Published numbers beside this result" in text
+    assert "Solver rules" in text and "Why numbers may differ" in text
