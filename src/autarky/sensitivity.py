@@ -161,3 +161,50 @@ def literature_table(name: str, world: World | None = None) -> pd.DataFrame | No
         "firm heterogeneity, scale economies), data year, the barriers they change and what "
         "they measure (welfare, GDP, consumption).")
     return out
+
+
+PAIRS = {"us-tariffs-2025": "liberation-day"}
+"""A preset and the published-model preset of the same policy shown beside it."""
+
+
+def policy_pair(name: str, result: Any, world: World | None,
+                deficits: str | None = None) -> pd.DataFrame | None:
+    """us-tariffs-2025 beside liberation-day (the ILMS 2025 model on its own data).
+
+    Both are the tariffs of 2 April 2025 without retaliation; the table gives US, China
+    and EU welfare in each, and ``attrs["text"]`` says why they differ. Cheap: the ILMS
+    model solves in about a second.
+    """
+    from autarky.data import read_ilms2025
+    from autarky.liberation import DATA_FOLDER, EU27, liberation_day, summary
+    from autarky.presets import record
+
+    other = PAIRS.get(name)
+    if other is None or result is None or world is None:
+        return None
+    try:
+        data = read_ilms2025(DATA_FOLDER)
+    except Exception:  # noqa: BLE001 - no ILMS data folder: nothing to set beside
+        return None
+    ilms = summary(liberation_day(data, dict(record(other).params)["retaliation"]), data)
+    groups = {"EU": tuple(c for c in EU27 if c in world.countries)}
+    ours = run_.group_welfare(world, result.welfare.reindex(world.countries).to_numpy()[None],
+                              groups).iloc[0]
+    rows = ["USA", "CHN", "EU"]
+    out = pd.DataFrame({f"{name} (this run, {world.name} {world.year or ''})".replace(
+        " )", ")"): [float(ours.get(r, np.nan)) for r in rows],
+        f"{other} (ILMS 2025 model and data)": [float(ilms.at[r, "welfare"]) for r in rows]},
+        index=pd.Index(rows, name="economy"))
+    out.attrs["title"] = f"The same policy in two models: {name} and {other}, welfare %"
+    out.attrs["text"] = (
+        f"{name} is solved in the Caliendo-Parro (2015) multi-sector model with input-output "
+        f"links and deficit rule '{deficits}'"
+        + (": the trade deficits are removed first (a balanced baseline), so the US deficit "
+           "the order sets out to reduce is gone before the tariffs apply and cannot move; "
+           if deficits == "zero" else "; ")
+        + f"{other} is the one-sector model of Ignatenko, Lashkaripour, Macedoni and "
+        "Simonovska (2025) on their 2023 data for 194 economies, deficits kept, tariff "
+        "revenue rebated, with unemployment through nominal wage rigidity. Exemptions "
+        "(sector-level here, article-level there) and the coverage of Canada and Mexico also "
+        "differ. EU: income-weighted here, absorption-weighted there.")
+    return out

@@ -462,4 +462,15 @@ def _literature(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
     return {} if out is None else {"literature": out}
 
 
-EXTRAS.extend([_rule_intervals, _literature])
+def _policy_pair(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
+    """us-tariffs-2025 beside liberation-day (cheap: the ILMS model)."""
+    from autarky.sensitivity import policy_pair
+
+    if outcome.kind != "equilibrium" or outcome.options is None:
+        return {}
+    out = policy_pair(outcome.scenario.name or "", outcome.result, outcome.world,
+                      outcome.options.deficits)
+    return {} if out is None else {"same_policy": out}
+
+
+EXTRAS.extend([_rule_intervals, _policy_pair, _literature])
