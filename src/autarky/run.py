@@ -541,13 +541,17 @@ def _source_shocks(world: World, scn: Any, thetas: np.ndarray, options: SolveOpt
 
     K = len(thetas)
     if not isinstance(scn, Scenario):
-        return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
-    scns, notes = calibrate.prepare_sources(world, scn, thetas, options)
-    if all(s is scn for s in scns):  # nothing depends on the elasticities
-        return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
-    usable = np.array([s is not None for s in scns])
-    shocks = [to_shock(world, s, th) if s is not None else None
-              for s, th in zip(scns, thetas, strict=True)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
+    with warnings.catch_warnings():  # the headline solve has said them
+        warnings.simplefilter("ignore", ScenarioWarning)
+        scns, notes = calibrate.prepare_sources(world, scn, thetas, options)
+        if all(s is scn for s in scns):  # nothing depends on the elasticities
+            return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
+        usable = np.array([s is not None for s in scns])
+        shocks = [to_shock(world, s, th) if s is not None else None
+                  for s, th in zip(scns, thetas, strict=True)]
     return ([x for x in shocks if x is not None], np.cumsum(usable) - 1, usable,
             (*notes, "the range is the preset as defined under each source (recalibrated "
              "per source), not the headline's shock solved under other elasticities"))
