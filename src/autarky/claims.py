@@ -27,36 +27,20 @@ import pandas as pd
 from autarky import linkages, presets, run
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
-from autarky.errors import AutarkyError, RepairWarning, ScenarioError, ScenarioWarning
-from autarky.liberation import DATA_FOLDER, liberation_day
+from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
 from autarky.nash import nash, optimal_tariff, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
+from autarky.sensitivity import THEOREM, ilms_us_text
 from autarky.service import RunSpec, solve
 from autarky.service import run as run_service
 from autarky.sweep import sweep, sweep_scenarios
 from autarky.world import World
 
-__all__ = [
-    "CKLT_SD",
-    "COLUMNS",
-    "Claim",
-    "Context",
-    "SHORTAGE_SHOCKS",
-    "bloc_choice",
-    "bloc_dependence",
-    "claims",
-    "compute",
-    "dependency",
-    "essentials",
-    "eurasian_sovereignty",
-    "income_gains",
-    "no_tourism",
-    "outside_model",
-    "supply_shocks",
-    "tariff_war",
-    "world_autarky",
-]
+__all__ = ["CKLT_SD", "COLUMNS", "Claim", "Context", "SHORTAGE_SHOCKS", "bloc_choice",
+           "bloc_dependence", "claims", "compute", "dependency", "essentials",
+           "eurasian_sovereignty", "income_gains", "no_tourism", "outside_model", "supply_shocks",
+           "tariff_war", "world_autarky"]
 
 COLUMNS = ("id", "claim", "computation", "result", "band_low", "band_high", "assumptions",
            "limits")
@@ -236,11 +220,7 @@ def world_autarky(ctx: Context | None = None) -> Claim:
     q = table["welfare"].quantile([0.05, 0.5, 0.95])
     ranges = pd.DataFrame({"source": by_source.index, "world_welfare": by_source.to_numpy()})
     result = (
-        "Sign: a theorem of the model class, not a finding of these data: in gravity models "
-        "with balanced trade and no tariffs (Arkolakis-Costinot-Rodriguez-Clare 2012; "
-        "Costinot-Rodriguez-Clare 2014) every country that buys anything abroad loses from "
-        "autarky, W^ = prod_j pi_nnj^(alpha_nj/theta_j) < 1 (with input-output links times "
-        "Leontief-inverse terms); the computation measures the size. "
+        THEOREM +
         f"{gains} of {len(table)} economy-years (ROW included) gain ({len(worlds)} solves: "
         f"{table['dataset'].nunique()} datasets, every year). Welfare change across all "
         f"economy-years: median {_pct(q[0.5])}, 5th-95th percentile {_pct(q[0.05])} to "
@@ -366,33 +346,10 @@ def _productivity_shocks(world: World, base: Shock, Z: np.ndarray) -> list[Shock
 
 
 def shock_sd(ctx: Context, dataset: str = "wiod2013") -> tuple[float, str]:
-    """The size of sector-specific shocks, estimated from a dataset's panel of years.
+    """Sector shock size from a dataset's years (:func:`autarky.sensitivity.shock_sd`)."""
+    from autarky.sensitivity import shock_sd as estimate
 
-    The standard deviation of the annual log change of each sector's share in its
-    country's gross output, after removing each country-sector's mean change (its trend),
-    pooled over countries, sectors and years (shares above 0.1% in both years). Shares
-    remove what is common to a country (exchange rates, aggregate growth); what remains
-    also includes demand shifts and relative prices, so it bounds the sd of sector
-    productivity shocks from above. Returns the value and a sentence saying so.
-    """
-    years = _years(dataset)
-    G = np.stack([ctx.world(dataset, y).arrays()["gross_output"] for y in years])
-    share = G / G.sum(axis=2, keepdims=True)
-    ok = (share[1:] > 1e-3) & (share[:-1] > 1e-3)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = np.where(ok, np.log(share[1:] / share[:-1]), np.nan)
-    with warnings.catch_warnings():  # a country-sector below 0.1% in every year: NaN
-        warnings.simplefilter("ignore", RuntimeWarning)
-        d = d - np.nanmean(d, axis=0, keepdims=True)
-    sd = float(np.nanstd(d))
-    return sd, (
-        f"sd {sd:.3f} estimated from the data: the standard deviation of the annual log "
-        f"change of each sector's share in its country's gross output on {dataset} "
-        f"{years[0]}-{years[-1]}, each country-sector's trend removed, pooled over "
-        f"{int(np.isfinite(d).sum())} country-sector-years (shares above 0.1%); it includes "
-        "demand shifts and relative prices, so it bounds the productivity shocks from above. "
-        "Caselli, Koren, Lisicky and Tenreyro (2020) estimate country, sector and "
-        "country-sector components of productivity shocks; their values are not used here")
+    return estimate([ctx.world(dataset, y) for y in _years(dataset)], dataset)
 
 
 def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int = 0,
@@ -823,28 +780,8 @@ def tariff_war(ctx: Context | None = None) -> Claim:
                       for s in elasticity_sources().index}, name="world_welfare")
     lose, gain = int((war.welfare < 0).sum()), int((one["welfare"] > 0).sum())
     best, hurt = one.set_index("country")["welfare"], int((one["world_welfare"] < 0).sum())
-    try:  # the US tariffs of 2025 in the ILMS model, where ../shared holds their data
-        from autarky.model.ilms import ILMSParams
-
-        us = {k: liberation_day(DATA_FOLDER, k).welfare["USA"]
-              for k in ("none", "reciprocal", "optimal")}
-        lump = liberation_day(DATA_FOLDER, "none",
-                              ILMSParams(rebate="lump-sum")).welfare["USA"]
-        ilms = (f" The April 2025 US tariffs in the model and data of Ignatenko et al. (2025): "
-                f"USA {_pct(us['none'])} without retaliation, {_pct(us['reciprocal'])} with "
-                f"reciprocal and {_pct(us['optimal'])} with optimal retaliation. The gain "
-                "without retaliation needs the tariff revenue to cut income taxes (which "
-                "raises labour supply where the income tax distorts it): with the revenue "
-                f"rebated lump sum instead, the US change is {_pct(lump)}.")
-    except (AutarkyError, OSError):
-        ilms = f" (The Ignatenko et al. 2025 data, {DATA_FOLDER}, is absent.)"
     own = run_service(RunSpec("us-tariffs-2025", range=False))
-    assert own.result is not None
-    ilms += (f" The same tariffs in this project's engine (preset us-tariffs-2025, "
-             f"Caliendo-Parro 2015 on {own.world.name if own.world else ''} "
-             f"{own.world.year if own.world else ''}, deficits removed first, revenue "
-             f"rebated lump sum, no retaliation): USA {_pct(own.result.welfare['USA'])}, "
-             "as 'autarky run us-tariffs-2025' prints.")
+    ilms = ilms_us_text(own.result.welfare["USA"], own.world)  # type: ignore[union-attr]
     result = (
         f"On wiod2016 2014 ({len(w.countries)} economies, elasticity 4): acting alone, with "
         f"every other tariff at its applied level and no retaliation, {gain} of "

@@ -29,7 +29,8 @@ from autarky.model.options import Deficits, SolveOptions
 from autarky.scenario import Scenario
 from autarky.world import World
 
-__all__ = ["THRESHOLD", "literature_table", "rule_intervals"]
+__all__ = ["THEOREM", "THRESHOLD", "ilms_us_text", "literature_table", "policy_pair",
+           "rule_intervals", "shock_sd"]
 
 THRESHOLD = 0.1
 """Percentage points: a rule's interval is shown when it moves some economy more than this."""
@@ -208,3 +209,70 @@ def policy_pair(name: str, result: Any, world: World | None,
         "(sector-level here, article-level there) and the coverage of Canada and Mexico also "
         "differ. EU: income-weighted here, absorption-weighted there.")
     return out
+
+
+# ------------------------------------------------- helpers of the claims (issue 30 item 6)
+THEOREM = ("Sign: a theorem of the model class, not a finding of these data: in gravity models "
+           "with balanced trade and no tariffs (Arkolakis-Costinot-Rodriguez-Clare 2012; "
+           "Costinot-Rodriguez-Clare 2014) every country that buys anything abroad loses from "
+           "autarky, W^ = prod_j pi_nnj^(alpha_nj/theta_j) < 1 (with input-output links times"
+           " Leontief-inverse terms); the computation measures the size. ")
+"""Claim 1's result line opens with it: the sign is a theorem of the model class."""
+
+def shock_sd(worlds: list[World], dataset: str) -> tuple[float, str]:
+    """The size of sector-specific shocks, estimated from a dataset's panel of years.
+
+    The standard deviation of the annual log change of each sector's share in its
+    country's gross output, after removing each country-sector's mean change (its trend),
+    pooled over countries, sectors and years (shares above 0.1% in both years). Shares
+    remove what is common to a country (exchange rates, aggregate growth); what remains
+    also includes demand shifts and relative prices, so it bounds the sd of sector
+    productivity shocks from above. ``worlds``: the dataset's years in order. Returns the
+    value and a sentence saying so.
+    """
+    G = np.stack([w.arrays()["gross_output"] for w in worlds])
+    share = G / G.sum(axis=2, keepdims=True)
+    ok = (share[1:] > 1e-3) & (share[:-1] > 1e-3)
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a pair below 0.1% every year
+        d = np.where(ok, np.log(share[1:] / share[:-1]), np.nan)
+        d = d - np.nanmean(d, axis=0, keepdims=True)
+    sd = float(np.nanstd(d))
+    return sd, (
+        f"sd {sd:.3f} estimated from the data: the standard deviation of the annual log "
+        f"change of each sector's share in its country's gross output on {dataset} "
+        f"{worlds[0].year}-{worlds[-1].year}, each country-sector's trend removed, pooled over "
+        f"{int(np.isfinite(d).sum())} country-sector-years (shares above 0.1%); it includes "
+        "demand shifts and relative prices, so it bounds the productivity shocks from above. "
+        "Caselli, Koren, Lisicky and Tenreyro (2020) estimate country, sector and "
+        "country-sector components of productivity shocks; their values are not used here")
+
+
+def ilms_us_text(engine_usa: float, world: World | None) -> str:
+    """The 2025 US tariffs in the ILMS model (by retaliation, and the rebate) and ours.
+
+    ``engine_usa``: US welfare of ``autarky run us-tariffs-2025`` on ``world``.
+    """
+    from autarky.errors import AutarkyError
+    from autarky.liberation import DATA_FOLDER, liberation_day
+    from autarky.model.ilms import ILMSParams
+
+    try:  # where ../shared holds their data
+        us = {k: liberation_day(DATA_FOLDER, k).welfare["USA"]
+              for k in ("none", "reciprocal", "optimal")}
+        lump = liberation_day(DATA_FOLDER, "none",
+                              ILMSParams(rebate="lump-sum")).welfare["USA"]
+    except (AutarkyError, OSError):
+        text = f" (The Ignatenko et al. 2025 data, {DATA_FOLDER}, is absent.)"
+    else:
+        text = (f" The April 2025 US tariffs in the model and data of Ignatenko et al. (2025): "
+                f"USA {us['none']:+.2f}% without retaliation, {us['reciprocal']:+.2f}% with "
+                f"reciprocal and {us['optimal']:+.2f}% with optimal retaliation. The gain "
+                "without retaliation needs the tariff revenue to cut income taxes (which "
+                "raises labour supply where the income tax distorts it): with the revenue "
+                f"rebated lump sum instead, the US change is {lump:+.2f}%.")
+    where = f"{world.name} {world.year}" if world is not None else "its default world"
+    return text + (f" The same tariffs in this project's engine (preset us-tariffs-2025, "
+                   f"Caliendo-Parro 2015 on {where}, deficits removed first, revenue rebated "
+                   f"lump sum, no retaliation): USA {engine_usa:+.2f}%, as 'autarky run "
+                   "us-tariffs-2025' prints.")
