@@ -40,7 +40,7 @@ TOP = 8
 
 _DEFICIT_TEXT = {
     "fixed": "deficits kept at their observed values (CP 2015 default)",
-    "zero": "deficits removed first (balanced baseline, CP 2015)",
+    "zero": "deficits set to zero before the scenario (balanced baseline, CP 2015)",
     "proportional": "deficits moving with each country's wage",
 }
 
