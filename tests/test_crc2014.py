@@ -36,7 +36,7 @@ transcribed, and why:
   sectors to WIOD's differs, and the package's cp2015 catalog gives c17-c35 (utilities,
   construction and services) a uniform 4;
 * goods without a home supplier: the engine gives the 21 country-sectors with none (e.g.
-  CHN c19, JPN c35) a latent home supply (policy 'floor', rule 'median'), which bounds the
+  CHN c19, JPN c35) a latent home supply (policy 'floor', rule 'smallest', the default since issue 30), which bounds the
   loss; the formula has no finite value there, so CRC's aggregation must avoid them;
 * deficits: the engine removes deficits before closing borders (balanced baseline).
 """

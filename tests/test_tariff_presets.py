@@ -99,10 +99,11 @@ def test_floor_rule_median_and_smallest_supplier():
     mask = np.zeros(w.shape, bool)
     mask[0, 1] = True
     X = w.flows.values[0, :, 1].sum()
-    med = floor_shares(w, mask)
-    small = floor_shares(w, mask, rule="smallest")
+    med = floor_shares(w, mask, rule="median")
+    small = floor_shares(w, mask)  # the default: inside the bound the data set
     assert med[0, 1] == pytest.approx(0.5 / X)
     assert small[0, 1] == pytest.approx(0.05 / X)
+    assert floor_shares(w, mask, rule="tenth")[0, 1] == pytest.approx(0.005 / X)
     assert med[~mask].max() == 0.0
     assert floor_shares(w, mask, 0.01)[0, 1] == 0.01
 
@@ -112,7 +113,7 @@ def test_autarky_with_a_missing_good_prints_the_floor_sensitivity():
     res = ak.solve(w, ak.Scenario.autarky(["FRA"]), elasticities=4.0,
                    options=ak.SolveOptions(unavailable="floor", deficits="zero"))
     note = next(n for n in res.notes if n.startswith("unavailable goods sensitivity"))
-    assert "FRA" in note and "rule 'smallest'" in note
+    assert "FRA" in note and "rule 'tenth'" in note
     lo = float(note.split("FRA ")[1].split("% -> ")[1].split("%")[0])
     assert lo < res.welfare["FRA"]  # the smaller latent supply gives the larger loss
-    assert any("median recorded supplier" in n for n in res.notes)
+    assert any("rule 'smallest'" in n for n in res.notes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -31,8 +32,8 @@ from autarky.scenario.integration import bind_theta, sector_theta
 from autarky.sweep import world_checksum
 from autarky.world import World
 
-__all__ = ["BLOC_TARGETS", "CAMPOS_2023", "between_bloc_change", "calibrate_bloc_cost", "with_cost",
-           "prepare", "trade_notes"]
+__all__ = ["BLOC_TARGETS", "CAMPOS_2023", "between_bloc_change", "calibrate_bloc_cost",
+           "calibrate_bloc_costs", "prepare", "prepare_sources", "trade_notes", "with_cost"]
 
 CAMPOS_2023 = ("Campos, R. G., Estefania-Flores, J., Furceri, D. and Timini, J. (2023), "
                "Geopolitical fragmentation and trade, Journal of Comparative Economics 51(4), "
@@ -184,6 +185,156 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
                     f"converted with the run's elasticities: internal trade costs x"
                     f"{hats.min():.3f} to x{hats.max():.3f} by sector.")
     return scn, tuple(notes)
+
+
+def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.ndarray,
+                   options: SolveOptions) -> tuple[np.ndarray, np.ndarray]:
+    """Between-bloc trade change (%) and convergence of B equilibria in one batched solve.
+
+    Row ``b`` is ``scn`` with the between-bloc cost hat ``exp(log_hats[b])`` under the
+    elasticities ``theta[b]``; the change is measured as :func:`between_bloc_change` does
+    (producer-price flows, all sectors, both directions, against the baseline solved from,
+    the deficit-free one under ``deficits="zero"``).
+    """
+    from autarky.errors import ScenarioWarning
+    from autarky.model.solver import solve_hat
+    from autarky.solve import prepare, to_shock
+
+    with warnings.catch_warnings():  # said once by the headline solve
+        warnings.simplefilter("ignore", ScenarioWarning)
+        blocs = scn.blocs(world)
+        shocks = [to_shock(world, with_cost(scn, math.exp(x)), th)
+                  for x, th in zip(log_hats, theta, strict=True)]
+    _, econ0 = prepare(world, shocks[0], options, [])
+    names = list(blocs)
+    member = np.full(len(world.countries), -1)
+    pos = {c: k for k, c in enumerate(world.countries)}
+    for g, m in enumerate(names):
+        for c in blocs[m]:
+            if c in pos and member[pos[c]] < 0:
+                member[pos[c]] = g
+    cross = (member[:, None] >= 0) & (member[None, :] >= 0) & (member[:, None] != member[None, :])
+    memory = options.memory if options.method == "anderson" else 0
+    out = np.full(len(log_hats), np.nan)
+    conv = np.zeros(len(log_hats), dtype=bool)
+    groups: list[tuple[np.ndarray, Any]] = [(np.arange(len(log_hats)), econ0)]
+    if options.deficits == "zero":  # each distinct theta removes the deficits first
+        _, first_of, inv = np.unique(theta, axis=0, return_index=True, return_inverse=True)
+        groups = []
+        for g in range(len(first_of)):
+            th0 = theta[first_of[g]]
+            first = solve_hat(econ0, econ0.tariffs, np.ones_like(econ0.tariffs), th0,
+                              deficits="zero", tol=options.tol, max_iter=options.max_iter,
+                              memory=memory)
+            if first.converged.all():
+                groups.append((np.flatnonzero(inv.ravel() == g),
+                               econ0.rebase(first, econ0.tariffs)))
+    for rows, econ in groups:
+        T = np.stack([shocks[r].tariffs for r in rows])
+        H = np.stack([shocks[r].tau_hat for r in rows])
+        sol = solve_hat(econ, T, H, theta[rows], deficits=options.deficits, tol=options.tol,
+                        max_iter=options.max_iter, memory=memory)
+        f0 = econ.pi * econ.X[:, None, :] / (1.0 + econ.tariffs)
+        f1 = sol.pi * sol.X[:, :, None, :] / (1.0 + T)
+        b0 = f0.sum(axis=2)[cross].sum()
+        b1 = f1.sum(axis=3)[:, cross].sum(axis=1)
+        out[rows] = 100.0 * (b1 / b0 - 1.0)
+        conv[rows] = sol.converged & np.isfinite(out[rows])
+    return out, conv
+
+
+def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.ndarray,
+                         options: SolveOptions, *, ftol: float = 1e-6, max_steps: int = 40,
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """:func:`calibrate_bloc_cost` for K elasticity vectors at once: one vectorised root find.
+
+    Every step is one batched solve of the rows not yet converged (Illinois regula falsi on
+    the log cost hat, bracketed by 0, where trade does not change, and ``log 4``; before a
+    row has an upper bracket, a secant step from 0). A row converges when its
+    between-bloc trade change is within ``ftol`` pp of ``target``.
+
+    Returns ``(cost_hat (K,), achieved change % (K,), converged (K,), batched solves)``;
+    a row that does not converge or cannot reach the target has NaN hat and False.
+    """
+    theta = np.atleast_2d(np.asarray(theta, float))
+    K = theta.shape[0]
+    hi_cap = math.log(_HAT_MAX)
+    lo, flo = np.zeros(K), np.full(K, -target)  # f(0) = -target: no barrier, no change
+    hi, fhi = np.full(K, np.nan), np.full(K, np.nan)
+    x = np.full(K, 0.05)  # first guess: +5% between-bloc costs
+    fx, ok = np.full(K, np.nan), np.zeros(K, dtype=bool)
+    active = np.ones(K, dtype=bool)
+    side = np.zeros(K, dtype=int)  # Illinois: which end was kept last (+1 lo, -1 hi)
+    steps = 0
+    while active.any() and steps < max_steps:
+        steps += 1
+        idx = np.flatnonzero(active)
+        f, c = _between_batch(world, scn, x[idx], theta[idx], options)
+        f = f - target
+        for k, fk, ck in zip(idx, f, c, strict=True):  # bookkeeping of K <= 8 scalars
+            if not ck:
+                active[k] = False
+                continue
+            fx[k] = fk
+            if abs(fk) <= ftol:
+                ok[k], active[k] = True, False
+                continue
+            if fk > 0:
+                lo[k], flo[k] = x[k], fk
+                if side[k] == 1 and np.isfinite(fhi[k]):
+                    fhi[k] /= 2.0
+                side[k] = 1
+            else:
+                hi[k], fhi[k] = x[k], fk
+                if side[k] == -1:
+                    flo[k] /= 2.0
+                side[k] = -1
+            if np.isfinite(hi[k]):
+                nxt = hi[k] - fhi[k] * (hi[k] - lo[k]) / (fhi[k] - flo[k])
+                if not lo[k] < nxt < hi[k]:
+                    nxt = 0.5 * (lo[k] + hi[k])
+            else:  # secant through (0, -target) and (x, f), pushed past the root a little
+                slope = (fk - (-target)) / x[k] if x[k] > 0 else -1.0
+                nxt = x[k] - 1.1 * fk / slope if slope < 0 else 2.0 * x[k]
+                if x[k] >= hi_cap:  # target out of reach: no bracket up to the cap
+                    active[k] = False
+                    continue
+                nxt = min(max(nxt, x[k] * 1.01), hi_cap)
+            x[k] = nxt
+    hats = np.where(ok, np.exp(x), np.nan)
+    return hats, np.where(ok, fx + target, np.nan), ok, steps
+
+
+def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
+                    options: SolveOptions | None = None,
+                    ) -> tuple[list[Scenario | None], tuple[str, ...]]:
+    """:func:`prepare` under each of K elasticity vectors (one per row of ``thetas``).
+
+    A preset with a calibration target gets its between-bloc barrier solved for under each
+    row in one vectorised root find (:func:`calibrate_bloc_costs`); gravity effects are
+    converted with each row's elasticities. Returns one scenario per row (None where the
+    calibration did not converge or the target is out of reach) and the notes.
+    """
+    thetas = np.atleast_2d(np.asarray(thetas, float))
+    K = thetas.shape[0]
+    opts = options if options is not None else scn.solve_options()
+    scns: list[Scenario | None] = [scn] * K
+    notes: list[str] = []
+    base = (scn.name or "").split(":")[0]
+    if base in BLOC_TARGETS and any(isinstance(c, BlocSplit) for c in scn.components):
+        target, _ = BLOC_TARGETS[base]
+        hats, _got, ok, steps = calibrate_bloc_costs(world, scn, target, thetas, opts)
+        scns = [with_cost(scn, float(h)) if k else None for h, k in zip(hats, ok, strict=True)]
+        shown = ", ".join(f"x{h:.4f}" if k else "n/a" for h, k in zip(hats, ok, strict=True))
+        notes.append(f"recalibrated under each source: between-bloc iceberg trade costs {shown}"
+                     f" (trade between the blocs {target:+.1f}% under each; one vectorised "
+                     f"root find, {steps} batched solves)")
+    if any(isinstance(c, (DeepIntegration, Dissolution)) for c in scn.components):
+        scns = [bind_theta(s, th) if s is not None else None  # type: ignore[misc]
+                for s, th in zip(scns, thetas, strict=True)]
+        notes.append("gravity effects converted with each source's own elasticities "
+                     "(tau_hat_j = exp(-beta / theta_j) per source)")
+    return scns, tuple(notes)
 
 
 def trade_notes(world: World, scn: Scenario, result: Result) -> tuple[str, ...]:

@@ -27,36 +27,20 @@ import pandas as pd
 from autarky import linkages, presets, run
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
-from autarky.errors import AutarkyError, RepairWarning, ScenarioError, ScenarioWarning
-from autarky.liberation import DATA_FOLDER, liberation_day
+from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
 from autarky.nash import nash, optimal_tariff, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
+from autarky.sensitivity import THEOREM, ilms_us_text
 from autarky.service import RunSpec, solve
 from autarky.service import run as run_service
 from autarky.sweep import sweep, sweep_scenarios
 from autarky.world import World
 
-__all__ = [
-    "CKLT_SD",
-    "COLUMNS",
-    "Claim",
-    "Context",
-    "SHORTAGE_SHOCKS",
-    "bloc_choice",
-    "bloc_dependence",
-    "claims",
-    "compute",
-    "dependency",
-    "essentials",
-    "eurasian_sovereignty",
-    "income_gains",
-    "no_tourism",
-    "outside_model",
-    "supply_shocks",
-    "tariff_war",
-    "world_autarky",
-]
+__all__ = ["CKLT_SD", "COLUMNS", "Claim", "Context", "SHORTAGE_SHOCKS", "bloc_choice",
+           "bloc_dependence", "claims", "compute", "dependency", "essentials",
+           "eurasian_sovereignty", "income_gains", "no_tourism", "outside_model", "supply_shocks",
+           "tariff_war", "world_autarky"]
 
 COLUMNS = ("id", "claim", "computation", "result", "band_low", "band_high", "assumptions",
            "limits")
@@ -70,8 +54,9 @@ inputs. Each loses half of its capacity."""
 
 SHORTAGE_LOSS = 0.5
 
-CKLT_SD = 0.10
-"""Standard deviation of log sector productivity shocks in claim 3 (an assumption)."""
+CKLT_SD: float | None = None
+"""Standard deviation of log sector productivity shocks in claim 3: None estimates it from
+the data (:func:`shock_sd`)."""
 
 CKLT_DRAWS = 24
 THETA_HIGH = 100.0
@@ -235,6 +220,7 @@ def world_autarky(ctx: Context | None = None) -> Claim:
     q = table["welfare"].quantile([0.05, 0.5, 0.95])
     ranges = pd.DataFrame({"source": by_source.index, "world_welfare": by_source.to_numpy()})
     result = (
+        THEOREM +
         f"{gains} of {len(table)} economy-years (ROW included) gain ({len(worlds)} solves: "
         f"{table['dataset'].nunique()} datasets, every year). Welfare change across all "
         f"economy-years: median {_pct(q[0.5])}, 5th-95th percentile {_pct(q[0.05])} to "
@@ -246,7 +232,9 @@ def world_autarky(ctx: Context | None = None) -> Claim:
         f"{_pct(res_high.welfare.max())} and the world {_pct(_world_welfare(hw, res_high))}"
         + (": losses shrink as the elasticity grows, and in the closed form no nation gains "
            "at any finite value. " if gains == 0 and res_high.welfare.max() < 0 else ". ")
-        + "Band: world welfare change on the headline world across sources and IO/no IO.")
+        + f"Band: world welfare change (%, income-weighted) on {hw.name} {hw.year} over the "
+        f"{len(by_source)} catalog elasticity sources, the headline (median) elasticities "
+        "and the solve without input-output links.")
     return Claim(
         1, "If every nation were self-sufficient, every nation would be richer.",
         "World autarky (preset world-autarky: prohibitive costs on all international trade) "
@@ -323,7 +311,8 @@ def income_gains(ctx: Context | None = None,
         + f". Economies per group on {datasets[0]}: "
         + ", ".join(f"{g.replace(' income', '')} {c}" for g, c in counts.items())
         + f". {int((table['gain_from_trade'] > 0).sum())} of {len(table)} economy-years "
-        "gain from trade (lose under autarky). Band: the correlation across dataset-years.")
+        "gain from trade (lose under autarky). Band: the Spearman correlation of income group and "
+        "the gain from trade (no unit, -1 to 1) over the dataset-years.")
     return Claim(
         2, "Globalisation makes rich nations richer and poor nations poorer.",
         "For each country and year of icio2023 (2011-2022) and wiod2013 (1995-2011): the "
@@ -356,11 +345,22 @@ def _productivity_shocks(world: World, base: Shock, Z: np.ndarray) -> list[Shock
                   description="sector productivity draw") for z in Z]
 
 
+def shock_sd(ctx: Context, dataset: str = "wiod2013") -> tuple[float, str]:
+    """Sector shock size from a dataset's years (:func:`autarky.sensitivity.shock_sd`)."""
+    from autarky.sensitivity import shock_sd as estimate
+
+    return estimate([ctx.world(dataset, y) for y in _years(dataset)], dataset)
+
+
 def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int = 0,
-                  sd: float = CKLT_SD) -> Claim:
+                  sd: float | None = CKLT_SD) -> Claim:
     """Claim 3: a national economy can be planned precisely; a global one has shortages."""
     ctx = ctx or Context()
     w = ctx.world("wiod2013")
+    if sd is None:
+        sd, sd_text = shock_sd(ctx)
+    else:
+        sd_text = f"sd {sd:g} as given"
     m = linkages.leontief(w)
     rows = []
     for c, s in SHORTAGE_SHOCKS:
@@ -393,11 +393,13 @@ def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int
     meds = short[[c for c in short if c.startswith("world_met_")]].median()
     own = short[[c for c in short if c.startswith("own_met_")]].median()
     result = (
-        f"Random sector productivity shocks ({draws} draws): the variance of real income "
+        f"Random sector productivity shocks ({draws} draws, log sd {sd:.3f}, see the "
+        "assumptions): the variance of real income "
         f"with open trade relative to autarky has median {ratio.median():.2f} across the "
         f"{N} economies of wiod2013 {w.year} ({lower} of {N} less volatile with open "
         f"trade; ratio from {ratio.min():.2f} to {ratio.max():.2f}; band: 10th-90th "
-        "percentile). Supply losses of half of a sector's capacity "
+        f"percentile of the variance ratio (no unit) over the {N} economies). Supply "
+        "losses of half of a sector's capacity "
         f"({', '.join(f'{c} {s}' for c, s in SHORTAGE_SHOCKS)}): median share of world "
         f"final demand still met {meds['world_met_trade']:.2f}% with open trade (pooled "
         f"origins), {meds['world_met_fixed']:.2f}% with today's sourcing fixed, "
@@ -414,10 +416,8 @@ def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int
         "solved in batches (ak.sweep_scenarios) with open trade and under world autarky; "
         "the variance of each country's log real income across draws.",
         result, float(ratio.quantile(0.1)), float(ratio.quantile(0.9)),
-        f"Shocks: log unit-cost changes i.i.d. normal across countries and sectors with sd "
-        f"{sd:g} (log-normal productivity), seed {seed}; the size is an assumption of the "
-        "order of annual sectoral productivity volatility, not CKLT's estimated covariance "
-        "(they estimate country-, sector- and country-sector components from data). Both "
+        f"Shocks: log unit-cost changes i.i.d. normal across countries and sectors, "
+        f"{sd_text}; seed {seed}. Both "
         "regimes solved with the world-autarky preset's options (deficits removed, "
         "'floor' for goods without a supplier) and the library's default elasticities. "
         "Shortage LPs: fixed technology, no substitution, proportional rationing.",
@@ -655,7 +655,8 @@ def no_tourism(ctx: Context | None = None) -> Claim:
         + ". Travel exports as a share of income are largest in "
         + ", ".join(f"{c} {v:.1f}% (welfare {_pct(tab.loc[c, 'welfare'])})"
                     for c, v in top.items())
-        + ". Band: world welfare across elasticity sources (%).")
+        + ". Band: world welfare change (%, income-weighted) over the catalog's elasticity "
+        "sources.")
     return Claim(
         7, "International tourism is superfluous.",
         "The no-tourism preset (prohibitive costs on the sectors of class 'tourism') on "
@@ -710,7 +711,8 @@ def essentials(ctx: Context | None = None) -> Claim:
         "home at all"
         + (": " + "; ".join(f"{c} {v}" for c, v in tab["cannot_produce"].items() if v)
            if n_cannot else "")
-        + ". Band: world welfare across elasticity sources (%).")
+        + f". Band: world welfare change (%, income-weighted) over the {len(by_source)} "
+        "catalog elasticity sources.")
     return Claim(
         8, "Nations must be fully self-sufficient in essential goods.",
         "Prohibitive costs on international trade in the dataset's essential sector "
@@ -724,8 +726,11 @@ def essentials(ctx: Context | None = None) -> Claim:
                     for c in present)
         + (f". No class {', '.join(missing_cls)} is declared for {w.name}, so it is not "
            "closed" if missing_cls else "")
-        + ". Goods a country does not make get a domestic supply of 0.001 of baseline "
-        "absorption (policy 'floor'), which understates their loss. " + _notes(res) + ".",
+        + ". Goods a country does not make get a latent domestic supply (policy 'floor', "
+        f"rule '{run.options(scn).floor_rule}' of autarky.solve.floor_shares: the share of "
+        "the country's smallest recorded supplier of the good, the largest home supply "
+        "consistent with none being recorded), which understates their loss; the result's "
+        "notes give the welfare with a tenth of that supply. " + _notes(res) + ".",
         "The claim is usually about security of supply in crises; the model compares "
         "long-run equilibria and has no crises, stocks or strategic value of supply.",
         {"essentials": tab.reset_index()})
@@ -775,14 +780,8 @@ def tariff_war(ctx: Context | None = None) -> Claim:
                       for s in elasticity_sources().index}, name="world_welfare")
     lose, gain = int((war.welfare < 0).sum()), int((one["welfare"] > 0).sum())
     best, hurt = one.set_index("country")["welfare"], int((one["world_welfare"] < 0).sum())
-    try:  # the US tariffs of 2025 in the ILMS model, where ../shared holds their data
-        us = {k: liberation_day(DATA_FOLDER, k).welfare["USA"]
-              for k in ("none", "reciprocal", "optimal")}
-        ilms = (f" The April 2025 US tariffs in the model and data of Ignatenko et al. (2025): "
-                f"USA {_pct(us['none'])} without retaliation, {_pct(us['reciprocal'])} with "
-                f"reciprocal and {_pct(us['optimal'])} with optimal retaliation.")
-    except (AutarkyError, OSError):
-        ilms = f" (The Ignatenko et al. 2025 data, {DATA_FOLDER}, is absent.)"
+    own = run_service(RunSpec("us-tariffs-2025", range=False))
+    ilms = ilms_us_text(own.result.welfare["USA"], own.world)  # type: ignore[union-attr]
     result = (
         f"On wiod2016 2014 ({len(w.countries)} economies, elasticity 4): acting alone, with "
         f"every other tariff at its applied level and no retaliation, {gain} of "
@@ -795,7 +794,8 @@ def tariff_war(ctx: Context | None = None) -> Claim:
         f"{lose} of {len(war.tariffs)} lose (median {_pct(war.welfare.median())}, world "
         f"{_pct(_world_welfare(w, war.result))}; across the {len(wars)} elasticity sources "
         f"the world change is {_pct(wars.min())} to {_pct(wars.max())})." + ilms
-        + " Band: world welfare in the Nash tariff war across elasticity sources (%).")
+        + f" Band: world welfare change (%, income-weighted) in the Nash tariff war over the "
+        f"{len(wars)} catalog elasticity sources.")
     return Claim(
         10, "A country gains from a trade war: raising its tariffs makes it richer.",
         "Each economy's unilaterally optimal uniform tariff with no retaliation "

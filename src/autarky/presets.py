@@ -557,7 +557,12 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "lower), without retaliation to the April 2 tariffs; Ignatenko, Lashkaripour, "
         "Macedoni and Simonovska (2025, 194-country model with deficits): modest US welfare "
         "gains without retaliation, a US loss of up to 3.4% with optimal retaliation and "
-        "input-output links."),
+        "input-output links.",
+        "Why it differs from liberation-day (the ILMS model, printed beside it): this preset "
+        "is solved from a balanced baseline (deficit rule 'zero', as every tariff preset), "
+        "which removes the US trade deficit the order targets before the tariffs apply; "
+        "ILMS keep the deficits, have one sector and unemployment. The deficit-rule "
+        "interval printed with the result gives the same tariffs with the deficits kept."),
        ("Executive Order 14257 of April 2, 2025, Regulating Imports With a Reciprocal Tariff "
         "To Rectify Trade Practices That Contribute to Large and Persistent Annual United "
         "States Goods Trade Deficits, Federal Register 90(65): 15041-15109, Annex I "
@@ -623,7 +628,10 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
         "c25 and travel agencies c26, which also carry business travel and air freight.",
         "Where the data have one services sector (wiod2016) all international trade in "
         "services stops, which overstates the shock; the result's notes say so.",
-        "Tourists' purchases in other sectors (retail, local transport) are not captured."),
+        "Tourists' purchases in other sectors (retail, local transport) are not captured.",
+        "A long-run, full-employment number: workers and capital leave tourism for other "
+        "sectors at no cost and nobody stays unemployed; the short-run loss of an abrupt "
+        "stop (idle hotels, lost jobs) is larger and not modelled."),
        ("Timmer, M. P. et al. (2015), An Illustrated User Guide to the World Input-Output "
         "Database, Review of International Economics 23 (sector definitions).",
         "World Bank, World Development Indicators: ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS "

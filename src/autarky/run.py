@@ -377,16 +377,63 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
 
 
 # ---------------------------------------------------------------- range across sources
+AGGREGATE_THETAS: tuple[tuple[str, float, str], ...] = (
+    ("bajzik2020", 2.8,
+     "Bajzik, J., Havranek, T., Irsova, Z. and Schwarz, J. (2020), Estimating the Armington "
+     "elasticity: The importance of study design and publication bias, Journal of "
+     "International Economics 127: Armington elasticity 'in the range 2.5-5.1 with a median "
+     "of 3.8' (abstract); theta = 3.8 - 1, the relation of the simple model they state"),
+    ("sw2014", 4.0,
+     "Simonovska, I. and Waugh, M. E. (2014), The elasticity of trade: Estimates and "
+     "evidence, Journal of International Economics 92(1), 34-50: 'a trade elasticity of "
+     "roughly four' (abstract)"),
+    ("hm2014", 5.0,
+     "Head, K. and Mayer, T. (2014), Gravity equations: Workhorse, toolkit, and cookbook, "
+     "Handbook of International Economics 4, 131-195: meta-analysis of 744 gravity "
+     "estimates from 32 papers, preferred estimate 5 (as summarised by Bajzik et al. 2020, "
+     "section 2)"),
+    ("ek2002", 8.28,
+     "Eaton, J. and Kortum, S. (2002), Technology, geography, and trade, Econometrica "
+     "70(5), 1741-1779: theta = 8.28, the value of their counterfactuals (read in their "
+     "program EQUILX.PRG, 'mytheta = 8.28')"),
+)
+"""Cited values of the aggregate trade elasticity: the range of a one-sector world
+(label, theta, where the number was read)."""
+
+
+def _one_sector(world: World) -> bool:
+    m = manifest().get(str(world.name).lower()) or {}
+    return m.get("elasticity_default") is not None or (
+        len(world.sectors) == 1 and _has_catalog(world))
+
+
+def _range_thetas(world: World) -> tuple[np.ndarray, list[str], str] | None:
+    """The elasticity vectors of a range (rows) with their labels and what they are."""
+    from autarky.sweep import draw_elasticities
+
+    if _one_sector(world):
+        th = np.array([[v] for _, v, _ in AGGREGATE_THETAS]) * np.ones(len(world.sectors))
+        what = ("cited values of the aggregate trade elasticity (one-sector world): "
+                + "; ".join(f"{k} theta = {v:g} ({c})" for k, v, c in AGGREGATE_THETAS))
+        return th, [k for k, _, _ in AGGREGATE_THETAS], what
+    if not _has_catalog(world):
+        return None
+    thetas, labels, _ = draw_elasticities(world, draws=None)
+    names = [str(x) for x in labels]
+    return (thetas.to_numpy(), names,
+            f"the {len(names)} published elasticity sources of the catalog "
+            f"({', '.join(names)}), each applied to every sector")
+
+
 def range_unavailable(world: World) -> str | None:
     """Why the range across elasticity sources is not computed for ``world``, or None.
 
-    A world whose data are not an embedded dataset has no catalog mapping; a one-sector
-    world maps every sectoral source to the same aggregate theta (no range to show).
+    A world whose data are not an embedded dataset has no catalog mapping. A one-sector
+    world has a range over cited values of the aggregate trade elasticity
+    (:data:`AGGREGATE_THETAS`).
     """
-    m = manifest().get(str(world.name).lower()) or {}
-    if m.get("elasticity_default") is not None:
-        return (f"range across elasticity sources: none ({world.name} has one aggregate "
-                "sector; every sectoral source maps to the same aggregate theta)")
+    if _one_sector(world):
+        return None
     if not _has_catalog(world):
         return (f"range across elasticity sources: not computed ({world.name} is not an "
                 "embedded dataset with a catalog mapping of its sectors)")
@@ -429,15 +476,17 @@ def group_welfare(world: World, W: np.ndarray,
                      axis=1)
 
 
-def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int) -> str:
-    return (f"low/high: the lowest and highest welfare change across the {len(names)} published "
-            f"elasticity sources of the catalog ({', '.join(names)}), each applied to every "
-            f"sector ({solved} equilibria, "
+def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int,
+                notes: Sequence[str] = (), what: str = "") -> str:
+    what = what or (f"the {len(names)} published elasticity sources of the catalog "
+                    f"({', '.join(names)}), each applied to every sector")
+    return (f"low/high: the lowest and highest welfare change across {what} ({solved} "
+            "equilibria, "
             + ("one batched solve" if solved <= 8 else "batched solves of 8 rows")
             + f", {seconds:.2f} s"
             + (f"; {bad} source(s) did not converge and are left out" if bad else "")
-            + "); the headline number itself uses the elasticities named in the assumptions "
-            "(default: the per-sector median of these sources)")
+            + "); the headline number itself uses the elasticities named in the assumptions"
+            + "".join(f"; {n}" for n in notes))
 
 
 def source_range(world: World, scn: Any, options: SolveOptions | None = None,
@@ -474,25 +523,67 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
         (percent); ``attrs["text"]`` says what the range is. None when the world has no
         range (:func:`range_unavailable`).
     """
-    from autarky.sweep import sweep
+    import time
 
-    if range_unavailable(world) is not None:
+    from autarky.sweep import solve_rows
+
+    got = _range_thetas(world)
+    if got is None:
         return None
-    scn, _ = calibrate.prepare(world, scn, _solve_quiet, elasticities, options)
+    t0 = time.perf_counter()
+    th, names, what = got
+    opts = _return_unconverged(scn, options)
+    shocks, of_row, usable, notes = _source_shocks(world, scn, th, opts)
     if groups is None:
-        groups = {**scn.blocs(world), "world": tuple(world.countries)}
+        base = scn if isinstance(scn, Scenario) else None
+        groups = {**(base.blocs(world) if base is not None else {}),
+                  "world": tuple(world.countries)}
+    W = np.full((len(th), len(world.countries)), np.nan)
+    conv = np.zeros(len(th), dtype=bool)
+    rows = np.flatnonzero(usable)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        sw = sweep(world, scn, draws=None, options=_return_unconverged(scn, options),
-                   progress=progress)
-    names = [str(x) for x in sw.labels]
-    W = group_welfare(world, sw.welfare.to_numpy(), groups)
-    W.index = names
-    ok = W.loc[list(np.asarray(names)[sw.converged])]
-    out = pd.concat([ok.min(axis=0).rename("low"), ok.max(axis=0).rename("high"), W.T], axis=1)
-    out.attrs["text"] = _range_text(names, sw.solved, sw.seconds, int((~sw.converged).sum()))
+        if len(rows):
+            W[rows], conv[rows], _, _ = solve_rows(world, shocks, of_row[rows], th[rows], opts,
+                                                   notes=[], progress=progress)
+    frame = group_welfare(world, W, groups)
+    frame.index = names
+    ok = frame.loc[list(np.asarray(names)[conv])]
+    out = pd.concat([ok.min(axis=0).rename("low"), ok.max(axis=0).rename("high"), frame.T],
+                    axis=1)
+    out.attrs["text"] = _range_text(names, len(th), time.perf_counter() - t0,
+                                    int((~conv).sum()), notes, what)
     out.attrs["sources"] = tuple(names)
     return out
+
+
+def _source_shocks(world: World, scn: Any, thetas: np.ndarray, options: SolveOptions,
+                   ) -> tuple[list[Any], np.ndarray, np.ndarray, tuple[str, ...]]:
+    """The scenario as the preset defines it under each source (row of ``thetas``).
+
+    A preset with a calibration target is recalibrated under each source (one vectorised
+    root find, :func:`autarky.calibrate.prepare_sources`) and its gravity effects are
+    converted with each source's elasticities: one shock per source. Otherwise one shock
+    for every row. Returns (shocks, shock of each row, usable rows, notes).
+    """
+    from autarky.solve import to_shock
+
+    K = len(thetas)
+    if not isinstance(scn, Scenario):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
+    with warnings.catch_warnings():  # the headline solve has said them
+        warnings.simplefilter("ignore", ScenarioWarning)
+        scns, notes = calibrate.prepare_sources(world, scn, thetas, options)
+        if all(s is scn for s in scns):  # nothing depends on the elasticities
+            return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
+        usable = np.array([s is not None for s in scns])
+        shocks = [to_shock(world, s, th) if s is not None else None
+                  for s, th in zip(scns, thetas, strict=True)]
+    return ([x for x in shocks if x is not None], np.cumsum(usable) - 1, usable,
+            (*notes, "the range is the preset as defined under each source (recalibrated "
+             "per source), not the headline's shock solved under other elasticities"))
 
 
 def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None = None,
@@ -507,36 +598,43 @@ def compare_range(world: World, a: Any, b: Any, options_a: SolveOptions | None =
     """
     import time
 
-    from autarky.solve import to_shock
-    from autarky.sweep import draw_elasticities, solve_rows
+    from autarky.sweep import solve_rows
 
-    if range_unavailable(world) is not None:
+    got = _range_thetas(world)
+    if got is None:
         return None
     t0 = time.perf_counter()
-    # presets with a calibration target at the barrier the headline solve calibrated
-    a, _ = calibrate.prepare(world, a, _solve_quiet, elasticities, options_a)
-    b, _ = calibrate.prepare(world, b, _solve_quiet, elasticities, options_b)
+    th, names, what = got
+    K = len(th)
     oa, ob = _return_unconverged(a, options_a), _return_unconverged(b, options_b)
-    thetas, names, _ = draw_elasticities(world, draws=None)
-    th, K = thetas.to_numpy(), len(thetas)
+    # each preset as defined under each source: recalibrated, conversions per source
+    sa, ra, ua, na = _source_shocks(world, a, th, oa)
+    sb, rb, ub, nb = _source_shocks(world, b, th, ob)
+    W = np.full((2 * K, len(world.countries)), np.nan)
+    conv = np.zeros(2 * K, dtype=bool)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        shocks = [to_shock(world, a), to_shock(world, b)]
         if oa == ob:
-            W, conv, _, _ = solve_rows(world, shocks, np.repeat([0, 1], K), np.tile(th, (2, 1)),
-                                       oa, notes=[], progress=progress)
+            rows = np.flatnonzero(np.concatenate([ua, ub]))
+            of_row = np.concatenate([ra, rb + len(sa)])
+            if len(rows):
+                W[rows], conv[rows], _, _ = solve_rows(
+                    world, [*sa, *sb], of_row[rows], np.tile(th, (2, 1))[rows], oa, notes=[],
+                    progress=progress)
         else:
-            parts = [solve_rows(world, [sh], np.zeros(K, dtype=int), th, o, notes=[],
-                                progress=progress) for sh, o in ((shocks[0], oa), (shocks[1], ob))]
-            W = np.vstack([p[0] for p in parts])
-            conv = np.concatenate([p[1] for p in parts])
+            for off, sh, r, u, o in ((0, sa, ra, ua, oa), (K, sb, rb, ub, ob)):
+                rows = np.flatnonzero(u)
+                if len(rows):
+                    W[off + rows], conv[off + rows], _, _ = solve_rows(
+                        world, sh, r[rows], th[rows], o, notes=[], progress=progress)
     G = group_welfare(world, W, {"world": tuple(world.countries)}).to_numpy()
     ok = conv[:K] & conv[K:]
     D = (G[K:] - G[:K])[ok]
     cols = [*world.countries, "world"]
     out = pd.DataFrame({"low": D.min(axis=0), "high": D.max(axis=0)}, index=cols)
     out.attrs["text"] = _range_text([str(x) for x in names], 2 * K, time.perf_counter() - t0,
-                                    int((~ok).sum())).replace(
+                                    int((~ok).sum()), tuple(dict.fromkeys((*na, *nb))),
+                                    what).replace(
         "lowest and highest welfare change", "lowest and highest difference of welfare changes")
     return out
 
@@ -563,34 +661,39 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     import time
 
     from autarky.solve import to_shock
-    from autarky.sweep import draw_elasticities, solve_rows
+    from autarky.sweep import solve_rows
 
-    if range_unavailable(world) is not None:
+    got = _range_thetas(world)
+    if got is None:
         return pd.DataFrame(index=table.index)
     t0 = time.perf_counter()
     opts = _return_unconverged(presets.get("bloc-choice"), options)
     states = list(dict.fromkeys(table.index.get_level_values("state")))
     stay_out = presets.OPTIONS[2]
-    hat = float(table.attrs.get("cost_hat", presets.BLOC_COST_HAT))  # the calibrated barrier
-    scns = [presets.bloc_choice_scenarios(states[0], hat)[stay_out]]
-    labels = [("*", stay_out)]
-    for s in states:
-        for opt in presets.OPTIONS[:2]:
-            scns.append(presets.bloc_choice_scenarios(
-                s, hat, table.attrs.get("integration"))[opt])
-            labels.append((s, opt))
-    thetas, names, _ = draw_elasticities(world, draws=None)
-    S, K = len(scns), len(thetas)
-    W = np.empty((S * K, len(world.countries)))
-    conv = np.empty(S * K, dtype=bool)
+    labels = [("*", stay_out)] + [(s, opt) for s in states for opt in presets.OPTIONS[:2]]
+    th, names, what = got
+    S, K = len(labels), len(th)
+    # the preset as defined under each source: its barrier recalibrated per source (one
+    # vectorised root find), then each source's S scenarios in one batched solve
+    base = presets.get("bloc-choice")
+    target, _ = calibrate.BLOC_TARGETS["bloc-choice"]
+    hats, _, cal_ok, steps = calibrate.calibrate_bloc_costs(world, base, target, th, opts)
+    W = np.full((S * K, len(world.countries)), np.nan)
+    conv = np.zeros(S * K, dtype=bool)
+    integ = table.attrs.get("integration")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
-        for k in range(K):  # a joining state's integration is converted with each source
-            th = thetas.to_numpy()[k]
-            shocks = [to_shock(world, x, theta=th) for x in scns]
-            Wk, ck, _, _ = solve_rows(world, shocks, np.arange(S), np.tile(th, (S, 1)), opts,
-                                      notes=[], progress=progress)
-            W[k::K], conv[k::K] = Wk, ck
+        for j in np.flatnonzero(cal_ok):  # one batch per source (S shocks in memory)
+            scns = [presets.bloc_choice_scenarios(states[0], float(hats[j]), integ)[stay_out]]
+            scns += [presets.bloc_choice_scenarios(s, float(hats[j]), integ)[opt]
+                     for s, opt in labels[1:]]
+            # a joining state's integration is converted with this source's elasticities
+            shocks = [to_shock(world, x, theta=th[j]) for x in scns]
+            at = np.arange(S) * K + j
+            W[at], conv[at], _, _ = solve_rows(world, shocks, np.arange(S),
+                                               np.tile(th[j], (S, 1)), opts, notes=[])
+            if progress:
+                progress(int(j) + 1, K)
     a_name, b_name = presets.BLOC_NAMES
     blocs = presets.get("two-blocs").blocs(world)
     G = group_welfare(world, W, {"West": blocs[a_name], "East": blocs[b_name]})
@@ -608,8 +711,12 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
             row[f"{bloc} vs out low"], row[f"{bloc} vs out high"] = np.nanmin(d), np.nanmax(d)
         rows.append(row)
     out = pd.DataFrame(rows).set_index(["state", "option"])
-    out.attrs["text"] = _range_text([str(x) for x in names], S * K, time.perf_counter() - t0,
-                                    int((~np.asarray(conv)).sum()))
+    shown = ", ".join(f"{n} x{h:.4f}" for n, h in zip(names, hats, strict=True))
+    out.attrs["text"] = _range_text(
+        [str(x) for x in names], S * K, time.perf_counter() - t0,
+        int((~np.asarray(conv)).reshape(S, K).any(axis=0).sum()),
+        (f"the between-bloc barrier recalibrated under each source ({shown}; one vectorised "
+         f"root find, {steps} batched solves)",), what)
     return out
 
 

@@ -451,3 +451,41 @@ def _band(world: World, scn: Scenario, opts: SolveOptions, spec: RunSpec,
 def replace(spec: RunSpec, **changes: Any) -> RunSpec:
     """A copy of ``spec`` with fields changed (``dataclasses.replace``)."""
     return dataclasses.replace(spec, **changes)
+
+
+# ------------------------------------------------- extras of issue 30: rules, literature
+def _rule_intervals(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
+    """The deficit- and supply-rule intervals beside an equilibrium headline."""
+    from autarky.sensitivity import rule_intervals
+
+    if outcome.kind != "equilibrium" or outcome.world is None or outcome.options is None:
+        return {}
+    out = rule_intervals(outcome.world, _scenario(outcome.spec), outcome.result,
+                         run_.elasticities(outcome.spec.elasticities), outcome.options,
+                         groups={**outcome.groups, "world": tuple(outcome.world.countries)})
+    return {} if out is None else {"rule_intervals": out}
+
+
+def _literature(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
+    """The published numbers of the preset, under every result."""
+    from autarky.sensitivity import literature_table
+
+    spec = outcome.spec.scenario
+    name = spec if isinstance(spec, str) and not _is_file(spec) else (outcome.scenario.name
+                                                                       or "")
+    out = literature_table(name, outcome.world)
+    return {} if out is None else {"literature": out}
+
+
+def _policy_pair(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
+    """us-tariffs-2025 beside liberation-day (cheap: the ILMS model)."""
+    from autarky.sensitivity import policy_pair
+
+    if outcome.kind != "equilibrium" or outcome.options is None:
+        return {}
+    out = policy_pair(outcome.scenario.name or "", outcome.result, outcome.world,
+                      outcome.options.deficits)
+    return {} if out is None else {"same_policy": out}
+
+
+EXTRAS.extend([_rule_intervals, _policy_pair, _literature])

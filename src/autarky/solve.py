@@ -167,7 +167,7 @@ def _describe_unavailable(world: World, mask: np.ndarray, limit: int = 12) -> st
 
 
 def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
-                 rule: str = "median") -> np.ndarray:
+                 rule: str = "smallest") -> np.ndarray:
     """Latent domestic shares for goods without domestic supply (policy ``"floor"``).
 
     In Eaton-Kortum a country's share of its own market for good j is
@@ -177,13 +177,15 @@ def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
     then makes it unavailable (an unbounded loss with Cobb-Douglas demand). The rules give
     the home supply a finite cost stated relative to the country's recorded suppliers:
 
-    - ``"median"`` (the default): home produces the good as competitively as its median
-      recorded supplier delivers it, ``pi_nnj = median_i {pi_nij > 0}``: the home sector is
-      no better than a typical supplier of its market, and no worse than one;
-    - ``"smallest"``: as competitively as its smallest recorded supplier,
-      ``min_i {pi_nij > 0}``. The data record suppliers down to that share, so this is the
-      largest home supply that is still consistent with none being recorded; it gives the
-      larger loss and is printed as the sensitivity of every result with floored goods.
+    - ``"smallest"`` (the default, :attr:`SolveOptions.floor_rule`): as competitively as its
+      smallest recorded supplier, ``min_i {pi_nij > 0}``. The data record suppliers down to
+      that share, so this is the largest home supply that is still consistent with none
+      being recorded: the smallest loss the data allow;
+    - ``"tenth"``: a tenth of that share, printed as the sensitivity of every result with
+      floored goods (losses grow without bound as the share goes to zero);
+    - ``"median"`` (the default before issue 30): as competitively as its median recorded
+      supplier, ``median_i {pi_nij > 0}``; this assumes more home supply than any recorded
+      supplier below the median, i.e. more than the data allow.
 
     Parameters
     ----------
@@ -193,7 +195,7 @@ def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
         The country-sector pairs to floor.
     share : float, optional
         A fixed share of baseline absorption for every such good instead of a rule.
-    rule : {"median", "smallest"}
+    rule : {"smallest", "tenth", "median"}
         The rule when ``share`` is None.
 
     Returns
@@ -203,8 +205,8 @@ def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
     """
     if share is not None:
         return np.where(mask, share, 0.0)
-    if rule not in ("median", "smallest"):
-        raise ValueError(f"floor_shares: rule {rule!r} is not 'median' or 'smallest'")
+    if rule not in ("median", "smallest", "tenth"):
+        raise ValueError(f"floor_shares: rule {rule!r} is not 'smallest', 'tenth' or 'median'")
     F = world.arrays()["flows"]
     X = F.sum(axis=1)  # absorption (importer, sector)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -213,7 +215,9 @@ def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
     # floored supply is zero whatever the share
     some = ~np.all(np.isnan(pi), axis=1)
     filled = np.where(some[:, None, :], pi, 1e-6)
-    pick = np.nanmin(filled, axis=1) if rule == "smallest" else np.nanmedian(filled, axis=1)
+    pick = np.nanmedian(filled, axis=1) if rule == "median" else np.nanmin(filled, axis=1)
+    if rule == "tenth":
+        pick = pick / 10.0
     out = np.clip(pick, 1e-12, 0.49)
     return np.where(mask, out, 0.0)
 
@@ -270,15 +274,13 @@ def _prepare_floored(world: World, shock: Shock, options: SolveOptions,
                 f"{int(mask.sum())} good(s) would have no possible supplier: {listing}; "
                 "to give them a small domestic supply, use --unavailable floor on the command "
                 "line (SolveOptions(unavailable='floor') in Python)")
-        shares = floor_shares(world, mask, options.floor_share)
+        shares = floor_shares(world, mask, options.floor_share, rule=options.floor_rule)
         world = _floor_world(world, mask, shares)
         econ = economy(world)
         if options.floor_share is None:
-            how = ("a latent domestic supply with the share of the median recorded supplier "
-                   "of the good in the country's absorption (rule 'median' of "
-                   "autarky.solve.floor_shares: home produces it as competitively as a "
-                   f"typical supplier delivers it; shares {shares[mask].min():.2g} to "
-                   f"{shares[mask].max():.2g})")
+            how = (f"a latent domestic supply (rule '{options.floor_rule}' of "
+                   f"autarky.solve.floor_shares: {_RULE_TEXT[options.floor_rule]}; shares "
+                   f"{shares[mask].min():.2g} to {shares[mask].max():.2g})")
         else:
             how = f"a domestic supply of {options.floor_share:g} of baseline absorption"
         notes.append(f"unavailable goods: {int(mask.sum())} country-sector pairs with no "
@@ -288,14 +290,30 @@ def _prepare_floored(world: World, shock: Shock, options: SolveOptions,
     return world, econ, None, world0
 
 
+_RULE_TEXT = {
+    "smallest": "home supplies the good with the share of its smallest recorded supplier in "
+                "the country's absorption, the largest home supply consistent with none being "
+                "recorded",
+    "tenth": "home supplies the good with a tenth of the share of its smallest recorded "
+             "supplier",
+    "median": "home supplies the good with the share of its median recorded supplier, more "
+              "home supply than the data allow",
+}
+
+
+def sensitivity_rule(rule: str) -> str:
+    """The supply rule a result's sensitivity is solved with: 'tenth' beside the default."""
+    return "tenth" if rule != "tenth" else "smallest"
+
+
 def _sensitivity_note(world0: World, shock: Shock, theta: np.ndarray, options: SolveOptions,
                       mask: np.ndarray, welfare: np.ndarray) -> str:
-    """Re-solve with the floor's 'smallest' rule (the largest loss the data allow)."""
-    shares = floor_shares(world0, mask, None, rule="smallest")
+    """Re-solve with the sensitivity's supply rule (:func:`sensitivity_rule`)."""
+    rule = sensitivity_rule(options.floor_rule)
+    shares = floor_shares(world0, mask, None, rule=rule)
     econ = economy(_floor_world(world0, mask, shares))
-    what = ("with the latent home supply of every such good at the share of its smallest "
-            "recorded supplier (rule 'smallest': the largest home supply consistent with "
-            f"none being recorded; shares {shares[mask].min():.2g} to "
+    what = (f"with the latent home supply of every such good under rule '{rule}' "
+            f"({_RULE_TEXT[rule]}; shares {shares[mask].min():.2g} to "
             f"{shares[mask].max():.2g})")
     try:
         econ, sol, _ = _run(econ, shock, theta, options)

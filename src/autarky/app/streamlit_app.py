@@ -187,6 +187,10 @@ with right:
     st.markdown("**Largest gains**")
     st.table(show.tail(10).iloc[::-1].style.format("{:+.3f}"))
 st.caption(rng.attrs["text"] if rng is not None else run_.range_unavailable(world) or "")
+for name, extra in outcome.extras.items():  # solver-rule intervals, published numbers
+    st.markdown(f"**{extra.attrs.get('title', name.replace('_', ' '))}**")
+    st.dataframe(extra, hide_index=not extra.index.name)
+    st.caption(str(extra.attrs.get("text", "")))
 st.plotly_chart(figs["bars"], config=MAP_CONFIG, key="bars")
 if "trade_between" in tabs:
     st.markdown("**Trade between blocs** (million USD)")

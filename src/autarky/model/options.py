@@ -26,6 +26,11 @@ anything; :class:`SolveOptions` ``extreme_elasticities=True`` accepts them with 
 DEFICITS: tuple[str, ...] = get_args(Deficits)
 METHODS: tuple[str, ...] = get_args(Method)
 UNAVAILABLE: tuple[str, ...] = get_args(Unavailable)
+FLOOR_RULES: tuple[str, ...] = ("smallest", "tenth", "median")
+"""Rules of :func:`autarky.solve.floor_shares` for the latent home supply of a good with no
+recorded home production: the smallest recorded supplier's share (default: the largest
+home supply consistent with none being recorded), a tenth of it, or the median supplier's
+(more home supply than the data allow; kept for comparison with earlier results)."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +64,13 @@ class SolveOptions:
         under the alternative rule as a sensitivity).
     floor_share : float or None
         Domestic share of baseline absorption given by the ``"floor"`` policy. None (the
-        default): the rule of :func:`autarky.solve.floor_shares` (home supplies the good
-        with the share of its median recorded supplier; the smallest recorded supplier's
-        share is printed as the sensitivity); a number: that share for every such good.
+        default): the rule ``floor_rule`` of :func:`autarky.solve.floor_shares`; a number:
+        that share for every such good.
+    floor_rule : {"smallest", "tenth", "median"}
+        Default ``"smallest"``: home supplies the good with the share of its smallest
+        recorded supplier, the largest home supply consistent with none being recorded (a
+        larger home supplier would have been recorded), so the smallest loss the data allow;
+        ``"tenth"`` (a tenth of that share) is printed as the sensitivity.
     return_unconverged : bool
         Return an unconverged Result (``converged`` False) instead of raising
         :class:`~autarky.errors.ConvergenceError`.
@@ -92,6 +101,7 @@ class SolveOptions:
     memory: int = 6
     unavailable: Unavailable = "raise"
     floor_share: float | None = None
+    floor_rule: str = "smallest"
     return_unconverged: bool = False
     extreme_elasticities: bool = False
 
@@ -107,6 +117,9 @@ class SolveOptions:
             raise ValueError(f"SolveOptions.max_iter: {self.max_iter!r} must be a positive int")
         if int(self.memory) != self.memory or not 0 <= self.memory <= 50:
             raise ValueError(f"SolveOptions.memory: {self.memory!r} must be an int in 0..50")
+        if self.floor_rule not in FLOOR_RULES:
+            raise ValueError(f"SolveOptions.floor_rule: {self.floor_rule!r} is not one of "
+                             f"{', '.join(map(repr, FLOOR_RULES))}")
         if self.floor_share is not None and not (0 < self.floor_share < 0.5):
             raise ValueError(f"SolveOptions.floor_share: {self.floor_share!r} must be in "
                              "(0, 0.5)")

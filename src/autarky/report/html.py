@@ -57,6 +57,10 @@ class ReportInput:
     welfare_band : DataFrame, optional
         Monte Carlo ``median``, ``low``, ``high`` over elasticity draws (``run --draws``);
         ``attrs["text"]`` says what it is.
+    extras : dict of str to DataFrame
+        The outcome's extra tables (:data:`autarky.service.EXTRAS`: solver-rule intervals,
+        published numbers), each with ``attrs["title"]`` and ``attrs["text"]``; shown
+        after the uncertainty section.
     """
 
     result: Any
@@ -70,6 +74,19 @@ class ReportInput:
     dependency: pd.DataFrame | None = None
     welfare_range: pd.DataFrame | None = None
     welfare_band: pd.DataFrame | None = None
+    extras: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def _extras(inp: ReportInput) -> list[str]:
+    """The extra tables beside the headline: title, table, the sentence on what it is."""
+    parts: list[str] = []
+    for name, df in inp.extras.items():
+        flat = df.reset_index() if df.index.name else df
+        parts += [f"<h3>{_e(df.attrs.get('title', name.replace('_', ' ')))}</h3>",
+                  _table(flat, "{:+,.3f}", 100)]
+        if df.attrs.get("text"):
+            parts.append(f"<p class='note'>{_e(df.attrs['text'])}</p>")
+    return parts
 
 
 def _e(x: object) -> str:
@@ -312,6 +329,7 @@ def build_report(inp: ReportInput) -> str:
             lambda d: pd.concat([d.head(8), d.tail(8)])), "{:+.3f}"),
         "</div></div>", _div(figs["bars"], "bars"),
         *_uncertainty(inp),
+        *_extras(inp),
         "<h2>Trade</h2><div class='cols'>",
     ]
     if "trade_between" in t:

@@ -67,9 +67,12 @@ def report_input(outcome: Any) -> rhtml.ReportInput:
                                           "dataset_source", "dataset_license", "command")
              if k in outcome.meta}
     scn = outcome.scenario.with_info(assumptions=outcome.assumptions)
-    return build(outcome.world, scn, outcome.result, shown, title=outcome.name,
-                 notes=[f"data repair: {r}" for r in outcome.repairs],
-                 welfare_range=outcome.range, welfare_band=outcome.band)
+    import dataclasses
+
+    inp = build(outcome.world, scn, outcome.result, shown, title=outcome.name,
+                notes=[f"data repair: {r}" for r in outcome.repairs],
+                welfare_range=outcome.range, welfare_band=outcome.band)
+    return dataclasses.replace(inp, extras=dict(getattr(outcome, "extras", {})))
 
 
 def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,

@@ -1,0 +1,87 @@
+"""The range of a preset is the preset as defined under each elasticity source (issue 30).
+
+A calibrated preset (two-blocs: the between-bloc barrier solved for so that trade between
+the blocs falls by the target) is recalibrated under every source in one vectorised root
+find; a gravity preset (union-state) converts its effect with each source's elasticities.
+Each source's column must equal the preset prepared and solved under that source alone
+(``calibrate.prepare`` then a solve), to the calibration's tolerance.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import autarky as ak
+from autarky import calibrate, presets, run
+from autarky.sweep import draw_elasticities
+
+
+@pytest.fixture(scope="module")
+def wiod() -> ak.World:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ak.RepairWarning)
+        return ak.load_world("wiod2016")
+
+
+def _alone(world: ak.World, name: str, source: str | float) -> tuple[ak.Scenario, ak.Result]:
+    scn = presets.get(name)
+    opts = run.options(scn)
+    cal, _ = calibrate.prepare(world, scn, run.solve_plain, source, opts)
+    return cal, run.solve_plain(world, cal, source, opts)
+
+
+def test_gravity_preset_range_is_the_preset_under_each_source(wiod: ak.World) -> None:
+    scn = presets.get("union-state")
+    rng = run.source_range(wiod, scn, run.options(scn))
+    assert rng is not None
+    for src in ("cp2015", "ll2023", "uniform4"):
+        res = _alone(wiod, "union-state", src)[1]
+        np.testing.assert_allclose(rng[src].reindex(wiod.countries), res.welfare, atol=1e-8)
+    assert "each source's own elasticities" in rng.attrs["text"]
+
+
+@pytest.mark.slow
+def test_calibrated_preset_range_is_the_preset_recalibrated_under_each_source(
+        wiod: ak.World) -> None:
+    scn = presets.get("two-blocs")
+    opts = run.options(scn)
+    rng = run.source_range(wiod, scn, opts)
+    assert rng is not None
+    target = calibrate.BLOC_TARGETS["two-blocs"][0]
+    thetas, names, _ = draw_elasticities(wiod, draws=None)
+    hats, got, ok, steps = calibrate.calibrate_bloc_costs(wiod, scn, target,
+                                                          thetas.to_numpy(), opts)
+    assert ok.all() and steps <= 15
+    np.testing.assert_allclose(got, target, atol=1e-5)  # every source hits the target
+    for k, src in enumerate(names):
+        cal, res = _alone(wiod, "two-blocs", str(src))
+        alone = float(cal.components[0].cost_hat)  # type: ignore[attr-defined]
+        # Brent's xtol is 1e-5 in log cost: the two root finds agree to that
+        assert hats[k] == pytest.approx(alone, rel=2e-5)
+        np.testing.assert_allclose(rng[str(src)].reindex(wiod.countries), res.welfare,
+                                   atol=1e-4)
+        # the preset under this source cuts trade between the blocs by the target
+        change = calibrate.between_bloc_change(res, cal.blocs(wiod))
+        assert change == pytest.approx(target, abs=1e-3)
+    # the sources need different barriers: a range at one barrier is not this range
+    assert hats.max() / hats.min() > 1.05
+
+
+def test_one_sector_world_range_over_cited_aggregate_thetas() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ak.RepairWarning)
+        w = ak.load_world("world194")
+    scn = presets.get("union-state")
+    rng = run.source_range(w, scn, run.options(scn))
+    assert rng is not None
+    labels = [k for k, _, _ in run.AGGREGATE_THETAS]
+    assert rng.attrs["sources"] == tuple(labels)
+    for k, theta, _ in run.AGGREGATE_THETAS:
+        res = _alone(w, "union-state", theta)[1]  # type: ignore[arg-type]
+        np.testing.assert_allclose(rng[k].reindex(w.countries), res.welfare, atol=1e-8)
+    # a lower theta means larger gains from the same trade-cost cut
+    assert rng.at["BLR", "bajzik2020"] > rng.at["BLR", "ek2002"] > 0
+    assert "Simonovska" in rng.attrs["text"] and "8.28" in rng.attrs["text"]
