@@ -74,13 +74,13 @@ def test_one_sector_world_range_over_cited_aggregate_thetas() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ak.RepairWarning)
         w = ak.load_world("world194")
-    scn = presets.get("union-state")
+    scn = presets.get("eurasian-macro-state-lower")
     rng = run.source_range(w, scn, run.options(scn))
     assert rng is not None
     labels = [k for k, _, _ in run.AGGREGATE_THETAS]
     assert rng.attrs["sources"] == tuple(labels)
     for k, theta, _ in run.AGGREGATE_THETAS:
-        res = _alone(w, "union-state", theta)[1]  # type: ignore[arg-type]
+        res = _alone(w, "eurasian-macro-state-lower", theta)[1]  # type: ignore[arg-type]
         np.testing.assert_allclose(rng[k].reindex(w.countries), res.welfare, atol=1e-8)
     # a lower theta means larger gains from the same trade-cost cut
     assert rng.at["BLR", "bajzik2020"] > rng.at["BLR", "ek2002"] > 0
