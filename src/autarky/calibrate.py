@@ -28,7 +28,7 @@ from autarky.errors import ScenarioError
 from autarky.model.options import SolveOptions
 from autarky.results import Result
 from autarky.scenario import BlocSplit, DeepIntegration, Dissolution, Scenario
-from autarky.scenario.integration import bind_theta, sector_theta
+from autarky.scenario.integration import bind_theta, sector_theta, unbound
 from autarky.sweep import world_checksum
 from autarky.world import World
 
@@ -171,7 +171,7 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
             f"{world.year or ''} with these elasticities ({what}); model: {got:+.2f}% "
             + ("(the barrier found by an earlier run, verified by one solve)." if n == 1 else
                f"(Brent root find, {n} solves)."))
-    if any(isinstance(c, (DeepIntegration, Dissolution)) for c in scn.components):
+    if unbound(scn):  # every conversion waiting for the run's elasticities
         extreme = bool(options is not None and options.extreme_elasticities)
         theta = resolve_elasticities(world, elasticities, extreme=extreme)[0]
         scn = bind_theta(scn, theta)  # type: ignore[assignment]
@@ -329,7 +329,7 @@ def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
         notes.append(f"recalibrated under each source: between-bloc iceberg trade costs {shown}"
                      f" (trade between the blocs {target:+.1f}% under each; one vectorised "
                      f"root find, {steps} batched solves)")
-    if any(isinstance(c, (DeepIntegration, Dissolution)) for c in scn.components):
+    if unbound(scn):  # every conversion (deep integration, dissolution, border removal)
         scns = [bind_theta(s, th) if s is not None else None  # type: ignore[misc]
                 for s, th in zip(scns, thetas, strict=True)]
         notes.append("gravity effects converted with each source's own elasticities "
