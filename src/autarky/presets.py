@@ -293,14 +293,15 @@ _YPML2016 = ("Yotov, Y. V., Piermartini, R., Monteiro, J.-A. and Larch, M. (2016
              "UNCTAD, chapter 2 ('trade without borders', 69 countries, manufacturing, 2006): "
              "the international-border coefficient -2.47445 (robust s.e. 0.119), re-estimated "
              "by autarky.gravity on the guide's data to rounding.")
-_W194_EAEU = ("world194", "it separates every EAEU member (icio2023 folds Armenia and "
-              "Kyrgyzstan into ROW)")
-_W194 = ("world194", "its members are separate economies only in world194 (icio2023 folds "
-         "Armenia, Azerbaijan, Georgia, Kyrgyzstan, Moldova, Tajikistan, Turkmenistan and "
-         "Uzbekistan into ROW)")
-_TARIFF_ONLY = ("icio2023", "a tariff-only preset: world194 separates every member but "
-                "carries no baseline tariffs, so it would change nothing there; icio2023 "
-                "folds some members into ROW (listed in the notes)")
+_W194 = ("icio194", "icio194 separates every member (icio2023 with its rest of the world "
+         "split into the economies it contains: 194 economies, 29 sectors, input-output "
+         "links; icio2023 folds Armenia, Azerbaijan, Georgia, Kyrgyzstan, Moldova, "
+         "Tajikistan, Turkmenistan and Uzbekistan into ROW, world194 has one sector)")
+_W194_EAEU = _W194
+_TARIFF_ONLY = ("icio194", "a tariff-only preset: icio194 separates every member; its "
+                "tariffs are icio2023's, whose rest of the world carries none, so only pairs "
+                "among the members icio2023 separates (BLR, KAZ, RUS, UKR) and the common "
+                "external tariff of the others move (world194 carries no tariffs at all)")
 
 
 

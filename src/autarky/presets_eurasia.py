@@ -19,7 +19,7 @@ from autarky.scenario import BorderRemoval, CustomsUnion, DeepIntegration, Disso
 __all__ = ["BORDER_ESTIMATE", "DF2002", "MACRO_STAGES", "MACRO_STATE", "UPPER", "records",
            "accession_text", "dissolution_effect", "eu_effect", "eu_gap"]
 
-BORDER_ESTIMATE = "icio2023"
+BORDER_ESTIMATE = "icio194"
 """The stored gravity estimate whose coefficients every Eurasian preset uses, on every world:
 icio2023's goods flows with domestic goods flows (2011-2022). world194's own estimate is not
 used: its domestic flow is GDP minus goods exports (services included), so its border terms
@@ -178,11 +178,11 @@ def _gap_line(who: str) -> str:
             "the run's elasticities; services unchanged.")
 
 
-_W194 = ("world194", "its members are separate economies only in world194 (icio2023 folds "
-         "Armenia, Azerbaijan, Georgia, Kyrgyzstan, Moldova, Tajikistan, Turkmenistan and "
-         "Uzbekistan into ROW)")
-_W194_EAEU = ("world194", "it separates every EAEU member (icio2023 folds Armenia and "
-              "Kyrgyzstan into ROW)")
+_W194 = ("icio194", "icio194 separates every member (icio2023 with its rest of the world "
+         "split into the economies it contains: 194 economies, 29 sectors, input-output "
+         "links; icio2023 folds Armenia, Azerbaijan, Georgia, Kyrgyzstan, Moldova, "
+         "Tajikistan, Turkmenistan and Uzbekistan into ROW, world194 has one sector)")
+_W194_EAEU = _W194
 _MEMBERS = ("Members: the twelve former union republics of the USSR other than Estonia, "
             "Latvia and Lithuania, by stage: the EAEU (RUS, BLR, KAZ, ARM, KGZ); the CIS "
             "free-trade parties outside it (UKR, MDA, UZB, TJK); the others (AZE, GEO, TKM). "
@@ -215,7 +215,7 @@ def records(groups: str) -> list[dict[str, Any]]:
                           "an EAEU pair in the estimate. " + _why_not_own(), _KNOBEL_LINE,
                           _MUTUAL, groups),
              sources=(_TREATY_US, _gravity_src(), _KNOBEL_SRC),
-             build=_deep("UNION-STATE", "Union State", False)),
+             build=_deep("UNION-STATE", "Union State", False), world=_W194),
         dict(name="union-state-dissolution",
              description="Dissolution of the Russia-Belarus Union State: the two face each "
              "other with the tariffs they charge everyone else and without the estimated "
@@ -230,7 +230,7 @@ def records(groups: str) -> list[dict[str, Any]]:
                           "unchanged. " + _why_not_own(), _KNOBEL_LINE + " Opposite shock: "
                           "compare with their signs reversed.", _MUTUAL, groups),
              sources=(_TREATY_US, _gravity_src(), _KNOBEL_SRC),
-             build=_dissolve("UNION-STATE", "Union State")),
+             build=_dissolve("UNION-STATE", "Union State"), world=_W194),
         dict(name="eaeu-deep-integration",
              description="Eurasian Economic Union deepened to the EU level: customs union "
              "plus, where the in-sample gravity says EU pairs trade more than EAEU pairs, "
