@@ -105,13 +105,15 @@ def test_world194_eurasian_macro_state_every_member_separate() -> None:
 def test_presets_declare_default_world_that_separates_members() -> None:
     from autarky.data.scenario_data import group_members
 
-    for name in ("eurasian-macro-state", "three-blocs", "bloc-choice"):
+    for name in ("eurasian-macro-state", "three-blocs", "union-state", "eaeu-deep-integration"):
         world, why = ak.presets.default_world(name)
-        assert world == "world194" and why
-    # tariff-only presets stay on the world with tariffs, and say why
+        assert world == "icio194" and why
+    world, why = ak.presets.default_world("bloc-choice")
+    assert world == "world194" and why
+    # tariff-only presets say what their tariffs are on icio194
     for name in ("cis-fta", "eaeu-customs-union"):
         world, why = ak.presets.default_world(name)
-        assert world == "icio2023" and "tariff" in why
+        assert world == "icio194" and "tariff" in why
     assert ak.presets.default_world("status-quo") == (None, "")
     w, _ = _load(2019)
     members = group_members("EURASIAN-MACRO")
@@ -137,7 +139,7 @@ def test_cli_run_says_which_world_and_why(tmp_path: object) -> None:
 
     r = CliRunner().invoke(app, ["run", "eurasian-macro-state", "--year", "2019"])
     assert r.exit_code == 0, r.output
-    assert "world: world194 2019 (the preset's default world" in r.output
+    assert "world: icio194 2019 (the preset's default world" in r.output
     for c in POST_SOVIET:
         assert f" {c} " in r.output
     r = CliRunner().invoke(app, ["run", "eurasian-macro-state", "--world", "icio2023",
