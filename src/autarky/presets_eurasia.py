@@ -286,9 +286,10 @@ def records(groups: str) -> list[dict[str, Any]]:
              assumptions=(_MEMBERS,
                           "The 2006 average border: internal tariffs are zero and iceberg "
                           f"trade costs among members change by exp(-{UPPER}/theta_j) in "
-                          "every sector, services included, b = 2.47445 the average international border "
-                          "(69 countries' manufacturing, 2006), on top of the EAEU and CIS "
-                          "integration already in the data; with the run's elasticities.",
+                          "every sector, services included, b = 2.47445 the average "
+                          "international border (69 countries' manufacturing, 2006), on top "
+                          "of the EAEU and CIS integration already in the data; with the "
+                          "run's elasticities.",
                           "An upper bound only for the members whose in-sample goods border is "
                           "below the 2006 average: on icio194 every member's mutual trade "
                           "rises more than in the headline except Azerbaijan's, Georgia's and "
