@@ -25,7 +25,7 @@ with tempfile.TemporaryDirectory() as d:
         if p.target is None:
             continue
         for world in dict.fromkeys([p.default_world or "icio2023", "icio2023"]):
-            spec = ak.RunSpec(name, world=world, range=False)
+            spec = ak.RunSpec(name, world=world)  # the range recalibrates per source too
             o = ak.service.run(spec)
             print(f"{name} on {o.world.name} {o.world.year}: barrier "
                   f"{o.scenario.components[0].cost_hat:.6f}")

@@ -256,12 +256,26 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     Returns ``(cost_hat (K,), achieved change % (K,), converged (K,), batched solves)``;
     a row that does not converge or cannot reach the target has NaN hat and False.
     """
+    import hashlib
+
+    from autarky.data import calibrations
+
     theta = np.atleast_2d(np.asarray(theta, float))
     K = theta.shape[0]
     hi_cap = math.log(_HAT_MAX)
     lo, flo = np.zeros(K), np.full(K, -target)  # f(0) = -target: no barrier, no change
     hi, fhi = np.full(K, np.nan), np.full(K, np.nan)
     x = np.full(K, 0.05)  # first guess: +5% between-bloc costs
+    # barriers remembered from earlier runs start the search; the first batched solve
+    # verifies them (a row whose remembered barrier hits the target is done after it)
+    base_key = (world_checksum(world), repr(scn.components), repr(float(target)),
+                repr(options), repr(ftol))
+    keys = [calibrations.key(*base_key, hashlib.sha256(
+        np.ascontiguousarray(theta[r]).tobytes()).hexdigest()) for r in range(K)]
+    starts = np.array([calibrations.lookup(key) or np.nan for key in keys])
+    remembered = np.isfinite(starts)
+    x[remembered] = np.log(starts[remembered])
+    x0 = x.copy()
     fx, ok = np.full(K, np.nan), np.zeros(K, dtype=bool)
     active = np.ones(K, dtype=bool)
     side = np.zeros(K, dtype=int)  # Illinois: which end was kept last (+1 lo, -1 hi)
@@ -302,6 +316,10 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
                 nxt = min(max(nxt, x[k] * 1.01), hi_cap)
             x[k] = nxt
     hats = np.where(ok, np.exp(x), np.nan)
+    fresh = {keys[r]: float(hats[r]) for r in np.flatnonzero(ok)
+             if not (remembered[r] and x0[r] == x[r])}
+    if fresh:
+        calibrations.remember_many(fresh)
     return hats, np.where(ok, fx + target, np.nan), ok, steps
 
 

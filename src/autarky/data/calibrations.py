@@ -19,7 +19,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["cache_path", "lookup", "remember", "shipped_path"]
+__all__ = ["cache_path", "key", "lookup", "remember", "remember_many", "shipped_path"]
 
 _MAX = 2000
 """Entries kept in the user's file (oldest dropped first)."""
@@ -62,6 +62,15 @@ def lookup(k: str) -> float | None:
     return None
 
 
+def remember_many(items: dict[str, float], path: Path | None = None) -> None:
+    """:func:`remember` for several keys in one write."""
+    for n, (k, v) in enumerate(items.items()):
+        remember(k, v, path) if n == len(items) - 1 else _PENDING.__setitem__(k, v)
+
+
+_PENDING: dict[str, float] = {}
+
+
 def remember(k: str, value: float, path: Path | None = None) -> None:
     """Keep ``value`` for key ``k`` (written to a temporary file, then moved into place).
 
@@ -72,8 +81,11 @@ def remember(k: str, value: float, path: Path | None = None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = _read(path)
-        data.pop(k, None)
-        data[k] = float(value)
+        pending = {**_PENDING, k: float(value)}
+        _PENDING.clear()
+        for key_, v in pending.items():
+            data.pop(key_, None)
+            data[key_] = v
         if len(data) > _MAX:
             data = dict(list(data.items())[-_MAX:])
         fd, tmp = tempfile.mkstemp(prefix=".calibrations.", suffix=".tmp", dir=path.parent)
