@@ -59,6 +59,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: flags without a '<bool>' metavar (typer's rich help prints one for
+    # every flag with this click), readable in any terminal width and when piped
+    rich_markup_mode=None,
 )
 
 
@@ -229,6 +232,13 @@ _FIGURES = typer.Option(help="Also write static PNG and SVG figures into this fo
                         "(kaleido + Chromium), for every kind of run.")
 
 
+_FORMAT = typer.Option("--format", help="How the main table is printed: table (plain columns "
+                       "when piped), csv, json or markdown (the table only, on stdout; "
+                       "notes on stderr).")
+_DETAILS = typer.Option("--details", help="Print every assumption, the sources and the data "
+                        "repairs (default: the assumptions that decide the result).")
+
+
 def _command() -> str:
     return "autarky " + " ".join(sys.argv[1:])
 
@@ -236,20 +246,24 @@ def _command() -> str:
 def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
     """Check the flags, run the spec through the one service, print and write the outcome."""
     from autarky import service
-    from autarky.cli_show import show, write_outputs
+    from autarky.cli_show import FORMATS, show, write_outputs
 
     run_.check_top(top)
     service.check_outputs(spec.kind, **spec.chosen(), draws=spec.draws,
-                          **{k: v for k, v in outputs.items() if k != "overwrite"})
+                          **{k: v for k, v in outputs.items()
+                             if k not in ("overwrite", "fmt", "details")})
     if outputs.get("out") is not None:
         run_.check_out(outputs["out"], bool(outputs.get("overwrite")))
+    fmt = str(outputs.get("fmt") or "table").lower()
+    if fmt not in FORMATS:
+        raise ak.DataError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
     show_kinds = _show_kinds(outputs.get("show"))
     with _progress() as prog:
         label = spec.scenario if isinstance(spec.scenario, str) else "scenario"
         task = prog.add_task(f"running {label}", total=None)
         outcome = service.run(spec, progress=lambda done, total: prog.update(
             task, completed=done, total=total))
-    show(outcome, top)
+    show(outcome, top, fmt=fmt, details=bool(outputs.get("details")))
     if show_kinds and outcome.world is not None and outcome.result is not None:
         _print_show(show_kinds, outcome.world, outcome.scenario, outcome.result, top)
     write_outputs(outcome, out=outputs.get("out"), overwrite=bool(outputs.get("overwrite")),
@@ -286,6 +300,8 @@ def run(
                                                   "the draws (default: this process).")]
     = None,
     source_range: Annotated[bool, _RANGE] = True,
+    fmt: Annotated[str, _FORMAT] = "table",
+    details: Annotated[bool, _DETAILS] = False,
 ) -> None:
     """Run a preset or scenario of any kind and print its result, groups and assumptions.
 
@@ -302,7 +318,7 @@ def run(
                       range=source_range, draws=draws, seed=seed, store=store,
                       scheduler=scheduler, command=_command())
     _run_spec(spec, top, out=out, overwrite=overwrite, show=show, report=report, excel=excel,
-              figures=figures)
+              figures=figures, fmt=fmt, details=details)
 
 
 @app.command()
@@ -398,6 +414,8 @@ def nash(
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
     figures: Annotated[str | None, _FIGURES] = None,
+    fmt: Annotated[str, _FORMAT] = "table",
+    details: Annotated[bool, _DETAILS] = False,
 ) -> None:
     """Nash tariff war: each country's optimal uniform tariff and its welfare change.
 
@@ -408,7 +426,7 @@ def nash(
                       elasticities=run_.elasticities(elasticities), method=method,
                       country=country, command=_command())
     _run_spec(spec, top, out=out, overwrite=overwrite, report=report, excel=excel,
-              figures=figures)
+              figures=figures, fmt=fmt, details=details)
 
 
 @app.command()

@@ -16,8 +16,19 @@ import autarky as ak
 from autarky import run as run_
 from autarky.errors import RepairWarning
 
-console = Console()
-err_console = Console(stderr=True)
+
+def _wide(stderr: bool = False) -> Console:
+    """A console, wide when not a terminal.
+
+    In a pipe or a file no table cell is cut to an ellipsis and no line is wrapped (plain
+    columns for other tools).
+    """
+    c = Console(stderr=stderr)
+    return c if c.is_terminal else Console(stderr=stderr, width=max(c.width, 400))
+
+
+console = _wide()
+err_console = _wide(stderr=True)
 
 _STATE = {"debug": False}
 _REPAIRS: list[str] = []

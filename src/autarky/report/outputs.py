@@ -67,14 +67,17 @@ def report_input(outcome: Any) -> rhtml.ReportInput:
                                           "dataset_source", "dataset_license", "command")
              if k in outcome.meta}
     scn = outcome.scenario.with_info(assumptions=outcome.assumptions)
-    return build(outcome.world, scn, outcome.result, shown, title=outcome.name,
-                 notes=[f"data repair: {r}" for r in outcome.repairs],
-                 welfare_range=outcome.range, welfare_band=outcome.band)
+    import dataclasses
+
+    inp = build(outcome.world, scn, outcome.result, shown, title=outcome.name,
+                notes=[f"data repair: {r}" for r in outcome.repairs],
+                welfare_range=outcome.range, welfare_band=outcome.band)
+    return dataclasses.replace(inp, extras=dict(getattr(outcome, "extras", {})))
 
 
 def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
-         text: Sequence[str] | None = None, categorical: dict[str, str] | None = None
-         ) -> go.Figure:
+         text: Sequence[str] | None = None, categorical: dict[str, str] | None = None,
+         sub: str | None = None, source: str | None = None) -> go.Figure:
     ids = {f["id"] for f in country_shapes()["features"]}
     keep = [k for k, c in enumerate(countries) if c in ids]
     locs = [countries[k] for k in keep]
@@ -90,22 +93,19 @@ def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
                               zmin=0, zmax=max(len(cats) - 1, 1), marker_line_width=0.3,
                               colorbar={"tickvals": list(range(len(cats))), "ticktext": cats})
     else:
-        lim = float(np.nanquantile(np.abs(vals), 0.95)) if len(vals) else 1.0
-        trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
-                              z=vals, text=hover, hoverinfo="text", colorscale="RdBu",
-                              zmin=-(lim or 1.0), zmax=lim or 1.0, marker_line_width=0.3,
-                              colorbar={"title": {"text": unit}})
+        return rhtml.value_map(list(countries), np.asarray(z, float), title, sub or "",
+                               source or "", unit)
     fig = go.Figure(trace)
     fig.update_geos(visible=False, projection_type="natural earth",
                     lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
-    fig.update_layout(height=460, margin={"l": 0, "r": 0, "t": 40, "b": 0},
-                      title={"text": rhtml._e(title)})
-    return fig
+    fig.update_layout(height=480, margin={"l": 0, "r": 0, "t": 60, "b": 40})
+    return rhtml.titled(fig, title, sub or "", source or "")
 
 
 def kind_figures(outcome: Any) -> dict[str, go.Figure]:
     """The figures of a bloc-choice, Nash or ILMS run (maps of its table)."""
-    sub = f"{outcome.name}, {outcome.meta.get('dataset', '')} {outcome.meta.get('year', '')}"
+    sub = rhtml.subtitle(outcome.meta, outcome.name)
+    src = rhtml.source_line(outcome.meta)
     if outcome.kind == "bloc-choice":
         wel = outcome.table["welfare"].unstack("option")
         best = wel.idxmax(axis=1)
@@ -114,20 +114,22 @@ def kind_figures(outcome: Any) -> dict[str, go.Figure]:
         be = outcome.table["break_even"].groupby(level="state").first().reindex(states)
         return {
             "best_option": _map(states, [codes[best[s]] for s in states],
-                                f"Best own option of each swing state ({sub})", "",
+                                "Best own option of each swing state", "",
                                 [f"{s}: {best[s]} ({wel.loc[s, best[s]]:+.3f}%)"
-                                 for s in states], {o: o for o in presets.OPTIONS}),
-            "break_even": _map(states, be.to_numpy(float),
-                               f"Break-even penalty factor on a non-aligned state's trade "
-                               f"({sub})", "factor"),
+                                 for s in states], {o: o for o in presets.OPTIONS},
+                                sub=sub, source=src),
+            "break_even": _map(states, 100 * (be.to_numpy(float) - 1),
+                               "Break-even penalty on a state that stays out: rise of the "
+                               "blocs' trade costs on its trade, %", "%", sub=sub,
+                               source=src),
         }
     col = "welfare_pct" if outcome.kind == "nash" else "welfare"
     frame = outcome.table
     figs = {"welfare": _map(list(frame.index), frame[col].to_numpy(float),
-                            f"Welfare change by country, % ({sub})", "%")}
+                            "Welfare change by country, %", "%", sub=sub, source=src)}
     if outcome.kind == "nash":
         figs["tariffs"] = _map(list(frame.index), frame["tariff_pct"].to_numpy(float),
-                               f"Tariff, % ({sub})", "%")
+                               "Tariff, %", "%", sub=sub, source=src)
     return figs
 
 
@@ -145,9 +147,10 @@ def kind_report(outcome: Any) -> str:
              f"{e(outcome.meta.get('elasticities', ''))}</p>"]
     for name, fig in kind_figures(outcome).items():
         parts.append(rhtml._div(fig, name))
-    for name, df in tables(outcome).items():
+    for name, df in _tables(outcome).items():
         parts += [f"<h2>{e(name.replace('_', ' '))}</h2>",
                   rhtml._table(df, "{:+,.3f}", 400)]
+    parts += rhtml.extras_html(getattr(outcome, "extras", {}))
     if outcome.range is not None and outcome.range.attrs.get("text"):
         parts.append(f"<p class='note'>{e(outcome.range.attrs['text'])}</p>")
     parts.append("<h2>Assumptions</h2><ul>")
