@@ -93,3 +93,11 @@ def test_run_formats_and_folded_members_line() -> None:
     t = _cli("run", "autarky:RUS", "--no-range", "--top", "1")
     assert "…" not in t.stdout and "Belarus" in t.stdout and "--details" in t.stdout
     assert _cli("run", "--format", "xml").returncode == 2
+
+
+def test_own_data_without_catalog_names_the_elasticities_flag(tmp_path: Path) -> None:
+    f = tmp_path / "my.csv"
+    f.write_text("importer,exporter,value\nFRA,FRA,10\nFRA,DEU,1\nDEU,DEU,30\nDEU,FRA,2\n")
+    r = _cli("run", "autarky:FRA", "--world", str(f))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "--elasticities 4" in r.stderr

@@ -261,8 +261,15 @@ def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
     with _progress() as prog:
         label = spec.scenario if isinstance(spec.scenario, str) else "scenario"
         task = prog.add_task(f"running {label}", total=None)
-        outcome = service.run(spec, progress=lambda done, total: prog.update(
-            task, completed=done, total=total))
+        try:
+            outcome = service.run(spec, progress=lambda done, total: prog.update(
+                task, completed=done, total=total))
+        except ak.DataError as err:
+            if "no catalog for dataset" not in str(err):
+                raise
+            raise ak.DataError(f"{err}; own data have no catalog of sectoral elasticities: "
+                               "give one number for every sector, e.g. --elasticities 4 "
+                               "(Simonovska and Waugh 2014's aggregate estimate)") from None
     show(outcome, top, fmt=fmt, details=bool(outputs.get("details")))
     if show_kinds and outcome.world is not None and outcome.result is not None:
         _print_show(show_kinds, outcome.world, outcome.scenario, outcome.result, top)

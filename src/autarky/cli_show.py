@@ -185,8 +185,12 @@ def _cell(col: str, v: Any) -> str:
         return ""
     if col.startswith("break-even"):
         return f"x{v:.3f}"
-    signed = col.endswith(("%", "pp")) and "tariff" not in col
-    return fmt_num(v, signed) if isinstance(v, (int, float)) else str(v)
+    if not isinstance(v, (int, float)):
+        return str(v)
+    if col.endswith(("%", "pp")) and abs(v) < 1000:  # changes: one precision per column
+        return f"{v:.2f}" if "tariff" in col else f"{v + 0.0:+.3f}".replace("-0.000",
+                                                                            "+0.000")
+    return fmt_num(v)
 
 
 def print_frame(title: str, frame: pd.DataFrame, fmt: str = "table") -> None:
