@@ -299,3 +299,33 @@ def test_app_landing_page_shows_the_default_result(browser: Any, app_url: str,
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"app-{width}.png"))
     page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_compare_and_bloc_choice_reports(browser: Any, tmp_path: Path, width: int) -> None:
+    from autarky import presets, service
+    from autarky.report import outputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = service.run(service.RunSpec("two-blocs", range=False))
+        b = service.run(service.RunSpec("three-blocs", range=False))
+        bc = service.run(service.RunSpec("bloc-choice", world="icio2023", range=False))
+    cmp_path = outputs.write_compare_report(tmp_path / "cmp.html", a, b)
+    bc_path = outputs.write_report(tmp_path / "bc.html", bc)
+    for path, sel, expected in (
+            (cmp_path, "#fig-difference", (b.result.welfare - a.result.welfare)),
+            (bc_path, "#fig-best_option", bc.table["welfare"].unstack("option").idxmax(
+                axis=1).map({o: i for i, o in enumerate(presets.OPTIONS)}).astype(float))):
+        page, outside, errors = _guarded_page(browser, width, "file:")
+        page.goto(path.as_uri())
+        page.wait_for_selector(f"{sel} path.choroplethlocation", timeout=60_000)
+        vals = _map_values(page, sel)
+        assert vals, sel
+        np.testing.assert_allclose([vals[c] for c in vals], expected.loc[list(vals)],
+                                   rtol=1e-12)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        assert outside == [] and errors == [], (outside, errors)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"report-{path.stem}-{width}.png"))
+        page.close()

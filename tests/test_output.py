@@ -101,3 +101,18 @@ def test_own_data_without_catalog_names_the_elasticities_flag(tmp_path: Path) ->
     r = _cli("run", "autarky:FRA", "--world", str(f))
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "--elasticities 4" in r.stderr
+
+
+@pytest.mark.slow
+def test_compare_out_follows_the_run_convention_and_writes_a_report(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    out.mkdir()
+    (out / "old.txt").write_text("x")
+    args = ("compare", "two-blocs", "three-blocs", "--no-range", "--top", "1", "--out", str(out))
+    r = _cli(*args)
+    assert r.returncode == 2 and "--overwrite" in r.stderr and (out / "old.txt").exists()
+    r = _cli(*args, "--overwrite", "--report")
+    assert r.returncode == 0, r.stderr
+    assert not (out / "old.txt").exists() and (out / "comparison.csv").exists()
+    html = (out / "report.html").read_text()
+    assert "fig-difference" in html and "viewport" in html

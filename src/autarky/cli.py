@@ -342,6 +342,10 @@ def compare(
                                      "(0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Write one self-contained HTML "
+                                         "report: the difference map, both maps, the table "
+                                         "(into --out, else ./A-vs-B-report.html).")] = False,
     source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference.
@@ -353,6 +357,8 @@ def compare(
     from autarky.cli_show import _range_cells, _range_columns, print_assumptions, range_line
 
     run_.check_top(top)
+    if out is not None:  # the same convention as run --out: refused before any work
+        run_.check_out(out, overwrite)
     w = load_world_cli(world, year)
     theta = run_.elasticities(elasticities)
     specs = [ak.RunSpec(x, world=w, elasticities=theta, deficits=deficits,
@@ -397,8 +403,32 @@ def compare(
         console.print(f"[bold]{o.name}[/]: {o.scenario.summary()}", highlight=False,
                       soft_wrap=True)
         print_assumptions(o.assumptions, o.notes, o.sources)
-    if out:
-        _compare_out(out, w, (na, oa.scenario, ra), (nb, ob.scenario, rb))
+    if out:  # written beside, then moved into place: --out is whole or as it was
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        final = Path(out)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+        try:
+            _compare_out(str(tmp), w, (na, oa.scenario, ra), (nb, ob.scenario, rb),
+                         shown=str(final))
+            if final.exists():
+                shutil.rmtree(final)
+            tmp.rename(final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+    if report:
+        from pathlib import Path
+
+        from autarky.report import outputs as report_outputs
+
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{na}-vs-{nb}")
+        path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
+        p = report_outputs.write_compare_report(path, oa, ob)
+        console.print(f"report written: {p} (opens offline)", highlight=False)
 
 
 @app.command()

@@ -172,7 +172,8 @@ def _run_extras(world: ak.World, scn: ak.Scenario, res: ak.Result, spec: str,
                       highlight=False, soft_wrap=True)
 
 
-def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Result]) -> None:
+def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Result],
+                 shown: str | None = None) -> None:
     from pathlib import Path
 
     from autarky import outcomes
@@ -188,7 +189,7 @@ def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Re
     for label, scn, res in runs:
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)
         n += len(write_csvs(Path(out) / safe, outcomes.tables(res, scn.blocs(world))))
-    console.print(f"comparison written: {n} CSV files in {out} (comparison.csv and one "
+    console.print(f"comparison written: {n} CSV files in {shown or out} (comparison.csv and one "
                   "folder per scenario)", highlight=False, soft_wrap=True)
 
 

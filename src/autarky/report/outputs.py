@@ -22,8 +22,9 @@ from autarky import outcomes, presets
 from autarky.data.shapes import country_shapes
 from autarky.report import html as rhtml
 
-__all__ = ["kind_figures", "kind_report", "notes", "report_input", "tables", "write_excel",
-           "write_figures", "write_out", "write_report"]
+__all__ = ["compare_figures", "compare_report", "compare_table", "kind_figures",
+           "kind_report", "notes", "report_input", "tables", "write_compare_report",
+           "write_excel", "write_figures", "write_out", "write_report"]
 
 
 def tables(outcome: Any) -> dict[str, pd.DataFrame]:
@@ -91,6 +92,7 @@ def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
         trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
                               z=vals, text=hover, hoverinfo="text", colorscale=scale,
                               zmin=0, zmax=max(len(cats) - 1, 1), marker_line_width=0.3,
+                              showscale=True,
                               colorbar={"tickvals": list(range(len(cats))), "ticktext": cats})
     else:
         return rhtml.value_map(list(countries), np.asarray(z, float), title, sub or "",
@@ -216,3 +218,69 @@ def write_out(out: str | Path, outcome: Any, *, overwrite: bool = False,
     body = outcome.result if outcome.kind == "equilibrium" else outcome.table
     scn = outcome.scenario.with_info(assumptions=outcome.assumptions)
     return run_.write(out, body, scn, meta, overwrite=overwrite, extra=files)
+
+
+def compare_table(a: Any, b: Any) -> pd.DataFrame:
+    """Welfare of two equilibrium outcomes by country, side by side, and B - A in pp."""
+    wa, wb = a.result.welfare.astype(float), b.result.welfare.astype(float)
+    out = pd.DataFrame({f"{a.name}, %": wa, f"{b.name}, %": wb,
+                        f"{b.name} - {a.name}, pp": wb - wa})
+    out.index.name = "country"
+    return out.sort_values(f"{b.name} - {a.name}, pp")
+
+
+def compare_figures(a: Any, b: Any) -> dict[str, go.Figure]:
+    """The difference map (B - A, pp) and each scenario's welfare map."""
+    tab = compare_table(a, b)
+    sub = rhtml.subtitle(a.meta, f"{b.name} vs {a.name}")
+    src = rhtml.source_line(a.meta)
+    codes = list(tab.index)
+    return {
+        "difference": _map(codes, tab.iloc[:, 2].to_numpy(float),
+                           f"Welfare difference by country, {b.name} minus {a.name}, "
+                           "percentage points", "pp", sub=sub, source=src),
+        "a": _map(codes, tab.iloc[:, 0].to_numpy(float), f"Welfare change, % ({a.name})",
+                  "%", sub=rhtml.subtitle(a.meta, a.name), source=src),
+        "b": _map(codes, tab.iloc[:, 1].to_numpy(float), f"Welfare change, % ({b.name})",
+                  "%", sub=rhtml.subtitle(b.meta, b.name), source=src),
+    }
+
+
+def compare_report(a: Any, b: Any) -> str:
+    """A self-contained HTML report of two scenarios, offline like every report.
+
+    The difference map, both maps, the table side by side, each scenario's assumptions.
+    """
+    e = rhtml._e
+    title = f"{b.name} vs {a.name}"
+    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             f"<title>{e(title)} - autarky report</title><style>{rhtml._CSS}</style>",
+             f"<script type='text/javascript'>{rhtml.GEO_ASSETS_JS}</script>",
+             f"<script type='text/javascript'>{rhtml._offline_plotlyjs()}</script></head>"
+             "<body>", f"<h1>{e(title)}</h1>",
+             f"<p class='note'>{e(a.meta.get('dataset', ''))} {e(a.meta.get('year', ''))}, "
+             f"elasticities {e(a.meta.get('elasticities', ''))}</p>"]
+    for name, fig in compare_figures(a, b).items():
+        parts.append(rhtml._div(fig, name))
+    parts.append("<h2>Welfare by country</h2>")
+    parts.append(rhtml._table(compare_table(a, b).reset_index(), "{:+.3f}", 400))
+    for o in (a, b):
+        parts += [f"<h2>{e(o.name)}</h2><p>{e(o.scenario.summary())}</p><ul>"]
+        parts += [f"<li>{e(x)}</li>" for x in (*o.assumptions, *o.notes)]
+        parts.append("</ul>")
+    parts.append("<p class='note'>Made by autarky. Country shapes: Natural Earth (public "
+                 "domain). This file makes no network request.</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_compare_report(path: str | Path, a: Any, b: Any) -> Path:
+    """:func:`compare_report` written atomically."""
+    from autarky.data.exports import _atomic
+
+    text = compare_report(a, b)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return _atomic(Path(path), write)
