@@ -329,3 +329,28 @@ def test_compare_and_bloc_choice_reports(browser: Any, tmp_path: Path, width: in
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"report-{path.stem}-{width}.png"))
         page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_app_compare_view_from_a_shared_link(browser: Any, app_url: str, width: int) -> None:
+    from autarky import service
+
+    page, outside, errors = _guarded_page(browser, width, "http://127.0.0.1")
+    page.goto(f"{app_url}/?world=icio2023&year=2022&mode=Compare&a=two-blocs&b=three-blocs")
+    page.get_by_text("three-blocs vs two-blocs on icio2023 2022").wait_for(timeout=120_000)
+    page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=60_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = service.run(service.RunSpec("two-blocs", world="icio2023", year=2022))
+        b = service.run(service.RunSpec("three-blocs", world="icio2023", year=2022))
+    maps = page.locator(".js-plotly-plot").filter(has=page.locator("path.choroplethlocation"))
+    vals = dict(page.evaluate(
+        """gd => { const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
+            return Array.from(t.locations).map((c, k) => [c, Number(t.z[k])]); }""",
+        maps.first.element_handle()))
+    diff = b.result.welfare - a.result.welfare
+    np.testing.assert_allclose([vals[c] for c in vals], diff.loc[list(vals)], rtol=1e-9,
+                               atol=1e-12)
+    assert outside == [], outside
+    assert [e for e in errors if "favicon" not in e] == [], errors
+    page.close()

@@ -102,7 +102,7 @@ with st.sidebar:
                                 index=_pick(el_opts, "elasticities", el_opts[0]),
                                 help="median (default): per sector, the median of the "
                                 "catalog's 8 published sources")
-    modes = ["Preset", "Build a bloc"]
+    modes = ["Preset", "Build a bloc", "Compare"]
     mode = st.radio("Scenario", modes, horizontal=True,
                     index=_pick(modes, "mode", "Preset"))
     world = load(dataset, int(year))
@@ -125,6 +125,12 @@ with st.sidebar:
             st.caption(ak.presets.get(preset).summary())
         except ak.AutarkyError as err:
             st.caption(str(err))
+    elif mode == "Compare":  # two equilibrium presets side by side and their difference
+        eq = [n for n in ak.presets.names() if ":" not in n
+              and ak.presets.kind(n) == "equilibrium"]
+        cmp_a = st.selectbox("Scenario A", eq, index=_pick(eq, "a", ak.presets.DEFAULT))
+        cmp_b = st.selectbox("Scenario B", eq, index=_pick(eq, "b", "three-blocs"))
+        preset, members, tariff = f"compare:{cmp_a}|{cmp_b}", (), 0.0
     else:
         preset = ""
         default = [c for c in str(qp.get("members", "RUS,BLR,KAZ")).split(",") if c in codes]
@@ -135,7 +141,34 @@ with st.sidebar:
                            float(qp.get("tariff", 0.1)), 0.01)
     run = st.button("Run", type="primary")
 
-if mode != "Preset":
+if mode == "Compare":
+    st.query_params.from_dict({"world": dataset, "year": str(year),
+                               "elasticities": str(elasticities), "mode": mode,
+                               "a": cmp_a, "b": cmp_b})
+    with st.spinner("Solving..."):
+        try:
+            oa = solved(dataset, int(year), str(elasticities), cmp_a, (), 0.0)
+            ob = solved(dataset, int(year), str(elasticities), cmp_b, (), 0.0)
+        except ak.AutarkyError as err:
+            st.error(str(err))
+            st.stop()
+    st.subheader(f"{cmp_b} vs {cmp_a} on {oa.world.name} {oa.world.year}")
+    st.caption(f"world: {oa.world.name} {oa.world.year}; elasticities: "
+               f"{oa.meta.get('elasticities', elasticities)}")
+    ga, gb = oa.aggregates["welfare"], ob.aggregates["welfare"]
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"world: {cmp_a}", f"{ga['world']:+.2f}%")
+    c2.metric(f"world: {cmp_b}", f"{gb['world']:+.2f}%")
+    c3.metric("difference", f"{gb['world'] - ga['world']:+.2f} pp")
+    for name, fig in outputs.compare_figures(oa, ob).items():
+        st.plotly_chart(fig, config=MAP_CONFIG, key=f"cmp-{name}")
+    cmp = outputs.compare_table(oa, ob).reset_index()
+    st.dataframe(rhtml.styled(cmp, list(cmp.columns[1:])), hide_index=True)
+    st.download_button("CSV: comparison", cmp.to_csv(index=False),
+                       file_name="comparison.csv", mime="text/csv")
+    st.stop()
+
+if mode == "Build a bloc":
     picked = st.session_state.get("pick")
     clicked = []
     if picked is not None:
@@ -152,9 +185,10 @@ current = (dataset, int(year), str(elasticities), preset, members, float(tariff)
 st.query_params.from_dict({k: v for k, v in {
     "world": dataset, "year": str(year), "elasticities": str(elasticities), "mode": mode,
     "scenario": preset or None, "members": ",".join(members) or None,
-    "tariff": f"{tariff:g}" if mode != "Preset" else None}.items() if v is not None})
+    "tariff": f"{tariff:g}" if mode == "Build a bloc" else None}.items()
+    if v is not None})
 if run or "key" not in st.session_state:  # the landing page: the default (or linked) result
-    if mode != "Preset" and not members:
+    if mode == "Build a bloc" and not members:
         st.error("Choose at least one bloc member.")
         st.stop()
     with st.spinner("Solving..."):
