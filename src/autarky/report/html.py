@@ -421,8 +421,12 @@ GEO_ASSETS_JS = ("window.PlotlyGeoAssets = {topojson: {world_110m: " + _EMPTY_TO
 
 
 def _div(fig: go.Figure, name: str) -> str:
+    # the figure's notes (clipped economies, source) again as an HTML caption, shown instead
+    # of plotly's one-line annotation on narrow screens, where that would be cut off
+    notes = "<br>".join(str(a.text) for a in fig.layout.annotations or () if a.text)
+    cap = f"<p class='note figcap'>{notes}</p>" if notes else ""
     return str(fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG,
-                           div_id=f"fig-{name}"))
+                           div_id=f"fig-{name}")) + cap
 
 
 _CSS = """
@@ -436,7 +440,9 @@ table.t td:first-child,table.t th:first-child{text-align:left}
 .cols{display:flex;gap:2em;flex-wrap:wrap} .cols>div{flex:1 1 480px;overflow-x:auto}
 .note{color:#555;font-size:.9em} ul{font-size:.9em}
 .scroll{overflow-x:auto} .js-plotly-plot{max-width:100%}
+.figcap{display:none}
 @media (max-width:700px){body{padding:.5em .6em} h1{font-size:1.3em}
+.figcap{display:block} .js-plotly-plot .annotation{display:none}
 .cols>div{flex:1 1 100%} table.t{font-size:.78em}}
 """
 
