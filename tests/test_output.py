@@ -116,3 +116,18 @@ def test_compare_out_follows_the_run_convention_and_writes_a_report(tmp_path: Pa
     assert not (out / "old.txt").exists() and (out / "comparison.csv").exists()
     html = (out / "report.html").read_text()
     assert "fig-difference" in html and "viewport" in html
+
+
+def test_units_of_every_written_column() -> None:
+    assert rhtml.pretty("before") == "before, million USD"
+    import autarky as ak
+    from autarky import service
+    from autarky.report import outputs
+
+    w = ak.load_world("wiod2013", year=2011)
+    o = service.run(service.RunSpec("autarky:RUS", world=w, range=False))
+    u = outputs.units_table(o).set_index(["table", "column"])["unit"]
+    assert u[("headline", "gdp_before")] == "million USD"
+    assert u[("headline", "welfare_pct")] == "%"
+    assert u[("diversion", "before")] == "million USD"
+    assert set(u.index.get_level_values("table")) == set(outputs.tables(o))

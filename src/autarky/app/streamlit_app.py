@@ -69,6 +69,15 @@ def csv_zip(tabs: dict[str, pd.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
+def figure(fig: Any, key: str) -> None:
+    """A figure and the download of the numbers behind it (CSV, title and source first)."""
+    from autarky.report.figures import figure_csv_text
+
+    st.plotly_chart(fig, config=MAP_CONFIG, key=key)
+    st.download_button("CSV behind this figure", figure_csv_text(fig),
+                       file_name=f"{key}.csv", mime="text/csv", key=f"dl-{key}")
+
+
 st.set_page_config(page_title="autarky", layout="wide")
 st.title("autarky: what happens when the world trades less")
 
@@ -161,7 +170,7 @@ if mode == "Compare":
     c2.metric(f"world: {cmp_b}", f"{gb['world']:+.2f}%")
     c3.metric("difference", f"{gb['world'] - ga['world']:+.2f} pp")
     for name, fig in outputs.compare_figures(oa, ob).items():
-        st.plotly_chart(fig, config=MAP_CONFIG, key=f"cmp-{name}")
+        figure(fig, f"cmp-{name}")
     cmp = outputs.compare_table(oa, ob).reset_index()
     st.dataframe(rhtml.styled(cmp, list(cmp.columns[1:])), hide_index=True)
     st.download_button("CSV: comparison", cmp.to_csv(index=False),
@@ -236,14 +245,14 @@ if outcome.kind != "equilibrium":  # bloc choice, a Nash tariff war, the ILMS pr
     where = (f" on {outcome.world.name} {outcome.world.year}" if outcome.world is not None
              else " on its own data")
     st.subheader(f"{outcome.name}{where}")
-    st.caption(f"world: {outcome.world_reason}; elasticities: {el_name}")
+    st.caption(f"world: {where.replace(' on ', '', 1)}; elasticities: {el_name}")
     st.write(outcome.scenario.summary())
     if outcome.aggregates is not None:
         cols = st.columns(min(len(outcome.aggregates), 4))
         for col, (g, r) in zip(cols, outcome.aggregates.iterrows(), strict=False):
             col.metric(f"{g}: welfare", f"{r['welfare']:+.2f}%")
     for name, fig in outputs.kind_figures(outcome).items():
-        st.plotly_chart(fig, config=MAP_CONFIG, key=f"kind-{name}")
+        figure(fig, f"kind-{name}")
     for name, df in outputs._tables(outcome).items():
         _show_table(name, df)
     _extras()
@@ -270,7 +279,7 @@ cols = st.columns(min(len(blocs), 4))
 for col, (g, r) in zip(cols, blocs.iterrows(), strict=False):
     col.metric(f"{g}: welfare", f"{r['welfare']:+.2f}%")
     col.caption(f"{int(r['members'])} economies (income-weighted)")
-st.plotly_chart(figs["map"], config=MAP_CONFIG, key="map")
+figure(figs["map"], "map")
 left, right = st.columns(2)
 h = head.sort_values("welfare_pct")
 show = h[["welfare_pct", "real_gdp_pct", "real_wage_pct", "price_index_pct"]].copy()
@@ -284,13 +293,13 @@ with right:
     st.markdown("**Largest gains**")
     st.table(show.tail(10).iloc[::-1].style.format("{:+.3f}"))
 st.caption(rng.attrs["text"] if rng is not None else run_.range_unavailable(world) or "")
-st.plotly_chart(figs["bars"], config=MAP_CONFIG, key="bars")
+figure(figs["bars"], "bars")
 if "trade_between" in tabs:
     _show_table("trade_between", tabs["trade_between"], "Trade between blocs (million USD)")
 _show_table("diversion", tabs["diversion"], "Trade diversion: who gains the flows the "
             "scenario cuts (million USD)")
 _extras()
-st.plotly_chart(figs["sectors"], config=MAP_CONFIG, key="sectors")
+figure(figs["sectors"], "sectors")
 with st.expander("Assumptions", expanded=True):
     st.markdown("\n".join(f"- **{k}**: {v}" for k, v in meta.items()))
     resid = max(res.residual.values())

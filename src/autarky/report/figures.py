@@ -14,7 +14,7 @@ from typing import Any
 
 from autarky.errors import DataError
 
-__all__ = ["figure_csv", "figure_data", "write_figures", "write_plotly"]
+__all__ = ["figure_csv", "figure_csv_text", "figure_data", "write_figures", "write_plotly"]
 
 
 def _browser() -> None:
@@ -125,12 +125,17 @@ def figure_csv(fig: Any, path: Path) -> Path:
     """
     from autarky.data.exports import _atomic
 
+    text = figure_csv_text(fig)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return _atomic(path, write)
+
+
+def figure_csv_text(fig: Any) -> str:
+    """The text of :func:`figure_csv` (the app's per-figure download)."""
     title = _plain(fig.layout.title.text or "")
     notes = [_plain(a.text) for a in fig.layout.annotations or () if a.text]
     head = "".join(f"# {line}\n" for line in (title, *notes) if line)
-    body = figure_data(fig).to_csv(index=False)
-
-    def write(tmp: Path) -> None:
-        tmp.write_text(head + body, encoding="utf-8")
-
-    return _atomic(path, write)
+    return head + str(figure_data(fig).to_csv(index=False))

@@ -362,6 +362,8 @@ def pretty(name: object) -> str:
     already carry spaces are kept as they are.
     """
     text = str(name)
+    if text in ("before", "after", "change"):  # flows and output in the outcome tables
+        return f"{text}, million USD"
     if " " in text or "_" not in text and not text.endswith("pct"):
         return text
     parts = text.split("_")

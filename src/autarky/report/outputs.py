@@ -23,7 +23,8 @@ from autarky.data.shapes import country_shapes
 from autarky.report import html as rhtml
 
 __all__ = ["compare_figures", "compare_report", "compare_table", "kind_figures",
-           "kind_report", "notes", "report_input", "tables", "write_compare_report",
+           "kind_report", "notes", "report_input", "tables", "units_table",
+           "write_compare_report",
            "write_excel", "write_figures", "write_out", "write_report"]
 
 
@@ -50,6 +51,24 @@ def _tables(outcome: Any) -> dict[str, pd.DataFrame]:
     name = "nash" if outcome.kind == "nash" else "liberation_day"
     return {name: outcome.table.reset_index(),
             "aggregates": outcome.aggregates.reset_index()}
+
+
+def units_table(outcome: Any) -> pd.DataFrame:
+    """Each written table's columns with their unit (``units.csv`` of ``--out``).
+
+    The CSV column names stay as the library names them (readers of a record rely on them);
+    this table says what each measures: ``%`` for ``*_pct`` and changes in percent, ``pp``
+    for percentage points, million USD for the money columns, ``share`` for shares.
+    """
+    rows = []
+    for name, df in tables(outcome).items():
+        for col in df.columns:
+            shown = rhtml.pretty(col)
+            unit = shown.rpartition(", ")[2] if ", " in shown else (
+                "%" if str(col) in ("welfare", "low", "high", "median") else "")
+            rows.append({"table": name, "column": str(col), "unit": unit,
+                         "label": shown})
+    return pd.DataFrame(rows)
 
 
 def notes(outcome: Any) -> dict[str, str]:
@@ -211,6 +230,7 @@ def write_out(out: str | Path, outcome: Any, *, overwrite: bool = False,
     files: dict[str, Any] = {
         f"{name}.csv": (lambda p, name=name, df=df: write_csvs(Path(p).parent, {name: df}))
         for name, df in tables(outcome).items()}
+    files["units.csv"] = lambda p: units_table(outcome).to_csv(p, index=False)
     if report:
         files["report.html"] = lambda p: write_report(p, outcome)
     meta = {**outcome.meta, "world_argument": outcome.spec.world
