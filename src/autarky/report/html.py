@@ -433,7 +433,7 @@ def _div(fig: go.Figure, name: str) -> str:
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;
-max-width:1200px;padding:1em 2em;color:#222;overflow-wrap:anywhere}
+max-width:1200px;padding:1em 2em;color:#222;overflow-wrap:break-word}
 h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd}
 table.t{border-collapse:collapse;font-size:.85em;margin:.5em 0;display:block;
 overflow-x:auto;max-width:100%}
