@@ -193,3 +193,164 @@ def test_app_builds_a_bloc_from_the_country_list(browser: Any, app_url: str) -> 
     worst = res.welfare.idxmin()
     assert worst in table and f"{res.welfare[worst]:+.3f}" in table, table[:500]
     page.close()
+
+
+# --- every report kind and the app's landing page at a desktop and a phone width
+
+WIDTHS = (1440, 390)
+
+
+def _guarded_page(browser: Any, width: int, origin: str) -> tuple[Any, list[str], list[str]]:
+    """A page that refuses (and records) any request outside ``origin`` and records errors."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        u = r.request.url
+        if u.startswith((origin, "data:", "blob:")) or (
+                origin.startswith("http://127.0.0.1") and u.startswith("ws://127.0.0.1")):
+            r.continue_()
+        else:
+            outside.append(u)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return page, outside, errors
+
+
+def _small_dots(page: Any, selector: str) -> int:
+    return int(page.evaluate(
+        """sel => { const gd = document.querySelector(sel);
+            const t = gd._fullData.filter(t => t.type === 'scattergeo')[0];
+            return t ? t.lon.length : 0; }""", selector))
+
+
+@pytest.fixture(scope="module")
+def outcomes_by_kind() -> dict[str, Any]:
+    from autarky import service
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return {"equilibrium": service.run(service.RunSpec("two-blocs", range=False)),
+                "nash": service.run(service.RunSpec("nash", world="wiod2016",
+                                                    method="formula"))}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", ["equilibrium", "nash"])
+def test_report_of_each_kind_at_each_width(browser: Any, tmp_path: Path,
+                                           outcomes_by_kind: dict[str, Any], kind: str,
+                                           width: int) -> None:
+    from autarky.report import outputs
+
+    o = outcomes_by_kind[kind]
+    path = outputs.write_report(tmp_path / "report.html", o)
+    page, outside, errors = _guarded_page(browser, width, "file:")
+    page.goto(path.as_uri())
+    sel = "#fig-map" if kind == "equilibrium" else "#fig-welfare"
+    page.wait_for_selector(f"{sel} path.choroplethlocation", timeout=60_000)
+    vals = _map_values(page, sel)
+    expected = o.welfare.astype(float)
+    assert len(vals) >= len(expected) - 1  # every economy with a shape (ROW has none)
+    np.testing.assert_allclose([vals[c] for c in vals], expected.loc[list(vals)], rtol=1e-12)
+    assert page.evaluate("document.querySelector('meta[name=viewport]') !== null")
+    # the layout fits the width: nothing wider than the viewport but scrollable tables
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    title = page.evaluate(f"document.querySelector('{sel}').layout.title.text")
+    assert "elasticities" in title and o.meta["dataset"] in title  # subtitle on the figure
+    if kind == "equilibrium":  # Singapore and other small economies drawn as dots
+        assert _small_dots(page, sel) >= 5
+        assert "SGP" in page.evaluate(
+            f"document.querySelector('{sel}')._fullData.filter(t => t.type === "
+            "'scattergeo')[0].text.join(' ')")
+    assert outside == [], outside
+    assert errors == [], errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-{kind}-{width}.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_app_landing_page_shows_the_default_result(browser: Any, app_url: str,
+                                                  width: int) -> None:
+    from autarky import service
+
+    page, outside, errors = _guarded_page(browser, width, "http://127.0.0.1")
+    page.goto(app_url)
+    page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=120_000)
+    page.get_by_text("two-blocs on icio2023 2022").wait_for(timeout=30_000)
+    page.get_by_text("elasticities: median").first.wait_for(timeout=30_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        o = service.run(service.RunSpec("two-blocs", world="icio2023", year=2022))
+    maps = page.locator(".js-plotly-plot").filter(has=page.locator("path.choroplethlocation"))
+    vals = dict(page.evaluate(
+        """gd => { const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
+            return Array.from(t.locations).map((c, k) => [c, Number(t.z[k])]); }""",
+        maps.first.element_handle()))
+    np.testing.assert_allclose([vals[c] for c in vals], o.welfare.loc[list(vals)], rtol=1e-12)
+    assert "world=icio2023" in page.url and "scenario=two-blocs" in page.url  # shareable
+    assert page.get_by_text("Deploy").count() == 0
+    assert outside == [], outside
+    assert [e for e in errors if "favicon" not in e] == [], errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-{width}.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_compare_and_bloc_choice_reports(browser: Any, tmp_path: Path, width: int) -> None:
+    from autarky import presets, service
+    from autarky.report import outputs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = service.run(service.RunSpec("two-blocs", range=False))
+        b = service.run(service.RunSpec("three-blocs", range=False))
+        bc = service.run(service.RunSpec("bloc-choice", world="icio2023", range=False))
+    cmp_path = outputs.write_compare_report(tmp_path / "cmp.html", a, b)
+    bc_path = outputs.write_report(tmp_path / "bc.html", bc)
+    for path, sel, expected in (
+            (cmp_path, "#fig-difference", (b.result.welfare - a.result.welfare)),
+            (bc_path, "#fig-best_option", bc.table["welfare"].unstack("option").idxmax(
+                axis=1).map({o: i for i, o in enumerate(presets.OPTIONS)}).astype(float))):
+        page, outside, errors = _guarded_page(browser, width, "file:")
+        page.goto(path.as_uri())
+        page.wait_for_selector(f"{sel} path.choroplethlocation", timeout=60_000)
+        vals = _map_values(page, sel)
+        assert vals, sel
+        np.testing.assert_allclose([vals[c] for c in vals], expected.loc[list(vals)],
+                                   rtol=1e-12)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        assert outside == [] and errors == [], (outside, errors)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"report-{path.stem}-{width}.png"))
+        page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_app_compare_view_from_a_shared_link(browser: Any, app_url: str, width: int) -> None:
+    from autarky import service
+
+    page, outside, errors = _guarded_page(browser, width, "http://127.0.0.1")
+    page.goto(f"{app_url}/?world=icio2023&year=2022&mode=Compare&a=two-blocs&b=three-blocs")
+    page.get_by_text("three-blocs vs two-blocs on icio2023 2022").wait_for(timeout=120_000)
+    page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=60_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = service.run(service.RunSpec("two-blocs", world="icio2023", year=2022))
+        b = service.run(service.RunSpec("three-blocs", world="icio2023", year=2022))
+    maps = page.locator(".js-plotly-plot").filter(has=page.locator("path.choroplethlocation"))
+    vals = dict(page.evaluate(
+        """gd => { const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
+            return Array.from(t.locations).map((c, k) => [c, Number(t.z[k])]); }""",
+        maps.first.element_handle()))
+    diff = b.result.welfare - a.result.welfare
+    np.testing.assert_allclose([vals[c] for c in vals], diff.loc[list(vals)], rtol=1e-9,
+                               atol=1e-12)
+    assert outside == [], outside
+    assert [e for e in errors if "favicon" not in e] == [], errors
+    page.close()

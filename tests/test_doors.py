@@ -68,8 +68,7 @@ def _report_map(path: Path) -> pd.Series:
     m = re.search(r'Plotly.newPlot\(\s*"fig-(?:map|welfare)",\s*(\[.*?\]),\s*\{', doc, re.S)
     assert m, "no map in the report"
     traces = json.loads(m.group(1))
-    main = max((t for t in traces if t.get("hoverinfo") != "skip"),
-               key=lambda t: len(t["locations"]))
+    main = next(t for t in traces if t.get("type") == "choropleth" and t.get("showscale"))
     z = main["z"]
     if isinstance(z, dict):  # plotly >= 6: base64 typed arrays
         z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"])

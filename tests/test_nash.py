@@ -327,14 +327,14 @@ def test_cli_nash(tmp_path: object) -> None:
     cmd = [sys.executable, "-m", "autarky.cli"]
     ok = subprocess.run([*cmd, "run", "nash", "--world", "wiod2016", "--year", "2014",
                          "--elasticities", "4", "--top", "3"], capture_output=True, text=True)
-    assert ok.returncode == 0 and "Nash tariff" in ok.stdout and "converged" in ok.stdout
+    assert ok.returncode == 0 and "Nash tariff" in ok.stdout and "converged" in ok.stderr
     bad = subprocess.run([*cmd, "nash", "--elasticities", "-1"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and len(_errors(bad.stderr)) == 1
     one = subprocess.run([*cmd, "nash", "--world", "wiod2016", "--year", "2014", "--country",
                           "USA", "--top", "2"], capture_output=True, text=True)
     assert one.returncode == 0 and "USA's optimal tariff" in one.stdout
-    assert "no retaliation" in one.stdout and "converged" in one.stdout
+    assert "no retaliation" in one.stdout and "converged" in one.stderr
     nope = subprocess.run([*cmd, "nash", "--country", "XYZ"], capture_output=True, text=True)
     assert nope.returncode == 2 and len(_errors(nope.stderr)) == 1
 

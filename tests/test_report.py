@@ -128,7 +128,9 @@ def test_static_figures_png_and_svg(tmp_path):
     w, s, r = two_blocs()
     files = write_figures(tmp_path, report_input(w, s, r, {}), formats=("png", "svg"),
                           names=("map", "bars"))
-    assert {f.name for f in files} == {"map.png", "map.svg", "bars.png", "bars.svg"}
+    assert {f.name for f in files} == {"map.png", "map.svg", "bars.png", "bars.svg",
+                                       "map.csv", "bars.csv"}  # each with its data
+    assert "Welfare change by country" in (tmp_path / "map.csv").read_text().splitlines()[0]
     assert (tmp_path / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (tmp_path / "map.svg").read_text()
     assert svg.lstrip().startswith("<svg") and svg.count("<path") > 80

@@ -59,6 +59,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: flags without a '<bool>' metavar (typer's rich help prints one for
+    # every flag with this click), readable in any terminal width and when piped
+    rich_markup_mode=None,
 )
 
 
@@ -282,6 +285,13 @@ _FIGURES = typer.Option(help="Also write static PNG and SVG figures into this fo
                         "(kaleido + Chromium), for every kind of run.")
 
 
+_FORMAT = typer.Option("--format", help="How the main table is printed: table (plain columns "
+                       "when piped), csv, json or markdown (the table only, on stdout; "
+                       "notes on stderr).")
+_DETAILS = typer.Option("--details", help="Print every assumption, the sources and the data "
+                        "repairs (default: the assumptions that decide the result).")
+
+
 def _command() -> str:
     return "autarky " + " ".join(sys.argv[1:])
 
@@ -289,20 +299,31 @@ def _command() -> str:
 def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
     """Check the flags, run the spec through the one service, print and write the outcome."""
     from autarky import service
-    from autarky.cli_show import show, write_outputs
+    from autarky.cli_show import FORMATS, show, write_outputs
 
     run_.check_top(top)
     service.check_outputs(spec.kind, **spec.chosen(), draws=spec.draws,
-                          **{k: v for k, v in outputs.items() if k != "overwrite"})
+                          **{k: v for k, v in outputs.items()
+                             if k not in ("overwrite", "fmt", "details")})
     if outputs.get("out") is not None:
         run_.check_out(outputs["out"], bool(outputs.get("overwrite")))
+    fmt = str(outputs.get("fmt") or "table").lower()
+    if fmt not in FORMATS:
+        raise ak.DataError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
     show_kinds = _show_kinds(outputs.get("show"))
     with _progress() as prog:
         label = spec.scenario if isinstance(spec.scenario, str) else "scenario"
         task = prog.add_task(f"running {label}", total=None)
-        outcome = service.run(spec, progress=lambda done, total: prog.update(
-            task, completed=done, total=total))
-    show(outcome, top)
+        try:
+            outcome = service.run(spec, progress=lambda done, total: prog.update(
+                task, completed=done, total=total))
+        except ak.DataError as err:
+            if "no catalog for dataset" not in str(err):
+                raise
+            raise ak.DataError(f"{err}; own data have no catalog of sectoral elasticities: "
+                               "give one number for every sector, e.g. --elasticities 4 "
+                               "(Simonovska and Waugh 2014's aggregate estimate)") from None
+    show(outcome, top, fmt=fmt, details=bool(outputs.get("details")))
     if show_kinds and outcome.world is not None and outcome.result is not None:
         _print_show(show_kinds, outcome.world, outcome.scenario, outcome.result, top)
     write_outputs(outcome, out=outputs.get("out"), overwrite=bool(outputs.get("overwrite")),
@@ -342,6 +363,8 @@ def run(
     path: Annotated[bool, typer.Option(help="Macro-state presets: also add the members one "
                                        "at a time in the stated order and print each "
                                        "member's welfare at each stage.")] = False,
+    fmt: Annotated[str, _FORMAT] = "table",
+    details: Annotated[bool, _DETAILS] = False,
 ) -> None:
     """Run a preset or scenario of any kind and print its result, groups and assumptions.
 
@@ -358,7 +381,7 @@ def run(
                       range=source_range, draws=draws, seed=seed, store=store,
                       scheduler=scheduler, command=_command(), path=path)
     _run_spec(spec, top, out=out, overwrite=overwrite, show=show, report=report, excel=excel,
-              figures=figures)
+              figures=figures, fmt=fmt, details=details)
 
 
 @app.command()
@@ -375,6 +398,10 @@ def compare(
                                      "(0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Write one self-contained HTML "
+                                         "report: the difference map, both maps, the table "
+                                         "(into --out, else ./A-vs-B-report.html).")] = False,
     source_range: Annotated[bool, _RANGE] = True,
 ) -> None:
     """Two scenarios side by side: welfare by country and the difference.
@@ -386,6 +413,8 @@ def compare(
     from autarky.cli_show import _range_cells, _range_columns, print_assumptions, range_line
 
     run_.check_top(top)
+    if out is not None:  # the same convention as run --out: refused before any work
+        run_.check_out(out, overwrite)
     w = load_world_cli(world, year)
     theta = run_.elasticities(elasticities)
     specs = [ak.RunSpec(x, world=w, elasticities=theta, deficits=deficits,
@@ -430,8 +459,32 @@ def compare(
         console.print(f"[bold]{o.name}[/]: {o.scenario.summary()}", highlight=False,
                       soft_wrap=True)
         print_assumptions(o.assumptions, o.notes, o.sources)
-    if out:
-        _compare_out(out, w, (na, oa.scenario, ra), (nb, ob.scenario, rb))
+    if out:  # written beside, then moved into place: --out is whole or as it was
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        final = Path(out)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+        try:
+            _compare_out(str(tmp), w, (na, oa.scenario, ra), (nb, ob.scenario, rb),
+                         shown=str(final))
+            if final.exists():
+                shutil.rmtree(final)
+            tmp.rename(final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+    if report:
+        from pathlib import Path
+
+        from autarky.report import outputs as report_outputs
+
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{na}-vs-{nb}")
+        path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
+        p = report_outputs.write_compare_report(path, oa, ob)
+        console.print(f"report written: {p} (opens offline)", highlight=False)
 
 
 @app.command()
@@ -454,6 +507,8 @@ def nash(
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
     figures: Annotated[str | None, _FIGURES] = None,
+    fmt: Annotated[str, _FORMAT] = "table",
+    details: Annotated[bool, _DETAILS] = False,
 ) -> None:
     """Nash tariff war: each country's optimal uniform tariff and its welfare change.
 
@@ -464,7 +519,7 @@ def nash(
                       elasticities=run_.elasticities(elasticities), method=method,
                       country=country, command=_command())
     _run_spec(spec, top, out=out, overwrite=overwrite, report=report, excel=excel,
-              figures=figures)
+              figures=figures, fmt=fmt, details=details)
 
 
 @app.command()

@@ -85,8 +85,19 @@ class SafeConsole(Console):
         return super().render_str(text, **kwargs)
 
 
-console = SafeConsole()
-err_console = SafeConsole(stderr=True)
+
+def _wide(stderr: bool = False) -> Console:
+    """A console, wide when not a terminal.
+
+    In a pipe or a file no table cell is cut to an ellipsis and no line is wrapped (plain
+    columns for other tools).
+    """
+    c = SafeConsole(stderr=stderr)
+    return c if c.is_terminal else SafeConsole(stderr=stderr, width=max(c.width, 400))
+
+
+console = _wide()
+err_console = _wide(stderr=True)
 
 _STATE = {"debug": False}
 _REPAIRS: list[str] = []

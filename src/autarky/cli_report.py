@@ -16,7 +16,7 @@ from rich.table import Table
 
 import autarky as ak
 from autarky import run as run_
-from autarky.cli_common import _busy, console
+from autarky.cli_common import _busy, console, err_console
 
 _SHOW = typer.Option(help="Also print: gdp (real GDP, real wage, tariff revenue), trade "
                      "(by country and between blocs), sectors, diversion, or all (comma-"
@@ -105,7 +105,8 @@ def _print_show(kinds: list[str], world: ak.World, scn: ak.Scenario, res: ak.Res
                                  "replaces_pct": ".1f"}))
 
 
-def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Result]) -> None:
+def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Result],
+                 shown: str | None = None) -> None:
     from pathlib import Path
 
     from autarky import outcomes
@@ -121,7 +122,7 @@ def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Re
     for label, scn, res in runs:
         safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in label)
         n += len(write_csvs(Path(out) / safe, outcomes.tables(res, scn.blocs(world))))
-    console.print(f"comparison written: {n} CSV files in {out} (comparison.csv and one "
+    console.print(f"comparison written: {n} CSV files in {shown or out} (comparison.csv and one "
                   "folder per scenario)", highlight=False, soft_wrap=True)
 
 
@@ -232,7 +233,6 @@ def app_cmd(
 ) -> None:
     """Start the browser app (Streamlit) on http://127.0.0.1:8501."""
     import importlib.util
-    import subprocess
 
     from autarky.app import streamlit_args
 
@@ -240,4 +240,40 @@ def app_cmd(
         raise ak.DataError("autarky app needs Streamlit: pip install 'autarky[app]'")
     _check_bind(host, port)
     console.print(f"autarky app on http://{host}:{port} (Ctrl-C to stop)", highlight=False)
-    raise SystemExit(subprocess.call(streamlit_args(host, port)))
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err_console.print(f"warning: bound to {host}: anyone who can reach this address can "
+                          "use the app (no login, no encryption)", highlight=False)
+    raise SystemExit(serve(streamlit_args(host, port)))
+
+
+def serve(args: list[str]) -> int:
+    """Run the server as a child and end it when this process is stopped.
+
+    SIGTERM, SIGINT and SIGHUP sent to this process are forwarded to the server, which is
+    then waited for (killed after 10 s), so that stopping ``autarky app`` by its process id
+    leaves no server behind.
+    """
+    import signal
+    import subprocess
+
+    proc = subprocess.Popen(args)
+    stop = {"sig": 0}
+
+    def forward(sig: int, _frame: Any) -> None:
+        stop["sig"] = sig
+        if proc.poll() is None:
+            proc.send_signal(sig)
+
+    sigs = [s for s in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, s)]
+    old = {s: signal.signal(getattr(signal, s), forward) for s in sigs}
+    try:
+        while True:
+            try:
+                code = proc.wait(timeout=10 if stop["sig"] else None)
+                break
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    finally:
+        for s, h in old.items():
+            signal.signal(getattr(signal, s), h)
+    return 128 + stop["sig"] if stop["sig"] else code

@@ -2,27 +2,95 @@
 
 ``autarky run`` and ``autarky nash`` build a :class:`~autarky.service.RunSpec`, call the
 run service and hand the outcome here; nothing here solves anything.
+
+Layout: the result first (stdout), one line each for data repairs and solver diagnostics
+(stderr), then the assumptions that decide the result (the calibration or conversion notes,
+the deficit rule, the elasticities and the world); the rest with ``--details``.
+``--format csv|json|markdown`` prints the main table only (names and units in the column
+headers), for pipes and documents.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from rich import box
 from rich.table import Table
 
 import autarky as ak
 from autarky import run as run_
-from autarky.cli_common import _busy, console
+from autarky.cli_common import _busy, console, err_console
+from autarky.report.html import fmt_num
 
-__all__ = ["show", "write_outputs"]
+__all__ = ["FORMATS", "decisive", "fmt_num", "main_frame", "show", "write_outputs"]
+
+FORMATS = ("table", "csv", "json", "markdown")
+"""Values of ``--format``: a rich table, or the main table as CSV, JSON or Markdown."""
+
+_STATE: dict[str, Any] = {"details": False, "format": "table"}
+
+
+def _names(codes: Any) -> list[str]:
+    from autarky.data.scenario_data import country_name
+
+    return [country_name(str(c)) for c in codes]
+
+
+def _table(title: str | None = None) -> Table:
+    """A rich table; plain (no box drawing) when stdout is not a terminal."""
+    plain = not console.is_terminal
+    return Table(title=title, box=box.SIMPLE_HEAD if plain else box.HEAVY_HEAD,
+                 title_justify="left")
+
+
+_DECIDES = ("model:", "elasticities:", "deficits:", "baseline:", "calibrated",
+            "converted", "gravity conversion", "solver setting")
+
+
+def decisive(lines: Any) -> tuple[list[str], list[str]]:
+    """Split assumption and note lines into those that decide the result and the rest.
+
+    The rule, stated so that it can be checked: a line decides the result when it names the
+    world and model (``model:``), the elasticities, the deficit rule (``deficits:``,
+    ``baseline:``, or a line naming deficits in its first words), the calibration or gravity
+    conversion of the scenario's barrier (``calibrated``, ``converted``) or a solver setting
+    chosen over the scenario's own. Every other line (bloc lists, members left out, the
+    welfare measure, the numeraire, sources) is printed with ``--details``.
+    """
+    keep: list[str] = []
+    rest: list[str] = []
+    for a in lines:
+        low = str(a).lstrip().lower()
+        deficit_rule = "deficit" in low[:60]  # the preset's declared deficit rule
+        (keep if low.startswith(_DECIDES) or deficit_rule else rest).append(str(a))
+    return keep, rest
+
+
+def print_assumptions(lines: Any, notes: Any = (), sources: Any = ()) -> None:
+    """The assumptions that decide the result; all of them, and sources, with --details."""
+    every = [*lines, *notes]
+    keep, rest = (every, []) if _STATE["details"] else decisive(every)
+    console.print("[bold]assumptions that decide the result[/]" if rest else
+                  "[bold]assumptions[/]", highlight=False)
+    for a in keep:
+        console.print(f"  - {a}", highlight=False, soft_wrap=True, markup=False)
+    if rest or (sources and not _STATE["details"]):
+        console.print(f"  ({len(rest)} more assumptions and {len(tuple(sources))} sources: "
+                      "--details)", highlight=False, style="dim")
+        return
+    if sources:
+        console.print("[bold]sources[/]", highlight=False)
+        for s in sources:
+            console.print(f"  - {s}", highlight=False, soft_wrap=True, markup=False)
 
 
 def _range_columns(table: Table, rng: pd.DataFrame | None) -> None:
     if rng is not None:
-        table.add_column("low", justify="right")
-        table.add_column("high", justify="right")
+        table.add_column("low, %", justify="right")
+        table.add_column("high, %", justify="right")
 
 
 def _range_cells(rng: pd.DataFrame | None, name: str) -> list[str]:
@@ -37,176 +105,282 @@ def range_line(w: ak.World, rng: pd.DataFrame | None) -> None:
     """The sentence saying what the low/high columns are (or why there are none)."""
     text = rng.attrs["text"] if rng is not None else run_.range_unavailable(w)
     if text:
-        console.print(text, highlight=False, soft_wrap=True, style="dim")
+        _diag(text)
 
 
-def _band_columns(table: Table, band: pd.DataFrame | None) -> None:
-    if band is not None:
-        table.add_column("median (draws)", justify="right")
-        table.add_column("90% band", justify="right")
+def _diag(text: str) -> None:
+    """A diagnostic line: dim on stdout with the table, on stderr beside a data format."""
+    target = console if _STATE["format"] == "table" else err_console
+    target.print(text, highlight=False, soft_wrap=True, style="dim", markup=False)
 
 
-def _band_cells(band: pd.DataFrame | None, name: str) -> list[str]:
-    if band is None:
-        return []
-    if name not in band.index:
-        return ["", ""]
-    r = band.loc[name]
-    return [f"{r['median']:+.3f}", f"[{r['low']:+.3f}, {r['high']:+.3f}]"]
+def main_frame(o: Any, top: int = 0) -> tuple[str, pd.DataFrame]:
+    """The title and main table of an outcome of any kind, with names and units in headers.
+
+    Codes stay in their own column (``country`` or ``state``) beside the names; numbers are
+    raw (formatting is the renderer's). ``top`` keeps the N largest and N smallest rows.
+    """
+    w = o.world
+    where = f"{w.name} {w.year or ''}".strip() if w is not None else "its own data"
+    if o.kind == "bloc-choice":
+        df = o.table
+        keep = run_.extremes(df["welfare"], top).index if top else df.index
+        d = df.loc[keep]
+        st = [s for s, _ in d.index]
+        frame = pd.DataFrame({
+            "state": st, "name": _names(st), "option": [p for _, p in d.index],
+            "state's welfare, %": d["welfare"].to_numpy(),
+            "West, %": d["West"].to_numpy(), "East, %": d["East"].to_numpy(),
+            "world, %": d["world"].to_numpy(),
+            "West vs out, pp": d["West vs out"].to_numpy(),
+            "East vs out, pp": d["East vs out"].to_numpy(),
+            "break-even penalty, factor": d["break_even"].where(
+                [p == ak.presets.OPTIONS[2] for _, p in d.index]).to_numpy()})
+        rng = o.range
+        if rng is not None and len(rng.columns):
+            r = rng.reindex(d.index)
+            frame.insert(4, "low, %", r["low"].to_numpy())
+            frame.insert(5, "high, %", r["high"].to_numpy())
+        title = f"bloc-choice on {where}: welfare change by swing state and option"
+        return run_.top_title(title, top, len(df)), frame
+    if o.kind == "equilibrium":
+        vals = o.result.welfare
+        cols: dict[str, str | None] = {"welfare, %": None}
+    elif o.kind == "nash":
+        vals = o.table["welfare_pct"]
+        cols = {("tariff, %" if o.spec.country else "Nash tariff, %"): "tariff_pct",
+                "welfare, %": "welfare_pct"}
+    else:
+        vals = o.table["welfare"]
+        cols = {"welfare, %": "welfare", "employment, %": "employment"}
+    shown = run_.extremes(vals, top)
+    idx = [str(c) for c in shown.index]
+    frame = pd.DataFrame({"country": idx, "name": _names(idx)})
+    for label, col in cols.items():
+        frame[label] = shown.to_numpy() if col is None else o.table.loc[shown.index,
+                                                                        col].to_numpy()
+    if o.kind == "ilms":
+        frame["US tariff, %"] = 100 * o.table.loc[shown.index, "us_tariff"].to_numpy()
+        frame["tariff on US, %"] = 100 * o.table.loc[shown.index, "tariff_on_us"].to_numpy()
+    if o.kind == "equilibrium":
+        if o.range is not None:
+            frame["low, %"] = o.range["low"].reindex(idx).to_numpy()
+            frame["high, %"] = o.range["high"].reindex(idx).to_numpy()
+        if o.band is not None:
+            frame["median (draws), %"] = o.band["median"].reindex(idx).to_numpy()
+            frame["5% (draws), %"] = o.band["low"].reindex(idx).to_numpy()
+            frame["95% (draws), %"] = o.band["high"].reindex(idx).to_numpy()
+        title = f"{o.name} on {where}: welfare change by country"
+    elif o.kind == "nash":
+        title = (f"{o.spec.country.upper()}'s optimal tariff, no retaliation, on {where}"
+                 if o.spec.country else
+                 f"Nash tariff war on {where} ({o.spec.method or 'exact'})")
+    else:
+        title = f"{o.name} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)"
+    return run_.top_title(title, top, len(vals)), frame
 
 
-def print_assumptions(lines: Any, notes: Any = (), sources: Any = ()) -> None:
-    """Assumptions, then the run's notes, then the sources."""
-    console.print("[bold]assumptions[/]", highlight=False)
-    for a in (*lines, *notes):
-        console.print(f"  - {a}", highlight=False, soft_wrap=True, markup=False)
-    if sources:
-        console.print("[bold]sources[/]", highlight=False)
-        for s in sources:
-            console.print(f"  - {s}", highlight=False, soft_wrap=True, markup=False)
+def _cell(col: str, v: Any) -> str:
+    if isinstance(v, float) and v != v:
+        return ""
+    if col.startswith("break-even"):
+        return f"x{v:.3f}"
+    if not isinstance(v, (int, float)):
+        return str(v)
+    if col.endswith(("%", "pp")) and abs(v) < 1000:  # changes: one precision per column
+        return f"{v:.2f}" if "tariff" in col else f"{v + 0.0:+.3f}".replace("-0.000",
+                                                                            "+0.000")
+    return fmt_num(v)
 
 
-def _equilibrium(o: Any, top: int) -> None:
-    res, w, rng, band = o.result, o.world, o.range, o.band
-    shown = run_.extremes(res.welfare, top)
-    console.print(f"[bold]{o.name} on {w.name} {w.year or ''}[/]", highlight=False)
-    console.print(o.scenario.summary(), highlight=False, soft_wrap=True, markup=False)
-    table = Table(title=run_.top_title("welfare, %", top, len(res.welfare)))
-    table.add_column("country")
-    table.add_column("welfare %", justify="right")
-    _range_columns(table, rng)
-    _band_columns(table, band)
-    for c, v in shown.items():
-        table.add_row(str(c), f"{v:+.3f}", *_range_cells(rng, str(c)), *_band_cells(band, str(c)))
-    console.print(table)
-    agg = Table(title="group welfare, % (members' mean weighted by income as observed in the "
-                      "data)")
-    for col in ("group", "members in data", "welfare %"):
+def print_frame(title: str, frame: pd.DataFrame, fmt: str = "table") -> None:
+    """One table to stdout in the chosen format (rich, CSV, JSON records or Markdown)."""
+    import sys
+
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", indent=1) + "\n")
+    elif fmt == "markdown":
+        cells = frame.astype(object).apply(lambda s: [_cell(str(s.name), v) for v in s])
+        head = "| " + " | ".join(map(str, frame.columns)) + " |"
+        rule = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(frame[c]) else "---"
+                              for c in frame.columns) + "|"
+        rows = ["| " + " | ".join(r) + " |" for r in cells.itertuples(index=False)]
+        sys.stdout.write("\n".join([f"**{title}**", "", head, rule, *rows]) + "\n")
+    else:
+        console.print(f"[bold]{title}[/]", highlight=False, soft_wrap=True)
+        table = _table()
+        for c in frame.columns:
+            table.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(
+                frame[c]) else "left")
+        for r in frame.itertuples(index=False):
+            table.add_row(*(_cell(str(c), v) for c, v in zip(frame.columns, r, strict=True)))
+        console.print(table)
+
+
+def _groups(o: Any) -> None:
+    rng, band = o.range, o.band
+    console.print("[bold]group welfare, %[/] (members' mean weighted by income as observed "
+                  "in the data)", highlight=False, soft_wrap=True)
+    agg = _table()
+    for col in ("group", "members in data", "welfare, %"):
         agg.add_column(col, justify="left" if col == "group" else "right")
     _range_columns(agg, rng)
-    _band_columns(agg, band)
-    for name, r in o.aggregates.iterrows():
-        agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}",
-                    *_range_cells(rng, str(name)), *_band_cells(band, str(name)))
-    console.print(agg)
-    if o.spec.range:
-        range_line(w, rng)
     if band is not None:
-        console.print(band.attrs["text"], highlight=False, soft_wrap=True, style="dim")
-    resid = max(res.residual.values()) if isinstance(res.residual, dict) else res.residual
-    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
-                  f"iterations, {res.seconds:.2f} s, largest residual {resid:.1e}",
-                  highlight=False)
+        agg.add_column("median (draws), %", justify="right")
+        agg.add_column("90% band, %", justify="right")
+    for name, r in o.aggregates.iterrows():
+        b = ([] if band is None or name not in band.index else
+             [f"{band.at[name, 'median']:+.3f}",
+              f"[{band.at[name, 'low']:+.3f}, {band.at[name, 'high']:+.3f}]"])
+        if band is not None and not b:
+            b = ["", ""]
+        agg.add_row(str(name), str(int(r["members"])), f"{r['welfare']:+.3f}",
+                    *_range_cells(rng, str(name)), *b)
+    console.print(agg)
 
 
-def _bloc_choice(o: Any) -> None:
-    df, rng, w = o.table, o.range, o.world
-    console.print(f"[bold]bloc-choice on {w.name} {w.year or ''}[/]: welfare change, % "
-                  "(bloc columns: income-weighted, original members; 'vs out': difference "
-                  "from the state staying out, percentage points; break-even: the trade-cost "
-                  "factor both blocs would have to put on the state's trade if it stays out "
-                  "for joining the better bloc to match staying out)",
-                  highlight=False, soft_wrap=True)
-    table = Table()
-    ranged = rng is not None and len(rng.columns) > 0
-    for col in ("state", "option", "state's welfare", *(("low", "high") if ranged else ()),
-                "West", "East", "world", "West vs out (pp)", "East vs out (pp)",
-                *(("West vs out low", "high", "East vs out low", "high") if ranged else ()),
-                "break-even penalty"):
-        table.add_column(col, justify="left" if col in ("state", "option") else "right")
-    for (state, option), r in df.iterrows():
-        lo_hi = ([f"{rng.loc[(state, option), c]:+.3f}" for c in ("low", "high")]
-                 if ranged else [])
-        vs = ([f"{rng.loc[(state, option), f'{b} vs out {e}']:+.3f}"
-               for b in ("West", "East") for e in ("low", "high")] if ranged else [])
-        be = r["break_even"]
-        be_txt = ("" if option != ak.presets.OPTIONS[2] else
-                  f"none up to x{run_.PENALTY_MAX:g}" if be != be else f"x{be:.3f}")
-        table.add_row(state, option, f"{r['welfare']:+.3f}", *lo_hi, f"{r['West']:+.3f}",
-                      f"{r['East']:+.3f}", f"{r['world']:+.3f}", f"{r['West vs out']:+.3f}",
-                      f"{r['East vs out']:+.3f}", *vs, be_txt)
-    console.print(table)
-    if o.spec.range:
-        range_line(w, rng if ranged else None)
+_FOLDED = re.compile(r"^(?P<what>.*?): (?P<codes>(?:[A-Z]{3} \([^)]*\)(?:, )?)+) (?:is|are) "
+                     r"not a separate economy in")
 
 
-def _nash(o: Any, top: int) -> None:
-    frame, res, w = o.table, o.detail, o.world
-    country = o.spec.country
-    shown = frame.loc[run_.extremes(frame["welfare_pct"], top).index]
-    what = (f"{country.upper()}'s optimal tariff, no retaliation," if country is not None
-            else "Nash tariff war")
-    table = Table(title=run_.top_title(f"{what} on {w.name} {w.year or ''}"
-                                       + ("" if country else f" ({o.spec.method or 'exact'})"),
-                                       top, len(frame)))
-    for col in ("country", "tariff %" if country else "Nash tariff %", "welfare %"):
-        table.add_column(col, justify="left" if col == "country" else "right")
-    for c, row in shown.iterrows():
-        rate = "" if pd.isna(row["tariff_pct"]) else f"{row['tariff_pct']:.2f}"
-        table.add_row(str(c), rate, f"{row['welfare_pct']:+.3f}")
-    console.print(table)
-    console.print(f"world (income-weighted): {o.aggregates.loc['world', 'welfare']:+.3f}%",
-                  highlight=False)
-    resid = max(res.residual.values())
-    console.print(f"{'converged' if res.converged else 'NOT converged'} in {res.iterations} "
-                  f"iterations, {res.seconds:.3f} s, largest residual {resid:.1e}",
-                  highlight=False)
+def _folded(o: Any) -> list[str]:
+    out: list[str] = []
+    for n in (*o.notes, *(o.result.notes if o.result is not None else ())):
+        m = _FOLDED.match(str(n))
+        if m:
+            out += [c for c in re.findall(r"([A-Z]{3}) \(", m["codes"]) if c not in out]
+    return out
 
 
-def _ilms(o: Any, top: int) -> None:
-    frame, res = o.table, o.detail
-    shown = frame.loc[run_.extremes(frame["welfare"], top).index]
-    table = Table(title=run_.top_title(
-        f"{o.name} (Ignatenko, Lashkaripour, Macedoni, Simonovska 2025)", top, len(frame)))
-    for col in ("country", "welfare %", "employment %", "US tariff %", "tariff on US %"):
-        table.add_column(col, justify="left" if col == "country" else "right")
-    for c, row in shown.iterrows():
-        table.add_row(str(c), f"{row['welfare']:+.3f}", f"{row['employment']:+.3f}",
-                      f"{100 * row['us_tariff']:.1f}", f"{100 * row['tariff_on_us']:.1f}")
-    console.print(table)
-    console.print("the paper's rows (EU and non-US: absorption-weighted means): " + "; ".join(
-        f"{r} welfare {v['welfare']:+.2f}%" for r, v in o.aggregates.iterrows()),
-        highlight=False, soft_wrap=True)
-    console.print(f"USA welfare {res.welfare['USA']:+.3f}%; "
-                  f"{'converged' if res.converged else 'NOT converged'}, residual "
-                  f"{res.residual:.1e}, {res.seconds:.2f} s", highlight=False)
+def _separating_worlds(codes: list[str], current: str) -> list[tuple[str, int]]:
+    """Embedded datasets and how many of ``codes`` each has separately, most first."""
+    from autarky.data.embedded_data import _npz, manifest
+
+    found = []
+    for name, m in manifest().items():
+        if name == current or "years" not in m or "file" not in m:
+            continue
+        try:
+            have = {str(c) for c in _npz(str(m["file"]).removesuffix(".npz"))["countries"]}
+        except Exception:  # noqa: BLE001 - a dataset that cannot be read is not suggested
+            continue
+        if set(codes) & have:
+            found.append((name, len(set(codes) & have)))
+    return sorted(found, key=lambda x: -x[1])
 
 
-def show(o: Any, top: int = 0) -> None:
-    """Print an outcome of any kind: its table, the group numbers, assumptions and notes."""
+def headline_warning(o: Any) -> str | None:
+    """One line when a run changes nothing, or members of its groups are folded into ROW.
+
+    The line names the embedded world that separates them.
+    """
+    if o.world is None:
+        return None
+    vals = o.welfare.to_numpy(float)
+    nothing = bool(len(vals)) and float(abs(vals).max()) < 1e-9
+    folded = _folded(o)
+    if not nothing and not folded:
+        return None
+    n = len(folded)
+    who = (", ".join(folded) if n <= 4 else f"{n} members of its groups") + (
+        " is" if n == 1 else " are")
+    if nothing:
+        text = f"this scenario changes nothing on {o.world.name}"
+        text += f": {who} folded into ROW" if folded else \
+            " (every welfare change is zero: nothing to remove or add on this world)"
+    else:
+        text = f"{who} folded into ROW on {o.world.name} and left out (list: --details)"
+    if folded:
+        worlds = _separating_worlds(folded, o.world.name)
+        if worlds:
+            name, k = worlds[0]
+            text += (f"; --world {name} separates " + ("them" if k == n else
+                                                        f"{k} of them") if n > 1 else
+                     f"; --world {name} separates it")
+        else:
+            text += "; no embedded world separates " + ("it" if n == 1 else "them")
+    return text
+
+
+def show(o: Any, top: int = 0, fmt: str = "table", details: bool = False) -> None:
+    """Print an outcome of any kind: its table, the group numbers, assumptions and notes.
+
+    The result goes to stdout; the data repairs (one summary line) and solver diagnostics
+    go to stderr. With ``fmt`` other than ``table`` stdout holds the main table only.
+    """
+    _STATE["details"], _STATE["format"] = details, fmt
+    if o.repairs:
+        wname = o.world.name if o.world is not None else ""
+        err_console.print(f"note: {len(o.repairs)} data repair{'s' * (len(o.repairs) > 1)} "
+                          f"on {wname} (details: autarky info {wname} --repairs, or "
+                          "--details)", highlight=False, soft_wrap=True, markup=False)
+    warn = headline_warning(o)
+    if warn and fmt != "table":
+        err_console.print(f"note: {warn}", highlight=False, soft_wrap=True, markup=False,
+                          style="yellow")
+    title, frame = main_frame(o, top)
+    if fmt != "table":
+        print_frame(title, frame, fmt)
+        return
+    if warn:
+        console.print(warn, highlight=False, soft_wrap=True, markup=False, style="bold yellow")
     if o.world is not None:
-        console.print(f"world: {o.world.name} {o.world.year or ''} ({o.world_reason})",
-                      highlight=False, soft_wrap=True)
-        if o.repairs:  # one line on stderr; the cells: autarky info WORLD --repairs
-            import re
-
-            from autarky.cli_common import err_console
-
-            rules = list(dict.fromkeys(m for r in o.repairs
-                                       for m in re.findall(r"rule ([A-Z]+\d*)", r)))
-            year = f" --year {o.world.year}" if o.world.year is not None else ""
-            err_console.print(
-                f"[yellow]note:[/] {o.world.name}{' ' + str(o.world.year) if year else ''}: "
-                f"{len(o.repairs)} data repair{'s' if len(o.repairs) != 1 else ''}"
-                + (f" (rules {', '.join(rules)})" if rules else "")
-                + f"; autarky info {o.world.name}{year} --repairs lists them",
-                highlight=False, soft_wrap=True)
-    {"equilibrium": lambda: _equilibrium(o, top), "bloc-choice": lambda: _bloc_choice(o),
-     "nash": lambda: _nash(o, top), "ilms": lambda: _ilms(o, top)}[o.kind]()
+        console.print(f"world: {o.world.name} {o.world.year or ''} ({o.world_reason}); "
+                      f"elasticities: {o.meta.get('elasticities', o.spec.elasticities)}",
+                      highlight=False, soft_wrap=True, markup=False)
+    if o.kind == "equilibrium":
+        console.print(o.scenario.summary(), highlight=False, soft_wrap=True, markup=False)
+    if o.kind == "bloc-choice":
+        _diag("bloc columns: income-weighted, original members; 'vs out': difference from "
+              "the state staying out; break-even: the trade-cost factor both blocs would "
+              "have to put on the state's trade if it stays out for joining the better bloc "
+              "to match staying out")
+    print_frame(title, frame)
+    if o.kind == "equilibrium":
+        _groups(o)
+    elif o.aggregates is not None:
+        console.print("; ".join(f"{g} (weighted): welfare {r['welfare']:+.3f}%"
+                                for g, r in o.aggregates.iterrows()), highlight=False,
+                      soft_wrap=True)
+    if o.spec.range and o.kind in ("equilibrium", "bloc-choice") and o.world is not None:
+        rng = o.range if o.range is not None and len(o.range.columns) else None
+        range_line(o.world, rng)
+    if o.band is not None:
+        _diag(o.band.attrs["text"])
+    _convergence(o)
     for name, df in o.extras.items():
         extra_table(name, df)
     print_assumptions(o.assumptions, o.notes, o.sources)
+    if details and o.repairs:
+        console.print("[bold]data repairs[/]", highlight=False)
+        for r in o.repairs:
+            console.print(f"  - {r}", highlight=False, soft_wrap=True, markup=False)
+
+
+def _convergence(o: Any) -> None:
+    res = o.result if o.result is not None else o.detail
+    if res is None or not hasattr(res, "converged"):
+        return
+    r = res.residual
+    resid = max(r.values()) if isinstance(r, dict) else r
+    err_console.print(f"{'converged' if res.converged else 'NOT converged'}"
+                      + (f" in {res.iterations} iterations" if hasattr(res, "iterations")
+                         else "")
+                      + f", {res.seconds:.2f} s, largest residual {resid:.1e}",
+                      highlight=False, markup=False)
 
 
 def extra_table(name: str, df: pd.DataFrame) -> None:
     """One of the outcome's extra tables, with its title and the sentence on what it is."""
     d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
-    table = Table(title=str(df.attrs.get("title", name.replace("_", " "))))
+    table = _table(str(df.attrs.get("title", name.replace("_", " "))))
     for col in d.columns:
         table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(d[col])
                          else "left")
     for r in d.itertuples(index=False):
-        table.add_row(*(f"{v:+.3f}" if isinstance(v, float) else str(v) for v in r))
+        table.add_row(*(fmt_num(v, True) if isinstance(v, float) else str(v) for v in r))
     console.print(table)
     if df.attrs.get("text"):
         console.print(str(df.attrs["text"]), highlight=False, soft_wrap=True, style="dim",

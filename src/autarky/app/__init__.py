@@ -25,7 +25,8 @@ def streamlit_args(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(SCRIPT),
             "--server.address", host, "--server.port", str(int(port)),
             "--server.headless", "true", "--server.enableStaticServing", "true",
-            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+            "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+            "--client.toolbarMode", "minimal"]  # no Deploy button in an offline app
 
 
 def solve(dataset: str, year: int | None, elasticities: str, spec: str,

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,11 @@ from plotly.offline import get_plotlyjs
 
 from autarky import outcomes
 from autarky.data.exports import _atomic
+from autarky.data.scenario_data import country_name
 from autarky.data.shapes import country_shapes
 
-__all__ = ["ReportInput", "build_report", "figures", "pick_map", "write_report"]
+__all__ = ["ReportInput", "build_report", "figures", "fmt_num", "pick_map", "styled",
+           "value_map", "write_report"]
 
 # no mode bar (its "edit in Chart Studio" link points to a web service), no topojson URL
 PLOT_CONFIG: dict[str, Any] = {"displaylogo": False, "displayModeBar": False,
@@ -77,16 +80,36 @@ class ReportInput:
     extras: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def _extras(inp: ReportInput) -> list[str]:
-    """The extra tables beside the headline: title, table, the sentence on what it is."""
-    parts: list[str] = []
-    for name, df in inp.extras.items():
-        flat = df.reset_index() if df.index.name else df
-        parts += [f"<h3>{_e(df.attrs.get('title', name.replace('_', ' ')))}</h3>",
-                  _table(flat, "{:+,.3f}", 100)]
-        if df.attrs.get("text"):
-            parts.append(f"<p class='note'>{_e(df.attrs['text'])}</p>")
-    return parts
+def fmt_num(v: Any, signed: bool = False) -> str:
+    """A number formatted for its size.
+
+    Thousands separators above 1,000, three decimals below 10 (changes in % and pp), empty
+    for a missing value.
+    """
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return str(v)
+    sign = "+" if signed else ""
+    a = abs(float(v))
+    if a < 5e-4:
+        v, a = 0.0, 0.0  # no "-0.000"
+    if a >= 1000:
+        return f"{v:{sign},.0f}"
+    if a >= 100:
+        return f"{v:{sign}.1f}"
+    if a >= 10:
+        return f"{v:{sign}.2f}"
+    return f"{v:{sign}.3f}"
+
+
+def styled(df: pd.DataFrame, signed: Sequence[str] = ()) -> Any:
+    """A pandas Styler with every number formatted for its size (:func:`fmt_num`).
+
+    The columns in ``signed`` with a sign.
+    """
+    num = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    return df.style.format({c: (lambda v, s=(c in signed): fmt_num(v, s)) for c in num})
 
 
 def _e(x: object) -> str:
@@ -101,6 +124,141 @@ def _bloc_of(countries: Sequence[str], groups: Mapping[str, Sequence[str]]) -> l
     return [first.get(c, "not in a bloc") for c in countries]
 
 
+_NO_DATA = "#d9cfb8"  # "no separate data" (folded into ROW): a hue outside the diverging scale
+_SMALL_DEG2 = 2.0  # economies smaller than this (degrees², latitude-scaled) also get a dot
+CLIP_QUANTILE = 0.95
+"""The colour scale of welfare maps runs symmetrically to this quantile of |value|; the
+economies beyond it are drawn at the end colour, outlined and listed under the map."""
+
+
+@cache
+def shape_stats() -> dict[str, tuple[float, float, float]]:
+    """Country id -> (area in latitude-scaled degrees², lon, lat of its largest polygon)."""
+    out = {}
+    for f in country_shapes()["features"]:
+        g = f["geometry"]
+        polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+        best, total = (0.0, 0.0, 0.0), 0.0
+        for poly in polys:
+            ring = np.asarray(poly[0], float)
+            x, y = ring[:, 0] * np.cos(np.radians(ring[:, 1].mean())), ring[:, 1]
+            a = 0.5 * abs(float(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
+            total += a
+            if a >= best[0]:
+                best = (a, float(ring[:, 0].mean()), float(ring[:, 1].mean()))
+        out[str(f["id"])] = (total, best[1], best[2])
+    return out
+
+
+def _diverging(lo: float, hi: float) -> list[list[Any]]:
+    """RdBu (red: losses, blue: gains), cut to the side or sides the data reach.
+
+    The same colour then means the same value whatever the sign of the extremes.
+    """
+    import plotly.colors as pc
+
+    full = pc.diverging.RdBu
+    if lo >= 0:
+        part = full[len(full) // 2:]
+    elif hi <= 0:
+        part = full[:len(full) // 2 + 1]
+    else:
+        part = full
+    return [[k / (len(part) - 1), c] for k, c in enumerate(part)]
+
+
+def subtitle(meta: Mapping[str, Any], name: str = "") -> str:
+    """Scenario, world, year and elasticities, for the line under a figure's title."""
+    bits = [name, f"{meta.get('dataset', '')} {meta.get('year', '') or ''}".strip(),
+            f"elasticities {meta.get('elasticities', '')}" if meta.get("elasticities") else ""]
+    return ", ".join(b for b in bits if b)
+
+
+def source_line(meta: Mapping[str, Any]) -> str:
+    src = str(meta.get("dataset_source", "") or meta.get("dataset", "")).split(";")[0].strip()
+    return (f"Source: {src}; model: autarky (Caliendo-Parro 2015 in changes)" if src else
+            "Model: autarky (Caliendo-Parro 2015 in changes)")
+
+
+def titled(fig: go.Figure, title: str, sub: str, source: str) -> go.Figure:
+    """Title, subtitle and source on the figure itself, so that an export carries them."""
+    fig.update_layout(title={"text": f"{_e(title)}<br><sup>{_e(sub)}</sup>", "x": 0.01,
+                             "xanchor": "left"})
+    fig.add_annotation(text="<br>".join(_e(x) for x in source.split("\n")), showarrow=False,
+                       align="left",
+                       xref="paper", yref="paper", x=0, y=0, yshift=-8, xanchor="left",
+                       yanchor="top",
+                       font={"size": 10, "color": "#666"})
+    return fig
+
+
+def value_map(countries: Sequence[str], values: Any, title: str, sub: str, source: str,
+              unit: str = "%", hover: Sequence[str] | None = None) -> go.Figure:
+    """A choropleth of one value per economy.
+
+    Symmetric colour scale clipped at :data:`CLIP_QUANTILE` of |value| (clipped economies
+    outlined and listed under the map); economies without separate data in a distinct
+    colour; economies too small to see also drawn as dots. Trace 1 carries the data
+    (``showscale``); trace 0 is the "no separate data" layer.
+    """
+    stats = shape_stats()
+    vals = np.asarray(values, float)
+    keep = [k for k, c in enumerate(countries) if c in stats and np.isfinite(vals[k])]
+    locs = [countries[k] for k in keep]
+    v = vals[keep]
+    hov = [hover[k] if hover is not None else  # hover: plotly pseudo-HTML, escaped by caller
+           _e(f"{countries[k]} {country_name(countries[k])}: {vals[k]:+.3f} {unit}")
+           for k in keep]
+    lim = float(np.quantile(np.abs(v), CLIP_QUANTILE)) if len(v) else 1.0
+    lim = lim or float(np.max(np.abs(v), initial=0.0)) or 1.0
+    clipped = [k for k in range(len(v)) if abs(v[k]) > lim * (1 + 1e-9)]
+    lo = -lim if (v < 0).any() else 0.0
+    hi = lim if (v > 0).any() or not len(v) else 0.0
+    scale = _diverging(lo, hi)
+    rest = sorted(set(stats) - set(countries))
+    fig = go.Figure(go.Choropleth(
+        geojson={"type": "FeatureCollection", "features": [
+            f for f in country_shapes()["features"] if f["id"] in set(rest)]},
+        featureidkey="id", locations=rest, z=np.zeros(len(rest)), name="no separate data",
+        colorscale=[[0, _NO_DATA], [1, _NO_DATA]], showscale=False,
+        hovertemplate="%{location}: no separate data (in ROW)<extra></extra>",
+        marker_line_width=0.3, marker_line_color="#fff"))
+    widths = [1.6 if k in clipped else 0.3 for k in range(len(v))]
+    fig.add_trace(go.Choropleth(
+        geojson={"type": "FeatureCollection", "features": [
+            f for f in country_shapes()["features"] if f["id"] in set(locs)]},
+        featureidkey="id", locations=locs, z=v,
+        customdata=v, text=hov, hoverinfo="text", colorscale=scale,
+        zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=True,
+        marker_line_width=widths, marker_line_color=["#000" if k in clipped else "#555"
+                                                     for k in range(len(v))],
+        colorbar={"title": {"text": _e(unit)}, "len": 0.8, "thickness": 12}))
+    small = [k for k, c in enumerate(locs) if stats[c][0] < _SMALL_DEG2]
+    if small:
+        fig.add_trace(go.Scattergeo(
+            lon=[stats[locs[k]][1] for k in small], lat=[stats[locs[k]][2] for k in small],
+            text=[hov[k] for k in small], hoverinfo="text", mode="markers",
+            name="small economies", showlegend=False,
+            marker={"size": 6, "color": v[small], "colorscale": scale,
+                    "cmin": lo, "cmax": hi if hi > lo else lo + 1,
+                    "line": {"width": [1.4 if k in clipped else 0.5 for k in small],
+                             "color": "#000"}}))
+    fig.update_geos(visible=False, projection_type="natural earth",
+                    lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
+    note = ""
+    if clipped:
+        order = sorted(clipped, key=lambda k: -abs(v[k]))
+        listed = ", ".join(f"{locs[k]} {v[k]:+.2f}" for k in order[:8])
+        more = f" and {len(order) - 8} more" if len(order) > 8 else ""
+        note = (f"Colour scale clipped at ±{lim:.2f} {unit} (the {CLIP_QUANTILE:.0%} "
+                f"quantile); beyond it, outlined: {listed}{more}.\n")
+    titled(fig, title, sub, note + "Beige: no separate data (in ROW). Dots: economies too "
+           "small to see.\n" + source)
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 60, "b": 70},
+                      legend={"orientation": "h", "y": -0.02})
+    return fig
+
+
 def figures(inp: ReportInput) -> dict[str, go.Figure]:
     """The report's figures: ``map``, ``bars``, ``sectors`` and, with IO data, ``dependency``.
 
@@ -112,32 +270,13 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
     labels = [_e(c) for c in countries]
     welfare = h["welfare_pct"].to_numpy(float)
     out: dict[str, go.Figure] = {}
-    lim = float(np.max(np.abs(welfare))) or 1.0
-    hover = [f"{lab}<br>welfare {w:+.3f}%<br>real GDP {g:+.3f}%" for lab, w, g in
-             zip(labels, welfare, h["real_gdp_pct"].to_numpy(float), strict=True)]
-    ids = {f["id"] for f in country_shapes()["features"]}
-    on_map = [k for k, c in enumerate(countries) if c in ids]
-    shapes = country_shapes()
-    rest = sorted(ids - set(countries))
-    mine = {"type": "FeatureCollection",
-            "features": [f for f in shapes["features"] if f["id"] in set(countries)]}
-    others = {"type": "FeatureCollection",
-              "features": [f for f in shapes["features"] if f["id"] not in set(countries)]}
-    fig = go.Figure(go.Choropleth(  # countries without separate data (in ROW): grey
-        geojson=others, featureidkey="id", locations=rest, z=np.zeros(len(rest)),
-        colorscale=[[0, "#e4e4e4"], [1, "#e4e4e4"]], showscale=False, hoverinfo="skip",
-        marker_line_width=0.3, marker_line_color="#999"))
-    fig.add_trace(go.Choropleth(
-        geojson=mine, featureidkey="id",
-        locations=[countries[k] for k in on_map], z=welfare[on_map],
-        text=[hover[k] for k in on_map], hoverinfo="text", colorscale="RdBu",
-        zmin=-lim, zmax=lim, marker_line_width=0.3, marker_line_color="#555",
-        colorbar={"title": {"text": "welfare %"}}))
-    fig.update_geos(visible=False, projection_type="natural earth",
-                    lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
-    fig.update_layout(height=480, margin={"l": 0, "r": 0, "t": 30, "b": 0},
-                      title={"text": "Welfare change by country, % (real income; grey: no "
-                             "separate data, e.g. in ROW)"})
+    meta = dict(inp.meta)
+    sub, src = subtitle(meta, inp.title), source_line(meta)
+    hover = [f"{lab} {country_name(c)}<br>welfare {w:+.3f}%<br>real GDP {g:+.3f}%"
+             for lab, c, w, g in zip(labels, countries, welfare,
+                                     h["real_gdp_pct"].to_numpy(float), strict=True)]
+    fig = value_map(countries, welfare, "Welfare change by country, % (real income)", sub,
+                    src, "%", hover)
     out["map"] = fig
 
     bloc = _bloc_of(countries, inp.groups)
@@ -163,32 +302,40 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
     bars.update_layout(height=420, barmode="relative", xaxis={"categoryorder": "array",
                        "categoryarray": [labels[k] for k in order], "tickangle": -90},
                        yaxis_title="welfare %",
-                       title="Welfare by country, sorted, by bloc" + (
-                           " (whiskers: range across elasticity sources)" if lo is not None
-                           else ""),
-                       margin={"t": 40, "b": 80}, legend={"orientation": "h", "y": 1.08})
+                       margin={"t": 70, "b": 110}, legend={"orientation": "h", "y": 1.02,
+                                                          "yanchor": "bottom"})
+    titled(bars, "Welfare by country, %, sorted, by bloc" + (
+        " (whiskers: range across elasticity sources)" if lo is not None else ""), sub, src)
     out["bars"] = bars
 
     sec = outcomes.sector_reallocation(res)["change_pct"].unstack("sector")
     sec = sec.loc[countries, list(res.sectors)]
     z = sec.to_numpy(float)
     zl = float(np.nanpercentile(np.abs(z), 98)) if np.isfinite(z).any() else 1.0
+    rows = [f"{lab} {_e(country_name(c))}" for lab, c in zip(labels, countries, strict=True)]
     out["sectors"] = go.Figure(go.Heatmap(
-        z=z, x=[_e(s) for s in res.sectors], y=labels, colorscale="RdBu", zmid=0,
+        z=z, x=[_e(s) for s in res.sectors], y=rows, colorscale="RdBu", zmid=0,
         zmin=-zl, zmax=zl, colorbar={"title": {"text": "output %"}},
         hovertemplate="%{y} %{x}: %{z:+.2f}%<extra></extra>"))
-    out["sectors"].update_layout(height=max(400, 14 * len(countries)),
-                                 title="Gross output change by country and sector, %",
-                                 margin={"t": 40})
+    out["sectors"].update_layout(  # every row labelled (no automatic thinning)
+        height=max(400, 14 * len(countries) + 130), margin={"t": 70, "b": 60},
+        yaxis={"tickmode": "array", "tickvals": rows, "ticktext": rows,
+               "tickfont": {"size": 9}, "autorange": "reversed"})
+    titled(out["sectors"], "Gross output change by country and sector, % (colour clipped at "
+           f"the 98th percentile, ±{zl:.2f}%)", sub, src)
     if inp.dependency is not None:
         d = inp.dependency
         out["dependency"] = go.Figure(go.Heatmap(
             z=d.to_numpy(float), x=[_e(s) for s in d.columns], y=[_e(c) for c in d.index],
             colorscale="Oranges", colorbar={"title": {"text": "share"}},
             hovertemplate="%{y} %{x}: %{z:.1%}<extra></extra>"))
+        dl = [_e(c) for c in d.index]
         out["dependency"].update_layout(
-            height=max(400, 14 * len(d)), margin={"t": 40},
-            title="Foreign dependency: imported inputs per unit of output, all domestic stages")
+            height=max(400, 14 * len(d) + 130), margin={"t": 70, "b": 60},
+            yaxis={"tickmode": "array", "tickvals": dl, "ticktext": dl,
+                   "tickfont": {"size": 9}, "autorange": "reversed"})
+        titled(out["dependency"], "Foreign dependency: imported inputs per unit of output, "
+               "all domestic stages (share)", sub, src)
     return out
 
 
@@ -209,12 +356,52 @@ def pick_map(countries: Sequence[str], selected: Sequence[str] = ()) -> go.Figur
     return fig
 
 
+_WORDS = {"gdp": "GDP", "pct": "%", "pp": "pp"}
+
+
+def pretty(name: object) -> str:
+    """A column name for people, with its unit: ``real_gdp_pct`` -> ``real GDP, %``.
+
+    Money columns of the outcome tables (``exports_before``) are million USD. Names that
+    already carry spaces are kept as they are.
+    """
+    text = str(name)
+    if text in ("before", "after", "change"):  # flows and output in the outcome tables
+        return f"{text}, million USD"
+    if " " in text or "_" not in text and not text.endswith("pct"):
+        return text
+    parts = text.split("_")
+    unit = ""
+    if parts[-1] in ("pct", "pp"):
+        parts, unit = parts[:-1], (", %" if parts[-1] == "pct" else ", pp")
+    elif "share" in parts:
+        unit = ", share"
+    elif parts[-1] in ("before", "after", "lost", "gained", "usd", "revenue"):
+        unit = ", million USD"
+    return " ".join(_WORDS.get(p, p) for p in parts) + unit
+
+
 def _table(df: pd.DataFrame, floats: str = "{:,.2f}", max_rows: int = 40) -> str:
-    d = df.head(max_rows)
+    d = df.head(max_rows).rename(columns=pretty)
     fmt = {c: (lambda v, f=floats: "" if pd.isna(v) else f.format(v))
            for c in d.columns if pd.api.types.is_float_dtype(d[c])}
     return d.to_html(index=False, escape=True, formatters=fmt, na_rep="",
                      border=0, classes="t")
+
+
+def extras_html(extras: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The outcome's extra tables (comparators, sensitivities, diagnostics) as they come.
+
+    Each with its title and the sentence that says what it is.
+    """
+    parts: list[str] = []
+    for name, df in extras.items():
+        d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
+        parts += [f"<h2>{_e(df.attrs.get('title', name.replace('_', ' ')))}</h2>",
+                  f"<div class='scroll'>{_table(d, '{:+,.3f}', 400)}</div>"]
+        if df.attrs.get("text"):
+            parts.append(f"<p class='note'>{_e(df.attrs['text'])}</p>")
+    return parts
 
 
 def _offline_plotlyjs() -> str:
@@ -240,19 +427,29 @@ GEO_ASSETS_JS = ("window.PlotlyGeoAssets = {topojson: {world_110m: " + _EMPTY_TO
 
 
 def _div(fig: go.Figure, name: str) -> str:
+    # the figure's notes (clipped economies, source) again as an HTML caption, shown instead
+    # of plotly's one-line annotation on narrow screens, where that would be cut off
+    notes = "<br>".join(str(a.text) for a in fig.layout.annotations or () if a.text)
+    cap = f"<p class='note figcap'>{notes}</p>" if notes else ""
     return str(fig.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG,
-                           div_id=f"fig-{name}"))
+                           div_id=f"fig-{name}")) + cap
 
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;
-max-width:1200px;padding:1em 2em;color:#222}
+max-width:1200px;padding:1em 2em;color:#222;overflow-wrap:break-word}
 h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.6em;border-bottom:1px solid #ddd}
-table.t{border-collapse:collapse;font-size:.85em;margin:.5em 0}
+table.t{border-collapse:collapse;font-size:.85em;margin:.5em 0;display:block;
+overflow-x:auto;max-width:100%}
 table.t td,table.t th{padding:2px 8px;border-bottom:1px solid #eee;text-align:right}
 table.t td:first-child,table.t th:first-child{text-align:left}
 .cols{display:flex;gap:2em;flex-wrap:wrap} .cols>div{flex:1 1 480px;overflow-x:auto}
 .note{color:#555;font-size:.9em} ul{font-size:.9em}
+.scroll{overflow-x:auto} .js-plotly-plot{max-width:100%}
+.figcap{display:none}
+@media (max-width:700px){body{padding:.5em .6em} h1{font-size:1.3em}
+.figcap{display:block} .js-plotly-plot .annotation{display:none}
+.cols>div{flex:1 1 100%} table.t{font-size:.78em}}
 """
 
 
@@ -309,6 +506,7 @@ def build_report(inp: ReportInput) -> str:
     meta = dict(inp.meta)
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{_e(inp.title)} - autarky report</title><style>{_CSS}</style>",
         f"<script type='text/javascript'>{GEO_ASSETS_JS}</script>",
         f"<script type='text/javascript'>{_offline_plotlyjs()}</script></head><body>",
@@ -329,7 +527,6 @@ def build_report(inp: ReportInput) -> str:
             lambda d: pd.concat([d.head(8), d.tail(8)])), "{:+.3f}"),
         "</div></div>", _div(figs["bars"], "bars"),
         *_uncertainty(inp),
-        *_extras(inp),
         "<h2>Trade</h2><div class='cols'>",
     ]
     if "trade_between" in t:
@@ -348,6 +545,7 @@ def build_report(inp: ReportInput) -> str:
     if "dependency" in figs:
         parts += ["<h2>Dependency (input-output linkages)</h2>",
                   _div(figs["dependency"], "dependency")]
+    parts += extras_html(inp.extras)
     parts += ["<h2>Welfare and real GDP reconciled</h2>",
               "<p class='note'>welfare = value added + tariff revenue + deficit transfer, "
               "each in real terms, percentage points of baseline income.</p>",

@@ -22,8 +22,10 @@ from autarky import outcomes, presets
 from autarky.data.shapes import country_shapes
 from autarky.report import html as rhtml
 
-__all__ = ["kind_figures", "kind_report", "notes", "report_input", "tables", "write_excel",
-           "write_figures", "write_out", "write_report"]
+__all__ = ["compare_figures", "compare_report", "compare_table", "kind_figures",
+           "kind_report", "notes", "report_input", "tables", "units_table",
+           "write_compare_report",
+           "write_excel", "write_figures", "write_out", "write_report"]
 
 
 def tables(outcome: Any) -> dict[str, pd.DataFrame]:
@@ -51,6 +53,24 @@ def _tables(outcome: Any) -> dict[str, pd.DataFrame]:
             "aggregates": outcome.aggregates.reset_index()}
 
 
+def units_table(outcome: Any) -> pd.DataFrame:
+    """Each written table's columns with their unit (``units.csv`` of ``--out``).
+
+    The CSV column names stay as the library names them (readers of a record rely on them);
+    this table says what each measures: ``%`` for ``*_pct`` and changes in percent, ``pp``
+    for percentage points, million USD for the money columns, ``share`` for shares.
+    """
+    rows = []
+    for name, df in tables(outcome).items():
+        for col in df.columns:
+            shown = rhtml.pretty(col)
+            unit = shown.rpartition(", ")[2] if ", " in shown else (
+                "%" if str(col) in ("welfare", "low", "high", "median") else "")
+            rows.append({"table": name, "column": str(col), "unit": unit,
+                         "label": shown})
+    return pd.DataFrame(rows)
+
+
 def notes(outcome: Any) -> dict[str, str]:
     """The record and the assumptions as one ``key -> text`` mapping (first sheet)."""
     meta = {k: str(v) for k, v in outcome.meta.items() if k != "command"}
@@ -76,8 +96,8 @@ def report_input(outcome: Any) -> rhtml.ReportInput:
 
 
 def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
-         text: Sequence[str] | None = None, categorical: dict[str, str] | None = None
-         ) -> go.Figure:
+         text: Sequence[str] | None = None, categorical: dict[str, str] | None = None,
+         sub: str | None = None, source: str | None = None) -> go.Figure:
     ids = {f["id"] for f in country_shapes()["features"]}
     keep = [k for k, c in enumerate(countries) if c in ids]
     locs = [countries[k] for k in keep]
@@ -91,24 +111,22 @@ def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
         trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
                               z=vals, text=hover, hoverinfo="text", colorscale=scale,
                               zmin=0, zmax=max(len(cats) - 1, 1), marker_line_width=0.3,
+                              showscale=True,
                               colorbar={"tickvals": list(range(len(cats))), "ticktext": cats})
     else:
-        lim = float(np.nanquantile(np.abs(vals), 0.95)) if len(vals) else 1.0
-        trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
-                              z=vals, text=hover, hoverinfo="text", colorscale="RdBu",
-                              zmin=-(lim or 1.0), zmax=lim or 1.0, marker_line_width=0.3,
-                              colorbar={"title": {"text": unit}})
+        return rhtml.value_map(list(countries), np.asarray(z, float), title, sub or "",
+                               source or "", unit)
     fig = go.Figure(trace)
     fig.update_geos(visible=False, projection_type="natural earth",
                     lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
-    fig.update_layout(height=460, margin={"l": 0, "r": 0, "t": 40, "b": 0},
-                      title={"text": rhtml._e(title)})
-    return fig
+    fig.update_layout(height=480, margin={"l": 0, "r": 0, "t": 60, "b": 40})
+    return rhtml.titled(fig, title, sub or "", source or "")
 
 
 def kind_figures(outcome: Any) -> dict[str, go.Figure]:
     """The figures of a bloc-choice, Nash or ILMS run (maps of its table)."""
-    sub = f"{outcome.name}, {outcome.meta.get('dataset', '')} {outcome.meta.get('year', '')}"
+    sub = rhtml.subtitle(outcome.meta, outcome.name)
+    src = rhtml.source_line(outcome.meta)
     if outcome.kind == "bloc-choice":
         wel = outcome.table["welfare"].unstack("option")
         best = wel.idxmax(axis=1)
@@ -117,20 +135,22 @@ def kind_figures(outcome: Any) -> dict[str, go.Figure]:
         be = outcome.table["break_even"].groupby(level="state").first().reindex(states)
         return {
             "best_option": _map(states, [codes[best[s]] for s in states],
-                                f"Best own option of each swing state ({sub})", "",
+                                "Best own option of each swing state", "",
                                 [f"{s}: {best[s]} ({wel.loc[s, best[s]]:+.3f}%)"
-                                 for s in states], {o: o for o in presets.OPTIONS}),
-            "break_even": _map(states, be.to_numpy(float),
-                               f"Break-even penalty factor on a non-aligned state's trade "
-                               f"({sub})", "factor"),
+                                 for s in states], {o: o for o in presets.OPTIONS},
+                                sub=sub, source=src),
+            "break_even": _map(states, 100 * (be.to_numpy(float) - 1),
+                               "Break-even penalty on a state that stays out: rise of the "
+                               "blocs' trade costs on its trade, %", "%", sub=sub,
+                               source=src),
         }
     col = "welfare_pct" if outcome.kind == "nash" else "welfare"
     frame = outcome.table
     figs = {"welfare": _map(list(frame.index), frame[col].to_numpy(float),
-                            f"Welfare change by country, % ({sub})", "%")}
+                            "Welfare change by country, %", "%", sub=sub, source=src)}
     if outcome.kind == "nash":
         figs["tariffs"] = _map(list(frame.index), frame["tariff_pct"].to_numpy(float),
-                               f"Tariff, % ({sub})", "%")
+                               "Tariff, %", "%", sub=sub, source=src)
     return figs
 
 
@@ -148,9 +168,10 @@ def kind_report(outcome: Any) -> str:
              f"{e(outcome.meta.get('elasticities', ''))}</p>"]
     for name, fig in kind_figures(outcome).items():
         parts.append(rhtml._div(fig, name))
-    for name, df in tables(outcome).items():
+    for name, df in _tables(outcome).items():
         parts += [f"<h2>{e(name.replace('_', ' '))}</h2>",
                   rhtml._table(df, "{:+,.3f}", 400)]
+    parts += rhtml.extras_html(getattr(outcome, "extras", {}))
     if outcome.range is not None and outcome.range.attrs.get("text"):
         parts.append(f"<p class='note'>{e(outcome.range.attrs['text'])}</p>")
     parts.append("<h2>Assumptions</h2><ul>")
@@ -209,6 +230,7 @@ def write_out(out: str | Path, outcome: Any, *, overwrite: bool = False,
     files: dict[str, Any] = {
         f"{name}.csv": (lambda p, name=name, df=df: write_csvs(Path(p).parent, {name: df}))
         for name, df in tables(outcome).items()}
+    files["units.csv"] = lambda p: units_table(outcome).to_csv(p, index=False)
     if report:
         files["report.html"] = lambda p: write_report(p, outcome)
     meta = {**outcome.meta, "world_argument": outcome.spec.world
@@ -216,3 +238,69 @@ def write_out(out: str | Path, outcome: Any, *, overwrite: bool = False,
     body = outcome.result if outcome.kind == "equilibrium" else outcome.table
     scn = outcome.scenario.with_info(assumptions=outcome.assumptions)
     return run_.write(out, body, scn, meta, overwrite=overwrite, extra=files)
+
+
+def compare_table(a: Any, b: Any) -> pd.DataFrame:
+    """Welfare of two equilibrium outcomes by country, side by side, and B - A in pp."""
+    wa, wb = a.result.welfare.astype(float), b.result.welfare.astype(float)
+    out = pd.DataFrame({f"{a.name}, %": wa, f"{b.name}, %": wb,
+                        f"{b.name} - {a.name}, pp": wb - wa})
+    out.index.name = "country"
+    return out.sort_values(f"{b.name} - {a.name}, pp")
+
+
+def compare_figures(a: Any, b: Any) -> dict[str, go.Figure]:
+    """The difference map (B - A, pp) and each scenario's welfare map."""
+    tab = compare_table(a, b)
+    sub = rhtml.subtitle(a.meta, f"{b.name} vs {a.name}")
+    src = rhtml.source_line(a.meta)
+    codes = list(tab.index)
+    return {
+        "difference": _map(codes, tab.iloc[:, 2].to_numpy(float),
+                           f"Welfare difference by country, {b.name} minus {a.name}, "
+                           "percentage points", "pp", sub=sub, source=src),
+        "a": _map(codes, tab.iloc[:, 0].to_numpy(float), f"Welfare change, % ({a.name})",
+                  "%", sub=rhtml.subtitle(a.meta, a.name), source=src),
+        "b": _map(codes, tab.iloc[:, 1].to_numpy(float), f"Welfare change, % ({b.name})",
+                  "%", sub=rhtml.subtitle(b.meta, b.name), source=src),
+    }
+
+
+def compare_report(a: Any, b: Any) -> str:
+    """A self-contained HTML report of two scenarios, offline like every report.
+
+    The difference map, both maps, the table side by side, each scenario's assumptions.
+    """
+    e = rhtml._e
+    title = f"{b.name} vs {a.name}"
+    parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+             f"<title>{e(title)} - autarky report</title><style>{rhtml._CSS}</style>",
+             f"<script type='text/javascript'>{rhtml.GEO_ASSETS_JS}</script>",
+             f"<script type='text/javascript'>{rhtml._offline_plotlyjs()}</script></head>"
+             "<body>", f"<h1>{e(title)}</h1>",
+             f"<p class='note'>{e(a.meta.get('dataset', ''))} {e(a.meta.get('year', ''))}, "
+             f"elasticities {e(a.meta.get('elasticities', ''))}</p>"]
+    for name, fig in compare_figures(a, b).items():
+        parts.append(rhtml._div(fig, name))
+    parts.append("<h2>Welfare by country</h2>")
+    parts.append(rhtml._table(compare_table(a, b).reset_index(), "{:+.3f}", 400))
+    for o in (a, b):
+        parts += [f"<h2>{e(o.name)}</h2><p>{e(o.scenario.summary())}</p><ul>"]
+        parts += [f"<li>{e(x)}</li>" for x in (*o.assumptions, *o.notes)]
+        parts.append("</ul>")
+    parts.append("<p class='note'>Made by autarky. Country shapes: Natural Earth (public "
+                 "domain). This file makes no network request.</p></body></html>")
+    return "\n".join(parts)
+
+
+def write_compare_report(path: str | Path, a: Any, b: Any) -> Path:
+    """:func:`compare_report` written atomically."""
+    from autarky.data.exports import _atomic
+
+    text = compare_report(a, b)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return _atomic(Path(path), write)
