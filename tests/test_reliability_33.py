@@ -26,7 +26,8 @@ def run_cli(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
 
 def error_lines(err: str) -> list[str]:
     """The lines of stderr that are not the one-line data-repair note."""
-    return [line for line in err.splitlines() if line.strip() and not line.startswith("note:")]
+    return [line for line in err.splitlines() if line.strip()
+            and not line.startswith(("note:", "converged in"))]
 
 
 def three_country_csv(path: Path) -> Path:
@@ -65,7 +66,7 @@ def test_scenario_strings_print_as_text(tmp_path, monkeypatch, capsys, what):
     toml.write_text(tomli_w.dumps(doc))
     world = three_country_csv(tmp_path / "w3.csv")
     code, out, err = run_cli(monkeypatch, capsys, "run", str(toml), "--world", str(world),
-                             "--elasticities", "4", "--no-range")
+                             "--elasticities", "4", "--no-range", "--details")
     assert code == 0, err
     assert "\x1b" not in out + err and "\x9b" not in out + err and "\x07" not in out + err
     # the assumptions list prints the scenario's own assumption on a line of its own

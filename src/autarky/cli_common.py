@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from typing import Any
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.errors import MarkupError
 from rich.markup import escape
 from rich.text import Text
@@ -86,14 +87,30 @@ class SafeConsole(Console):
 
 
 
-def _wide(stderr: bool = False) -> Console:
-    """A console, wide when not a terminal.
+class _WideConsole(SafeConsole):
+    """A SafeConsole that is wide (400 columns) when writing to a pipe or a file.
 
-    In a pipe or a file no table cell is cut to an ellipsis and no line is wrapped (plain
-    columns for other tools).
+    So that no table cell is cut to an ellipsis and no line is wrapped there (plain columns
+    for other tools); ``$COLUMNS``, when set, and a terminal's own width win, read at each
+    print like every SafeConsole.
     """
-    c = SafeConsole(stderr=stderr)
-    return c if c.is_terminal else SafeConsole(stderr=stderr, width=max(c.width, 400))
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size; 400 columns when not a terminal and $COLUMNS is unset."""
+        dims = Console.size.fget(self)  # type: ignore[attr-defined]
+        if self._width is None and not self.is_terminal and not os.environ.get("COLUMNS"):
+            return ConsoleDimensions(max(dims.width, 400), dims.height)
+        return dims
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+def _wide(stderr: bool = False) -> Console:
+    """The command line's console (stdout, or stderr): safe, and wide in a pipe."""
+    return _WideConsole(stderr=stderr)
 
 
 console = _wide()

@@ -241,8 +241,9 @@ _DJANKOV = Comparator(
     "Djankov and Freund (2002)", "trade among Russian regions relative to trade with "
     "other former Soviet republics, gravity estimate, 1994-96 (none in 1987-90)",
     "% more trade", ("RUS", "former Soviet republics"), _DF,
-    "a trade-flow fact, not welfare: it measures the post-Soviet border effect, far smaller "
-    "than the 11.9-fold border effect (Yotov et al. 2016) the preset removes",
+    "a trade-flow fact, not welfare: the post-Soviet border of the mid-1990s (about ln 1.6, "
+    "the -lower variant), smaller than the border members' goods trade shows in the "
+    "data today, which the headline removes",
     "abstract ('traded 60 percent more with each other than with republics')", value=60.0)
 
 _ILMS_RECORDS = {
@@ -317,8 +318,8 @@ COMPARATORS: dict[str, tuple[Comparator, ...]] = {
     "union-state-dissolution": _rewhy(_UNION, _OPPOSITE),
     "eurasian-macro-state": (_DJANKOV,) + _rewhy(
         _KNOBEL_RECORDS, "their reform is deep integration among EAEU members; the macro-state "
-        "removes the whole border effect (11.9-fold in partial equilibrium) among twelve "
-        "republics, a far larger shock", replace_why=True),
+        "removes each member pair's whole estimated goods border among twelve republics, a "
+        "far larger shock", replace_why=True),
     "liberation-day": _ilms("liberation-day"),
     "liberation-day-reciprocal": _ilms("liberation-day-reciprocal"),
     "liberation-day-optimal-retaliation": _ilms("liberation-day-optimal-retaliation"),
