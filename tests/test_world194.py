@@ -157,3 +157,19 @@ def test_cli_info_world194_lists_every_economy() -> None:
     w, _ = _load(2019)
     rows = [ln for ln in r.output.splitlines() if ln.startswith("│ ")]
     assert {ln.split()[1] for ln in rows} >= set(w.countries)
+
+
+def test_world194_results_show_the_importers_record_beside() -> None:
+    """Issue 27 item 4: a world194 result prints the same preset on the importers' record."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ak.RepairWarning)
+        o = ak.service.run(ak.RunSpec("eurasian-macro-state-lower", world="world194",
+                                      range=False))
+        alt = ak.load_world("world194", year=o.world.year, flows="importer")
+    tab = o.extras["record_sensitivity"]
+    res = ak.solve(alt, ak.presets.get("eurasian-macro-state-lower"))
+    c = tab.index[0]
+    assert tab.at[c, "importers' record, %"] == pytest.approx(res.welfare[c], abs=1e-9)
+    assert tab.at[c, "exporters' record (headline), %"] == pytest.approx(o.welfare[c], abs=1e-9)

@@ -488,4 +488,48 @@ def _policy_pair(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
     return {} if out is None else {"same_policy": out}
 
 
-EXTRAS.extend([_rule_intervals, _policy_pair, _literature])
+def _record_sensitivity(outcome: RunOutcome) -> dict[str, pd.DataFrame]:
+    """On world194: the same question on the importers' record of trade (issue 27 item 4).
+
+    world194 takes each flow from the exporter's record first; the importer's record
+    (c.i.f. / 1.10) gives another baseline. The preset is solved on it as defined (its
+    calibration and conversions redone there) and the economies it moves most are listed.
+    """
+    w = outcome.world
+    if (outcome.kind != "equilibrium" or w is None or w.name != "world194"
+            or w.dataset.attrs.get("flows") == "importer" or outcome.options is None):
+        return {}
+    import warnings as _w
+
+    from autarky.data import load_world
+    from autarky.errors import RepairWarning
+
+    with _w.catch_warnings():
+        _w.simplefilter("ignore", RepairWarning)
+        alt = load_world("world194", year=w.year, flows="importer")
+    res = run_.solve(alt, _scenario(outcome.spec), run_.elasticities(outcome.spec.elasticities),
+                     outcome.options)
+    head = outcome.welfare
+    other_w = res.welfare.reindex(head.index)
+    groups = {**outcome.groups, "world": tuple(w.countries)}
+    g_head = run_.group_welfare(w, head.to_numpy()[None, :], groups).iloc[0]
+    g_alt = run_.group_welfare(alt, res.welfare.reindex(list(alt.countries)).to_numpy()[None, :],
+                               groups).iloc[0]
+    diff = (other_w - head).abs().sort_values(ascending=False)
+    if not diff.iloc[0] >= 1e-3:  # the records agree on what this scenario moves
+        return {}
+    rows = list(diff.index[:8]) + [g for g in groups if g in g_head.index]
+    df = pd.DataFrame({"exporters' record (headline), %": [
+        float(head[r]) if r in head.index else float(g_head[r]) for r in rows],
+        "importers' record, %": [float(other_w[r]) if r in other_w.index else float(g_alt[r])
+                                 for r in rows]}, index=pd.Index(rows, name="economy or group"))
+    df.attrs["title"] = "Whose record of trade: world194 on the importers' records"
+    df.attrs["text"] = ("world194 takes each flow from the exporter's f.o.b. record first; "
+                        "the same preset on the importers' c.i.f. records / 1.10 "
+                        "(ak.load_world('world194', flows='importer'), calibration and "
+                        "conversions redone there): the 8 economies it moves most and the "
+                        "groups.")
+    return {"record_sensitivity": df}
+
+
+EXTRAS.extend([_rule_intervals, _policy_pair, _literature, _record_sensitivity])
