@@ -483,7 +483,7 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
     for name, members in blocs.items():
         d = bloc_dependence(res2, members, LEADERS.get(name))
         parts.append(d.assign(preset="two-blocs", bloc=name))
-    w194 = ctx.world("world194")
+    w194 = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
     eur = presets.get("eurasian-macro-state")
     res_e = ctx.solve(w194, "eurasian-macro-state")
     (ename, emembers), = eur.blocs(w194).items()
@@ -512,7 +512,8 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
         "inputs, foreign value added) and exposure to single suppliers "
         "(linkages.supplier_exposure) on icio2023; members' import share from the bloc "
         "leader and absorption share from outside the bloc, before and after the two-blocs "
-        "preset (icio2023) and the eurasian-macro-state preset (world194), from the "
+        "preset (icio2023) and the eurasian-macro-state preset (its default world, icio194), "
+        "from the "
         "solved trade flows.",
         result, float(t.min()), float(t.max()),
         "Input-output coefficients of icio2023 are those of 2020 for every year. Presets "
@@ -573,12 +574,13 @@ def bloc_choice(ctx: Context | None = None) -> Claim:
 def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
     """Claim 6: a Eurasian macro-state would strengthen its members' sovereignty."""
     ctx = ctx or Context()
-    w = ctx.world("world194")
+    # the preset's own default world (icio194: every member separate, 29 sectors, IO links)
+    w = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
     scn = presets.get("eurasian-macro-state")
     res = ctx.solve(w, "eurasian-macro-state")
     (name, members), = scn.blocs(w).items()
     dep = bloc_dependence(res, members, "RUS")
-    wi = ctx.world("icio2023")
+    wi = w if w.has_io else ctx.world("icio2023")
     res_i = ctx.solve(wi, "eurasian-macro-state")
     (_, mem_i), = scn.blocs(wi).items()
     mi = linkages.leontief(wi)
@@ -591,37 +593,38 @@ def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
     va = pd.DataFrame({"rus_value_added": 100 * expo["value_added"].reindex(mem_i),
                        "other_foreign_value_added": 100 * (fva_c.reindex(mem_i)
                                                            - expo["value_added"].reindex(mem_i)),
-                       "welfare_icio2023": res_i.welfare.reindex(mem_i)})
+                       "welfare_io_world": res_i.welfare.reindex(mem_i)})
     va = va.drop(index="RUS", errors="ignore")
     others = dep.drop(index="RUS", errors="ignore")
     wel = dep["welfare"]
     result = (
-        f"{len(dep)} members on world194 {w.year}: welfare median {_pct(wel.median())} "
+        f"{len(dep)} members on {w.name} {w.year}: welfare median {_pct(wel.median())} "
         f"(from {_pct(wel.min())} {wel.idxmin()} to {_pct(wel.max())} {wel.idxmax()}; "
         f"RUS {_pct(wel.get('RUS', np.nan))}). Members other than Russia: median share of "
         f"imports from Russia {others['leader_before'].median():.1f}% -> "
         f"{others['leader_after'].median():.1f}%; share of absorption from outside the "
         f"bloc {others['outside_before'].median():.1f}% -> "
         f"{others['outside_after'].median():.1f}%. Value added embodied in output "
-        f"(icio2023 {wi.year}, baseline): from Russia "
+        f"({wi.name} {wi.year}, baseline): from Russia "
         + ", ".join(f"{c} {v:.1f}%" for c, v in va["rus_value_added"].items())
         + "; from the rest of the world "
         + ", ".join(f"{c} {v:.1f}%" for c, v in va["other_foreign_value_added"].items())
-        + "; welfare on icio2023 "
-        + ", ".join(f"{c} {_pct(v)}" for c, v in va["welfare_icio2023"].items())
-        + ". Band: members' welfare change on world194 (%).")
+        + f"; welfare on {wi.name} "
+        + ", ".join(f"{c} {_pct(v)}" for c, v in va["welfare_io_world"].items())
+        + f". Band: members' welfare change on {w.name} (%).")
     return Claim(
         6, "A Eurasian macro-state would strengthen its members' sovereignty.",
-        "The eurasian-macro-state preset on world194 (every post-Soviet economy separate): "
-        "members' welfare, import share from Russia and absorption share from outside the "
-        "bloc, before and after; value-added dependence on Russia and on the rest of the "
-        "world from the input-output table of icio2023 for the members it separates.",
+        "The eurasian-macro-state preset on its default world, icio194 (every post-Soviet "
+        "economy separate, 29 sectors, input-output links): members' welfare, import share "
+        "from Russia and absorption share from outside the bloc, before and after; "
+        "value-added dependence on Russia and on the rest of the world from the same "
+        "input-output table.",
         result, float(wel.min()), float(wel.max()),
         " ".join(scn.assumptions[:2]) + " " + _notes(res) + ".",
         "Sovereignty is a political notion; the model measures only trade and value-added "
         "shares and real income. Value-added dependence is the baseline only (the "
-        "counterfactual input-output table is not built); world194 has one sector (goods "
-        "trade) and no input-output links.",
+        "counterfactual input-output table is not built); icio194's rest-of-world members "
+        "take the rest of the world's input-output coefficients and zero tariffs.",
         {"eurasian_members": dep.reset_index(), "eurasian_value_added": va.reset_index()})
 
 
