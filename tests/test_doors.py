@@ -103,7 +103,13 @@ def test_every_door_gives_the_same_numbers(name: str, world: str | None, year: i
     welfare = outcome.welfare
     # the command line, its record, report and workbook
     out, xlsx = tmp_path / "out", tmp_path / "book.xlsx"
-    args = ["run", name, "--no-range", "--out", str(out), "--report", "--excel", str(xlsx)]
+    # the report and the workbook are compared for every preset on icio2023 2022; on a
+    # preset's own default world the record, the library and the app (time: the report's
+    # dependency heatmap and the workbook of a 194-economy world take seconds each)
+    full = world == "icio2023" or kind not in ("equilibrium",)
+    args = ["run", name, "--no-range", "--out", str(out)]
+    if full:
+        args += ["--report", "--excel", str(xlsx)]
     if world is not None:
         args += ["--world", world]
     if year is not None:
@@ -112,20 +118,21 @@ def test_every_door_gives_the_same_numbers(name: str, world: str | None, year: i
     stored = pd.read_parquet(out / "results.parquet")
     book_name = {"equilibrium": "headline", "bloc-choice": "bloc_choice", "nash": "nash",
                  "ilms": "liberation_day"}[kind]
-    book = _sheet(xlsx, book_name)
+    book = _sheet(xlsx, book_name) if full else None
     if kind == "equilibrium":
         sw = stored[stored["variable"] == "welfare"].set_index("country")["value"]
         np.testing.assert_allclose(sw.reindex(welfare.index), welfare, atol=TOL, rtol=0)
         blocs = pd.read_csv(out / "blocs.csv").set_index("group")["welfare"]
         np.testing.assert_allclose(blocs.reindex(outcome.aggregates.index),
                                    outcome.aggregates["welfare"], atol=TOL)
-        bw = book.set_index("country")["welfare_pct"].astype(float)
-        np.testing.assert_allclose(bw.reindex(welfare.index), welfare, atol=TOL, rtol=0)
-        bb = _sheet(xlsx, "blocs").set_index("group")["welfare"].astype(float)
-        np.testing.assert_allclose(bb.reindex(outcome.aggregates.index),
-                                   outcome.aggregates["welfare"], atol=TOL)
-        shown = _report_map(out / "report.html")
-        np.testing.assert_allclose(shown, welfare.reindex(shown.index), atol=TOL, rtol=0)
+        if book is not None:
+            bw = book.set_index("country")["welfare_pct"].astype(float)
+            np.testing.assert_allclose(bw.reindex(welfare.index), welfare, atol=TOL, rtol=0)
+            bb = _sheet(xlsx, "blocs").set_index("group")["welfare"].astype(float)
+            np.testing.assert_allclose(bb.reindex(outcome.aggregates.index),
+                                       outcome.aggregates["welfare"], atol=TOL)
+            shown = _report_map(out / "report.html")
+            np.testing.assert_allclose(shown, welfare.reindex(shown.index), atol=TOL, rtol=0)
     else:
         col = "welfare_pct" if kind == "nash" else "welfare"
         keys = list(welfare.index.names)
@@ -140,7 +147,7 @@ def test_every_door_gives_the_same_numbers(name: str, world: str | None, year: i
         from autarky.app import solve as app_solve
 
         ds = world or ak.presets.default_world(name)[0] or "icio2023"
-        app = app_solve(ds, year, "median", name)
+        app = app_solve(ds, year, "median", name, with_range=False)  # range: not compared
         np.testing.assert_allclose(app.welfare.to_numpy(), welfare.to_numpy(), atol=TOL,
                                    rtol=0)
         if app.aggregates is not None:

@@ -30,12 +30,14 @@ def streamlit_args(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
 
 
 def solve(dataset: str, year: int | None, elasticities: str, spec: str,
-          members: tuple[str, ...] = (), external_tariff: float = 0.0) -> Any:
+          members: tuple[str, ...] = (), external_tariff: float = 0.0,
+          with_range: bool = True) -> Any:
     """The app's one solve: a :class:`autarky.service.RunSpec` through the run service.
 
     ``spec`` is a preset name (templates with their parameter filled in, e.g.
     ``autarky:RUS``); with ``members`` a custom bloc (free trade inside, a common external
-    tariff) is run instead. Returns the :class:`autarky.service.RunOutcome`, so the app
+    tariff) is run instead. ``with_range=False`` skips the range across elasticity sources
+    (the headline is the same). Returns the :class:`autarky.service.RunOutcome`, so the app
     shows exactly what ``autarky run`` prints for the same question.
     """
     import autarky as ak
@@ -53,4 +55,4 @@ def solve(dataset: str, year: int | None, elasticities: str, spec: str,
         world = None  # their own data folder
     return ak.service.run(ak.RunSpec(scn, world=world, year=year if world else None,
                                      elasticities=run_.elasticities(elasticities),
-                                     command="autarky app"))
+                                     range=with_range, command="autarky app"))
