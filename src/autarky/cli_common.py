@@ -133,16 +133,8 @@ def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
 
 def load_world_repairs(world: str, year: int | None) -> tuple[ak.World, list[RepairWarning]]:
     """Load a World and the repairs made while loading it (one RepairWarning per rule)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RepairWarning)
-        w = ak.load_world(world, year=year)
-    repairs = []
-    for m in caught:
-        if isinstance(m.message, RepairWarning):
-            repairs.append(m.message)
-        else:
-            warnings.showwarning(m.message, m.category, m.filename, m.lineno)
-    return w, repairs
+    loaded = run_.load(world, year)
+    return loaded.world, list(loaded.warnings)
 
 
 def repair_summary(world: str, w: ak.World, repairs: list[RepairWarning]) -> str:

@@ -88,21 +88,30 @@ def elasticities(text: str | float) -> str | float:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A World and the data repairs made while loading it (RepairWarning texts)."""
+    """A World and the data repairs made while loading it (one RepairWarning per rule)."""
 
     world: World
-    repairs: tuple[str, ...]
+    warnings: tuple[RepairWarning, ...] = ()
+
+    @property
+    def repairs(self) -> tuple[str, ...]:
+        """The repairs' texts (the notes of a run)."""
+        return tuple(str(w) for w in self.warnings)
 
 
 def load(world: str | World, year: int | None = None) -> Loaded:
-    """Load a World; repairs are returned as notes instead of warnings."""
+    """Load a World; repairs are returned as notes instead of warnings.
+
+    The one place the package catches the RepairWarnings of loading (the command line, the
+    run service, the claims and the app all load through it); other warnings are shown.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RepairWarning)
         w = load_world(world, year=year)
     repairs = []
     for m in caught:
-        if issubclass(m.category, RepairWarning):
-            repairs.append(str(m.message))
+        if isinstance(m.message, RepairWarning):
+            repairs.append(m.message)
         else:
             warnings.showwarning(m.message, m.category, m.filename, m.lineno)
     return Loaded(w, tuple(repairs))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -39,11 +38,8 @@ CACHE_TTL = 3600
 @st.cache_resource(show_spinner=False, max_entries=4, ttl=CACHE_TTL)  # a world each
 def load_with_repairs(dataset: str, year: int | None) -> tuple[ak.World, tuple[str, ...]]:
     """The World, loaded once per (dataset, year), and the data repairs it needed."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ak.RepairWarning)
-        world = ak.load_world(dataset, year=year)
-    return world, tuple(f"data repair: {w.message}" for w in caught
-                        if issubclass(w.category, ak.RepairWarning))
+    loaded = run_.load(dataset, year)
+    return loaded.world, tuple(f"data repair: {r}" for r in loaded.repairs)
 
 
 def load(dataset: str, year: int | None) -> ak.World:
