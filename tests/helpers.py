@@ -85,3 +85,23 @@ def cli(*args: str, cwd: str | Path | None = None) -> subprocess.CompletedProces
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-c", "from autarky.cli import main; main()", *args],
                           capture_output=True, text=True, env=env, timeout=300, cwd=cwd)
+
+
+def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+            *argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process at 200 columns; return (exit code, stdout, stderr)."""
+    from autarky.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["autarky", *argv])
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exc:
+        main()
+    out = capsys.readouterr()
+    code = exc.value.code
+    return (code if isinstance(code, int) else 0), out.out, out.err
+
+
+def error_lines(err: str) -> list[str]:
+    """The error lines of stderr: not the one-line data-repair note nor the convergence line."""
+    return [line for line in err.splitlines() if line.strip()
+            and not line.startswith(("note:", "converged in"))]

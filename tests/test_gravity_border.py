@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import itertools
 import json
-import sys
 import warnings
 
 import numpy as np
@@ -13,12 +12,12 @@ import pandas as pd
 import pytest
 
 import autarky as ak
-from autarky.cli import main
 from autarky.data.geography import contiguity, country_geography, pair_geography
 from autarky.data.gravity_eurasia import gravity_eurasia
 from autarky.errors import DataError, RepairWarning
 from autarky.gravity.border import USSR12, member_matrix
 
+from .helpers import run_cli as _run
 from .helpers import shared_path
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
@@ -204,15 +203,6 @@ def test_stored_record_keys() -> None:
 
 
 # ------------------------------------------------------------------ CLI
-def _run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(sys, "argv", ["autarky", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
-
-
 def test_cli_border_stored(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = _run(monkeypatch, capsys, "gravity", "border", "--world", "icio2023",
                         "--stored")

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import pandas as pd
 import pytest
 
-from autarky.cli import main
-
+from .helpers import run_cli as run
 from .test_gravity import _panel
 
 warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyfixest")
-
-
-def run(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(sys, "argv", ["autarky", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    return int(exc.value.code or 0), out.out, out.err
 
 
 @pytest.fixture

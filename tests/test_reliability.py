@@ -6,32 +6,16 @@ Each test names the failure mode of docs/reliability.md that it shows.
 from __future__ import annotations
 
 import gzip
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import autarky as ak
-from autarky.cli import main
 from autarky.data.records import atomic_folder, write_record
 from autarky.errors import DataError
 
-
-def run_cli(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["autarky", *argv])
-    monkeypatch.setenv("COLUMNS", "200")
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
-
-
-def error_lines(err: str) -> list[str]:
-    """The error lines of stderr (the one data-repair summary line, "note: ...", is not one)."""
-    return [line for line in err.splitlines() if line.strip() and not line.startswith("note:")]
+from .helpers import error_lines, run_cli
 
 
 def two_country_csv(path: Path, value: str = "10") -> Path:

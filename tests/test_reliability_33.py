@@ -11,23 +11,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from autarky.cli import main
-
-
-def run_cli(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the command line in-process; return (exit code, stdout, stderr)."""
-    monkeypatch.setattr(sys, "argv", ["autarky", *argv])
-    with pytest.raises(SystemExit) as exc:
-        main()
-    out = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
-
-
-def error_lines(err: str) -> list[str]:
-    """The lines of stderr that are not the one-line data-repair note."""
-    return [line for line in err.splitlines() if line.strip()
-            and not line.startswith(("note:", "converged in"))]
+from .helpers import error_lines, run_cli
 
 
 def three_country_csv(path: Path) -> Path:
