@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 from build_icio194 import build_icio194
+from elasticity_concordance import CONCORDANCE
 from icio_links import extend_icio2023
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -348,6 +349,7 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
             groups = WIOD13_TO_WIOD16[code]
             val = float(np.mean([by_sector[g] for g in groups]))
             rows.append({"dataset": "wiod2013", "source": key, "sector": code, "theta": val})
+    concordance = _apply_concordance(rows, native)
     path = OUT / "elasticities.csv"
     with path.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["dataset", "source", "sector", "theta"])
@@ -359,9 +361,49 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
         w.writerow(["source", "citation"])
         for key, cite in SOURCES.values():
             w.writerow([key, cite])
+    conc = OUT / "elasticity_concordance.csv"
+    with conc.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["dataset", "sector", "source", "labels", "weights",
+                                           "theta", "table"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(concordance)
     return {"file": path.name, "rows": len(rows),
             "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()},
+            "wiod2013_mapping_note": "for uniform4, in-sample and the services sectors "
+                                     "only; goods sectors of the published sources: "
+                                     "concordance_file",
+            "concordance_file": conc.name,
+            "concordance_rule": "each goods sector of wiod2013 and wiod2016 mapped to every "
+                                "published source's own sectors (labels and table of "
+                                "elasticities_native_from_sources.csv), the mean of the "
+                                "labels with equal weights where it spans several; a "
+                                "(sector, source) pair absent from the file has no estimate "
+                                "in that source (the compiled 4.00 gap fill stays); rules in "
+                                "scripts/elasticity_concordance.py",
             "icio2023_one_to_one": fixed}
+
+
+def _apply_concordance(rows: list[dict[str, object]], native: object) -> list[dict[str, object]]:
+    """Set the wiod2013 / wiod2016 rows of the published sources from their own tables
+    (:mod:`elasticity_concordance`); return the concordance table."""
+    by_source = {k: native[native["source"] == v].set_index("label")  # type: ignore[index]
+                 for k, v in NATIVE_SOURCE.items()}
+    out: list[dict[str, object]] = []
+    index = {(r["dataset"], r["source"], r["sector"]): r for r in rows}
+    for dataset, table in CONCORDANCE.items():
+        for sector, by_src in table.items():
+            for source, labels in by_src.items():
+                own = by_source[source]
+                missing = [lab for lab in labels if lab not in own.index]
+                assert not missing, (dataset, sector, source, missing)
+                value = round(float(own.loc[list(labels), "epsilon"].mean()), 4)
+                index[(dataset, source, sector)]["theta"] = value
+                out.append({"dataset": dataset, "sector": sector, "source": source,
+                            "labels": " | ".join(labels),
+                            "weights": "equal" if len(labels) > 1 else "one-to-one",
+                            "theta": f"{value:g}",
+                            "table": _table_of(str(own["citation"].iloc[0]))})
+    return out
 
 
 US_TARIFF_CORRECTIONS = {
