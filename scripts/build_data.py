@@ -25,6 +25,7 @@ import numpy as np
 from build_icio194 import build_icio194
 from elasticity_concordance import CONCORDANCE
 from icio_links import extend_icio2023
+from ship_registries import ship_registries
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "autarky" / "data" / "embedded"
@@ -655,8 +656,10 @@ def build_world194(shared: Path) -> dict:
             # file stays compact
             trade = np.round(trade[np.ix_(keep, keep)], 3)
             np.fill_diagonal(trade, 0.0)
-            domestic, repairs, cells = _world194_year(kc, trade, gdp, year, record, icio)
             tag = f"world194 {year}" + (" (importer records)" if record == "importer" else "")
+            trade, ship_repairs, ship_cells = ship_registries(kc, trade, gdp, tag)
+            domestic, repairs, cells = _world194_year(kc, trade, gdp, year, record, icio)
+            repairs[:0], cells[:0] = ship_repairs, ship_cells
             if absent:
                 repairs.insert(0, (
                     f"{tag}: {', '.join(absent)} dropped: IMF DOTS has no record of their "
@@ -733,8 +736,11 @@ def build_world194(shared: Path) -> dict:
                 "trade that the importer's customs does not record (Moldova's imports exclude "
                 "Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and include freight "
                 "and insurance (c.i.f.), which are services; load_world('world194', "
-                "flows='importer') gives the importer-first record. Repairs (rules W0-W4) are "
-                "raised as RepairWarnings on loading; coverage lists what is still missing.",
+                "flows='importer') gives the importer-first record. Ship registries (rule W5, "
+                "scripts/ship_registries.py): Liberia's and the Marshall Islands' recorded "
+                "trade above their GDP (ships flagged there) is scaled to the median ratio to "
+                "GDP of economies of their size. Repairs (rules W0-W5) are raised as "
+                "RepairWarnings on loading; coverage lists what is still missing.",
     }
 
 

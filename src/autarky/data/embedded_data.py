@@ -144,8 +144,9 @@ def _load_world194(name: str, year: int | None, flows: str = "exporter") -> Worl
         by_rule.setdefault(rule, []).append(label)
     for r in repairs:
         rule = _world194_rule(r)
-        own = [c for c in by_rule.get(rule, []) if c.split()[0] in r] if rule in ("W1", "W2") \
-            else by_rule.get(rule, [])
+        own = by_rule.get(rule, [])
+        if rule in ("W1", "W2", "W5"):  # one sentence per economy: its own cells
+            own = [c for c in own if c.split()[0] in r]
         warnings.warn(RepairWarning(r, rule, own), stacklevel=4)
     return World.from_arrays(
         arr, countries, sectors, name=name, year=y, source=meta["source"],
