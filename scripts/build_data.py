@@ -26,6 +26,7 @@ from build_icio194 import build_icio194
 from elasticity_concordance import CONCORDANCE
 from icio_links import extend_icio2023
 from ship_registries import ship_registries
+from travel_receipts import WORLD_INDEX_CITATION
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "autarky" / "data" / "embedded"
@@ -927,16 +928,17 @@ def main() -> None:
     manifest["icio2023"]["sectors"] += 1  # TRAVEL
     manifest["icio2023"]["io_year"] = 2020  # the year of the coefficients (rule R5)
     manifest["icio2023"]["source"] += (
-        "; travel: World Bank WDI international tourism receipts and expenditures "
-        "(ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) as extracted in "
-        "github.com/Almodovare/Training_Data (Kaggle 'Tourism and Economic Impact')")
+        "; travel: World Bank WDI international tourism receipts, arrivals and expenditures "
+        "(ST.INT.RCPT.CD, ST.INT.ARVL, ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) "
+        "as extracted in github.com/Almodovare/Training_Data (Kaggle 'Tourism and Economic "
+        "Impact'); 2021-2022 scaled by UN Tourism's world receipts relative to 2019")
     manifest["icio2023"]["travel_license"] = (
         "World Bank WDI, CC BY 4.0 (tourism indicators sourced by WDI from UN Tourism); the "
         "extract carries no license of its own")
     manifest["icio2023"]["travel_citation"] = (
-        "World Bank (2024), World Development Indicators: ST.INT.RCPT.XP.ZS, "
-        "ST.INT.XPND.MP.ZS, ST.INT.RCPT.CD; UN Tourism (UNWTO), Yearbook of Tourism "
-        "Statistics.")
+        "World Bank (2024), World Development Indicators: ST.INT.RCPT.CD, ST.INT.ARVL, "
+        "ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS; UN Tourism (UNWTO), Yearbook of Tourism "
+        "Statistics; " + WORLD_INDEX_CITATION + ".")
     manifest["icio2023"]["title"] += ("; input-output coefficients of 2020 (OECD ICIO 2023) "
                                       "for every year 2011-2022; travel as its own sector")
     manifest["icio2023"]["note"] = (
