@@ -23,7 +23,10 @@ from pathlib import Path
 
 import numpy as np
 from build_icio194 import build_icio194
+from elasticity_concordance import CONCORDANCE
 from icio_links import extend_icio2023
+from ship_registries import ship_registries
+from travel_receipts import WORLD_INDEX_CITATION
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "autarky" / "data" / "embedded"
@@ -348,6 +351,7 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
             groups = WIOD13_TO_WIOD16[code]
             val = float(np.mean([by_sector[g] for g in groups]))
             rows.append({"dataset": "wiod2013", "source": key, "sector": code, "theta": val})
+    concordance = _apply_concordance(rows, native)
     path = OUT / "elasticities.csv"
     with path.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["dataset", "source", "sector", "theta"])
@@ -359,9 +363,49 @@ def build_elasticities(shared: Path, wiod13_codes: list[str]) -> dict:
         w.writerow(["source", "citation"])
         for key, cite in SOURCES.values():
             w.writerow([key, cite])
+    conc = OUT / "elasticity_concordance.csv"
+    with conc.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["dataset", "sector", "source", "labels", "weights",
+                                           "theta", "table"], lineterminator="\n")
+        w.writeheader()
+        w.writerows(concordance)
     return {"file": path.name, "rows": len(rows),
             "wiod2013_mapping": {k: v for k, v in WIOD13_TO_WIOD16.items()},
+            "wiod2013_mapping_note": "for uniform4, in-sample and the services sectors "
+                                     "only; goods sectors of the published sources: "
+                                     "concordance_file",
+            "concordance_file": conc.name,
+            "concordance_rule": "each goods sector of wiod2013 and wiod2016 mapped to every "
+                                "published source's own sectors (labels and table of "
+                                "elasticities_native_from_sources.csv), the mean of the "
+                                "labels with equal weights where it spans several; a "
+                                "(sector, source) pair absent from the file has no estimate "
+                                "in that source (the compiled 4.00 gap fill stays); rules in "
+                                "scripts/elasticity_concordance.py",
             "icio2023_one_to_one": fixed}
+
+
+def _apply_concordance(rows: list[dict[str, object]], native: object) -> list[dict[str, object]]:
+    """Set the wiod2013 / wiod2016 rows of the published sources from their own tables
+    (:mod:`elasticity_concordance`); return the concordance table."""
+    by_source = {k: native[native["source"] == v].set_index("label")  # type: ignore[index]
+                 for k, v in NATIVE_SOURCE.items()}
+    out: list[dict[str, object]] = []
+    index = {(r["dataset"], r["source"], r["sector"]): r for r in rows}
+    for dataset, table in CONCORDANCE.items():
+        for sector, by_src in table.items():
+            for source, labels in by_src.items():
+                own = by_source[source]
+                missing = [lab for lab in labels if lab not in own.index]
+                assert not missing, (dataset, sector, source, missing)
+                value = round(float(own.loc[list(labels), "epsilon"].mean()), 4)
+                index[(dataset, source, sector)]["theta"] = value
+                out.append({"dataset": dataset, "sector": sector, "source": source,
+                            "labels": " | ".join(labels),
+                            "weights": "equal" if len(labels) > 1 else "one-to-one",
+                            "theta": f"{value:g}",
+                            "table": _table_of(str(own["citation"].iloc[0]))})
+    return out
 
 
 US_TARIFF_CORRECTIONS = {
@@ -613,8 +657,10 @@ def build_world194(shared: Path) -> dict:
             # file stays compact
             trade = np.round(trade[np.ix_(keep, keep)], 3)
             np.fill_diagonal(trade, 0.0)
-            domestic, repairs, cells = _world194_year(kc, trade, gdp, year, record, icio)
             tag = f"world194 {year}" + (" (importer records)" if record == "importer" else "")
+            trade, ship_repairs, ship_cells = ship_registries(kc, trade, gdp, tag)
+            domestic, repairs, cells = _world194_year(kc, trade, gdp, year, record, icio)
+            repairs[:0], cells[:0] = ship_repairs, ship_cells
             if absent:
                 repairs.insert(0, (
                     f"{tag}: {', '.join(absent)} dropped: IMF DOTS has no record of their "
@@ -691,8 +737,11 @@ def build_world194(shared: Path) -> dict:
                 "trade that the importer's customs does not record (Moldova's imports exclude "
                 "Transnistria: RUS->MDA 1,257 vs 691 million USD in 2019) and include freight "
                 "and insurance (c.i.f.), which are services; load_world('world194', "
-                "flows='importer') gives the importer-first record. Repairs (rules W0-W4) are "
-                "raised as RepairWarnings on loading; coverage lists what is still missing.",
+                "flows='importer') gives the importer-first record. Ship registries (rule W5, "
+                "scripts/ship_registries.py): Liberia's and the Marshall Islands' recorded "
+                "trade above their GDP (ships flagged there) is scaled to the median ratio to "
+                "GDP of economies of their size. Repairs (rules W0-W5) are raised as "
+                "RepairWarnings on loading; coverage lists what is still missing.",
     }
 
 
@@ -879,16 +928,17 @@ def main() -> None:
     manifest["icio2023"]["sectors"] += 1  # TRAVEL
     manifest["icio2023"]["io_year"] = 2020  # the year of the coefficients (rule R5)
     manifest["icio2023"]["source"] += (
-        "; travel: World Bank WDI international tourism receipts and expenditures "
-        "(ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) as extracted in "
-        "github.com/Almodovare/Training_Data (Kaggle 'Tourism and Economic Impact')")
+        "; travel: World Bank WDI international tourism receipts, arrivals and expenditures "
+        "(ST.INT.RCPT.CD, ST.INT.ARVL, ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS, from UN Tourism) "
+        "as extracted in github.com/Almodovare/Training_Data (Kaggle 'Tourism and Economic "
+        "Impact'); 2021-2022 scaled by UN Tourism's world receipts relative to 2019")
     manifest["icio2023"]["travel_license"] = (
         "World Bank WDI, CC BY 4.0 (tourism indicators sourced by WDI from UN Tourism); the "
         "extract carries no license of its own")
     manifest["icio2023"]["travel_citation"] = (
-        "World Bank (2024), World Development Indicators: ST.INT.RCPT.XP.ZS, "
-        "ST.INT.XPND.MP.ZS, ST.INT.RCPT.CD; UN Tourism (UNWTO), Yearbook of Tourism "
-        "Statistics.")
+        "World Bank (2024), World Development Indicators: ST.INT.RCPT.CD, ST.INT.ARVL, "
+        "ST.INT.RCPT.XP.ZS, ST.INT.XPND.MP.ZS; UN Tourism (UNWTO), Yearbook of Tourism "
+        "Statistics; " + WORLD_INDEX_CITATION + ".")
     manifest["icio2023"]["title"] += ("; input-output coefficients of 2020 (OECD ICIO 2023) "
                                       "for every year 2011-2022; travel as its own sector")
     manifest["icio2023"]["note"] = (

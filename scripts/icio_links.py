@@ -27,19 +27,25 @@ final-demand shares ``alpha``), 77 regions x 45 industries.
 
 Travel (``TRAVEL``: international tourism, WDI receipts and expenditures)
 -------------------------------------------------------------------------
-* Travel exports of country i = WDI ST.INT.RCPT.XP.ZS (receipts, % of exports) x i's
-  total exports in the cube that year; travel imports of n = ST.INT.XPND.MP.ZS
-  (expenditures, % of imports) x n's total imports in the cube. Receipts include passenger
-  transport (WDI definition).
-* WDI year: the dataset year for 2011-2020; 2019 (the last year before the pandemic) for
-  2021 and 2022, which WDI does not cover. A country without the indicator in the year
-  uses its nearest year with data (an earlier year on ties; 2020 only for 2020; the
-  manifest lists every country and year so used), else the GDP-weighted mean ratio of
-  all WDI economies with data that year ("world ratio"); ROW takes the GDP-weighted mean
-  ratio of the WDI economies the cube folds into ROW.
-* Each ratio is capped at ``SHARE_CAP`` of the country's services exports (imports) in the
-  cube, and world expenditures are scaled to world receipts (receipts are the better
-  measured side).
+* Travel exports of country i = its international tourism receipts in USD (WDI
+  ST.INT.RCPT.CD, travel and passenger transport), by rules V1-V2 of
+  ``scripts/travel_receipts.py``: reported where WDI has the year; else arrivals times
+  the economy's own receipts per arrival (China, Canada, Sweden, whose last receipts are
+  2004-2011; Hong Kong in 2020); else the world's receipts per arrival (Spain, the United
+  Kingdom, never in the extract); 2021 and 2022 = 2019 times the world's receipts relative
+  to 2019 published by UN Tourism (0.41, 0.67); Taiwan (no WDI data): the GDP-weighted
+  mean ratio of receipts to exports times its exports; ROW: the sum of its members. Every
+  value not reported for the year is listed in the manifest (``travel[year].receipts.filled``)
+  and raised as a RepairWarning (rule V1) when the year is loaded.
+* Travel imports of n = ST.INT.XPND.MP.ZS (expenditures, % of imports) x n's total imports
+  in the cube; WDI year: the dataset year for 2011-2020, 2019 for 2021 and 2022 (then
+  scaled with the world total below). A country without the indicator in the year uses
+  its nearest year with data (an earlier year on ties; the manifest lists them), else the
+  GDP-weighted mean ratio of all WDI economies with data that year; ROW takes the
+  GDP-weighted mean ratio of the WDI economies the cube folds into ROW.
+* Receipts and expenditures are capped at ``SHARE_CAP`` of the country's services exports
+  (imports) in the cube, and world expenditures are scaled to world receipts (receipts
+  are the better measured side).
 * Bilateral travel: proportional to the cube's bilateral services flows, then RAS to every
   country's receipts and expenditures, with no cell above ``SHARE_CAP`` of its services
   flow (capped RAS, ``RAS_ITER`` sweeps).
@@ -47,8 +53,8 @@ Travel (``TRAVEL``: international tourism, WDI receipts and expenditures)
   service output, times the domestic services flow. Other services = services - travel.
 * Check against the published world total: UNWTO (2019), International Tourism Highlights
   2019 edition: exports from international tourism USD 1.7 trillion in 2018 (receipts
-  1,448 bn + passenger transport 256 bn), 7% of world exports of goods and services. Here
-  travel is 7.1% of world trade in 2019 (1.52 trillion USD) and 7.0% in 2022.
+  1,448 bn + passenger transport 256 bn), 7% of world exports of goods and services (the
+  manifest's ``world_travel_musd`` gives this build's total by year).
 * Travel's column (input structure) and row are those of ICIO industry I; other services
   aggregate the remaining 22 service industries as above. Tariffs: the services tariffs.
 """
@@ -61,6 +67,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from travel_receipts import receipts_vector
 
 SHARE_CAP = 0.8
 """Largest share of a country's (or a bilateral) services trade that travel may take."""
@@ -232,7 +239,7 @@ def _ratio(wdi: pd.DataFrame, column: str, year: int, countries: list[str],
             if y != wyear:
                 other_year[c] = y
     return out, {"wdi_year": wyear, "world_ratio_used_for": fallback,
-                 "other_wdi_year": other_year}
+                 "other_wdi_year": other_year, "world_ratio": world}
 
 
 def travel_flows(wdi: pd.DataFrame, flows: np.ndarray, countries: list[str], serv: int,
@@ -245,7 +252,11 @@ def travel_flows(wdi: pd.DataFrame, flows: np.ndarray, countries: list[str], ser
     S = flows[:, :, serv] * off
     r_ratio, r_rec = _ratio(wdi, "tourism_exports", year, countries, row_members)
     e_ratio, e_rec = _ratio(wdi, "tourism_expenditures", year, countries, row_members)
-    rec = np.minimum(r_ratio * exports, SHARE_CAP * S.sum(axis=0))
+    world_ratio = r_rec["world_ratio"]  # rule V1.5 only (Taiwan)
+    receipts, r_rec = receipts_vector(wdi, year, countries, row_members, exports, world_ratio)
+    capped = receipts > SHARE_CAP * S.sum(axis=0)
+    r_rec["capped_at_services_share"] = [c for c, k in zip(countries, capped, strict=True) if k]
+    rec = np.minimum(receipts, SHARE_CAP * S.sum(axis=0))
     exp = np.minimum(e_ratio * imports, SHARE_CAP * S.sum(axis=1))
     exp = exp * rec.sum() / exp.sum()
     cap = SHARE_CAP * S

@@ -236,3 +236,37 @@ def test_icio2023_catalog_one_to_one_where_the_source_has_the_sector():
     # CP (2015) Table 1: autos 1.84, other transport 0.39, wood 11.50, paper 16.52
     assert (cp["C29"], cp["C301"], cp["C16"], cp["C17_18"]) == (1.84, 0.39, 11.5, 16.52)
     assert ak.elasticities("icio2023", "bsy2021")["C25"] == 6.83  # not plumbing's 9.56
+
+
+@pytest.mark.parametrize("year", [2019, 2020])
+def test_ship_registries_trade_against_gdp_and_their_own_customs(year: int) -> None:
+    """Rule W5: Liberia's and the Marshall Islands' recorded trade (ships flagged there)
+    scaled to economies of their size; checked against outside totals: WDI GDP
+    (gdp-current) and Liberia's own customs record of its imports (IMF DOTS), which does
+    not see ships that never enter the country."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w = ak.load_world("world194", year=year)
+    w5 = [c.message for c in caught if isinstance(c.message, RepairWarning)
+          and c.message.rule == "W5"]
+    named = {str(m).split(": ")[1] for m in w5}
+    assert named == {"LBR", "MHL"}  # Panama's recorded trade stays below its GDP
+    for m in w5:
+        assert m.cells and all(c.split()[0] in str(m) for c in m.cells)
+    f = w.arrays()["flows"][:, :, 0]
+    i = w.countries.index
+    off = f - np.diag(np.diag(f))
+    imports, exports = off.sum(axis=1), off.sum(axis=0)
+    gdp_tab = pd.read_excel(shared_path("gdp-current", "GDP_wdi_raw.xls"),
+                            sheet_name="Data_stata").set_index("Country Code")
+    for c in ("LBR", "MHL"):
+        gdp = float(gdp_tab.loc[c, f"gdp{year}"]) / 1e6
+        assert 0.1 < imports[i(c)] / gdp < 1.0, (c, imports[i(c)], gdp)
+        assert exports[i(c)] / gdp < 1.0, (c, exports[i(c)], gdp)
+    # Liberia's own customs record (imports c.i.f. / 1.10, IMF DOTS): same order of size
+    d = pd.read_csv(shared_path("imf-dots", f"dots{year}_M_cif_194.csv"), index_col=0)
+    own = float(d["LBR"].clip(lower=0).sum()) / 1.10
+    assert 0.5 < imports[i("LBR")] / own < 1.5, (imports[i("LBR")], own)
+    # Panama untouched: its flows are the DOTS records
+    x = pd.read_csv(shared_path("imf-dots", f"dots{year}_X_fob_194.csv"), index_col=0)
+    assert off[i("USA"), i("PAN")] == pytest.approx(max(float(x.loc["PAN", "USA"]), 0), abs=1e-3)

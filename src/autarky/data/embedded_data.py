@@ -78,6 +78,7 @@ def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> W
         sectors = [str(s) for s in d["sectors"]]
         flows = d[f"flows_{y}"]
         rates = tariff_rates(name, y, d[f"tariffs_{y}"], flows, countries, sectors, tariffs)
+        _travel_repairs(meta, name, y)
         io = None
         if f"io_{y}" in d.files:
             io = d[f"io_{y}"]
@@ -91,6 +92,23 @@ def _load_tradecube(name: str, year: int | None, tariffs: str = "repaired") -> W
             attrs=attrs,
             sector_classes=meta.get("sector_classes"),
         )
+
+
+def _travel_repairs(meta: dict[str, Any], name: str, year: int) -> None:
+    """Raise rule V1 (travel receipts filled at build time) as one RepairWarning.
+
+    The receipts the WDI extract does not report for the year are filled by the rules of
+    scripts/travel_receipts.py and listed in the manifest (``travel[year].receipts.filled``).
+    """
+    filled = meta.get("travel", {}).get(str(year), {}).get("receipts", {}).get("filled")
+    if not filled:
+        return
+    cells = [f"{c} TRAVEL exports: {how}" for c, how in filled.items()]
+    warnings.warn(RepairWarning(
+        f"{name} {year}: travel exports (TRAVEL) of {len(filled)} economies not reported "
+        f"by WDI for {year} filled (rule V1: arrivals x own or world receipts per arrival, "
+        "world growth, 2021-2022 as 2019 x UN Tourism's world receipts relative to 2019)",
+        "V1", tuple(cells)), stacklevel=5)
 
 
 def _load_wiod2013(name: str, year: int | None) -> World:
@@ -144,8 +162,9 @@ def _load_world194(name: str, year: int | None, flows: str = "exporter") -> Worl
         by_rule.setdefault(rule, []).append(label)
     for r in repairs:
         rule = _world194_rule(r)
-        own = [c for c in by_rule.get(rule, []) if c.split()[0] in r] if rule in ("W1", "W2") \
-            else by_rule.get(rule, [])
+        own = by_rule.get(rule, [])
+        if rule in ("W1", "W2", "W5"):  # one sentence per economy: its own cells
+            own = [c for c in own if c.split()[0] in r]
         warnings.warn(RepairWarning(r, rule, own), stacklevel=4)
     return World.from_arrays(
         arr, countries, sectors, name=name, year=y, source=meta["source"],
