@@ -4,6 +4,13 @@ Exit codes: 0 on success, 2 on bad input (one line on stderr naming what is wron
 3 when an equilibrium did not converge (one line naming the equation furthest from
 holding), 130 when interrupted, 1 on an internal error. A traceback is shown only with
 ``--debug``.
+
+One convention for every command: a file or folder is written with ``--out`` (an existing
+one is refused in one line, exit 2, unless ``--overwrite``; written beside, then moved into
+place); one country is ``--country`` in any case (``deu`` is ``DEU``, as in CSV files and
+TOML); ``--year`` is always a base year; ``--top N`` cuts every table (the N largest and N
+smallest, or the first N of a ranked list); the elasticities default to the catalog's
+median everywhere, ``nash`` included; flags take no value.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from autarky.cli_common import (
     _DEFICITS,
     _ELAST,
     _EXTREME,
+    _OVERWRITE,
     _STATE,
     _STORE,
     _UNAVAIL,
@@ -345,7 +353,7 @@ def run(
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
                                      "(0: all countries).")] = 0,
     show: Annotated[str | None, _SHOW] = None,
@@ -398,7 +406,7 @@ def compare(
                                      "(0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     report: Annotated[bool, typer.Option("--report", help="Write one self-contained HTML "
                                          "report: the difference map, both maps, the table "
                                          "(into --out, else ./A-vs-B-report.html).")] = False,
@@ -500,10 +508,11 @@ def nash(
     top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
                                      "(0: all countries).")] = 0,
     country: Annotated[str | None, typer.Option(
-        help="Only this country sets its unilaterally optimal tariff, every other tariff "
-             "at its applied level (best responses, IO links kept); no war.")] = None,
+        help="Only this country (code, any case) sets its unilaterally optimal tariff, "
+             "every other tariff at its applied level (best responses, IO links kept); no "
+             "war.")] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
     figures: Annotated[str | None, _FIGURES] = None,
@@ -517,7 +526,8 @@ def nash(
     """
     spec = ak.RunSpec("nash", world=world, year=year,
                       elasticities=run_.elasticities(elasticities), method=method,
-                      country=country, command=_command())
+                      country=country.strip().upper() if country else None,
+                      command=_command())
     _run_spec(spec, top, out=out, overwrite=overwrite, report=report, excel=excel,
               figures=figures, fmt=fmt, details=details)
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from autarky.claims import COLUMNS, REPAIRS, Claim, compute, frame
-from autarky.cli_common import _busy, console
+from autarky.cli_common import _OVERWRITE, _busy, console
 from autarky.data.records import atomic_folder, check_out_folder, write_text
 from autarky.errors import DataError
 
@@ -26,7 +26,7 @@ Out = Annotated[Path | None, typer.Option(help="Folder for claims.csv, claims.js
 Report = Annotated[bool, typer.Option("--report", help="Also write claims.html into --out.")]
 Only = Annotated[list[int] | None, typer.Option("--only", help="Only these claims (1-10); "
                                                 "repeat the option for several.")]
-Overwrite = Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")]
+Overwrite = Annotated[bool, _OVERWRITE]
 
 
 def _band(c: Claim) -> str:

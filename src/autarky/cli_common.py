@@ -182,6 +182,28 @@ def _busy(message: str) -> Any:
 
 
 _WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
+_OVERWRITE = typer.Option("--overwrite", help="Replace an existing --out (a non-empty folder, "
+                          "or a file); without it an existing --out is refused (exit 2).")
+_COUNTRY_HELP = "Country code, e.g. DEU (any case)."
+
+
+def deprecated(message: str) -> None:
+    """One line on stderr for a form of an option that still works but is on its way out."""
+    err_console.print(f"note: {message}", highlight=False, soft_wrap=True, markup=False)
+
+
+def one_country(option: str | None, positional: str | None, example: str = "DEU") -> str:
+    """The country of a command given as ``--country`` (or, deprecated, as an argument)."""
+    if option is not None and positional is not None and \
+            option.strip().upper() != positional.strip().upper():
+        raise ak.DataError(f"--country {option!r} and the argument {positional!r} differ: "
+                           "give the country once, as --country")
+    if option is None and positional is not None:
+        deprecated(f"the country as an argument is deprecated; use --country {positional}")
+        option = positional
+    if option is None or not option.strip():
+        raise ak.DataError(f"--country: a country code is required, e.g. --country {example}")
+    return option.strip().upper()
 _YEAR = typer.Option(help="Base year (default: latest).")
 _ELAST = typer.Option(help="Elasticity source (see autarky elasticities) or one number "
                       "(plausible range 0.1 to 100).")

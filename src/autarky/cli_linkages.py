@@ -13,7 +13,14 @@ import typer
 from rich.table import Table
 
 import autarky as ak
-from autarky.cli_common import _busy, _show_repairs, console, load_world_cli
+from autarky.cli_common import (
+    _COUNTRY_HELP,
+    _busy,
+    _show_repairs,
+    console,
+    load_world_cli,
+    one_country,
+)
 from autarky.errors import RepairWarning
 
 
@@ -44,7 +51,9 @@ def _check_top(top: int) -> None:
 
 
 def deps(
-    iso: Annotated[str, typer.Argument(help="Country code, e.g. DEU.")],
+    country: Annotated[str | None, typer.Option(help=_COUNTRY_HELP)] = None,
+    iso: Annotated[str | None, typer.Argument(
+        hidden=True, help="Deprecated: the country as an argument (use --country).")] = None,
     world: Annotated[str, typer.Option(help="Dataset with IO tables.")] = "wiod2013",
     year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
     supplier: Annotated[str | None, typer.Option(help="Also show exposure to this supplier, "
@@ -52,6 +61,7 @@ def deps(
     top: Annotated[int, typer.Option(help="Sectors to show (0 or more).")] = 10,
 ) -> None:
     """How dependent a country is on others: foreign inputs, value added, missing goods."""
+    iso = one_country(country, iso)
     _check_top(top)
     lk = ak.linkages
     w, m = _linkages_model(world, year)
@@ -111,7 +121,8 @@ def deps(
 
 
 def shortage(
-    country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS.")],
+    country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS (any "
+                                         "case).")],
     sector: Annotated[str | None, typer.Option(help="Sector code (default: all its "
                                                "sectors).")] = None,
     loss: Annotated[float, typer.Option(help="Share of capacity lost, 0 to 1.")] = 0.5,

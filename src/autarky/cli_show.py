@@ -351,7 +351,7 @@ def show(o: Any, top: int = 0, fmt: str = "table", details: bool = False) -> Non
         _diag(o.band.attrs["text"])
     _convergence(o)
     for name, df in o.extras.items():
-        extra_table(name, df)
+        extra_table(name, df, top)
     print_assumptions(o.assumptions, o.notes, o.sources)
     if details and o.repairs:
         console.print("[bold]data repairs[/]", highlight=False)
@@ -372,10 +372,20 @@ def _convergence(o: Any) -> None:
                       highlight=False, markup=False)
 
 
-def extra_table(name: str, df: pd.DataFrame) -> None:
-    """One of the outcome's extra tables, with its title and the sentence on what it is."""
+def extra_table(name: str, df: pd.DataFrame, top: int = 0) -> None:
+    """One of the outcome's extra tables, with its title and the sentence on what it is.
+
+    With ``top`` its first 2 x top rows (as many as the main table's N largest and N
+    smallest), the title saying so. The title is its own line, not squeezed to the width of
+    a narrow table.
+    """
     d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
-    table = _table(str(df.attrs.get("title", name.replace("_", " "))))
+    title = str(df.attrs.get("title", name.replace("_", " ")))
+    if top and len(d) > 2 * top:
+        title += f" (first {2 * top} of {len(d)} rows; --top 0: all)"
+        d = d.head(2 * top)
+    console.print(f"[bold]{title}[/]", highlight=False, soft_wrap=True)
+    table = _table()
     for col in d.columns:
         table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(d[col])
                          else "left")
