@@ -141,6 +141,7 @@ _OUT_ARGV = {
                                    "trade ~ ln_dist + fta + intl", "--year-column", "none",
                                    "--set", "fta=0"],
     "claims": lambda t: ["claims", "--only", "2"],
+    "query": lambda t: ["query", "SELECT 1", "--store", str(t / "no-store")],
 }
 
 

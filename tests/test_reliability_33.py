@@ -380,7 +380,7 @@ def test_numerics_change_means_a_resolve(tmp_path, monkeypatch, capsys):
     assert sorted(out.split()[1:]) == sorted({fp0, fp1, fp2})
     code, out, err = run_cli(monkeypatch, capsys, "query", "SELECT count(*) AS n FROM results",
                              "--store", str(st))
-    assert code == 0 and f"numerics fingerprint of this code: {fp2}" in out
+    assert code == 0 and f"numerics fingerprint of this code: {fp2}" in err
     store_mod.numerics_fingerprint.cache_clear()
 
 

@@ -532,35 +532,83 @@ def nash(
               figures=figures, fmt=fmt, details=details)
 
 
+QUERY_LIMIT = 50
+"""Rows ``autarky query`` prints as a table unless ``--limit`` says otherwise."""
+
+
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="DuckDB SQL over the view 'results' (one row per "
                                        "solved draw or scenario and country).")],
     store: Annotated[str | None, _STORE] = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows to print as a table (0: all); --out and "
+                                       "--format csv|json always give every row.")]
+    = QUERY_LIMIT,
+    fmt: Annotated[str, typer.Option("--format", help="table (the first --limit rows), or "
+                                     "csv or json: every row on stdout.")] = "table",
+    out: Annotated[str | None, typer.Option(help="Write every row to this CSV file (an "
+                                            "existing file is refused unless --overwrite).")]
+    = None,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
+    csv: Annotated[bool, typer.Option("--csv", hidden=True, help="--format csv.")] = False,
 ) -> None:
-    """Query the result store of sweeps with DuckDB SQL."""
-    from autarky.data.store import ResultStore, default_store_path
+    """Query the result store of sweeps with DuckDB SQL.
 
+    A table shows the first 50 rows (--limit; a line on stderr says how many there are);
+    --format csv|json prints every row, --out FILE writes every row as CSV.
+    """
+    from autarky.cli_common import err_console
+    from autarky.data.store import ResultStore, default_store_path, numerics_fingerprint
+
+    fmt = "csv" if csv else fmt.lower()
+    if fmt not in ("table", "csv", "json"):
+        raise ak.DataError(f"--format {fmt}: expected table, csv or json")
+    if limit < 0:
+        raise ak.DataError(f"--limit must be 0 (all rows) or more, got {limit}")
+    if out is not None:
+        from autarky.data.records import check_out_file
+
+        check_out_file(out, overwrite)
     st = ResultStore(store or default_store_path())
     if not st.files():
         raise ak.DataError(f"result store {st.path}: no results stored yet (run a sweep, e.g. "
                            "autarky run --draws 100, or pass --store)")
     df = st.query(sql)
-    if csv:
+    fingerprint = (f"numerics fingerprint of this code: {numerics_fingerprint()} (column "
+                   "'numerics'; rows of another fingerprint are never reused)")
+    if out is not None:
+        from pathlib import Path
+
+        from autarky.data.exports import _atomic
+
+        text = df.to_csv(index=False)
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        _atomic(Path(out), write)
+        err_console.print(f"written: {out} ({len(df):,} rows)", highlight=False,
+                          markup=False)
+        return
+    if fmt == "csv":
         sys.stdout.write(df.to_csv(index=False))
         return
-    table = Table(title=f"{len(df)} rows")
+    if fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", indent=1) + "\n")
+        return
+    shown = df.head(limit) if limit else df
+    table = Table(title=f"{len(df):,} rows" if len(shown) == len(df) else
+                  f"first {len(shown):,} of {len(df):,} rows")
     for col in df.columns:
         table.add_column(str(col), overflow="fold")
-    for row in df.itertuples(index=False):
+    for row in shown.itertuples(index=False):
         table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
-    from autarky.data.store import numerics_fingerprint
-
-    console.print(f"numerics fingerprint of this code: {numerics_fingerprint()} (column "
-                  "'numerics'; rows of another fingerprint are never reused)", highlight=False,
-                  style="dim")
+    if len(shown) < len(df):
+        err_console.print(f"showing {len(shown):,} of {len(df):,} rows (--limit 0: all; "
+                          "--out FILE or --format csv: every row)", highlight=False,
+                          markup=False)
+    err_console.print(fingerprint, highlight=False, style="dim", markup=False)
 
 
 def main() -> None:
