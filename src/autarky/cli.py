@@ -76,9 +76,13 @@ app = typer.Typer(
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also print each data repair (by default one summary line on "
+        "stderr; 'autarky info WORLD --repairs' lists every cell).")] = False,
 ) -> None:
     """autarky: what happens when the world trades less."""
     _STATE["debug"] = debug
+    _STATE["verbose"] = verbose
     if debug:
         logging.basicConfig(level=logging.DEBUG)
 
@@ -203,14 +207,17 @@ def _median_counts(world: str, sectors: list[str]) -> tuple[Any, Any]:
 
 def _repairs_report(world: str, year: int | None) -> None:
     """Every repair rule applied on loading: its sentence, then each cell it changed."""
-    from autarky.cli_common import load_world_repairs, repair_summary
+    from autarky.cli_common import load_world_repairs
 
     w, found = load_world_repairs(world, year)
+    where = f"{w.name} {w.year if w.year is not None else ''}".strip()
     if not found:
-        console.print(f"{w.name} {w.year if w.year is not None else ''}: no data repairs",
-                      highlight=False)
+        console.print(f"{where}: no data repairs", highlight=False)
         return
-    console.print(repair_summary(world, w, found).split(";")[0], highlight=False)
+    rules = list(dict.fromkeys(r.rule for r in found))
+    cells = sum(len(r.cells) for r in found)
+    console.print(f"{where}: {len(found)} data repairs, rules {', '.join(rules)}, "
+                  f"{cells:,} cells changed", highlight=False)
     for r in found:
         console.print(f"\n[bold]rule {r.rule}[/] ({len(r.cells):,} cells): {r}",
                       highlight=False, soft_wrap=True)

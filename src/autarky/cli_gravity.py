@@ -238,11 +238,9 @@ def border_cmd(
         derived = est.derived()
         title = f"PPML: {est.estimate.formula}"
         nobs, vcov, notes = est.estimate.nobs, est.estimate.vcov, list(est.notes())
-        repairs = [w for w in caught if issubclass(w.category, ak.RepairWarning)]
-        if repairs:
-            notes.append(f"{len(repairs)} data repairs on loading the {world} years "
-                         "(RepairWarnings of load_world, e.g. missing GDP): "
-                         f"{str(repairs[0].message)[:160]}...")
+        from autarky.cli_common import catch_repairs, print_repairs
+
+        print_repairs(catch_repairs(caught), world)
     table = Table(title=title)
     for col in ("term", "estimate", "std. error", "z", "exp(estimate)"):
         table.add_column(col, justify="left" if col == "term" else "right")

@@ -16,10 +16,11 @@ import autarky as ak
 from autarky.cli_common import (
     _COUNTRY_HELP,
     _busy,
-    _show_repairs,
+    catch_repairs,
     console,
-    load_world_cli,
+    load_world_repairs,
     one_country,
+    print_repairs,
 )
 from autarky.errors import RepairWarning
 
@@ -29,11 +30,13 @@ def _pct(v: float) -> str:
 
 
 def _linkages_model(world: str, year: int | None) -> tuple[ak.World, ak.linkages.IOModel]:
-    w = load_world_cli(world, year)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RepairWarning)
-        m = ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
-    _show_repairs(caught)
+    w, repairs = load_world_repairs(world, year)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RepairWarning)
+            m = ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
+    finally:  # those of loading and those of the IO model: one line, as every command
+        print_repairs([*repairs, *catch_repairs(caught)], w.name, w.year)
     return w, m
 
 

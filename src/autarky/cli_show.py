@@ -312,10 +312,10 @@ def show(o: Any, top: int = 0, fmt: str = "table", details: bool = False) -> Non
     """
     _STATE["details"], _STATE["format"] = details, fmt
     if o.repairs:
-        wname = o.world.name if o.world is not None else ""
-        err_console.print(f"note: {len(o.repairs)} data repair{'s' * (len(o.repairs) > 1)} "
-                          f"on {wname} (details: autarky info {wname} --repairs, or "
-                          "--details)", highlight=False, soft_wrap=True, markup=False)
+        from autarky.cli_common import print_repairs
+
+        print_repairs(o.repairs, o.world.name if o.world is not None else None,
+                      o.world.year if o.world is not None else None, "--details")
     warn = headline_warning(o)
     if warn and fmt != "table":
         err_console.print(f"note: {warn}", highlight=False, soft_wrap=True, markup=False,
