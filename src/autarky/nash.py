@@ -225,11 +225,19 @@ def _schedule(world: World, scenario: Any, who: str, what: str) -> Shock:
 def _respond(econ: Economy, theta: np.ndarray, control: np.ndarray, owner: np.ndarray,
              fixed: np.ndarray, start: np.ndarray, options: NashOptions,
              progress: Callable[[int, float], None] | None = None) -> mn.NashSolution:
-    """Numerical best responses with the options' step, rounds, chunk and tolerance."""
-    return mn.best_response_nash(econ, theta, control, owner, fixed, start,
-                                 tol=max(options.tol, 1e-8), h=options.step,
-                                 max_rounds=options.max_iter, chunk=options.chunk,
-                                 progress=progress)
+    """Numerical best responses with the options' step, rounds, chunk and tolerance.
+
+    A failed equilibrium solve inside the game is a ConvergenceError (one line, exit 3 on
+    the command line), not a raw RuntimeError.
+    """
+    try:
+        return mn.best_response_nash(econ, theta, control, owner, fixed, start,
+                                     tol=max(options.tol, 1e-8), h=options.step,
+                                     max_rounds=options.max_iter, chunk=options.chunk,
+                                     progress=progress)
+    except RuntimeError as err:
+        raise ConvergenceError(f"{err} (best responses; a smaller NashOptions(step=...) or "
+                               "other elasticities may help)") from err
 
 
 def _base_notes(world: World, desc: str, io: bool) -> list[str]:
