@@ -185,6 +185,36 @@ def _border_table() -> str:
     return "\n" + "\n".join(rows) + "\n\n"
 
 
+def _coef(world_name: str, term: str) -> float:
+    return float(_stored(world_name)["coefficients"][term]["estimate"])
+
+
+def _derived(world_name: str, term: str) -> float:
+    return float(_stored(world_name)["derived"][term]["estimate"])
+
+
+@block("bloc-eu-effect")
+def _bloc_eu_effect() -> str:
+    return f"{_coef('icio2023', 'EU'):+.3f}"
+
+
+@block("macro-state-borders")
+def _macro_state_borders() -> str:
+    return (f"EAEU pairs {-_derived('icio2023', 'border_ussr_eaeu'):.3f}, CIS FTA pairs "
+            f"{-_derived('icio2023', 'border_ussr_cis_fta'):.3f}, pairs in no agreement "
+            f"{-_derived('icio2023', 'border_ussr'):.3f}")
+
+
+@block("eaeu-gap")
+def _eaeu_gap() -> str:
+    return f"{_derived('icio2023', 'gap_eu_eaeu_total'):.3f}"
+
+
+@block("dissolution-effect")
+def _dissolution_effect() -> str:
+    return f"{_coef('icio2023', 'EAEU') + _coef('icio2023', 'CIS_FTA'):.3f}"
+
+
 # --------------------------------------------------------- world autarky with and without IO
 def _world_welfare(o: Any) -> float:
     return float(o.aggregates.loc["world", "welfare"])
@@ -224,6 +254,27 @@ def _exact_vs_formula() -> str:
     return (f"{gap.min():.3f} to {gap.max():.3f} pp above the formula ("
             + ", ".join(f"{c} {v:.2f}" for c, v in top.items())
             + f") and welfare is lower by at most {dw.iloc[0]:.3f} pp ({dw.index[0]})")
+
+
+@cache
+def _formula_gap(elasticities: Any) -> float:
+    """Largest |exact - formula| Nash tariff on wiod2016 2014, percentage points."""
+    a = ak()
+    w = world("wiod2016", 2014)
+    x = a.nash(w, elasticities)
+    f = a.nash(w, elasticities, a.NashOptions(method="formula"))
+    return float((100 * (x.tariffs - f.tariffs.reindex(x.tariffs.index))).abs().max())
+
+
+@block("nash-formula-gap")
+def _nash_formula_gap() -> str:
+    return (f"{_formula_gap(4.0):.2f} pp at elasticity 4 and {_formula_gap('in-sample'):.1f} "
+            "pp with the wiod2016 in-sample elasticities")
+
+
+@block("nash-formula-gap-in-sample")
+def _nash_formula_gap_in_sample() -> str:
+    return f"{_formula_gap('in-sample'):.1f} pp"
 
 
 # ------------------------------------------------------------- Liberation Day (ILMS 2025)
@@ -322,6 +373,32 @@ def _median_sectors() -> str:
     cp = a.elasticities("icio2023", "cp2015")
     return (f"petroleum (C19) {med['C19']:.1f} instead of {cp['C19']:.2f} and motor\n"
             f"vehicles (C29) {med['C29']:.1f} instead of {cp['C29']:.2f}")
+
+
+@block("no-home-production")
+def _no_home_production() -> str:
+    return f"{int((~world('icio2023', 2022).produces_at_home()).sum())} country-sector pairs"
+
+
+@cache
+def _us_food() -> Any:
+    from autarky.data.tariff_quality import implausible_tariffs
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak().load_world("icio2023", year=2022, tariffs="as-published")
+    tab = implausible_tariffs(w.tariffs.values, w.flows.values, w.countries, w.sectors)
+    return tab[(tab["importer"] == "USA") & (tab["sector"] == "C10T12")].iloc[0]
+
+
+@block("us-food-published")
+def _us_food_published() -> str:
+    return f"US\n  food {float(_us_food()['max_rate']):.3f}"
+
+
+@block("us-food-repaired")
+def _us_food_repaired() -> str:
+    return f"US food 2022: {float(_us_food()['repaired_rate']):.3f}"
 
 
 @block("travel-share")
