@@ -232,6 +232,21 @@ def _world_autarky_io() -> str:
             f"{wiod:+.1f}%")
 
 
+@block("floor-rule")
+def _floor_rule() -> str:
+    import dataclasses
+
+    a = ak()
+    o = run("world-autarky")
+    t = o.extras["rule_intervals"]
+    former = a.run.solve(world("icio2023", 2022), o.scenario,
+                         options=dataclasses.replace(o.options, floor_rule="median"))
+    return (f"CHL {t.at['CHL', 'headline']:.1f}% and {t.at['CHL', 'supply low']:.1f}%, PRT "
+            f"{t.at['PRT', 'headline']:.1f}% and {t.at['PRT', 'supply low']:.1f}%; under the "
+            f"former default CHL\n{float(former.welfare['CHL']):.1f}%, PRT "
+            f"{float(former.welfare['PRT']):.1f}%")
+
+
 # ------------------------------------------------------------------------- tariff wars
 @block("nash-usa-eps4")
 def _nash_usa() -> str:
@@ -438,6 +453,8 @@ def same(old: str, new: str) -> bool:
 def stale_numbers(old: str, new: str) -> list[str]:
     """Each number of ``old`` that ``new`` replaces: 'OLD -> NEW' (or the changed text)."""
     a, b = NUMBER.findall(old), NUMBER.findall(new)
+    if len(a) == len(b) and NUMBER.sub("#", old) == NUMBER.sub("#", new):  # number by number
+        return [f"{x} -> {y}" for x, y in zip(a, b, strict=True) if not same(x, y)]
     out = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op != "equal":
