@@ -267,3 +267,31 @@ def test_top_is_honoured_by_every_table(argv: list[str], monkeypatch: pytest.Mon
     bodies = _bodies(out.out)
     assert bodies and max(len(b) for b in bodies) >= 2
     assert max(len(b) for b in bodies) <= 10, [len(b) for b in bodies]
+
+
+@pytest.mark.parametrize("what", ["--excel", "--figures", "--report"])
+def test_every_other_target_follows_the_same_rule(what: str, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """--excel FILE, --figures DIR and the report written beside (./NAME-report.html): an
+    existing one is refused in one line, exit 2, unless --overwrite, which writes it."""
+    monkeypatch.chdir(tmp_path)
+    argv = _OUT_ARGV["run"](tmp_path)
+    if what == "--excel":
+        target, extra = tmp_path / "t.xlsx", [what, str(tmp_path / "t.xlsx")]
+        target.write_text("mine")
+    elif what == "--figures":
+        target, extra = tmp_path / "figs", [what, str(tmp_path / "figs")]
+        target.mkdir()
+        (target / "keep.txt").write_text("mine")
+    else:
+        target, extra = tmp_path / "autarky-RUS-report.html", [what]
+        target.write_text("mine")
+    code, _, err = run_cli(monkeypatch, capsys, *argv, *extra)
+    lines = error_lines(err)
+    assert code == 2 and len(lines) == 1 and "--overwrite" in lines[0], err
+    assert (target / "keep.txt" if target.is_dir() else target).read_text() == "mine"
+    if what != "--figures":  # figures need kaleido and Chromium: not rendered here
+        code, _, err = run_cli(monkeypatch, capsys, *argv, *extra, "--overwrite")
+        assert code == 0, err
+        assert target.read_bytes() != b"mine"

@@ -311,6 +311,25 @@ def _command() -> str:
     return "autarky " + " ".join(sys.argv[1:])
 
 
+def _check_files(overwrite: bool, excel: str | None = None, figures: str | None = None,
+                 report: str | None = None) -> None:
+    """Every other file or folder a command writes follows --out's rule, before any work.
+
+    An existing ``--excel`` file or report file, or a non-empty ``--figures`` folder, is
+    refused in one line unless ``--overwrite``.
+    """
+    from pathlib import Path
+
+    from autarky.data.records import check_out_file
+
+    for option, path in (("--excel", excel), ("--report", report)):
+        if path:
+            check_out_file(path, overwrite, option)
+    if figures and Path(figures).is_dir() and any(Path(figures).iterdir()) and not overwrite:
+        raise ak.DataError(f"{figures}: folder exists and is not empty (use --overwrite to "
+                           "write the figures into it)")
+
+
 def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
     """Check the flags, run the spec through the one service, print and write the outcome."""
     from autarky import service
@@ -322,6 +341,8 @@ def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
                              if k not in ("overwrite", "fmt", "details")})
     if outputs.get("out") is not None:
         run_.check_out(outputs["out"], bool(outputs.get("overwrite")))
+    _check_files(bool(outputs.get("overwrite")), excel=outputs.get("excel"),
+                 figures=outputs.get("figures"))
     fmt = str(outputs.get("fmt") or "table").lower()
     if fmt not in FORMATS:
         raise ak.DataError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
@@ -474,6 +495,9 @@ def compare(
         console.print(f"[bold]{o.name}[/]: {o.scenario.summary()}", highlight=False,
                       soft_wrap=True)
         print_assumptions(o.assumptions, o.notes, o.sources)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{na}-vs-{nb}")
+    if report and not out:
+        _check_files(overwrite, report=f"{safe}-report.html")
     if out:  # written beside, then moved into place: --out is whole or as it was
         import shutil
         import tempfile
@@ -496,7 +520,6 @@ def compare(
 
         from autarky.report import outputs as report_outputs
 
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{na}-vs-{nb}")
         path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
         p = report_outputs.write_compare_report(path, oa, ob)
         console.print(f"report written: {p} (opens offline)", highlight=False)

@@ -161,6 +161,9 @@ def report_cmd(
         deprecated("-o/--output is deprecated; use --out (the same on every command)")
         out = output
     check_out_file(out, overwrite)
+    if figures and Path(figures).is_dir() and any(Path(figures).iterdir()) and not overwrite:
+        raise ak.DataError(f"{figures}: folder exists and is not empty (use --overwrite to "
+                           "write the figures into it)")
     d = Path(folder)
     try:
         rec = json.loads((d / "record.json").read_text())

@@ -402,12 +402,16 @@ def write_outputs(o: Any, *, out: str | None, overwrite: bool, report: bool,
     """Write what the flags asked for (every kind writes every one; see service.OUTPUTS)."""
     from autarky.report import outputs
 
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in o.name)
+    if report and out is None:  # the report beside: refused like --out, before writing
+        from autarky.data.records import check_out_file
+
+        check_out_file(f"{safe}-report.html", overwrite, "--report")
     if out is not None:
         paths = outputs.write_out(out, o, overwrite=overwrite, report=report)
         console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
                       highlight=False, soft_wrap=True)
     elif report:
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in o.name)
         with _busy("writing the report"):
             p = outputs.write_report(Path(f"{safe}-report.html"), o)
         console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",
