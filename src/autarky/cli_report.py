@@ -195,6 +195,10 @@ def report_cmd(
                            "writes its report")
     with _busy("solving the recorded scenario"):
         outcome = service.run(spec)
+    if outcome.world is not None:
+        from autarky.cli_common import print_repairs
+
+        print_repairs(outcome.repairs, outcome.world.name, outcome.world.year)
     stored = pd.read_parquet(d / "results.parquet")
     sw = stored[stored["variable"] == "welfare"].set_index("country")["value"]
     gap = float((outcome.welfare.reindex(sw.index) - sw).abs().max())
