@@ -25,7 +25,7 @@ F = "trade ~ ln_dist + fta + intl"
 
 def test_estimate_prints_table(monkeypatch, capsys, panel_csv) -> None:  # type: ignore[no-untyped-def]
     code, out, err = run(monkeypatch, capsys, "gravity", "estimate", str(panel_csv),
-                         "--formula", F, "--year", "none")
+                         "--formula", F, "--year-column", "none")
     assert code == 0, err
     assert "ln_dist" in out and "clustered by pair" in out
 
@@ -33,7 +33,7 @@ def test_estimate_prints_table(monkeypatch, capsys, panel_csv) -> None:  # type:
 def test_simulate_writes_table(monkeypatch, capsys, panel_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
     dest = tmp_path / "ge.csv"
     code, out, err = run(monkeypatch, capsys, "gravity", "simulate", str(panel_csv),
-                         "--formula", F, "--year", "none", "--set", "fta=0",
+                         "--formula", F, "--year-column", "none", "--set", "fta=0",
                          "--between", "AUT,BEL", "--reference", "DEU", "--out", str(dest))
     assert code == 0, err
     t = pd.read_csv(dest, index_col=0)
@@ -52,7 +52,7 @@ def test_broken_panel_one_line_exit_2(monkeypatch, capsys, tmp_path, edit, msg) 
     p = tmp_path / "bad.csv"
     edit(_panel(6)).to_csv(p, index=False)
     code, _, err = run(monkeypatch, capsys, "gravity", "estimate", str(p), "--formula", F,
-                       "--year", "none")
+                       "--year-column", "none")
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and msg in lines[0], err
@@ -60,5 +60,5 @@ def test_broken_panel_one_line_exit_2(monkeypatch, capsys, tmp_path, edit, msg) 
 
 def test_bad_set_one_line(monkeypatch, capsys, panel_csv) -> None:  # type: ignore[no-untyped-def]
     code, _, err = run(monkeypatch, capsys, "gravity", "simulate", str(panel_csv),
-                       "--formula", F, "--year", "none", "--set", "fta")
+                       "--formula", F, "--year-column", "none", "--set", "fta")
     assert code == 2 and "VARIABLE=NUMBER" in err

@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def test_deps_with_supplier():
-    res = runner.invoke(app, ["deps", "DEU", "--supplier", "RUS", "--top", "3"])
+    res = runner.invoke(app, ["deps", "--country", "DEU", "--supplier", "RUS", "--top", "3"])
     assert res.exit_code == 0, res.output
     assert "DEU in wiod2013 2011" in res.output
     assert "Exposure of DEU's output to RUS" in res.output
@@ -29,8 +29,8 @@ def test_shock_table():
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["deps", "DEU", "--world", "wiod2016"], "has no input-output links"),
-    (["deps", "XXX"], "country 'XXX' is not in wiod2013"),
+    (["deps", "--country", "DEU", "--world", "wiod2016"], "has no input-output links"),
+    (["deps", "--country", "XXX"], "country 'XXX' is not in wiod2013"),
     (["shortage", "--country", "RUS", "--sector", "zz"], "unknown sector 'zz'"),
     (["shortage", "--country", "RUS", "--loss", "2"], "loss must be between 0 and 1"),
 ])

@@ -183,14 +183,14 @@ def test_world_autarky_floors_the_missing_goods():
 
 
 def test_deps_names_goods_made_only_for_export():
-    res = runner.invoke(app, ["deps", "DEU", "--top", "2"])
+    res = runner.invoke(app, ["deps", "--country", "DEU", "--top", "2"])
     assert res.exit_code == 0, res.output
     out = " ".join(res.output.split())
     assert "It produces every good it uses" not in out
     assert "c5 Leather" in out and "made only for export, 4,231" in out
 
 
-@pytest.mark.parametrize("argv", [["deps", "DEU", "--top", "-1"],
+@pytest.mark.parametrize("argv", [["deps", "--country", "DEU", "--top", "-1"],
                                   ["shortage", "--country", "RUS", "--top", "-5"]])
 def test_negative_top_is_refused(monkeypatch, capsys, argv):
     monkeypatch.setattr(sys, "argv", ["autarky", *argv])

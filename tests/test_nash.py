@@ -351,3 +351,27 @@ def test_engine_solves_batched_tariffs() -> None:
         one = solve_hat(econ, cubes[b], np.ones((N, N, J)), theta, tol=1e-12)
         np.testing.assert_allclose(both.w_hat[b], one.w_hat[0], atol=1e-10)
         np.testing.assert_allclose(both.income[b], one.income[0], atol=1e-10)
+
+
+@pytest.mark.slow
+def test_optimal_retaliation_on_wiod2016_as_in_the_readme(wiod16: ak.World) -> None:
+    """The README's example on real data (it raised a RuntimeError after divide-by-zero
+    warnings: a retaliator whose tariff reached the bound 0 had its finite-difference nodes
+    at 0 and 0). Every retaliator's tariff is a best response: moving it either way lowers
+    its own welfare."""
+    scn = ak.Scenario.tariff(["USA"], "all", 0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no divide-by-zero on the way
+        ret = optimal_retaliation(wiod16, scn, "USA", 4.0)
+    assert ret.converged and len(ret.tariffs) == 43 and "USA" not in ret.tariffs.index
+    assert np.isfinite(ret.tariffs).all() and (ret.tariffs >= 0).all()
+    assert np.isfinite(ret.welfare).all()
+    opts = ak.SolveOptions(deficits="zero")
+    base = ak.solve(wiod16, ret.scenario, elasticities=4.0, options=opts)
+    for c in ("CHN", "DEU"):
+        assert base.welfare[c] == pytest.approx(ret.welfare[c], abs=1e-6)
+        r = float(ret.tariffs[c])
+        for d in (-0.03, 0.03):
+            moved = ak.solve(wiod16, ret.scenario + ak.Scenario.tariff([c], ["USA"], r + d),
+                             elasticities=4.0, options=opts)
+            assert moved.welfare[c] < base.welfare[c]

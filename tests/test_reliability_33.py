@@ -111,7 +111,7 @@ GRAVITY_F = "trade ~ ln_dist + fta + intl"
 def test_gravity_arguments_one_line_exit_2(monkeypatch, capsys, panel_csv, args, says):
     """7. gravity simulate --sigma 1 (ZeroDivisionError), --reference XXX (ValueError) and a
     malformed formula ("column '~ ((' missing") are one line naming the option, exit 2."""
-    argv = ["gravity", "simulate", str(panel_csv), "--year", "none", "--set", "fta=0"]
+    argv = ["gravity", "simulate", str(panel_csv), "--year-column", "none", "--set", "fta=0"]
     if "--formula" not in args:
         argv += ["--formula", GRAVITY_F]
     code, _, err = run_cli(monkeypatch, capsys, *argv, *args)
@@ -380,7 +380,7 @@ def test_numerics_change_means_a_resolve(tmp_path, monkeypatch, capsys):
     assert sorted(out.split()[1:]) == sorted({fp0, fp1, fp2})
     code, out, err = run_cli(monkeypatch, capsys, "query", "SELECT count(*) AS n FROM results",
                              "--store", str(st))
-    assert code == 0 and f"numerics fingerprint of this code: {fp2}" in out
+    assert code == 0 and f"numerics fingerprint of this code: {fp2}" in err
     store_mod.numerics_fingerprint.cache_clear()
 
 
@@ -580,7 +580,8 @@ def test_exports_refuse_to_replace_special_files(tmp_path, monkeypatch, capsys):
     assert code == 0, err
     pipe = tmp_path / "report.html"
     os.mkfifo(pipe)
-    code, _, err = run_cli(monkeypatch, capsys, "report", str(rec), "-o", str(pipe))
+    code, _, err = run_cli(monkeypatch, capsys, "report", str(rec), "--out", str(pipe),
+                           "--overwrite")
     assert code == 2 and len(error_lines(err)) == 1 and "is a FIFO" in err
     assert stat.S_ISFIFO(pipe.lstat().st_mode)
 

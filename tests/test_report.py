@@ -105,11 +105,11 @@ def test_run_report_out_excel_then_report_and_compare(tmp_path):
     pd.testing.assert_frame_equal(sheet[pq.columns], pq, check_exact=False, rtol=1e-15)
     csv = pd.read_csv(out / "results.csv", float_precision="round_trip")
     pd.testing.assert_frame_equal(csv[pq.columns], pq, check_exact=True)
-    r2 = cli("report", str(out), "-o", str(tmp_path / "again.html"))
+    r2 = cli("report", str(out), "--out", str(tmp_path / "again.html"))
     assert r2.returncode == 0, r2.stderr  # the saved report, nothing solved
     assert "nothing solved" in r2.stdout
     assert (tmp_path / "again.html").read_bytes() == page.read_bytes()
-    r2 = cli("report", str(out), "-o", str(tmp_path / "again2.html"), "--resolve")
+    r2 = cli("report", str(out), "--out", str(tmp_path / "again2.html"), "--resolve")
     assert r2.returncode == 0, r2.stderr
     assert "welfare matches the record" in r2.stdout
     r3 = cli("compare", "two-blocs", "three-blocs", "--out", str(tmp_path / "cmp"))

@@ -4,6 +4,13 @@ Exit codes: 0 on success, 2 on bad input (one line on stderr naming what is wron
 3 when an equilibrium did not converge (one line naming the equation furthest from
 holding), 130 when interrupted, 1 on an internal error. A traceback is shown only with
 ``--debug``.
+
+One convention for every command: a file or folder is written with ``--out`` (an existing
+one is refused in one line, exit 2, unless ``--overwrite``; written beside, then moved into
+place); one country is ``--country`` in any case (``deu`` is ``DEU``, as in CSV files and
+TOML); ``--year`` is always a base year; ``--top N`` cuts every table (the N largest and N
+smallest, or the first N of a ranked list); the elasticities default to the catalog's
+median everywhere, ``nash`` included; flags take no value.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from autarky.cli_common import (
     _DEFICITS,
     _ELAST,
     _EXTREME,
+    _OVERWRITE,
     _STATE,
     _STORE,
     _UNAVAIL,
@@ -68,9 +76,13 @@ app = typer.Typer(
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Also print each data repair (by default one summary line on "
+        "stderr; 'autarky info WORLD --repairs' lists every cell).")] = False,
 ) -> None:
     """autarky: what happens when the world trades less."""
     _STATE["debug"] = debug
+    _STATE["verbose"] = verbose
     if debug:
         logging.basicConfig(level=logging.DEBUG)
 
@@ -195,14 +207,17 @@ def _median_counts(world: str, sectors: list[str]) -> tuple[Any, Any]:
 
 def _repairs_report(world: str, year: int | None) -> None:
     """Every repair rule applied on loading: its sentence, then each cell it changed."""
-    from autarky.cli_common import load_world_repairs, repair_summary
+    from autarky.cli_common import load_world_repairs
 
     w, found = load_world_repairs(world, year)
+    where = f"{w.name} {w.year if w.year is not None else ''}".strip()
     if not found:
-        console.print(f"{w.name} {w.year if w.year is not None else ''}: no data repairs",
-                      highlight=False)
+        console.print(f"{where}: no data repairs", highlight=False)
         return
-    console.print(repair_summary(world, w, found).split(";")[0], highlight=False)
+    rules = list(dict.fromkeys(r.rule for r in found))
+    cells = sum(len(r.cells) for r in found)
+    console.print(f"{where}: {len(found)} data repairs, rules {', '.join(rules)}, "
+                  f"{cells:,} cells changed", highlight=False)
     for r in found:
         console.print(f"\n[bold]rule {r.rule}[/] ({len(r.cells):,} cells): {r}",
                       highlight=False, soft_wrap=True)
@@ -296,6 +311,25 @@ def _command() -> str:
     return "autarky " + " ".join(sys.argv[1:])
 
 
+def _check_files(overwrite: bool, excel: str | None = None, figures: str | None = None,
+                 report: str | None = None) -> None:
+    """Every other file or folder a command writes follows --out's rule, before any work.
+
+    An existing ``--excel`` file or report file, or a non-empty ``--figures`` folder, is
+    refused in one line unless ``--overwrite``.
+    """
+    from pathlib import Path
+
+    from autarky.data.records import check_out_file
+
+    for option, path in (("--excel", excel), ("--report", report)):
+        if path:
+            check_out_file(path, overwrite, option)
+    if figures and Path(figures).is_dir() and any(Path(figures).iterdir()) and not overwrite:
+        raise ak.DataError(f"{figures}: folder exists and is not empty (use --overwrite to "
+                           "write the figures into it)")
+
+
 def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
     """Check the flags, run the spec through the one service, print and write the outcome."""
     from autarky import service
@@ -307,6 +341,8 @@ def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
                              if k not in ("overwrite", "fmt", "details")})
     if outputs.get("out") is not None:
         run_.check_out(outputs["out"], bool(outputs.get("overwrite")))
+    _check_files(bool(outputs.get("overwrite")), excel=outputs.get("excel"),
+                 figures=outputs.get("figures"))
     fmt = str(outputs.get("fmt") or "table").lower()
     if fmt not in FORMATS:
         raise ak.DataError(f"--format {fmt}: expected one of {', '.join(FORMATS)}")
@@ -345,7 +381,7 @@ def run(
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
                                      "(0: all countries).")] = 0,
     show: Annotated[str | None, _SHOW] = None,
@@ -398,7 +434,7 @@ def compare(
                                      "(0: all countries).")] = 0,
     out: Annotated[str | None, typer.Option(help="Folder for the comparison and each "
                                             "scenario's tables (CSV).")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     report: Annotated[bool, typer.Option("--report", help="Write one self-contained HTML "
                                          "report: the difference map, both maps, the table "
                                          "(into --out, else ./A-vs-B-report.html).")] = False,
@@ -459,6 +495,9 @@ def compare(
         console.print(f"[bold]{o.name}[/]: {o.scenario.summary()}", highlight=False,
                       soft_wrap=True)
         print_assumptions(o.assumptions, o.notes, o.sources)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{na}-vs-{nb}")
+    if report and not out:
+        _check_files(overwrite, report=f"{safe}-report.html")
     if out:  # written beside, then moved into place: --out is whole or as it was
         import shutil
         import tempfile
@@ -481,7 +520,6 @@ def compare(
 
         from autarky.report import outputs as report_outputs
 
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in f"{na}-vs-{nb}")
         path = Path(out) / "report.html" if out else Path(f"{safe}-report.html")
         p = report_outputs.write_compare_report(path, oa, ob)
         console.print(f"report written: {p} (opens offline)", highlight=False)
@@ -500,10 +538,11 @@ def nash(
     top: Annotated[int, typer.Option(help="Rows to show: the N largest and the N smallest "
                                      "(0: all countries).")] = 0,
     country: Annotated[str | None, typer.Option(
-        help="Only this country sets its unilaterally optimal tariff, every other tariff "
-             "at its applied level (best responses, IO links kept); no war.")] = None,
+        help="Only this country (code, any case) sets its unilaterally optimal tariff, "
+             "every other tariff at its applied level (best responses, IO links kept); no "
+             "war.")] = None,
     out: Annotated[str | None, typer.Option(help="Folder for a reproducible record.")] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")] = False,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     report: Annotated[bool, _REPORT] = False,
     excel: Annotated[str | None, _EXCEL] = None,
     figures: Annotated[str | None, _FIGURES] = None,
@@ -517,9 +556,14 @@ def nash(
     """
     spec = ak.RunSpec("nash", world=world, year=year,
                       elasticities=run_.elasticities(elasticities), method=method,
-                      country=country, command=_command())
+                      country=country.strip().upper() if country else None,
+                      command=_command())
     _run_spec(spec, top, out=out, overwrite=overwrite, report=report, excel=excel,
               figures=figures, fmt=fmt, details=details)
+
+
+QUERY_LIMIT = 50
+"""Rows ``autarky query`` prints as a table unless ``--limit`` says otherwise."""
 
 
 @app.command()
@@ -527,30 +571,74 @@ def query(
     sql: Annotated[str, typer.Argument(help="DuckDB SQL over the view 'results' (one row per "
                                        "solved draw or scenario and country).")],
     store: Annotated[str | None, _STORE] = None,
-    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+    limit: Annotated[int, typer.Option(help="Rows to print as a table (0: all); --out and "
+                                       "--format csv|json always give every row.")]
+    = QUERY_LIMIT,
+    fmt: Annotated[str, typer.Option("--format", help="table (the first --limit rows), or "
+                                     "csv or json: every row on stdout.")] = "table",
+    out: Annotated[str | None, typer.Option(help="Write every row to this CSV file (an "
+                                            "existing file is refused unless --overwrite).")]
+    = None,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
+    csv: Annotated[bool, typer.Option("--csv", hidden=True, help="--format csv.")] = False,
 ) -> None:
-    """Query the result store of sweeps with DuckDB SQL."""
-    from autarky.data.store import ResultStore, default_store_path
+    """Query the result store of sweeps with DuckDB SQL.
 
+    A table shows the first 50 rows (--limit; a line on stderr says how many there are);
+    --format csv|json prints every row, --out FILE writes every row as CSV.
+    """
+    from autarky.cli_common import err_console
+    from autarky.data.store import ResultStore, default_store_path, numerics_fingerprint
+
+    fmt = "csv" if csv else fmt.lower()
+    if fmt not in ("table", "csv", "json"):
+        raise ak.DataError(f"--format {fmt}: expected table, csv or json")
+    if limit < 0:
+        raise ak.DataError(f"--limit must be 0 (all rows) or more, got {limit}")
+    if out is not None:
+        from autarky.data.records import check_out_file
+
+        check_out_file(out, overwrite)
     st = ResultStore(store or default_store_path())
     if not st.files():
         raise ak.DataError(f"result store {st.path}: no results stored yet (run a sweep, e.g. "
                            "autarky run --draws 100, or pass --store)")
     df = st.query(sql)
-    if csv:
+    fingerprint = (f"numerics fingerprint of this code: {numerics_fingerprint()} (column "
+                   "'numerics'; rows of another fingerprint are never reused)")
+    if out is not None:
+        from pathlib import Path
+
+        from autarky.data.exports import _atomic
+
+        text = df.to_csv(index=False)
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        _atomic(Path(out), write)
+        err_console.print(f"written: {out} ({len(df):,} rows)", highlight=False,
+                          markup=False)
+        return
+    if fmt == "csv":
         sys.stdout.write(df.to_csv(index=False))
         return
-    table = Table(title=f"{len(df)} rows")
+    if fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", indent=1) + "\n")
+        return
+    shown = df.head(limit) if limit else df
+    table = Table(title=f"{len(df):,} rows" if len(shown) == len(df) else
+                  f"first {len(shown):,} of {len(df):,} rows")
     for col in df.columns:
         table.add_column(str(col), overflow="fold")
-    for row in df.itertuples(index=False):
+    for row in shown.itertuples(index=False):
         table.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
     console.print(table)
-    from autarky.data.store import numerics_fingerprint
-
-    console.print(f"numerics fingerprint of this code: {numerics_fingerprint()} (column "
-                  "'numerics'; rows of another fingerprint are never reused)", highlight=False,
-                  style="dim")
+    if len(shown) < len(df):
+        err_console.print(f"showing {len(shown):,} of {len(df):,} rows (--limit 0: all; "
+                          "--out FILE or --format csv: every row)", highlight=False,
+                          markup=False)
+    err_console.print(fingerprint, highlight=False, style="dim", markup=False)
 
 
 def main() -> None:

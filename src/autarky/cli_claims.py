@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from autarky.claims import COLUMNS, REPAIRS, Claim, compute, frame
-from autarky.cli_common import _busy, console
+from autarky.cli_common import _OVERWRITE, _busy, console, print_repairs
 from autarky.data.records import atomic_folder, check_out_folder, write_text
 from autarky.errors import DataError
 
@@ -26,7 +26,7 @@ Out = Annotated[Path | None, typer.Option(help="Folder for claims.csv, claims.js
 Report = Annotated[bool, typer.Option("--report", help="Also write claims.html into --out.")]
 Only = Annotated[list[int] | None, typer.Option("--only", help="Only these claims (1-10); "
                                                 "repeat the option for several.")]
-Overwrite = Annotated[bool, typer.Option(help="Replace a non-empty --out folder.")]
+Overwrite = Annotated[bool, _OVERWRITE]
 
 
 def _band(c: Claim) -> str:
@@ -56,9 +56,7 @@ def claims_cmd(world: World = None, out: Out = None, report: Report = False,
         items = compute(world, only)
     for c in items:
         _block(c)
-    if REPAIRS:
-        console.print(f"data repairs ({len(REPAIRS)}, rules in the dataset notes): "
-                      + " | ".join(REPAIRS), highlight=False, soft_wrap=True)
+    print_repairs(REPAIRS, None)  # several datasets: one line, each with --verbose
     if out is None:
         return
     df = frame(items)

@@ -116,19 +116,60 @@ def _wide(stderr: bool = False) -> Console:
 console = _wide()
 err_console = _wide(stderr=True)
 
-_STATE = {"debug": False}
-_REPAIRS: list[str] = []
+_STATE = {"debug": False, "verbose": False}
 
 
-def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
+def _rule(r: object) -> str:
+    if isinstance(r, RepairWarning):
+        return r.rule
+    found = re.search(r"\(rule ([A-Z]+\d+)", str(r))
+    return found.group(1) if found else "other"
+
+
+def repair_summary(repairs: Any, world: str | None, year: int | None = None,
+                   details: str | None = None) -> str:
+    """The one line every command prints for the data repairs made (without 'note: ').
+
+    How many repairs, by which rules, on which world, and where they are listed in full:
+    ``autarky info WORLD --repairs``, the command's own ``details`` flag if it has one, and
+    ``autarky --verbose``. ``repairs`` are RepairWarnings or their texts.
+    """
+    n = len(repairs)
+    rules = list(dict.fromkeys(_rule(r) for r in repairs))
+    where = f" on {world}{' ' + str(year) if year is not None else ''}" if world else ""
+    how = []
+    if world:
+        how.append(f"autarky info {world}{' --year ' + str(year) if year is not None else ''}"
+                   " --repairs")
+    if details:
+        how.append(details)
+    how.append("--verbose")
+    return (f"{n} data repair{'s' if n != 1 else ''}{where} "
+            f"(rule{'s' if len(rules) != 1 else ''} {', '.join(rules)}); details: "
+            + ", ".join(how[:-1]) + (" or " if len(how) > 1 else "") + how[-1])
+
+
+def print_repairs(repairs: Any, world: str | None, year: int | None = None,
+                  details: str | None = None) -> None:
+    """The repairs as one line on stderr; each of them too under ``autarky --verbose``."""
+    if not repairs:
+        return
+    err_console.print(f"note: {repair_summary(repairs, world, year, details)}",
+                      highlight=False, soft_wrap=True, markup=False)
+    if _STATE["verbose"]:
+        for r in repairs:
+            err_console.print(f"  repair: {r}", highlight=False, soft_wrap=True, markup=False)
+
+
+def catch_repairs(caught: list[warnings.WarningMessage]) -> list[RepairWarning]:
+    """The RepairWarnings among caught warnings; every other warning shown as usual."""
+    found = []
     for w in caught:
-        if issubclass(w.category, RepairWarning):
-            # data repairs are part of the assumptions of a result: printed with the output,
-            # so that stderr carries only errors
-            console.print(f"[yellow]note:[/] {w.message}", highlight=False)
-            _REPAIRS.append(str(w.message))  # and listed in the report's assumptions
+        if isinstance(w.message, RepairWarning):
+            found.append(w.message)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+    return found
 
 
 def load_world_repairs(world: str, year: int | None) -> tuple[ak.World, list[RepairWarning]]:
@@ -137,23 +178,10 @@ def load_world_repairs(world: str, year: int | None) -> tuple[ak.World, list[Rep
     return loaded.world, list(loaded.warnings)
 
 
-def repair_summary(world: str, w: ak.World, repairs: list[RepairWarning]) -> str:
-    """One line: how many repair rules changed how many cells, and where they are listed."""
-    rules = list(dict.fromkeys(r.rule for r in repairs))
-    cells = sum(len(r.cells) for r in repairs)
-    year = f" {w.year}" if w.year is not None else ""
-    return (f"{w.name}{year}: {len(rules)} repair rule{'s' if len(rules) != 1 else ''} "
-            f"({', '.join(rules)}) changed {cells:,} cell{'s' if cells != 1 else ''}; "
-            f"autarky info {world}{' --year ' + str(w.year) if w.year is not None else ''} "
-            "--repairs lists them")
-
-
 def load_world_cli(world: str, year: int | None) -> ak.World:
     """Load a World for a command; its data repairs as one summary line on stderr."""
     w, repairs = load_world_repairs(world, year)
-    if repairs:
-        err_console.print(f"[yellow]note:[/] {repair_summary(world, w, repairs)}",
-                          highlight=False, soft_wrap=True)
+    print_repairs(repairs, w.name, w.year)
     return w
 
 
@@ -182,6 +210,28 @@ def _busy(message: str) -> Any:
 
 
 _WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
+_OVERWRITE = typer.Option("--overwrite", help="Replace an existing --out (a non-empty folder, "
+                          "or a file); without it an existing --out is refused (exit 2).")
+_COUNTRY_HELP = "Country code, e.g. DEU (any case)."
+
+
+def deprecated(message: str) -> None:
+    """One line on stderr for a form of an option that still works but is on its way out."""
+    err_console.print(f"note: {message}", highlight=False, soft_wrap=True, markup=False)
+
+
+def one_country(option: str | None, positional: str | None, example: str = "DEU") -> str:
+    """The country of a command given as ``--country`` (or, deprecated, as an argument)."""
+    if option is not None and positional is not None and \
+            option.strip().upper() != positional.strip().upper():
+        raise ak.DataError(f"--country {option!r} and the argument {positional!r} differ: "
+                           "give the country once, as --country")
+    if option is None and positional is not None:
+        deprecated(f"the country as an argument is deprecated; use --country {positional}")
+        option = positional
+    if option is None or not option.strip():
+        raise ak.DataError(f"--country: a country code is required, e.g. --country {example}")
+    return option.strip().upper()
 _YEAR = typer.Option(help="Base year (default: latest).")
 _ELAST = typer.Option(help="Elasticity source (see autarky elasticities) or one number "
                       "(plausible range 0.1 to 100).")
@@ -285,6 +335,9 @@ def run_main(app: Any) -> None:
     import sys
 
     debug = "--debug" in sys.argv
+    if "--verbose" in sys.argv[2:]:  # an option of the app, accepted after the command too
+        sys.argv.remove("--verbose")
+        sys.argv.insert(1, "--verbose")
     _one_line_warnings()
     try:
         signal.signal(signal.SIGTERM, _on_sigterm)

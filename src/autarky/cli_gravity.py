@@ -18,8 +18,8 @@ import typer
 from rich.table import Table
 
 import autarky as ak
-from autarky.cli_common import console
-from autarky.data.records import write_text
+from autarky.cli_common import _OVERWRITE, console
+from autarky.data.records import check_out_file
 from autarky.data.yotov2016 import read_gravity_panel
 from autarky.errors import DataError
 
@@ -32,7 +32,10 @@ Formula = Annotated[str, typer.Option("--formula", "-f",
                                       help="e.g. 'trade ~ ln_DIST + CNTG + INTL_BRDR'")]
 Exporter = Annotated[str, typer.Option(help="Exporter column.")]
 Importer = Annotated[str, typer.Option(help="Importer column.")]
-Year = Annotated[str, typer.Option(help="Year column ('none': a cross-section).")]
+Year = Annotated[str, typer.Option("--year-column", help="Year column of the panel ('none': "
+                                   "a cross-section).")]
+OldYear = Annotated[str | None, typer.Option("--year", hidden=True,
+                                             help="Former name of --year-column.")]
 PairFE = Annotated[bool, typer.Option("--pair-fe", help="Add pair fixed effects.")]
 Pair = Annotated[str | None, typer.Option(help="Pair id column (default: unordered pair).")]
 Vcov = Annotated[str, typer.Option(help="pair (clustered, default) | hetero | iid")]
@@ -50,6 +53,15 @@ def _check_formula(formula: str) -> None:
         what = "no '~'" if not tilde else f"{bad[0]!r} is not a column name"
         raise DataError(f"--formula {formula!r}: {what}; expected 'FLOW ~ VAR + VAR', e.g. "
                         "'trade ~ ln_DIST + CNTG + INTL_BRDR'")
+
+
+def _year_column(year: str, old: str | None) -> str:
+    """--year-column; ``--year`` (a column name here, a base year everywhere else) refused."""
+    if old is not None:
+        raise DataError(f"--year {old!r}: in 'autarky gravity' the panel's year column is "
+                        f"--year-column (--year is a base year in every other command); "
+                        f"use --year-column {old}")
+    return year
 
 
 def _load(path: Path, formula: str, exporter: str, importer: str,
@@ -103,8 +115,10 @@ def _print_estimate(est: ak.gravity.Estimate) -> None:
 def estimate_cmd(panel: Annotated[Path, typer.Argument(help="CSV or Parquet panel.")],
                  formula: Formula, exporter: Exporter = "exporter",
                  importer: Importer = "importer", year: Year = "year",
-                 pair_fe: PairFE = False, pair: Pair = None, vcov: Vcov = "pair") -> None:
+                 pair_fe: PairFE = False, pair: Pair = None, vcov: Vcov = "pair",
+                 old_year: OldYear = None) -> None:
     """Estimate a gravity equation by PPML and print the coefficient table."""
+    year = _year_column(year, old_year)
     df, yr = _load(panel, formula, exporter, importer, year)
     _print_estimate(_estimate(df, formula, exporter, importer,
                               yr if yr in df.columns else None, pair_fe, pair, vcov))
@@ -137,11 +151,17 @@ def simulate_cmd(
         help="Numeraire country (inward resistance 1).")] = None,
     baseline: Annotated[str, typer.Option(help="fitted | observed")] = "fitted",
     method: Annotated[str, typer.Option(help="engine | yotov2016")] = "engine",
-    out: Annotated[Path | None, typer.Option(help="Write the table to this CSV.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write the table to this CSV (an existing "
+                                            "file is refused unless --overwrite).")] = None,
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     exporter: Exporter = "exporter", importer: Importer = "importer", year: Year = "year",
     pair_fe: PairFE = False, pair: Pair = None, vcov: Vcov = "pair",
+    old_year: OldYear = None,
 ) -> None:
     """Estimate, then solve the conditional and full GE of a change in a cost variable."""
+    year = _year_column(year, old_year)
+    if out is not None:  # refused before any work
+        check_out_file(out, overwrite)
     if baseline not in ("fitted", "observed"):
         raise DataError(f"--baseline {baseline!r}: expected fitted or observed")
     if method not in ("engine", "yotov2016"):
@@ -175,8 +195,15 @@ def simulate_cmd(
     console.print(table)
     for note in ge.notes:
         console.print(f"[dim]assumption: {note}[/]", highlight=False)
-    if out is not None:
-        write_text(out, ge.table.to_csv())
+    if out is not None:  # a temporary sibling moved into place: whole or as it was
+        from autarky.data.exports import _atomic
+
+        text = ge.table.to_csv()
+
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        _atomic(out, write)
         console.print(f"written: {out}", highlight=False)
 
 
@@ -211,11 +238,9 @@ def border_cmd(
         derived = est.derived()
         title = f"PPML: {est.estimate.formula}"
         nobs, vcov, notes = est.estimate.nobs, est.estimate.vcov, list(est.notes())
-        repairs = [w for w in caught if issubclass(w.category, ak.RepairWarning)]
-        if repairs:
-            notes.append(f"{len(repairs)} data repairs on loading the {world} years "
-                         "(RepairWarnings of load_world, e.g. missing GDP): "
-                         f"{str(repairs[0].message)[:160]}...")
+        from autarky.cli_common import catch_repairs, print_repairs
+
+        print_repairs(catch_repairs(caught), world)
     table = Table(title=title)
     for col in ("term", "estimate", "std. error", "z", "exp(estimate)"):
         table.add_column(col, justify="left" if col == "term" else "right")

@@ -13,7 +13,15 @@ import typer
 from rich.table import Table
 
 import autarky as ak
-from autarky.cli_common import _busy, _show_repairs, console, load_world_cli
+from autarky.cli_common import (
+    _COUNTRY_HELP,
+    _busy,
+    catch_repairs,
+    console,
+    load_world_repairs,
+    one_country,
+    print_repairs,
+)
 from autarky.errors import RepairWarning
 
 
@@ -22,11 +30,13 @@ def _pct(v: float) -> str:
 
 
 def _linkages_model(world: str, year: int | None) -> tuple[ak.World, ak.linkages.IOModel]:
-    w = load_world_cli(world, year)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RepairWarning)
-        m = ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
-    _show_repairs(caught)
+    w, repairs = load_world_repairs(world, year)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RepairWarning)
+            m = ak.linkages.leontief(w)  # refuses a World without IO links; notes its repairs
+    finally:  # those of loading and those of the IO model: one line, as every command
+        print_repairs([*repairs, *catch_repairs(caught)], w.name, w.year)
     return w, m
 
 
@@ -44,7 +54,9 @@ def _check_top(top: int) -> None:
 
 
 def deps(
-    iso: Annotated[str, typer.Argument(help="Country code, e.g. DEU.")],
+    country: Annotated[str | None, typer.Option(help=_COUNTRY_HELP)] = None,
+    iso: Annotated[str | None, typer.Argument(
+        hidden=True, help="Deprecated: the country as an argument (use --country).")] = None,
     world: Annotated[str, typer.Option(help="Dataset with IO tables.")] = "wiod2013",
     year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
     supplier: Annotated[str | None, typer.Option(help="Also show exposure to this supplier, "
@@ -52,6 +64,7 @@ def deps(
     top: Annotated[int, typer.Option(help="Sectors to show (0 or more).")] = 10,
 ) -> None:
     """How dependent a country is on others: foreign inputs, value added, missing goods."""
+    iso = one_country(country, iso)
     _check_top(top)
     lk = ak.linkages
     w, m = _linkages_model(world, year)
@@ -111,7 +124,8 @@ def deps(
 
 
 def shortage(
-    country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS.")],
+    country: Annotated[str, typer.Option(help="Country whose supply is lost, e.g. RUS (any "
+                                         "case).")],
     sector: Annotated[str | None, typer.Option(help="Sector code (default: all its "
                                                "sectors).")] = None,
     loss: Annotated[float, typer.Option(help="Share of capacity lost, 0 to 1.")] = 0.5,

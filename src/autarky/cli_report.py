@@ -16,7 +16,7 @@ from rich.table import Table
 
 import autarky as ak
 from autarky import run as run_
-from autarky.cli_common import _busy, console, err_console
+from autarky.cli_common import _OVERWRITE, _busy, console, deprecated, err_console
 
 _SHOW = typer.Option(help="Also print: gdp (real GDP, real wage, tariff revenue), trade "
                      "(by country and between blocs), sectors, diversion, or all (comma-"
@@ -88,7 +88,7 @@ def _print_show(kinds: list[str], world: ak.World, scn: ak.Scenario, res: ak.Res
         console.print(_df_table(outcomes.trade_by_sector(res), "world trade by sector "
                                 "(million USD, %)", {"trade_before": ",.0f", "trade_after":
                                                      ",.0f", "change": "+,.0f",
-                                                     "change_pct": "+.2f"}))
+                                                     "change_pct": "+.2f"}, rows))
     if "sectors" in kinds:
         sec = outcomes.sector_reallocation(res)
         sec = sec.assign(change=sec["after"] - sec["before"])
@@ -128,8 +128,9 @@ def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Re
 
 def report_cmd(
     folder: Annotated[str, typer.Argument(help="A folder written by 'autarky run --out'.")],
-    output: Annotated[str, typer.Option("-o", "--output", help="HTML file to write.")]
-    = "report.html",
+    out: Annotated[str, typer.Option("--out", help="HTML file to write (an existing file is "
+                                     "refused unless --overwrite).")] = "report.html",
+    overwrite: Annotated[bool, _OVERWRITE] = False,
     figures: Annotated[str | None, typer.Option(help="Also write static PNG and SVG figures "
                                                 "into this folder (kaleido + Chromium).")]
     = None,
@@ -137,6 +138,8 @@ def report_cmd(
         "--resolve", help="Solve the recorded run again (through the run service) and write "
         "its report, checking welfare against results.parquet; without it the report saved "
         "with the run is copied and nothing is solved.")] = False,
+    output: Annotated[str | None, typer.Option("-o", "--output", hidden=True,
+                                               help="Deprecated: --out.")] = None,
 ) -> None:
     """Write the HTML report of a recorded run: the saved one, or re-solved with --resolve.
 
@@ -151,8 +154,16 @@ def report_cmd(
 
     from autarky import service
     from autarky.data.exports import _atomic
+    from autarky.data.records import check_out_file
     from autarky.report import outputs
 
+    if output is not None:
+        deprecated("-o/--output is deprecated; use --out (the same on every command)")
+        out = output
+    check_out_file(out, overwrite)
+    if figures and Path(figures).is_dir() and any(Path(figures).iterdir()) and not overwrite:
+        raise ak.DataError(f"{figures}: folder exists and is not empty (use --overwrite to "
+                           "write the figures into it)")
     d = Path(folder)
     try:
         rec = json.loads((d / "record.json").read_text())
@@ -169,7 +180,7 @@ def report_cmd(
         def copy(tmp: Path) -> None:
             shutil.copyfile(saved, tmp)
 
-        p = _atomic(Path(output), copy)
+        p = _atomic(Path(out), copy)
         console.print(f"report written: {p} (the report saved with the run; nothing solved)",
                       highlight=False, soft_wrap=True)
         return
@@ -184,13 +195,17 @@ def report_cmd(
                            "writes its report")
     with _busy("solving the recorded scenario"):
         outcome = service.run(spec)
+    if outcome.world is not None:
+        from autarky.cli_common import print_repairs
+
+        print_repairs(outcome.repairs, outcome.world.name, outcome.world.year)
     stored = pd.read_parquet(d / "results.parquet")
     sw = stored[stored["variable"] == "welfare"].set_index("country")["value"]
     gap = float((outcome.welfare.reindex(sw.index) - sw).abs().max())
     if not gap < 1e-6:
         raise ak.DataError(f"{d}: re-solving the record gives welfare {gap:.2e} pp away from "
                            "results.parquet (different data or package version?)")
-    p = outputs.write_report(output, outcome)
+    p = outputs.write_report(out, outcome)
     console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline); "
                   f"welfare matches the record to {gap:.1e} pp", highlight=False, soft_wrap=True)
     if figures:

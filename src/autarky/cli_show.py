@@ -312,10 +312,10 @@ def show(o: Any, top: int = 0, fmt: str = "table", details: bool = False) -> Non
     """
     _STATE["details"], _STATE["format"] = details, fmt
     if o.repairs:
-        wname = o.world.name if o.world is not None else ""
-        err_console.print(f"note: {len(o.repairs)} data repair{'s' * (len(o.repairs) > 1)} "
-                          f"on {wname} (details: autarky info {wname} --repairs, or "
-                          "--details)", highlight=False, soft_wrap=True, markup=False)
+        from autarky.cli_common import print_repairs
+
+        print_repairs(o.repairs, o.world.name if o.world is not None else None,
+                      o.world.year if o.world is not None else None, "--details")
     warn = headline_warning(o)
     if warn and fmt != "table":
         err_console.print(f"note: {warn}", highlight=False, soft_wrap=True, markup=False,
@@ -351,7 +351,7 @@ def show(o: Any, top: int = 0, fmt: str = "table", details: bool = False) -> Non
         _diag(o.band.attrs["text"])
     _convergence(o)
     for name, df in o.extras.items():
-        extra_table(name, df)
+        extra_table(name, df, top)
     print_assumptions(o.assumptions, o.notes, o.sources)
     if details and o.repairs:
         console.print("[bold]data repairs[/]", highlight=False)
@@ -372,10 +372,20 @@ def _convergence(o: Any) -> None:
                       highlight=False, markup=False)
 
 
-def extra_table(name: str, df: pd.DataFrame) -> None:
-    """One of the outcome's extra tables, with its title and the sentence on what it is."""
+def extra_table(name: str, df: pd.DataFrame, top: int = 0) -> None:
+    """One of the outcome's extra tables, with its title and the sentence on what it is.
+
+    With ``top`` its first 2 x top rows (as many as the main table's N largest and N
+    smallest), the title saying so. The title is its own line, not squeezed to the width of
+    a narrow table.
+    """
     d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
-    table = _table(str(df.attrs.get("title", name.replace("_", " "))))
+    title = str(df.attrs.get("title", name.replace("_", " ")))
+    if top and len(d) > 2 * top:
+        title += f" (first {2 * top} of {len(d)} rows; --top 0: all)"
+        d = d.head(2 * top)
+    console.print(f"[bold]{title}[/]", highlight=False, soft_wrap=True)
+    table = _table()
     for col in d.columns:
         table.add_column(str(col), justify="right" if pd.api.types.is_numeric_dtype(d[col])
                          else "left")
@@ -392,12 +402,16 @@ def write_outputs(o: Any, *, out: str | None, overwrite: bool, report: bool,
     """Write what the flags asked for (every kind writes every one; see service.OUTPUTS)."""
     from autarky.report import outputs
 
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in o.name)
+    if report and out is None:  # the report beside: refused like --out, before writing
+        from autarky.data.records import check_out_file
+
+        check_out_file(f"{safe}-report.html", overwrite, "--report")
     if out is not None:
         paths = outputs.write_out(out, o, overwrite=overwrite, report=report)
         console.print(f"record written: {', '.join(str(p) for p in paths.values())}",
                       highlight=False, soft_wrap=True)
     elif report:
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in o.name)
         with _busy("writing the report"):
             p = outputs.write_report(Path(f"{safe}-report.html"), o)
         console.print(f"report written: {p} ({p.stat().st_size / 1e6:.1f} MB, opens offline)",

@@ -106,6 +106,12 @@ def code_column(df: pd.DataFrame, col: str, where: str, is_file: bool,
                    else f"more than {MAX_CODE_LENGTH} characters")
         raise DataError(f"{where}{_row_label(df, pos, is_file)}: field {col!r}: {kind} "
                         f"{culprit[:40]!r} contains {problem}")
+    if is_file and kind == "country code":
+        # codes in a file in any case, as on the command line and in TOML ('deu' is 'DEU'),
+        # unless the allowed codes themselves are not upper case
+        upper = np.char.upper(vals.astype(str)).astype(object)
+        if allowed is None or set(upper) <= set(allowed):
+            vals = upper
     if allowed is not None:
         allowed_set = set(allowed)
         unknown = np.array([v not in allowed_set for v in vals])

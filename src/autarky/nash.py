@@ -34,6 +34,7 @@ from typing import Any, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from autarky.data import DEFAULT_SOURCE
 from autarky.errors import ConvergenceError, ScenarioError
 from autarky.model import equations as eq
 from autarky.model import nash as mn
@@ -224,11 +225,19 @@ def _schedule(world: World, scenario: Any, who: str, what: str) -> Shock:
 def _respond(econ: Economy, theta: np.ndarray, control: np.ndarray, owner: np.ndarray,
              fixed: np.ndarray, start: np.ndarray, options: NashOptions,
              progress: Callable[[int, float], None] | None = None) -> mn.NashSolution:
-    """Numerical best responses with the options' step, rounds, chunk and tolerance."""
-    return mn.best_response_nash(econ, theta, control, owner, fixed, start,
-                                 tol=max(options.tol, 1e-8), h=options.step,
-                                 max_rounds=options.max_iter, chunk=options.chunk,
-                                 progress=progress)
+    """Numerical best responses with the options' step, rounds, chunk and tolerance.
+
+    A failed equilibrium solve inside the game is a ConvergenceError (one line, exit 3 on
+    the command line), not a raw RuntimeError.
+    """
+    try:
+        return mn.best_response_nash(econ, theta, control, owner, fixed, start,
+                                     tol=max(options.tol, 1e-8), h=options.step,
+                                     max_rounds=options.max_iter, chunk=options.chunk,
+                                     progress=progress)
+    except RuntimeError as err:
+        raise ConvergenceError(f"{err} (best responses; a smaller NashOptions(step=...) or "
+                               "other elasticities may help)") from err
 
 
 def _base_notes(world: World, desc: str, io: bool) -> list[str]:
@@ -245,7 +254,7 @@ def _base_notes(world: World, desc: str, io: bool) -> list[str]:
 
 
 @blas_limited
-def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = None,
+def nash(world: World, elasticities: Any = DEFAULT_SOURCE, options: NashOptions | None = None,
          progress: Callable[[int, float], None] | None = None) -> NashResult:
     """Nash tariff war: every country one tariff on all its imports, each optimal.
 
@@ -254,8 +263,10 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
     world : World
         Baseline. ``method="exact"`` and ``"formula"`` use it without input-output links
         (:func:`without_io`); ``"best-response"`` keeps its links.
-    elasticities : str, float, Series or array, default 4.0
-        Trade elasticities (as in :func:`autarky.solve`); every value must be > 0.
+    elasticities : str, float, Series or array, default "median"
+        Trade elasticities (as in :func:`autarky.solve`, and the same default as every
+        command: per sector, the median of the catalog's sources); every value must be
+        > 0. Lashkaripour (2021) uses one value, 4.0.
     options : NashOptions, optional
         Method and tolerances.
     progress : callable, optional
@@ -328,6 +339,9 @@ def nash(world: World, elasticities: Any = 4.0, options: NashOptions | None = No
 
 
 def _country(world: World, code: str, what: str) -> int:
+    """The index of a country code, in any case (``usa`` is ``USA``)."""
+    if code not in world.countries and str(code).strip().upper() in world.countries:
+        code = str(code).strip().upper()
     if code not in world.countries:
         raise ScenarioError(f"{what} = {code!r}: not a country of {world.name} "
                             f"({', '.join(world.countries[:6])}, ...)")
@@ -356,6 +370,7 @@ def reciprocal(world: World, scenario: Any, imposer: str) -> Scenario:
         ``scenario`` followed by one ``tariff`` component per partner.
     """
     k = _country(world, imposer, "imposer")
+    imposer = world.countries[k]
     shock = to_shock(world, scenario)
     F = world.arrays()["flows"][k]  # [partner, sector]: the imposer's imports
     T = shock.tariffs[k]
@@ -374,7 +389,8 @@ def reciprocal(world: World, scenario: Any, imposer: str) -> Scenario:
 
 
 @blas_limited
-def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: Any = 4.0,
+def optimal_retaliation(world: World, scenario: Any, target: str,
+                        elasticities: Any = DEFAULT_SOURCE,
                         options: NashOptions | None = None) -> NashResult:
     """Optimal retaliation: each partner's best-response tariff on one country's goods.
 
@@ -392,6 +408,7 @@ def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: 
     options = options or NashOptions(method="best-response")
     t0 = time.perf_counter()
     k = _country(world, target, "target")
+    target = world.countries[k]
     theta, desc = resolve_elasticities(world, elasticities)
     shock = _schedule(world, scenario, "optimal_retaliation", "retaliation")
     N, J = world.shape
@@ -415,7 +432,8 @@ def optimal_retaliation(world: World, scenario: Any, target: str, elasticities: 
 
 
 @blas_limited
-def optimal_tariff(world: World, country: str, scenario: Any = None, elasticities: Any = 4.0,
+def optimal_tariff(world: World, country: str, scenario: Any = None,
+                   elasticities: Any = DEFAULT_SOURCE,
                    options: NashOptions | None = None) -> NashResult:
     """One country's unilaterally optimal tariff: one rate on all its imports.
 
@@ -443,6 +461,7 @@ def optimal_tariff(world: World, country: str, scenario: Any = None, elasticitie
     options = options or NashOptions(method="best-response")
     t0 = time.perf_counter()
     k = _country(world, country, "country")
+    country = world.countries[k]
     theta, desc = resolve_elasticities(world, elasticities)
     scn = scenario if scenario is not None else Scenario()
     shock = _schedule(world, scn, "optimal_tariff", "an optimal tariff")

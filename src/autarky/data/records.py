@@ -27,8 +27,8 @@ from typing import Any
 
 from autarky.errors import DataError
 
-__all__ = ["atomic_folder", "check_out_folder", "package_versions", "write_record",
-           "write_table_record", "write_text"]
+__all__ = ["atomic_folder", "check_out_file", "check_out_folder", "package_versions",
+           "write_record", "write_table_record", "write_text"]
 
 _PACKAGES = ("autarky", "numpy", "scipy", "pandas", "xarray", "country_converter")
 
@@ -62,6 +62,21 @@ def write_text(path: str | Path, text: str) -> Path:
 def check_out_folder(out: str | Path, overwrite: bool = False) -> None:
     """Refuse an output folder that cannot be written as asked: one line naming it."""
     _check_target(Path(out) if str(out).strip() else Path(""), overwrite)
+
+
+def check_out_file(out: str | Path, overwrite: bool = False, option: str = "--out") -> None:
+    """Refuse an output file that exists (unless ``overwrite``) or is a folder: one line.
+
+    The file counterpart of :func:`check_out_folder`, for every command that writes one
+    file (``report --out``, ``gravity simulate --out``), checked before any work.
+    """
+    p = Path(out) if str(out).strip() else Path("")
+    if str(p).strip() in ("", "."):
+        raise DataError(f"{option}: an output file name is required (got an empty path)")
+    if p.is_dir():
+        raise DataError(f"{p}: is a folder ({option} names a file)")
+    if p.exists() and not overwrite:
+        raise DataError(f"{p}: file exists (use --overwrite to replace it)")
 
 
 def _check_target(folder: Path, overwrite: bool) -> None:

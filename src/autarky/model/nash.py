@@ -613,8 +613,11 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
             raise RuntimeError(f"best_response_nash: the round-{rounds} equilibrium did not "
                                "converge")
         center = center.rebase(sol, cube)
-        # welfare of each player's owner at t_p + h and t_p - h, all players in a batch
-        tb = np.concatenate([t + h * eye, np.maximum(t - h * eye, 0.0)])  # (2P, P)
+        # welfare of each player's owner at t_p + h and t_p - h, all players in a batch; a
+        # player at a tariff below h (at zero, the bound) takes t_p + 2h instead of t_p - h:
+        # a one-sided quadratic (the same formula below, its nodes at h and 2h)
+        low = np.where(t >= h, -h, 2.0 * h)
+        tb = np.concatenate([t + h * eye, t + low[:, None] * eye])  # (2P, P)
         dt = tb[np.arange(2 * P), np.tile(np.arange(P), 2)] - t[np.tile(np.arange(P), 2)]
         w_own = np.empty(2 * P)
         for s in range(0, 2 * P, chunk):
@@ -636,6 +639,10 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         curv = 2.0 * (up * hd + dn * hu) / (hu * hd * (hu + hd))
         newton = np.where(curv < 0, -grad / np.where(curv < 0, curv, -1.0),
                           np.sign(grad) * max_step)
+        if not np.isfinite(newton).all():
+            bad = int(np.flatnonzero(~np.isfinite(newton))[0])
+            raise RuntimeError(f"best_response_nash: round {rounds}: player {bad}'s welfare "
+                               f"is not finite near tariff {t[bad]:.4g}")
         t_new = np.maximum(t + np.clip(newton, -max_step, max_step), 0.0)
         move = float(np.max(np.abs(t_new - t)))
         hist.append(move)
