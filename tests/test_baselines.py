@@ -37,7 +37,10 @@ def test_repairs_print_one_summary_line_on_stderr():
     assert r.returncode == 0, r.stderr
     notes = [line for line in r.stderr.splitlines() if line.strip()]
     assert len(notes) == 1, r.stderr
-    assert notes[0].startswith("note: 5 data repairs on icio2023 2022 (rules ")
+    _, reps = _repairs("icio2023", 2022)
+    rules = ", ".join(dict.fromkeys(r.rule for r in reps))
+    assert notes[0].startswith(f"note: {len(reps)} data repairs on icio2023 2022 (rules {rules}); "), (
+        notes[0], rules)
     assert "autarky info icio2023 --year 2022 --repairs" in notes[0]
     assert "rule R" not in r.stdout  # the repair sentences are not repeated before the result
 
