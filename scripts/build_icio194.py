@@ -12,8 +12,18 @@ the rules written in that module's docstring, so that icio194 always agrees with
 icio2023 shipped beside it (and 194 x 194 x 29 float arrays for eight years need not be
 stored: about 70 MB raw).
 
-* ``countries``: the 194 economies (icio2023's 80 and the 114 economies of world194 that
-  icio2023 folds into ROW), sorted; ``members``: those 114.
+* ``countries``: the 194 economies (icio2023's 80 and the 114 members), sorted;
+  ``members``: those 114, by rule M1.
+
+Rule M1 (members): the economies of the 194-economy list of Ignatenko, Lashkaripour,
+Macedoni and Simonovska (2025) (the rows of ``imf-dots/dots2019_X_fob_194.csv``) that
+world194 keeps (DOTS records their trade: the Cayman Islands and Turks and Caicos, with no
+record at all, are dropped there by its rule W0) and that icio2023 does not have (it has
+Taiwan and Sao Tome and Principe, which are not in the list). This was world194's own
+economy list when icio194 was first built. The 16 economies world194 added later from their
+partners' records (its rule W4: AIA ASM CUB FLK FRO GIB GUM MSR NRU PRK PSE SMR TUV VAT WSM
+XKX; 0.2% of world goods trade in 2019) are not members: their trade stays inside
+icio2023's ROW totals, which the split distributes over the 114 members.
 * ``dots_{Y}`` (Y = 2015 ... 2020): goods trade [exporter, importer] among the 194, million
   USD, float32, from the IMF DOTS long file as world194 reads its matrices: the exporter's
   record (exports f.o.b.), or where the exporter reports nothing the importer's record
@@ -25,6 +35,14 @@ stored: about 70 MB raw).
   loader raises as a RepairWarning.
 * ``fta_{Y}``: 1 where both economies of a pair are parties in year Y to the EAEU customs
   union or to the CIS free-trade area (:data:`AGREEMENTS`, membership by date).
+
+Rule W5 (ship registries, as in world194: ``scripts/ship_registries.py``): in each DOTS
+year, Liberia's and the Marshall Islands' recorded imports (and the Marshall Islands'
+exports), which carry ships flagged there that never enter them, are scaled with every
+partner to the median ratio to GDP of the economies of comparable size, before the split;
+the sentences are stored in ``repairs_{Y}`` and every changed flow in ``repair_cells_{Y}``
+(2021 and 2022 repeat 2020's, whose DOTS they use). Rule G1 below reads the DOTS record
+before W5 (so W5 changes nothing but the registries' flows).
 
 Rule G1 (missing GDP): a member without WDI GDP for the year takes its DOTS goods trade
 (exports + imports) that year times the median ratio of GDP to goods trade of the members
@@ -41,12 +59,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from ship_registries import ship_registries
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "autarky" / "data" / "embedded"
 
 DOTS_YEARS = list(range(2015, 2021))
 YEARS = list(range(2015, 2023))
+MEMBER_LIST = "dots2019_X_fob_194.csv"
+"""The 194-economy list of Ignatenko, Lashkaripour, Macedoni and Simonovska (2025), as the
+rows of this IMF DOTS extract (rule M1)."""
 CIF_FOB = 1.10
 """IMF DOTS convention: imports c.i.f. = 1.10 x exports f.o.b. (as in world194)."""
 
@@ -134,6 +156,16 @@ def gdp_table(shared: Path, codes: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=YEARS)
 
 
+def ship_registry_repairs(codes: list[str], trade: np.ndarray, gdp: np.ndarray, tag: str
+                          ) -> tuple[np.ndarray, list[str], list[str]]:
+    """World194's rule W5 (``scripts/ship_registries.py``) on one DOTS matrix, before the
+    split: returns the matrix with only the scaled flows changed (to thousand USD, as in
+    world194; every other flow exactly as read), the sentences and the cells."""
+    repaired, repairs, cells = ship_registries(codes, trade, gdp, tag)
+    changed = repaired != np.round(trade, 3)
+    return np.where(changed, repaired, trade), repairs, cells
+
+
 def fta_mask(codes: list[str], year: int) -> np.ndarray:
     """1 where both economies are parties to one of :data:`AGREEMENTS` in ``year``."""
     N = len(codes)
@@ -147,29 +179,45 @@ def fta_mask(codes: list[str], year: int) -> np.ndarray:
     return mask
 
 
+def member_list(shared: Path, out_dir: Path, icio: list[str]) -> list[str]:
+    """The members by rule M1 (module docstring): the economies of the 194-economy list
+    (the index of ``imf-dots/dots2019_X_fob_194.csv``) that world194 keeps (DOTS records
+    their trade) and icio2023 does not have."""
+    import pandas as pd
+
+    listed = list(pd.read_csv(shared / "imf-dots" / MEMBER_LIST, index_col=0).index)
+    with np.load(out_dir / "world194.npz") as w:
+        w194 = {str(c) for c in w["countries"]}
+    return sorted(c for c in listed if c in w194 and c not in icio)
+
+
 def build_icio194(shared: Path, out_dir: Path = OUT) -> dict:
     """Write icio194.npz; return its manifest entry."""
     from autarky.data.icio194 import __doc__ as compose_rules
 
-    with np.load(out_dir / "world194.npz") as w:
-        w194 = [str(c) for c in w["countries"]]
     with np.load(out_dir / "icio2023.npz") as d:
         icio = [str(c) for c in d["countries"] if str(c) != "ROW"]
-    members = sorted(c for c in w194 if c not in icio)
+    members = member_list(shared, out_dir, icio)
     codes = sorted(set(icio) | set(members))
     dots = dots_matrices(shared, codes)
     gdp = gdp_table(shared, codes)
+    ships = {y: ship_registry_repairs(codes, dots[y], gdp[y].to_numpy(float), f"icio194 {y}")
+             for y in DOTS_YEARS}
+    recorded = dict(dots)  # rule G1 reads the DOTS record as read (before W5)
+    for y in DOTS_YEARS:
+        dots[y] = ships[y][0]
     out: dict[str, np.ndarray] = {
         "countries": np.array(codes), "members": np.array(members),
         "years": np.array(YEARS), "dots_years": np.array(DOTS_YEARS),
     }
     is_member = np.array([c in set(members) for c in codes])
     repairs_all: dict[str, list[str]] = {}
+    ship_all: dict[str, list[str]] = {}
     for y in DOTS_YEARS:
         out[f"dots_{y}"] = dots[y].astype(np.float32)
     for y in YEARS:
         g = gdp[y].to_numpy(float)
-        t = dots[min(y, DOTS_YEARS[-1])]
+        t = recorded[min(y, DOTS_YEARS[-1])]
         trade = t.sum(axis=0) + t.sum(axis=1)
         ok = is_member & np.isfinite(g) & (trade > 0)
         ratio = float(np.median(g[ok] / trade[ok]))
@@ -181,10 +229,16 @@ def build_icio194(shared: Path, out_dir: Path = OUT) -> dict:
                 f"its DOTS goods trade ({trade[k]:,.0f} million USD) times the members' "
                 f"median ratio of GDP to goods trade ({ratio:.3f}): {g[k]:,.0f} million USD "
                 "(rule G1)")
+        dy = min(y, DOTS_YEARS[-1])
+        w5, cells = ships[dy][1], ships[dy][2]
+        if dy != y:
+            w5 = [r.replace(f"icio194 {dy}:", f"icio194 {y} (DOTS {dy}):", 1) for r in w5]
         out[f"gdp_{y}"] = g
-        out[f"repairs_{y}"] = np.array(repairs, dtype=str)
+        out[f"repairs_{y}"] = np.array(w5 + repairs, dtype=str)
+        out[f"repair_cells_{y}"] = np.array(cells, dtype=str)
         out[f"fta_{y}"] = fta_mask(codes, y)
         repairs_all[str(y)] = repairs
+        ship_all[str(y)] = w5
     path = out_dir / "icio194.npz"
     tmp = path.with_suffix(".tmp.npz")
     np.savez_compressed(tmp, **out)
@@ -213,6 +267,7 @@ def build_icio194(shared: Path, out_dir: Path = OUT) -> dict:
                     "Bank, World Development Indicators, NY.GDP.MKTP.CD.",
         "agreements": AGREEMENTS,
         "gdp_repairs": repairs_all,
+        "ship_registry_repairs": ship_all,
         "build_rules": __doc__,
         "rules": compose_rules,
     }

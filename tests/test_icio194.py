@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 import warnings
 from functools import cache
 from importlib import resources
+from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -14,7 +18,7 @@ import autarky as ak
 from autarky import run
 from autarky.errors import DataError, RepairWarning
 
-from .helpers import cli
+from .helpers import REPO, cli, shared_path
 
 REQUIRED = ("ARM", "AZE", "BLR", "GEO", "KAZ", "KGZ", "MDA", "RUS", "TJK", "TKM", "UKR",
             "UZB", "TWN")
@@ -179,3 +183,61 @@ def test_treaty_pairs_by_date() -> None:
         assert not any(free(y, "RUS", other) for y in range(2015, 2023))
     mask = st["fta_2019"]
     assert (mask == mask.T).all() and not np.diagonal(mask).any()
+
+
+def _build_script() -> ModuleType:
+    scripts = str(REPO / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    return importlib.import_module("build_icio194")
+
+
+def test_membership_rule_of_the_build_gives_the_shipped_members() -> None:
+    """Rule M1 of scripts/build_icio194.py, run on the shared DOTS list and the shipped
+    world194 / icio2023, names exactly the 114 members icio194.npz and the manifest carry;
+    world194's later additions from partners' records (its rule W4) are not members."""
+    build = _build_script()
+    emb = Path(str(resources.files("autarky.data") / "embedded"))
+    icio = [c for c in _world("icio2023", 2019).countries if c != "ROW"]
+    members = build.member_list(shared_path("imf-dots").parent, emb, icio)
+    store = _store()
+    assert members == [str(c) for c in store["members"]] == _members()
+    assert len(members) == 114 and len(store["countries"]) == 194
+    added = ak.data.manifest()["world194"]["coverage"]["2019"]["added_to_the_194_list"]
+    assert {"CUB", "PRK", "PSE", "XKX"} <= set(added)
+    assert not set(added) & set(members)
+    assert set(added) - set(members) - set(icio) == set(
+        "AIA ASM CUB FLK FRO GIB GUM MSR NRU PRK PSE SMR TUV VAT WSM XKX".split())
+
+
+@pytest.mark.parametrize("year", [2019, 2020])
+def test_ship_registries_trade_in_icio194_within_the_w5_bound(year: int) -> None:
+    """Rule W5 in the icio194 build: Liberia's and the Marshall Islands' trade (stored DOTS
+    and the composed world, all sectors) below their WDI GDP (gdp-current), each named in
+    a RepairWarning of rule W5 with its own flows as cells; Panama's DOTS untouched."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w = ak.load_world("icio194", year=year)
+    w5 = [c.message for c in caught if isinstance(c.message, RepairWarning)
+          and c.message.rule == "W5"]
+    assert {str(m).split(": ")[1] for m in w5} == {"LBR", "MHL"}
+    for m in w5:
+        assert len(m.cells) > 50 and all(c.split()[0] in str(m) for c in m.cells)
+    gdp_tab = pd.read_excel(shared_path("gdp-current", "GDP_wdi_raw.xls"),
+                            sheet_name="Data_stata").set_index("Country Code")
+    store = _store()
+    codes = [str(c) for c in store["countries"]]
+    dots = store[f"dots_{year}"].astype(float)
+    f = w.arrays()["flows"].sum(axis=2)
+    off = f - np.diag(np.diag(f))
+    for c in ("LBR", "MHL"):
+        gdp = float(gdp_tab.loc[c, f"gdp{year}"]) / 1e6
+        k, i = codes.index(c), w.countries.index(c)
+        assert 0.1 < dots[:, k].sum() / gdp < 1.0, (c, dots[:, k].sum(), gdp)
+        assert dots[k].sum() / gdp < 1.0, (c, dots[k].sum(), gdp)
+        assert 0.1 < off[i].sum() / gdp < 1.0, (c, off[i].sum(), gdp)  # imports
+        assert off[:, i].sum() / gdp < 1.0, (c, off[:, i].sum(), gdp)  # exports
+    # Panama (recorded imports below its GDP) keeps the DOTS record
+    x = pd.read_csv(shared_path("imf-dots", f"dots{year}_X_fob_194.csv"), index_col=0)
+    assert dots[codes.index("PAN"), codes.index("USA")] == pytest.approx(
+        max(float(x.loc["PAN", "USA"]), 0.0), rel=1e-6)

@@ -184,9 +184,15 @@ def _load_icio194(name: str, year: int | None, tariffs: str = "repaired") -> Wor
         store = {"countries": d["countries"], "members": d["members"],
                  "dots": d[f"dots_{dy}"], "gdp": d[f"gdp_{y}"], "fta": d[f"fta_{y}"]}
         repairs = [str(r) for r in d[f"repairs_{y}"]]
+        cells = [str(c) for c in d[f"repair_cells_{y}"]] if f"repair_cells_{y}" in d else []
     arr, more, _ = _icio194_compose(base.arrays(), list(base.countries), store, list(base.sectors),
                            np.isin(base.sectors, base.sector_classes["services"]))
-    for r in repairs + more:
+    for r in repairs:
+        rule = _world194_rule(r)
+        own = [c.partition("|")[2] for c in cells if c.startswith(f"{rule}|")]
+        own = [c for c in own if c.split()[0] in r]  # W5: one sentence per economy
+        warnings.warn(RepairWarning(r, rule if rule != "W" else "", own), stacklevel=4)
+    for r in more:
         warnings.warn(r, RepairWarning, stacklevel=4)
     attrs = {k: base.dataset.attrs[k] for k in ("license", "io_note") if k in base.dataset.attrs}
     rule_text = re.sub(r"\n +", " ", (_icio194_rules or "").split("Rules\n-----\n")[-1].strip())

@@ -1,14 +1,19 @@
 """icio194: icio2023 with its rest of the world (ROW) split into the 114 economies it contains.
 
-194 economies (icio2023's 80 and the 114 economies of world194 that icio2023 folds into
-ROW) x 29 sectors, with tariffs and input-output links, 2015-2022. The world is composed
+194 economies (icio2023's 80 and the 114 economies of the 194-economy list of Ignatenko et
+al. (2025) that icio2023 folds into ROW: rule M1 of ``scripts/build_icio194.py``; the 16
+small economies world194 adds from partners' records stay inside the members' ROW) x 29
+sectors, with tariffs and input-output links, 2015-2022. The world is composed
 at load time from icio2023 of the same year (as loaded: tariff rule T1 and IO repairs
 R2-R3 applied) and the inputs ``scripts/build_icio194.py`` stores (IMF DOTS goods trade,
 WDI GDP, treaty membership), so that it always agrees with icio2023. Notation: ``F``,
 ``T``, ``A`` are icio2023's flows [importer, exporter, sector], tariffs and IO
 coefficients; ``DOTS[i, n]`` goods exports of i to n (f.o.b.; the importer's c.i.f.
 record / 1.10 where the exporter reports nothing), of year min(Y, 2020): **2021 and 2022
-take 2020's DOTS shares** (the DOTS extract ends in 2020); GDP is each year's own.
+take 2020's DOTS shares** (the DOTS extract ends in 2020); GDP is each year's own. The
+build applies world194's rule W5 to DOTS first (Liberia's and the Marshall Islands'
+recorded ship trade scaled to economies of their size; RepairWarnings with every flow), so
+ROW's flows in icio2023 go to the other members by their shares.
 
 Rules
 -----
