@@ -18,8 +18,11 @@ from rich.markup import escape
 from rich.text import Text
 
 import autarky as ak
-from autarky import run as run_
 from autarky.errors import RepairWarning
+
+# Light on purpose: ``autarky --help``, ``presets``, ``datasets`` and ``sectors`` import this
+# module and must not load NumPy, pandas, xarray or SciPy (tests/test_cli_fast.py); the
+# run helpers (``autarky.run``) are imported inside the functions that use them.
 
 # Strings from outside (scenario files, data files, record folders, the result store, error
 # messages quoting them) reach the terminal as text: control characters (ESC starts the
@@ -133,18 +136,24 @@ def _show_repairs(caught: list[warnings.WarningMessage]) -> None:
 
 def load_world_repairs(world: str, year: int | None) -> tuple[ak.World, list[RepairWarning]]:
     """Load a World and the repairs made while loading it (one RepairWarning per rule)."""
+    from autarky import run as run_
+
     loaded = run_.load(world, year)
     return loaded.world, list(loaded.warnings)
 
 
 def repair_summary(world: str, w: ak.World, repairs: list[RepairWarning]) -> str:
     """One line: how many repair rules changed how many cells, and where they are listed."""
-    rules = list(dict.fromkeys(r.rule for r in repairs))
-    cells = sum(len(r.cells) for r in repairs)
-    year = f" {w.year}" if w.year is not None else ""
-    return (f"{w.name}{year}: {len(rules)} repair rule{'s' if len(rules) != 1 else ''} "
+    return repair_line(world, w.name, w.year, list(dict.fromkeys(r.rule for r in repairs)),
+                       sum(len(r.cells) for r in repairs))
+
+
+def repair_line(world: str, name: str, year: int | None, rules: list[str], cells: int) -> str:
+    """:func:`repair_summary` from the rules and the count of cells (``autarky sectors``)."""
+    shown = f" {year}" if year is not None else ""
+    return (f"{name}{shown}: {len(rules)} repair rule{'s' if len(rules) != 1 else ''} "
             f"({', '.join(rules)}) changed {cells:,} cell{'s' if cells != 1 else ''}; "
-            f"autarky info {world}{' --year ' + str(w.year) if w.year is not None else ''} "
+            f"autarky info {world}{' --year ' + str(year) if year is not None else ''} "
             "--repairs lists them")
 
 
@@ -160,6 +169,8 @@ def load_world_cli(world: str, year: int | None) -> ak.World:
 def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None,
              extreme: bool = False) -> ak.SolveOptions:
     """Command-line flags over the scenario's own settings over the library's defaults."""
+    from autarky import run as run_
+
     return run_.options(scn, deficits=deficits, unavailable=unavailable,
                         extreme_elasticities=extreme or None)
 
@@ -180,6 +191,12 @@ def _busy(message: str) -> Any:
         return contextlib.nullcontext()
     return err_console.status(message)
 
+
+DEFAULT_PRESET = "two-blocs"
+"""``autarky run`` with no scenario: :data:`autarky.presets.DEFAULT` (equal: tests/test_cli_fast.py;
+written out so that building the commands does not import the preset registry)."""
+DEFAULT_ELASTICITIES = "median"
+"""``--elasticities`` default: :data:`autarky.run.DEFAULT_ELASTICITIES` (equal: same test)."""
 
 _WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
 _YEAR = typer.Option(help="Base year (default: latest).")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import warnings
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -52,6 +51,8 @@ def deps(
     top: Annotated[int, typer.Option(help="Sectors to show (0 or more).")] = 10,
 ) -> None:
     """How dependent a country is on others: foreign inputs, value added, missing goods."""
+    import pandas as pd
+
     _check_top(top)
     lk = ak.linkages
     w, m = _linkages_model(world, year)
@@ -122,6 +123,8 @@ def shortage(
     top: Annotated[int, typer.Option(help="Countries and goods to show (0: all).")] = 12,
 ) -> None:
     """Shortages after a supply loss, with today's sourcing, with open trade and in autarky."""
+    import pandas as pd
+
     _check_top(top)
     lk = ak.linkages
     w, m = _linkages_model(world, year)

@@ -1,0 +1,23 @@
+"""Write what ``autarky datasets``, ``presets`` and ``sectors`` print without loading anything.
+
+Writes ``src/autarky/data/embedded/listings.json`` (:mod:`autarky.data.listings`) from the
+live registries (:func:`autarky.cli_listings.live`: every embedded dataset-year is loaded
+once). Re-run after a preset, a dataset, a sector class or a repair rule changes;
+``tests/test_listings.py`` fails until then::
+
+    PYTHONPATH=src python scripts/build_listings.py
+"""
+
+import json
+
+from autarky.cli_listings import live
+from autarky.data import listings
+
+out = listings.path()
+data = live()
+tmp = out.with_suffix(".tmp")
+tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+tmp.replace(out)
+print(f"written: {out} ({out.stat().st_size:,} bytes; {len(data['presets'])} presets, "
+      f"{len(data['datasets'])} datasets, "
+      f"{sum(len(s['years']) for s in data['sectors'].values())} dataset-years)")
