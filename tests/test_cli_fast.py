@@ -61,3 +61,32 @@ def test_defaults_written_out_equal_the_registry() -> None:
 
     assert cli_common.DEFAULT_PRESET == ak.presets.DEFAULT
     assert cli_common.DEFAULT_ELASTICITIES == run_.DEFAULT_ELASTICITIES
+
+
+def _run_code(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, check=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    return out.stdout
+
+
+def test_labelled_arrays_do_not_import_dask_array() -> None:
+    """xarray asks of every new array whether it is dask's; autarky.xrlazy answers without
+    importing dask.array (0.4 s of CPU, and SciPy with it) while nothing has imported it."""
+    out = _run_code(
+        "import sys, numpy as np, autarky as ak\n"
+        "w = ak.World.from_arrays(np.array([[80.0, 20.0], [10.0, 90.0]]), ['A', 'B'])\n"
+        "res = ak.solve(w, ak.Shock.none(2, 1), elasticities=4.0)\n"
+        "print(float(res.welfare.abs().max()) < 1e-8, 'dask.array' in sys.modules)")
+    assert out.split() == ["True", "False"]
+
+
+def test_dask_arrays_are_still_dask_arrays_to_xarray() -> None:
+    """Once dask.array is imported, xarray sees its arrays as before (chunked, lazy)."""
+    out = _run_code(
+        "import autarky.world, xarray as xr, dask.array as da\n"
+        "from xarray.namedarray.pycompat import array_type, is_chunked_array\n"
+        "a = xr.DataArray(da.zeros((4, 4), chunks=2), dims=('x', 'y'))\n"
+        "print(a.chunks is not None, is_chunked_array(a.data), "
+        "array_type('dask') == (da.Array,), float((a + 1).sum().compute()))")
+    assert out.split() == ["True", "True", "True", "16.0"]

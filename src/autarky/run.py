@@ -138,8 +138,20 @@ def solve_calibrated(world: World, scn: Scenario, elasticities: Any = DEFAULT_EL
     """
     if not isinstance(scn, Scenario):
         return _solve_quiet(world, scn, elasticities, options), scn
-    scn, pre = calibrate.prepare(world, scn, _solve_quiet, elasticities, options)
-    res = _solve_quiet(world, scn, elasticities=elasticities, options=options)
+    solved: dict[str, Result] = {}  # the calibration's last solves, by scenario
+
+    def remember(w: World, s: Scenario, **kw: Any) -> Result:
+        res = _solve_quiet(w, s, **kw)
+        if len(solved) >= 2:
+            solved.pop(next(iter(solved)))
+        solved[repr(s)] = res
+        return res
+
+    scn, pre = calibrate.prepare(world, scn, remember, elasticities, options)
+    # the calibration solved this very scenario (same world, elasticities and options) at
+    # the barrier it found, or verified a remembered one with it: that solve is the headline
+    res = solved.get(repr(scn)) or _solve_quiet(world, scn, elasticities=elasticities,
+                                                 options=options)
     post = calibrate.trade_notes(world, scn, res)
     if pre or post:
         res = dataclasses.replace(res, notes=tuple(res.notes) + pre + post)
@@ -542,14 +554,16 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
     t0 = time.perf_counter()
     th, names, what = got
     opts = _return_unconverged(scn, options)
-    shocks, of_row, usable, notes = _source_shocks(world, scn, th, opts)
+    # a recalibrated row's equilibrium is the one its calibration solved at the barrier it
+    # found: its welfare comes with the calibration (one batched solve for both)
+    W = np.full((len(th), len(world.countries)), np.nan)
+    shocks, of_row, usable, notes = _source_shocks(world, scn, th, opts, welfare=W)
     if groups is None:
         base = scn if isinstance(scn, Scenario) else None
         groups = {**(base.blocs(world) if base is not None else {}),
                   "world": tuple(world.countries)}
-    W = np.full((len(th), len(world.countries)), np.nan)
-    conv = np.zeros(len(th), dtype=bool)
-    rows = np.flatnonzero(usable)
+    conv = usable & np.all(np.isfinite(W), axis=1)
+    rows = np.flatnonzero(usable & ~conv)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)
         if len(rows):
@@ -567,13 +581,16 @@ def source_range(world: World, scn: Any, options: SolveOptions | None = None,
 
 
 def _source_shocks(world: World, scn: Any, thetas: np.ndarray, options: SolveOptions,
+                   welfare: np.ndarray | None = None,
                    ) -> tuple[list[Any], np.ndarray, np.ndarray, tuple[str, ...]]:
     """The scenario as the preset defines it under each source (row of ``thetas``).
 
     A preset with a calibration target is recalibrated under each source (one vectorised
     root find, :func:`autarky.calibrate.prepare_sources`) and its gravity effects are
     converted with each source's elasticities: one shock per source. Otherwise one shock
-    for every row. Returns (shocks, shock of each row, usable rows, notes).
+    for every row. Returns (shocks, shock of each row, usable rows, notes); ``welfare``
+    ((K, N), optional) receives the welfare of each recalibrated row's equilibrium
+    (:func:`autarky.calibrate.prepare_sources`).
     """
     from autarky.solve import to_shock
 
@@ -584,13 +601,15 @@ def _source_shocks(world: World, scn: Any, thetas: np.ndarray, options: SolveOpt
             return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
     with warnings.catch_warnings():  # the headline solve has said them
         warnings.simplefilter("ignore", ScenarioWarning)
-        scns, notes = calibrate.prepare_sources(world, scn, thetas, options)
+        scns, notes = calibrate.prepare_sources(world, scn, thetas, options, welfare=welfare)
         if all(s is scn for s in scns):  # nothing depends on the elasticities
             return [to_shock(world, scn)], np.zeros(K, dtype=int), np.ones(K, dtype=bool), ()
         usable = np.array([s is not None for s in scns])
-        shocks = [to_shock(world, s, th) if s is not None else None
-                  for s, th in zip(scns, thetas, strict=True)]
-    return ([x for x in shocks if x is not None], np.cumsum(usable) - 1, usable,
+        # rows whose welfare came with the calibration need no shock
+        need = usable if welfare is None else usable & ~np.all(np.isfinite(welfare), axis=1)
+        shocks = [to_shock(world, s, th) if s is not None and n else None
+                  for s, th, n in zip(scns, thetas, need, strict=True)]
+    return ([x for x in shocks if x is not None], np.cumsum(need) - 1, usable,
             (*notes, "the range is the preset as defined under each source (recalibrated "
              "per source), not the headline's shock solved under other elasticities"))
 
