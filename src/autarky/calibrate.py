@@ -259,7 +259,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
 
 def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.ndarray,
                          options: SolveOptions, *, ftol: float = 1e-6, max_steps: int = 40,
-                         welfare: np.ndarray | None = None,
+                         welfare: np.ndarray | None = None, reused: np.ndarray | None = None,
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """:func:`calibrate_bloc_cost` for K elasticity vectors at once: one vectorised root find.
 
@@ -274,6 +274,10 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     barrier is written into it: the equilibrium of the solve that hit the target, which is
     the range's equilibrium for that row (:func:`autarky.run.source_range` solves only the
     rows left NaN).
+
+    A row solved by an earlier run of the same code (a solved row of
+    :mod:`autarky.data.calibrations`, keyed by this key and the numerics fingerprint) is
+    taken as it is, without a solve; ``reused`` (a (K,) bool array) is set True for those.
     """
     import hashlib
 
@@ -297,6 +301,21 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     x0 = x.copy()
     fx, ok = np.full(K, np.nan), np.zeros(K, dtype=bool)
     active = np.ones(K, dtype=bool)
+    # rows this code solved before on the same data: barrier, trade change and welfare kept
+    N = len(world.countries)
+    solved_keys = [calibrations.solved_key(k) for k in keys]
+    found = calibrations.lookup_solved(solved_keys)
+    kept = np.zeros(K, dtype=bool)
+    kept_hat = np.full(K, np.nan)
+    W = np.full((K, N), np.nan)
+    for r, sk in enumerate(solved_keys):
+        row = found.get(sk)
+        if row is None or len(row["welfare"]) != N:  # type: ignore[arg-type]
+            continue
+        kept[r], ok[r], active[r] = True, True, False
+        kept_hat[r] = float(row["hat"])  # type: ignore[arg-type]
+        x[r], fx[r] = math.log(kept_hat[r]), float(row["change"]) - target  # type: ignore[arg-type]
+        W[r] = row["welfare"]
     side = np.zeros(K, dtype=int)  # Illinois: which end was kept last (+1 lo, -1 hi)
     steps = 0
     while active.any() and steps < max_steps:
@@ -311,8 +330,7 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
             fx[k] = fk
             if abs(fk) <= ftol:
                 ok[k], active[k] = True, False
-                if welfare is not None:
-                    welfare[k] = wk
+                W[k] = wk
                 continue
             if fk > 0:
                 lo[k], flo[k] = x[k], fk
@@ -336,16 +354,26 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
                     continue
                 nxt = min(max(nxt, x[k] * 1.01), hi_cap)
             x[k] = nxt
-    hats = np.where(ok, np.exp(x), np.nan)
-    fresh = {keys[r]: float(hats[r]) for r in np.flatnonzero(ok)
+    hats = np.where(kept, kept_hat, np.where(ok, np.exp(x), np.nan))
+    fresh = {keys[r]: float(hats[r]) for r in np.flatnonzero(ok & ~kept)
              if not (remembered[r] and x0[r] == x[r])}
     if fresh:
         calibrations.remember_many(fresh)
+    new_rows = {solved_keys[r]: {"hat": float(hats[r]), "change": float(fx[r] + target),
+                                 "welfare": [float(v) for v in W[r]]}
+                for r in np.flatnonzero(ok & ~kept & np.all(np.isfinite(W), axis=1))}
+    if new_rows:
+        calibrations.remember_solved(new_rows)
+    if welfare is not None:
+        welfare[ok] = W[ok]
+    if reused is not None:
+        reused[:] = kept
     return hats, np.where(ok, fx + target, np.nan), ok, steps
 
 
 def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
                     options: SolveOptions | None = None, *, welfare: np.ndarray | None = None,
+                    reused: np.ndarray | None = None,
                     ) -> tuple[list[Scenario | None], tuple[str, ...]]:
     """:func:`prepare` under each of K elasticity vectors (one per row of ``thetas``).
 
@@ -354,7 +382,8 @@ def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
     converted with each row's elasticities. Returns one scenario per row (None where the
     calibration did not converge or the target is out of reach) and the notes. ``welfare``
     ((K, N), optional) receives the welfare of each calibrated row's equilibrium, as
-    :func:`calibrate_bloc_costs` gives it (rows without a calibration stay as they are).
+    :func:`calibrate_bloc_costs` gives it (rows without a calibration stay as they are);
+    ``reused`` ((K,) bool, optional) marks the rows an earlier run of the same code solved.
     """
     thetas = np.atleast_2d(np.asarray(thetas, float))
     K = thetas.shape[0]
@@ -364,13 +393,20 @@ def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
     base = (scn.name or "").split(":")[0]
     if base in BLOC_TARGETS and any(isinstance(c, BlocSplit) for c in scn.components):
         target, _ = BLOC_TARGETS[base]
+        kept = np.zeros(K, dtype=bool)
         hats, _got, ok, steps = calibrate_bloc_costs(world, scn, target, thetas, opts,
-                                                     welfare=welfare)
+                                                     welfare=welfare, reused=kept)
+        if reused is not None:
+            reused[:] = kept
         scns = [with_cost(scn, float(h)) if k else None for h, k in zip(hats, ok, strict=True)]
         shown = ", ".join(f"x{h:.4f}" if k else "n/a" for h, k in zip(hats, ok, strict=True))
+        how = (f"one vectorised root find, {steps} batched solves" if not kept.any() else
+               "found by an earlier run of this code on the same data and kept (calibration "
+               "cache)" if steps == 0 else
+               f"{int(kept.sum())} kept from an earlier run of this code on the same data, the "
+               f"others in one vectorised root find, {steps} batched solves")
         notes.append(f"recalibrated under each source: between-bloc iceberg trade costs {shown}"
-                     f" (trade between the blocs {target:+.1f}% under each; one vectorised "
-                     f"root find, {steps} batched solves)")
+                     f" (trade between the blocs {target:+.1f}% under each; {how})")
     if unbound(scn):  # every conversion (deep integration, dissolution, border removal)
         scns = [bind_theta(s, th) if s is not None else None  # type: ignore[misc]
                 for s, th in zip(scns, thetas, strict=True)]
