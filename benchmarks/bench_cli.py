@@ -4,6 +4,7 @@ Run from the repository root::
 
     PYTHONPATH=src python benchmarks/bench_cli.py [--repeats R] [--baseline PATH]
                                                   [--commands NAME ...] [--floor]
+                                                  [--no-bytecode]
 
 Each command runs as ``python -c "from autarky.cli import main; main()" ARGS`` in a child
 process (output to /dev/null), alternately with this checkout's ``src`` and with the
@@ -11,7 +12,11 @@ baseline's (default ``/work/wt-base/src``, main as the session started) on PYTHO
 the median wall time and the median CPU time of the child (user + system, from
 ``resource.getrusage(RUSAGE_CHILDREN)``) over ``--repeats`` runs, and the ratio baseline /
 this checkout. Every run of ``autarky run`` gets a fresh, empty ``$AUTARKY_CACHE``: only
-the calibrations shipped in the package help, as for a new user. ``--floor`` also times
+the calibrations shipped in the package help, as for a new user. Compiled bytecode is
+kept as an installed package keeps it (``PYTHONPYCACHEPREFIX``, a temporary folder: the
+source trees are not written to; one untimed run of each command and side first);
+``--no-bytecode`` compiles every module at every run instead (``PYTHONDONTWRITEBYTECODE``,
+as the development machine's environment sets it). ``--floor`` also times
 what no change to autarky can remove: the interpreter, ``import typer, rich`` (what
 ``--help`` needs), the same plus a typer command with an option (typer 0.2x coerces
 options with pydantic), and ``import numpy, pandas, xarray`` (what a solve needs).
@@ -64,9 +69,14 @@ FLOOR = {
 }
 
 
+_BYTECODE: dict[str, str] = {}
+"""Environment of the children for compiled bytecode (set in main)."""
+
+
 def child(argv: list[str], src: str | None, env_extra: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of one child process."""
-    env = {**os.environ, **env_extra, "COLUMNS": "200"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update({**_BYTECODE, **env_extra, "COLUMNS": "200"})
     if src is not None:
         env["PYTHONPATH"] = src
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -82,6 +92,16 @@ def child(argv: list[str], src: str | None, env_extra: dict[str, str]) -> tuple[
     return wall, cpu
 
 
+def _shipped_rows() -> None:
+    """Say whether the shipped solved rows are this code's (else ``run`` solves the range)."""
+    from autarky.data.calibrations import shipped_solved
+
+    rows, current, fingerprint = shipped_solved()
+    print(f"embedded/solved.json: {rows} rows, {current} of this code's numerics fingerprint "
+          f"{fingerprint}" + ("" if current else " (stale: autarky run solves the range; "
+                              "re-run scripts/build_calibrations.py --solved-only)"))
+
+
 def cli_argv(args: list[str]) -> list[str]:
     return [sys.executable, "-c", "from autarky.cli import main; main()", *args]
 
@@ -92,14 +112,24 @@ def main() -> None:
     ap.add_argument("--baseline", default="/work/wt-base/src")
     ap.add_argument("--commands", nargs="*", default=list(COMMANDS))
     ap.add_argument("--floor", action="store_true")
+    ap.add_argument("--no-bytecode", action="store_true")
     args = ap.parse_args()
     ours = str(ROOT / "src")
     sides = {"baseline": args.baseline, "this checkout": ours}
-    print(f"{args.repeats} runs each, alternating; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores at the start")
+    prefix = tempfile.TemporaryDirectory(prefix="bench-cli-pyc-")
+    _BYTECODE.update({"PYTHONDONTWRITEBYTECODE": "1"} if args.no_bytecode else
+                     {"PYTHONPYCACHEPREFIX": prefix.name})
+    print(f"{args.repeats} runs each, alternating; "
+          f"{'no bytecode kept' if args.no_bytecode else 'bytecode kept'}; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start")
+    _shipped_rows()
     rows = []
     for name in args.commands:
         got: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
+        if not args.no_bytecode:
+            for src in sides.values():  # compile once, untimed
+                with tempfile.TemporaryDirectory() as cache:
+                    child(cli_argv(COMMANDS[name]), src, {"AUTARKY_CACHE": cache})
         for _ in range(args.repeats):
             for side, src in sides.items():
                 with tempfile.TemporaryDirectory() as cache:  # a new user's empty cache

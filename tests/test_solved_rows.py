@@ -81,3 +81,19 @@ def test_a_damaged_solved_row_is_solved_again(wiod, empty_cache):
     again = run.source_range(wiod, scn, opts)
     assert again is not None and "7 kept from an earlier run" in again.attrs["text"]
     np.testing.assert_allclose(again[["low", "high"]], first[["low", "high"]], atol=1e-8)
+
+
+def test_shipped_rows_serve_the_default_run() -> None:
+    """A new user's ``autarky run`` takes the range from embedded/solved.json, if current."""
+    rows, current, fingerprint = calibrations.shipped_solved()
+    assert rows > 0
+    if current == 0:
+        pytest.skip(f"embedded/solved.json is of other code than this ({fingerprint}): "
+                    "re-run scripts/build_calibrations.py --solved-only")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ak.RepairWarning)
+        w = ak.load_world("icio2023", year=2022)
+    scn = ak.presets.get("two-blocs")
+    rng = run.source_range(w, scn, run.options(scn))
+    assert rng is not None and "solved by an earlier run of this code" in rng.attrs["text"]
+    assert rng["low"].le(rng["high"]).all()

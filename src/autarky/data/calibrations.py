@@ -30,7 +30,7 @@ import tempfile
 from pathlib import Path
 
 __all__ = ["cache_path", "key", "lookup", "lookup_solved", "remember", "remember_many",
-           "remember_solved", "shipped_path", "solved_key"]
+           "remember_solved", "shipped_path", "shipped_solved", "solved_key"]
 
 _MAX = 2000
 """Entries kept in the user's file (oldest dropped first)."""
@@ -139,7 +139,8 @@ def _read_solved(path: Path) -> dict[str, dict[str, object]]:
         except (TypeError, KeyError, ValueError):
             continue  # a damaged row: solved again
         if 1.0 <= hat <= 100.0 and welfare:
-            out[str(k)] = {"hat": hat, "change": change, "welfare": welfare}
+            out[str(k)] = {"hat": hat, "change": change, "welfare": welfare,
+                           "numerics": str(v.get("numerics", ""))}
     return out
 
 
@@ -155,9 +156,25 @@ def lookup_solved(keys: list[str]) -> dict[str, dict[str, object]]:
     return out
 
 
+def shipped_solved() -> tuple[int, int, str]:
+    """Rows in ``embedded/solved.json``, how many are this code's, and its fingerprint.
+
+    Rows of another numerics fingerprint are never used (``autarky run`` then solves the
+    range): re-run ``scripts/build_calibrations.py --solved-only`` after such a change.
+    """
+    from autarky.data.store import numerics_fingerprint
+
+    rows = _read_solved(_solved_paths()[1])
+    mine = numerics_fingerprint()
+    return len(rows), sum(r["numerics"] == mine for r in rows.values()), mine
+
+
 def remember_solved(items: dict[str, dict[str, object]], path: Path | None = None) -> None:
     """Keep solved rows (temporary file, then moved into place); skipped if not writable."""
+    from autarky.data.store import numerics_fingerprint
+
     path = path or _solved_paths()[0]
+    items = {k: {**v, "numerics": numerics_fingerprint()} for k, v in items.items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         data: dict[str, object] = dict(_read_solved(path))
