@@ -42,3 +42,21 @@ def test_what_the_listing_lacks_is_loaded() -> None:
 def test_every_dataset_year_equals_the_loaded_world() -> None:
     got = live()
     assert listings._read() == got, REBUILD
+
+
+def test_country_codes_equal_country_converter(monkeypatch) -> None:
+    """embedded/country_codes.json is what autarky would read from country_converter."""
+    import json
+
+    from autarky.data import scenario_data
+
+    live = scenario_data.coco_extract()
+    shipped = json.loads(listings.path().with_name("country_codes.json").read_text())
+    assert shipped == live, REBUILD
+    # another country_converter version: the library is asked, not the file
+    monkeypatch.setattr(scenario_data, "_coco_version", lambda: "0.0-other")
+    scenario_data._shipped_coco.cache_clear()
+    try:
+        assert scenario_data._shipped_coco() is None
+    finally:
+        scenario_data._shipped_coco.cache_clear()
