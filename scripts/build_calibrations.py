@@ -6,9 +6,18 @@ year), with the default elasticities and options, the barrier the root find give
 verifies a shipped barrier with one solve before using it, so a stale file only costs time;
 re-run this after the data or the model change:
 
-    PYTHONPATH=src python scripts/build_calibrations.py
+    PYTHONPATH=src python scripts/build_calibrations.py [--solved-only]
+
+It also writes ``embedded/solved.json``: the rows of the same runs' vectorised
+calibrations (each source of the range, the headline's elasticities under the other
+deficit rule) with barrier, trade change and welfare, keyed by this code's numerics
+fingerprint (used as they are by the same code only; any change to the numerics makes
+them unused until this is run again). ``--solved-only`` keeps ``calibrations.json`` as it
+is (its barriers are the starting points, verified by the runs) and writes only
+``solved.json``.
 """
 
+import argparse
 import os
 import tempfile
 import warnings
@@ -16,14 +25,23 @@ from pathlib import Path
 
 import autarky as ak
 from autarky.data import calibrations
+from autarky.data.store import numerics_fingerprint
 
+ap = argparse.ArgumentParser()
+ap.add_argument("--solved-only", action="store_true",
+                help="write only embedded/solved.json (calibrations.json unchanged)")
+args = ap.parse_args()
 warnings.simplefilter("ignore")
 out = calibrations.shipped_path()
+solved_out = out.with_name("solved.json")
 with tempfile.TemporaryDirectory() as d:
     os.environ["AUTARKY_CACHE"] = d  # start from nothing: every barrier found afresh
     # nor from the file being rebuilt: a barrier looked up there and verified is not
     # written again, so the range's per-source barriers of unchanged worlds would be lost
     calibrations.shipped_path = lambda: Path(d, "no-shipped-file.json")  # type: ignore[assignment]
+    user_solved = Path(d, "solved.json")
+    # every row solved here, none taken from an earlier solved.json
+    calibrations._solved_paths = lambda: (user_solved, Path(d, "none.json"))  # type: ignore
     for name, p in ak.presets.PRESETS.items():
         if p.target is None:
             continue
@@ -32,8 +50,13 @@ with tempfile.TemporaryDirectory() as d:
             o = ak.service.run(spec)
             print(f"{name} on {o.world.name} {o.world.year}: barrier "
                   f"{o.scenario.components[0].cost_hat:.6f}")
-    data = Path(d, "calibrations.json").read_text(encoding="utf-8")
-tmp = out.with_suffix(".tmp")
-tmp.write_text(data, encoding="utf-8")
-tmp.replace(out)
-print(f"written: {out}")
+    written = {}
+    if not args.solved_only:
+        written[out] = Path(d, "calibrations.json").read_text(encoding="utf-8")
+    written[solved_out] = user_solved.read_text(encoding="utf-8")
+for path, data in written.items():
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(data, encoding="utf-8")
+    tmp.replace(path)
+    print(f"written: {path} ({path.stat().st_size:,} bytes)")
+print(f"numerics fingerprint of the solved rows: {numerics_fingerprint()}")

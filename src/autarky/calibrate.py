@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from autarky import outcomes, presets
 from autarky.errors import ScenarioError
@@ -110,6 +109,12 @@ def calibrate_bloc_cost(world: World, scn: Scenario, target: float,
         return seen[log_hat]
 
     hi = math.log(_HAT_MAX)
+
+    def brentq(f: Callable[[float], float], a: float, b: float, xtol: float) -> float:
+        from scipy.optimize import brentq as scipy_brentq  # not when a remembered one holds
+
+        return float(scipy_brentq(f, a, b, xtol=xtol))
+
     start = calibrations.lookup(disk_key) if plain else None
     root: float | None = None
     if start is not None:
@@ -188,15 +193,17 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
 
 
 def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.ndarray,
-                   options: SolveOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Between-bloc trade change (%) and convergence of B equilibria in one batched solve.
+                   options: SolveOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Between-bloc trade change (%), convergence and welfare of B equilibria, one batch.
 
     Row ``b`` is ``scn`` with the between-bloc cost hat ``exp(log_hats[b])`` under the
     elasticities ``theta[b]``; the change is measured as :func:`between_bloc_change` does
     (producer-price flows, all sectors, both directions, against the baseline solved from,
-    the deficit-free one under ``deficits="zero"``).
+    the deficit-free one under ``deficits="zero"``). Welfare (B, N), percent, is measured as
+    :func:`autarky.solve.solve_arrays` measures it, against the same baseline.
     """
     from autarky.errors import ScenarioWarning
+    from autarky.model import equations as eq
     from autarky.model.solver import solve_hat
     from autarky.solve import prepare, to_shock
 
@@ -205,7 +212,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
         blocs = scn.blocs(world)
         shocks = [to_shock(world, with_cost(scn, math.exp(x)), th)
                   for x, th in zip(log_hats, theta, strict=True)]
-    _, econ0 = prepare(world, shocks[0], options, [])
+    prepared, econ0 = prepare(world, shocks[0], options, [])
     names = list(blocs)
     member = np.full(len(world.countries), -1)
     pos = {c: k for k, c in enumerate(world.countries)}
@@ -217,6 +224,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     memory = options.memory if options.method == "anderson" else 0
     out = np.full(len(log_hats), np.nan)
     conv = np.zeros(len(log_hats), dtype=bool)
+    welfare = np.full((len(log_hats), len(world.countries)), np.nan)
     groups: list[tuple[np.ndarray, Any]] = [(np.arange(len(log_hats)), econ0)]
     if options.deficits == "zero":  # each distinct theta removes the deficits first
         _, first_of, inv = np.unique(theta, axis=0, return_index=True, return_inverse=True)
@@ -239,12 +247,19 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
         b0 = f0.sum(axis=2)[cross].sum()
         b1 = f1.sum(axis=3)[:, cross].sum(axis=1)
         out[rows] = 100.0 * (b1 / b0 - 1.0)
-        conv[rows] = sol.converged & np.isfinite(out[rows])
-    return out, conv
+        # what solve_arrays computes from the same solve (the range reuses it, run.py)
+        welfare[rows] = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha)
+                                 - 1.0)
+        conv[rows] = sol.converged & np.isfinite(out[rows]) \
+            & np.all(np.isfinite(welfare[rows]), axis=1)
+    if prepared is not world:  # a floored baseline (unavailable goods): per shock elsewhere
+        welfare[:] = np.nan
+    return out, conv, welfare
 
 
 def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.ndarray,
                          options: SolveOptions, *, ftol: float = 1e-6, max_steps: int = 40,
+                         welfare: np.ndarray | None = None, reused: np.ndarray | None = None,
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """:func:`calibrate_bloc_cost` for K elasticity vectors at once: one vectorised root find.
 
@@ -254,7 +269,15 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     between-bloc trade change is within ``ftol`` pp of ``target``.
 
     Returns ``(cost_hat (K,), achieved change % (K,), converged (K,), batched solves)``;
-    a row that does not converge or cannot reach the target has NaN hat and False.
+    a row that does not converge or cannot reach the target has NaN hat and False. With
+    ``welfare`` (a (K, N) array), each converged row's welfare (percent) at its calibrated
+    barrier is written into it: the equilibrium of the solve that hit the target, which is
+    the range's equilibrium for that row (:func:`autarky.run.source_range` solves only the
+    rows left NaN).
+
+    A row solved by an earlier run of the same code (a solved row of
+    :mod:`autarky.data.calibrations`, keyed by this key and the numerics fingerprint) is
+    taken as it is, without a solve; ``reused`` (a (K,) bool array) is set True for those.
     """
     import hashlib
 
@@ -278,20 +301,36 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     x0 = x.copy()
     fx, ok = np.full(K, np.nan), np.zeros(K, dtype=bool)
     active = np.ones(K, dtype=bool)
+    # rows this code solved before on the same data: barrier, trade change and welfare kept
+    N = len(world.countries)
+    solved_keys = [calibrations.solved_key(k) for k in keys]
+    found = calibrations.lookup_solved(solved_keys)
+    kept = np.zeros(K, dtype=bool)
+    kept_hat = np.full(K, np.nan)
+    W = np.full((K, N), np.nan)
+    for r, sk in enumerate(solved_keys):
+        row = found.get(sk)
+        if row is None or len(row["welfare"]) != N:  # type: ignore[arg-type]
+            continue
+        kept[r], ok[r], active[r] = True, True, False
+        kept_hat[r] = float(row["hat"])  # type: ignore[arg-type]
+        x[r], fx[r] = math.log(kept_hat[r]), float(row["change"]) - target  # type: ignore[arg-type]
+        W[r] = row["welfare"]
     side = np.zeros(K, dtype=int)  # Illinois: which end was kept last (+1 lo, -1 hi)
     steps = 0
     while active.any() and steps < max_steps:
         steps += 1
         idx = np.flatnonzero(active)
-        f, c = _between_batch(world, scn, x[idx], theta[idx], options)
+        f, c, w = _between_batch(world, scn, x[idx], theta[idx], options)
         f = f - target
-        for k, fk, ck in zip(idx, f, c, strict=True):  # bookkeeping of K <= 8 scalars
+        for k, fk, ck, wk in zip(idx, f, c, w, strict=True):  # bookkeeping of K <= 8 rows
             if not ck:
                 active[k] = False
                 continue
             fx[k] = fk
             if abs(fk) <= ftol:
                 ok[k], active[k] = True, False
+                W[k] = wk
                 continue
             if fk > 0:
                 lo[k], flo[k] = x[k], fk
@@ -315,23 +354,36 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
                     continue
                 nxt = min(max(nxt, x[k] * 1.01), hi_cap)
             x[k] = nxt
-    hats = np.where(ok, np.exp(x), np.nan)
-    fresh = {keys[r]: float(hats[r]) for r in np.flatnonzero(ok)
+    hats = np.where(kept, kept_hat, np.where(ok, np.exp(x), np.nan))
+    fresh = {keys[r]: float(hats[r]) for r in np.flatnonzero(ok & ~kept)
              if not (remembered[r] and x0[r] == x[r])}
     if fresh:
         calibrations.remember_many(fresh)
+    new_rows = {solved_keys[r]: {"hat": float(hats[r]), "change": float(fx[r] + target),
+                                 "welfare": [float(v) for v in W[r]]}
+                for r in np.flatnonzero(ok & ~kept & np.all(np.isfinite(W), axis=1))}
+    if new_rows:
+        calibrations.remember_solved(new_rows)
+    if welfare is not None:
+        welfare[ok] = W[ok]
+    if reused is not None:
+        reused[:] = kept
     return hats, np.where(ok, fx + target, np.nan), ok, steps
 
 
 def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
-                    options: SolveOptions | None = None,
+                    options: SolveOptions | None = None, *, welfare: np.ndarray | None = None,
+                    reused: np.ndarray | None = None,
                     ) -> tuple[list[Scenario | None], tuple[str, ...]]:
     """:func:`prepare` under each of K elasticity vectors (one per row of ``thetas``).
 
     A preset with a calibration target gets its between-bloc barrier solved for under each
     row in one vectorised root find (:func:`calibrate_bloc_costs`); gravity effects are
     converted with each row's elasticities. Returns one scenario per row (None where the
-    calibration did not converge or the target is out of reach) and the notes.
+    calibration did not converge or the target is out of reach) and the notes. ``welfare``
+    ((K, N), optional) receives the welfare of each calibrated row's equilibrium, as
+    :func:`calibrate_bloc_costs` gives it (rows without a calibration stay as they are);
+    ``reused`` ((K,) bool, optional) marks the rows an earlier run of the same code solved.
     """
     thetas = np.atleast_2d(np.asarray(thetas, float))
     K = thetas.shape[0]
@@ -341,12 +393,20 @@ def prepare_sources(world: World, scn: Scenario, thetas: np.ndarray,
     base = (scn.name or "").split(":")[0]
     if base in BLOC_TARGETS and any(isinstance(c, BlocSplit) for c in scn.components):
         target, _ = BLOC_TARGETS[base]
-        hats, _got, ok, steps = calibrate_bloc_costs(world, scn, target, thetas, opts)
+        kept = np.zeros(K, dtype=bool)
+        hats, _got, ok, steps = calibrate_bloc_costs(world, scn, target, thetas, opts,
+                                                     welfare=welfare, reused=kept)
+        if reused is not None:
+            reused[:] = kept
         scns = [with_cost(scn, float(h)) if k else None for h, k in zip(hats, ok, strict=True)]
         shown = ", ".join(f"x{h:.4f}" if k else "n/a" for h, k in zip(hats, ok, strict=True))
+        how = (f"one vectorised root find, {steps} batched solves" if not kept.any() else
+               "found by an earlier run of this code on the same data and kept (calibration "
+               "cache)" if steps == 0 else
+               f"{int(kept.sum())} kept from an earlier run of this code on the same data, the "
+               f"others in one vectorised root find, {steps} batched solves")
         notes.append(f"recalibrated under each source: between-bloc iceberg trade costs {shown}"
-                     f" (trade between the blocs {target:+.1f}% under each; one vectorised "
-                     f"root find, {steps} batched solves)")
+                     f" (trade between the blocs {target:+.1f}% under each; {how})")
     if unbound(scn):  # every conversion (deep integration, dissolution, border removal)
         scns = [bind_theta(s, th) if s is not None else None  # type: ignore[misc]
                 for s, th in zip(scns, thetas, strict=True)]

@@ -20,13 +20,10 @@ import sys
 import warnings
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
 import autarky as ak
-from autarky import run as run_
 from autarky.cli_claims import claims_cmd
 from autarky.cli_common import (
     _DEFICITS,
@@ -38,9 +35,13 @@ from autarky.cli_common import (
     _UNAVAIL,
     _WORLD,
     _YEAR,
+    DEFAULT_ELASTICITIES,
+    DEFAULT_PRESET,
     _progress,
     console,
+    err_console,
     load_world_cli,
+    print_repairs,
 )
 from autarky.cli_gravity import gravity_app
 from autarky.cli_linkages import deps, shortage
@@ -54,8 +55,11 @@ from autarky.cli_report import (
     app_cmd,
     report_cmd,
 )
-from autarky.data.embedded_data import MIN_ESTIMATES, PLACEHOLDER_SOURCES
 from autarky.errors import RepairWarning
+
+# Every module imported above is light (typer, rich, autarky's errors and the command
+# modules): NumPy, pandas, xarray, SciPy and the model load inside the commands that need
+# them, so that --help, presets, datasets and sectors answer at once (tests/test_cli_fast.py).
 
 EXIT_NOT_CONVERGED = 3
 """Exit code of a solve that did not converge (bad input is 2, an internal error 1)."""
@@ -90,15 +94,18 @@ def _root(
 @app.command()
 def datasets() -> None:
     """List the embedded datasets with their coverage, source and license."""
-    df = ak.datasets()
+    from autarky.data import listings
+
+    rows = listings.datasets()  # ak.datasets(), as shipped (tests/test_listings.py)
     table = Table(title="Embedded datasets")
     for col in ("name", "years", "countries", "sectors", "IO links", "what"):
         table.add_column(col, overflow="fold")
-    for name, row in df.iterrows():
-        table.add_row(str(name), row["years"], str(row["countries"]), str(row["sectors"]),
-                      "yes" if row["io_links"] else "no", row["title"])
+    for row in rows:
+        table.add_row(str(row["name"]), row["years"], str(row["countries"]),
+                      str(row["sectors"]), "yes" if row["io_links"] else "no", row["title"])
     console.print(table)
-    for name, row in df.iterrows():
+    for row in rows:
+        name = row["name"]
         console.print(f"[bold]{name}[/]: source: {row['source'].rstrip('.')}. License: "
                       f"{row['license'].rstrip('.')}. Cite: {row['citation']}", highlight=False)
 
@@ -111,6 +118,9 @@ def elasticities(
 
     Any source name, or one number, is a value of --elasticities for run, compare and nash.
     """
+    from autarky import run as run_
+    from autarky.data.embedded_data import MIN_ESTIMATES, PLACEHOLDER_SOURCES
+
     tab = run_.elasticity_table(world.lower())
     table = Table(title=f"Trade elasticities (theta) by sector on {world.lower()} "
                         "(sector names: autarky sectors WORLD)")
@@ -156,6 +166,10 @@ def info(
         "every cell it changed, instead.")] = False,
 ) -> None:
     """Size, totals, and each country's domestic share and top partners."""
+    import numpy as np
+
+    from autarky import run as run_
+
     run_.check_top(top)
     if tariffs:
         _tariff_report(world, year)
@@ -257,14 +271,24 @@ def sectors(
     year: Annotated[int | None, typer.Option(help="Base year (default: latest).")] = None,
 ) -> None:
     """Each sector's code, name and classes (goods, services, travel, energy, food, ...)."""
-    from autarky.data.embedded_data import sector_table
+    from autarky.data import listings
 
-    tab = sector_table(load_world_cli(world, year))
+    # an embedded dataset-year: as shipped (sector_table and the repairs of loading it,
+    # tests/test_listings.py); a file or a year the listing lacks: loaded
+    listed = listings.sectors(world, year)
+    if listed is None:
+        from autarky.data.embedded_data import sector_table
+
+        tab = sector_table(load_world_cli(world, year))
+        rows = [[str(code), str(r["name"]), str(r["classes"])] for code, r in tab.iterrows()]
+    else:
+        name, listed_year, rows, rules, cells = listed
+        print_repairs(rules, world, listed_year)
     table = Table(title="Sectors")
     for col in ("code", "name", "classes"):
         table.add_column(col)
-    for code, r in tab.iterrows():
-        table.add_row(str(code), str(r["name"]), str(r["classes"]))
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
 
 
@@ -276,18 +300,17 @@ def presets(
     = False,
 ) -> None:
     """List the named scenarios (presets) with what each models."""
-    from autarky.liberation import table as ilms_table
+    from autarky.data import listings
 
-    # the Liberation Day presets solve the ILMS (2025) model, not an engine Scenario: they
-    # are listed here but live in autarky.liberation, outside the Scenario registry
-    tab = pd.concat([ak.presets.table(), ilms_table()])
+    # ak.presets.table() as shipped (tests/test_listings.py); the registry holds every
+    # kind, the Liberation Day presets (ILMS 2025 model) included
     table = Table(title="Presets (autarky run NAME)", show_lines=True)
     table.add_column("name", no_wrap=True)
     table.add_column("what it models", overflow="fold")
     if details:
         table.add_column("assumptions and sources", overflow="fold")
-    for name, row in tab.iterrows():
-        cells = [str(name), row["description"]]
+    for row in listings.presets():
+        cells = [str(row["name"]), row["description"]]
         if details:
             cells.append(f"{row['assumptions']}\n[dim]{row['sources']}[/]")
         table.add_row(*cells)
@@ -332,6 +355,7 @@ def _check_files(overwrite: bool, excel: str | None = None, figures: str | None 
 
 def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
     """Check the flags, run the spec through the one service, print and write the outcome."""
+    from autarky import run as run_
     from autarky import service
     from autarky.cli_show import FORMATS, show, write_outputs
 
@@ -371,12 +395,12 @@ def _run_spec(spec: ak.RunSpec, top: int, **outputs: Any) -> ak.RunOutcome:
 @app.command()
 def run(
     scenario: Annotated[str, typer.Argument(help="Preset name (autarky presets) or a .toml "
-                                            "scenario file.")] = ak.presets.DEFAULT,
+                                            "scenario file.")] = DEFAULT_PRESET,
     world: Annotated[str | None, typer.Option(
         help="Embedded dataset name or a .csv/.parquet file (default: the preset's own "
         "world if it names one, else icio2023).")] = None,
     year: Annotated[int | None, _YEAR] = None,
-    elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
+    elasticities: Annotated[str, _ELAST] = DEFAULT_ELASTICITIES,
     extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
@@ -411,6 +435,8 @@ def run(
     the welfare of each country and group also shows the median and 90% band over N
     elasticity draws (stored in the result store and reused when run again).
     """
+    from autarky import run as run_
+
     spec = ak.RunSpec(scenario, world=world, year=year,
                       elasticities=run_.elasticities(elasticities), deficits=deficits,
                       unavailable=unavailable, extreme_elasticities=extreme_elasticities,
@@ -426,7 +452,7 @@ def compare(
     b: Annotated[str, typer.Argument(help="Second preset or .toml file.")],
     world: Annotated[str, _WORLD] = "icio2023",
     year: Annotated[int | None, _YEAR] = None,
-    elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
+    elasticities: Annotated[str, _ELAST] = DEFAULT_ELASTICITIES,
     extreme_elasticities: Annotated[bool, _EXTREME] = False,
     deficits: Annotated[str | None, _DEFICITS] = None,
     unavailable: Annotated[str | None, _UNAVAIL] = None,
@@ -445,6 +471,7 @@ def compare(
     Each is the same run as 'autarky run NAME --world WORLD' (one service); the range is of
     the difference B - A across the catalog's elasticity sources.
     """
+    from autarky import run as run_
     from autarky import service
     from autarky.cli_show import _range_cells, _range_columns, print_assumptions, range_line
 
@@ -529,7 +556,7 @@ def compare(
 def nash(
     world: Annotated[str, _WORLD] = "wiod2016",
     year: Annotated[int | None, _YEAR] = None,
-    elasticities: Annotated[str, _ELAST] = run_.DEFAULT_ELASTICITIES,
+    elasticities: Annotated[str, _ELAST] = DEFAULT_ELASTICITIES,
     method: Annotated[str, typer.Option(help="exact (exact first-order conditions, no IO "
                                        "links), formula (Lashkaripour 2021's approximation, "
                                        "no IO links) or best-response (exact welfare by "
@@ -554,6 +581,8 @@ def nash(
     The same run as 'autarky run nash' (one service). Welfare is measured against the
     baseline with deficits removed (balanced trade).
     """
+    from autarky import run as run_
+
     spec = ak.RunSpec("nash", world=world, year=year,
                       elasticities=run_.elasticities(elasticities), method=method,
                       country=country.strip().upper() if country else None,
@@ -587,7 +616,6 @@ def query(
     A table shows the first 50 rows (--limit; a line on stderr says how many there are);
     --format csv|json prints every row, --out FILE writes every row as CSV.
     """
-    from autarky.cli_common import err_console
     from autarky.data.store import ResultStore, default_store_path, numerics_fingerprint
 
     fmt = "csv" if csv else fmt.lower()

@@ -9,14 +9,18 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from autarky.claims import COLUMNS, REPAIRS, Claim, compute, frame
 from autarky.cli_common import _OVERWRITE, _busy, console, print_repairs
-from autarky.data.records import atomic_folder, check_out_folder, write_text
 from autarky.errors import DataError
+
+if TYPE_CHECKING:
+    from autarky.claims import Claim
+
+# the claims (every solve behind them) are imported when the command runs, not by
+# ``autarky --help`` (tests/test_cli_fast.py)
 
 World = Annotated[str | None, typer.Option(
     help="World of claims 1, 7 and 8 (default: every embedded dataset for claim 1, "
@@ -48,6 +52,9 @@ def _block(c: Claim) -> None:
 def claims_cmd(world: World = None, out: Out = None, report: Report = False,
                only: Only = None, overwrite: Overwrite = False) -> None:
     """The texts' claims, computed: paraphrase, computation, result and band, limits."""
+    from autarky.claims import COLUMNS, REPAIRS, compute, frame
+    from autarky.data.records import atomic_folder, check_out_folder, write_text
+
     if report and out is None:
         raise DataError("--report: needs --out DIR (the folder claims.html is written to)")
     if out is not None:

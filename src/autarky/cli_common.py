@@ -18,8 +18,11 @@ from rich.markup import escape
 from rich.text import Text
 
 import autarky as ak
-from autarky import run as run_
 from autarky.errors import RepairWarning
+
+# Light on purpose: ``autarky --help``, ``presets``, ``datasets`` and ``sectors`` import this
+# module and must not load NumPy, pandas, xarray or SciPy (tests/test_cli_fast.py); the
+# run helpers (``autarky.run``) are imported inside the functions that use them.
 
 # Strings from outside (scenario files, data files, record folders, the result store, error
 # messages quoting them) reach the terminal as text: control characters (ESC starts the
@@ -122,6 +125,8 @@ _STATE = {"debug": False, "verbose": False}
 def _rule(r: object) -> str:
     if isinstance(r, RepairWarning):
         return r.rule
+    if isinstance(r, str) and re.fullmatch(r"[A-Z]+\d+", r):  # a rule's code (listings)
+        return r
     found = re.search(r"\(rule ([A-Z]+\d+)", str(r))
     return found.group(1) if found else "other"
 
@@ -174,6 +179,8 @@ def catch_repairs(caught: list[warnings.WarningMessage]) -> list[RepairWarning]:
 
 def load_world_repairs(world: str, year: int | None) -> tuple[ak.World, list[RepairWarning]]:
     """Load a World and the repairs made while loading it (one RepairWarning per rule)."""
+    from autarky import run as run_
+
     loaded = run_.load(world, year)
     return loaded.world, list(loaded.warnings)
 
@@ -188,6 +195,8 @@ def load_world_cli(world: str, year: int | None) -> ak.World:
 def _options(scn: ak.Scenario, deficits: str | None, unavailable: str | None,
              extreme: bool = False) -> ak.SolveOptions:
     """Command-line flags over the scenario's own settings over the library's defaults."""
+    from autarky import run as run_
+
     return run_.options(scn, deficits=deficits, unavailable=unavailable,
                         extreme_elasticities=extreme or None)
 
@@ -208,6 +217,12 @@ def _busy(message: str) -> Any:
         return contextlib.nullcontext()
     return err_console.status(message)
 
+
+DEFAULT_PRESET = "two-blocs"
+"""``autarky run`` with no scenario: :data:`autarky.presets.DEFAULT` (equal: tests/test_cli_fast.py;
+written out so that building the commands does not import the preset registry)."""
+DEFAULT_ELASTICITIES = "median"
+"""``--elasticities`` default: :data:`autarky.run.DEFAULT_ELASTICITIES` (equal: same test)."""
 
 _WORLD = typer.Option(help="Embedded dataset name or a .csv/.parquet file.")
 _OVERWRITE = typer.Option("--overwrite", help="Replace an existing --out (a non-empty folder, "

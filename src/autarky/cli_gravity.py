@@ -10,18 +10,21 @@ import math
 import re
 import warnings
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
 import autarky as ak
 from autarky.cli_common import _OVERWRITE, console
 from autarky.data.records import check_out_file
-from autarky.data.yotov2016 import read_gravity_panel
 from autarky.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# NumPy, pandas and the readers are imported inside the commands (``autarky --help`` loads
+# none of them: tests/test_cli_fast.py)
 
 gravity_app = typer.Typer(
     name="gravity", no_args_is_help=True,
@@ -66,6 +69,10 @@ def _year_column(year: str, old: str | None) -> str:
 
 def _load(path: Path, formula: str, exporter: str, importer: str,
           year: str) -> tuple[pd.DataFrame, str | None]:
+    import numpy as np
+
+    from autarky.data.yotov2016 import read_gravity_panel
+
     _check_formula(formula)
     lhs, _, rhs = formula.partition("~")
     terms = [t.strip() for t in rhs.split("|")[0].split("+") if t.strip()]
@@ -223,6 +230,9 @@ def border_cmd(
     PPML on the World's goods flows with exporter-year and importer-year fixed effects,
     standard errors clustered by country pair (autarky.gravity.estimate_border).
     """
+    import numpy as np
+    import pandas as pd
+
     if stored:
         rec = ak.gravity.stored_border(world)
         coef = pd.DataFrame(rec["coefficients"]).T

@@ -8,7 +8,6 @@ from __future__ import annotations
 import warnings
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -65,6 +64,8 @@ def deps(
 ) -> None:
     """How dependent a country is on others: foreign inputs, value added, missing goods."""
     iso = one_country(country, iso)
+    import pandas as pd
+
     _check_top(top)
     lk = ak.linkages
     w, m = _linkages_model(world, year)
@@ -136,6 +137,8 @@ def shortage(
     top: Annotated[int, typer.Option(help="Countries and goods to show (0: all).")] = 12,
 ) -> None:
     """Shortages after a supply loss, with today's sourcing, with open trade and in autarky."""
+    import pandas as pd
+
     _check_top(top)
     lk = ak.linkages
     w, m = _linkages_model(world, year)

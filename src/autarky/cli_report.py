@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 import autarky as ak
-from autarky import run as run_
 from autarky.cli_common import _OVERWRITE, _busy, console, deprecated, err_console
+
+# pandas and the run helpers are imported inside the functions (``autarky --help`` loads
+# neither: tests/test_cli_fast.py)
 
 _SHOW = typer.Option(help="Also print: gdp (real GDP, real wage, tariff revenue), trade "
                      "(by country and between blocs), sectors, diversion, or all (comma-"
@@ -40,6 +41,8 @@ def _show_kinds(show: str | None) -> list[str]:
 
 
 def _df_table(df: Any, title: str, fmt: dict[str, str], rows: int = 0) -> Table:
+    import pandas as pd
+
     table = Table(title=title)
     d = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
     if rows:
@@ -109,6 +112,8 @@ def _compare_out(out: str, world: ak.World, *runs: tuple[str, ak.Scenario, ak.Re
                  shown: str | None = None) -> None:
     from pathlib import Path
 
+    import pandas as pd
+
     from autarky import outcomes
     from autarky.data.exports import write_csvs
 
@@ -152,6 +157,8 @@ def report_cmd(
     import shutil
     from pathlib import Path
 
+    import pandas as pd
+
     from autarky import service
     from autarky.data.exports import _atomic
     from autarky.data.records import check_out_file
@@ -184,6 +191,8 @@ def report_cmd(
         console.print(f"report written: {p} (the report saved with the run; nothing solved)",
                       highlight=False, soft_wrap=True)
         return
+    from autarky import run as run_
+
     scn = ak.Scenario.from_toml(d / "scenario.toml")
     o = rec.get("options", {})
     spec = ak.RunSpec(scn, world=str(rec.get("world_argument") or rec["dataset"]),

@@ -9,13 +9,15 @@ store's ``quarantine`` folder (what they held is solved again by the next sweep)
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from autarky.cli_common import _STORE, console, text
-from autarky.data.store import ResultStore, default_store_path
 from autarky.errors import DataError
+
+if TYPE_CHECKING:
+    from autarky.data.store import ResultStore
 
 store_app = typer.Typer(name="store", no_args_is_help=True,
                         help="The result store of sweeps: check, repair (quarantine "
@@ -23,6 +25,7 @@ store_app = typer.Typer(name="store", no_args_is_help=True,
 
 
 def _open(store: str | None) -> ResultStore:
+    from autarky.data.store import ResultStore, default_store_path  # pandas: not for --help
 
     st = ResultStore(store or default_store_path())
     if not st.path.is_dir():

@@ -108,12 +108,16 @@ def rule_intervals(world: World, scn: Scenario, result: Any, elasticities: Any,
         alt = dataclasses.replace(alt, return_unconverged=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
-            scns, _ = calibrate.prepare_sources(world, scn, theta[None], alt)
+            # a recalibrated preset: the calibration's solve at its barrier is the answer
+            W = np.full((1, len(countries)), np.nan)
+            scns, _ = calibrate.prepare_sources(world, scn, theta[None], alt, welfare=W)
             if scns[0] is None:
                 texts.append(f"{label}: {what}: the calibration target is out of reach")
                 continue
-            W, conv, _, _ = solve_rows(world, [to_shock(world, scns[0], theta)],
-                                       np.zeros(1, dtype=int), theta[None], alt, notes=[])
+            conv = np.isfinite(W).all(axis=1)
+            if not conv[0]:
+                W, conv, _, _ = solve_rows(world, [to_shock(world, scns[0], theta)],
+                                           np.zeros(1, dtype=int), theta[None], alt, notes=[])
         if not conv[0]:
             texts.append(f"{label}: {what}: the solve did not converge")
             continue
@@ -176,13 +180,13 @@ def policy_pair(name: str, result: Any, world: World | None,
     and EU welfare in each, and ``attrs["text"]`` says why they differ. Cheap: the ILMS
     model solves in about a second.
     """
-    from autarky.data import read_ilms2025
-    from autarky.liberation import DATA_FOLDER, EU27, liberation_day, summary
-    from autarky.presets import record
-
     other = PAIRS.get(name)
     if other is None or result is None or world is None:
         return None
+    from autarky.data import read_ilms2025  # the ILMS model (SciPy) only for a paired preset
+    from autarky.liberation import DATA_FOLDER, EU27, liberation_day, summary
+    from autarky.presets import record
+
     try:
         data = read_ilms2025(DATA_FOLDER)
     except Exception:  # noqa: BLE001 - no ILMS data folder: nothing to set beside

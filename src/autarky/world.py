@@ -67,6 +67,9 @@ from autarky.repairs import (
     _repair_io,
     _repair_warn,
 )
+from autarky.xrlazy import defer_dask_check
+
+defer_dask_check()  # xarray would import dask.array (0.4 s) to ask if our arrays are dask's
 
 __all__ = ["World", "MRIO", "MIN_VALUE_ADDED_SHARE", "ROUNDING_TOLERANCE"]
 

@@ -1,7 +1,8 @@
 """The ``autarky`` command's entry point, outside the ``autarky`` package.
 
-Importing :mod:`autarky.cli` loads NumPy, pandas, SciPy and the rest for about a second;
-Ctrl-C or SIGTERM in that second used to print a KeyboardInterrupt traceback (or nothing).
+Importing :mod:`autarky.cli` is light (typer and rich; the commands import NumPy, pandas,
+SciPy and the rest when they run, for about half a second); Ctrl-C or SIGTERM while they
+load used to print a KeyboardInterrupt traceback (or nothing).
 This module installs handlers that end the process with one line and the documented exit
 code (130 interrupted, 143 terminated) before that import, then hands over to
 :func:`autarky.cli.main`, which installs its own (temporary files removed on the way out).

@@ -9,6 +9,16 @@ A stale entry (data or code changed) therefore costs one solve and can never cha
 result. Entries live in ``$AUTARKY_CACHE`` or ``~/.cache/autarky/calibrations.json``;
 the package ships the embedded worlds' default-year entries in
 ``embedded/calibrations.json`` (``scripts/build_calibrations.py``).
+
+Solved rows (``solved.json`` beside it, and ``embedded/solved.json``): a row of a
+vectorised calibration (one elasticity vector: a source of the range, or the headline's
+under the other deficit rule) whose key also holds the numerics fingerprint of the code
+(:func:`autarky.data.store.numerics_fingerprint`: the model, solver, scenarios, solve,
+calibration and NumPy/SciPy versions), with the barrier, the trade change it gives and
+the welfare of its equilibrium. The same world, scenario, target, options, elasticities
+and code compute the same numbers, so such a row is used as it is, as the result store
+of sweeps reuses its rows (:mod:`autarky.data.store`); any change to that code changes
+the fingerprint, and the row is solved again.
 """
 
 from __future__ import annotations
@@ -19,7 +29,8 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["cache_path", "key", "lookup", "remember", "remember_many", "shipped_path"]
+__all__ = ["cache_path", "key", "lookup", "lookup_solved", "remember", "remember_many",
+           "remember_solved", "shipped_path", "shipped_solved", "solved_key"]
 
 _MAX = 2000
 """Entries kept in the user's file (oldest dropped first)."""
@@ -91,6 +102,90 @@ def remember(k: str, value: float, path: Path | None = None) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".calibrations.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, indent=0, sort_keys=False)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+# ------------------------------------------------------------ solved rows (see the module)
+_MAX_SOLVED = 400
+"""Solved rows kept in the user's file (oldest dropped first)."""
+
+
+def _solved_paths() -> tuple[Path, Path]:
+    return (cache_path().with_name("solved.json"),
+            shipped_path().with_name("solved.json"))
+
+
+def solved_key(calibration_key: str) -> str:
+    """The key of a solved row: its calibration key and this code's numerics fingerprint."""
+    from autarky.data.store import numerics_fingerprint
+
+    return key(calibration_key, "solved", numerics_fingerprint())
+
+
+def _read_solved(path: Path) -> dict[str, dict[str, object]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out = {}
+    for k, v in data.items():
+        try:
+            hat, change = float(v["hat"]), float(v["change"])
+            welfare = [float(x) for x in v["welfare"]]
+        except (TypeError, KeyError, ValueError):
+            continue  # a damaged row: solved again
+        if 1.0 <= hat <= 100.0 and welfare:
+            out[str(k)] = {"hat": hat, "change": change, "welfare": welfare,
+                           "numerics": str(v.get("numerics", ""))}
+    return out
+
+
+def lookup_solved(keys: list[str]) -> dict[str, dict[str, object]]:
+    """Solved rows for :func:`solved_key` keys: ``hat``, ``change`` (%), ``welfare`` (%).
+
+    The user's file first, then the shipped one; keys without a row are left out.
+    """
+    out: dict[str, dict[str, object]] = {}
+    for path in _solved_paths():
+        table = _read_solved(path)
+        out.update({k: table[k] for k in keys if k in table and k not in out})
+    return out
+
+
+def shipped_solved() -> tuple[int, int, str]:
+    """Rows in ``embedded/solved.json``, how many are this code's, and its fingerprint.
+
+    Rows of another numerics fingerprint are never used (``autarky run`` then solves the
+    range): re-run ``scripts/build_calibrations.py --solved-only`` after such a change.
+    """
+    from autarky.data.store import numerics_fingerprint
+
+    rows = _read_solved(_solved_paths()[1])
+    mine = numerics_fingerprint()
+    return len(rows), sum(r["numerics"] == mine for r in rows.values()), mine
+
+
+def remember_solved(items: dict[str, dict[str, object]], path: Path | None = None) -> None:
+    """Keep solved rows (temporary file, then moved into place); skipped if not writable."""
+    from autarky.data.store import numerics_fingerprint
+
+    path = path or _solved_paths()[0]
+    items = {k: {**v, "numerics": numerics_fingerprint()} for k, v in items.items()}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data: dict[str, object] = dict(_read_solved(path))
+        for k, v in items.items():
+            data.pop(k, None)
+            data[k] = v
+        if len(data) > _MAX_SOLVED:
+            data = dict(list(data.items())[-_MAX_SOLVED:])
+        fd, tmp = tempfile.mkstemp(prefix=".solved.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=0)
         os.replace(tmp, path)
     except OSError:
         return

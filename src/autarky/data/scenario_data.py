@@ -4,10 +4,18 @@ Groups come from ``country_converter`` where it has them (EU27, OECD, G7, G20, B
 APEC, EEA, EURO, BASIC, ...) and otherwise from ``embedded/groups.csv`` (one row per
 group and member, with the source of the membership list). A group in ``groups.csv``
 takes precedence over a ``country_converter`` group of the same name; its source says why.
+
+What is read from ``country_converter`` (its ISO3 codes, short names and the members of
+:data:`COCO_GROUPS`) is also shipped as ``embedded/country_codes.json``
+(:func:`coco_extract`, written by ``scripts/build_listings.py``) and read from there when
+the installed ``country_converter`` is the version it was taken from: the same answers
+without building a ``CountryConverter`` (about 0.06 s of CPU on every run);
+``tests/test_listings.py`` checks that it equals the library's.
 """
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -18,6 +26,7 @@ import pandas as pd
 from autarky.errors import DataError
 
 __all__ = [
+    "coco_extract",
     "country_groups",
     "country_name",
     "group_members",
@@ -43,14 +52,45 @@ def _coco() -> Any:
     return coco.CountryConverter()
 
 
+def coco_extract() -> dict[str, Any]:
+    """What autarky reads from country_converter, from the library itself.
+
+    ``version``, ``iso3`` (every ISO3 code), ``names`` (ISO3 -> short name) and ``groups``
+    (each of :data:`COCO_GROUPS` -> its ISO3 members, sorted).
+    """
+    d = _coco().data[["ISO3", "name_short"]]
+    return {"version": _coco_version(),
+            "iso3": sorted(str(c) for c in d["ISO3"].dropna()),
+            "names": {str(a): str(b) for a, b in zip(d.dropna()["ISO3"], d.dropna()["name_short"],
+                                                     strict=True)},
+            "groups": {g: sorted(str(m) for m in getattr(_coco(), f"{g}as")("ISO3")["ISO3"])
+                       for g in COCO_GROUPS}}
+
+
+@cache
+def _shipped_coco() -> dict[str, Any] | None:
+    """``embedded/country_codes.json`` if it is of the installed country_converter, else None."""
+    try:
+        data = json.loads((_embedded() / "country_codes.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == _coco_version() else None
+
+
 @cache
 def iso3_codes() -> frozenset[str]:
     """Every ISO 3166 alpha-3 code country_converter knows."""
+    shipped = _shipped_coco()
+    if shipped is not None:
+        return frozenset(shipped["iso3"])
     return frozenset(str(c) for c in _coco().data["ISO3"].dropna())
 
 
 @cache
 def _names() -> dict[str, str]:
+    shipped = _shipped_coco()
+    if shipped is not None:
+        return dict(shipped["names"])
     d = _coco().data[["ISO3", "name_short"]].dropna()
     return {str(a): str(b) for a, b in zip(d["ISO3"], d["name_short"], strict=True)}
 
@@ -75,15 +115,18 @@ def country_groups() -> pd.DataFrame:
     for g, sub in pkg.groupby("group", sort=False):
         rows.append({"group": g, "members": " ".join(sub["member"]),
                      "source": sub["source"].iloc[0]})
+    shipped = _shipped_coco()
     for g in COCO_GROUPS:
         if g in set(pkg["group"]):
             continue
-        members = getattr(_coco(), f"{g}as")("ISO3")["ISO3"]
+        members = (shipped["groups"][g] if shipped is not None else
+                   getattr(_coco(), f"{g}as")("ISO3")["ISO3"])
         rows.append({"group": g, "members": " ".join(sorted(str(m) for m in members)),
                      "source": f"country_converter {_coco_version()}, classification '{g}'"})
     return pd.DataFrame(rows).set_index("group")
 
 
+@cache
 def _coco_version() -> str:
     import country_converter as coco
 
