@@ -13,8 +13,10 @@ a repeated or interrupted sweep only solves what is missing.
 Engine entry points used (all public, kept few): ``autarky.solve``: ``solve_arrays`` (the
 one batched solve, every deficit rule) with its ``Batch``, ``to_shock``,
 ``resolve_elasticities``, ``prepare`` (one-sided routes, unavailable goods, the "floor"
-world) and ``solve_notes``. This module keeps what is about many rows: elasticity draws,
-chunking, the Serial and Dask backends and the result store.
+world), ``solve_notes`` and ``draw_start`` (the median draw's solution, the warm start of
+every chunk); ``autarky.model.solver.levels_apply`` chooses the chunk size of draws. This
+module keeps what is about many rows: elasticity draws, chunking, the Serial and Dask
+backends and the result store.
 """
 
 from __future__ import annotations
@@ -38,12 +40,14 @@ from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
 from autarky.data.store import COMPACT_AFTER, ResultStore
 from autarky.errors import ConvergenceError, DataError
-from autarky.model.economy import Economy
+from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
+from autarky.model.solver import levels_apply
 from autarky.scenario import Scenario, Shock
 from autarky.solve import (
     DRAW_LANES,
     Batch,
+    draw_start,
     prepare,
     resolve_elasticities,
     solve_arrays,
@@ -285,6 +289,12 @@ def _version() -> str:
     return f"{package_versions()['autarky']}+numerics.{numerics_fingerprint()}"
 
 
+DRAW_CHUNK = 32
+"""Draws per chunk of :func:`sweep` when they share the matrices of
+:mod:`autarky.model.levels` (``benchmarks/bench_montecarlo.py``: 32 rows cost less per draw
+than 8 or 64; the dense shares of the solution are built 8 rows at a time)."""
+
+
 # ------------------------------------------------------------------------ engine calls
 # ------------------------------------------------------------------------ planning
 @dataclass(frozen=True, eq=False)
@@ -325,7 +335,7 @@ def _batches(plan: _Plan, rows: np.ndarray, chunk: int,
 def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
                theta: np.ndarray, options: SolveOptions, *, notes: list[str],
                keys: Sequence[str] | None = None, meta: pd.DataFrame | None = None,
-               backend: Backend = "serial", scheduler: Any = None, chunk: int = 8,
+               backend: Backend = "serial", scheduler: Any = None, chunk: int | None = 8,
                store: ResultStore | None = None, progress: Progress | None = None,
                lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Solve rows (a shock and a theta vector each) in chunks; reuse and fill a store.
@@ -337,7 +347,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     """
     if backend not in ("serial", "dask"):
         raise ValueError(f"backend: {backend!r} is not 'serial' or 'dask'")
-    if int(chunk) != chunk or chunk < 1:
+    if chunk is not None and (int(chunk) != chunk or chunk < 1):
         raise ValueError(f"chunk: {chunk!r} must be a positive int")
     R, N = len(shock_of_row), len(world.countries)
     econs: list[Economy] = []
@@ -383,14 +393,24 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
         if progress:
             progress(done, R)
 
+    if chunk is None:  # draws of one shock with levels: large programs pay
+        one = len(shocks) == 1 and len(econs) == 1
+        chunk = DRAW_CHUNK if one and levels_apply(econs[0], shocks[0].tariffs,
+                                                   shocks[0].tau_hat) else 8
     jobs = _batches(plan, todo, int(chunk), options)
+    start = None
+    if len(shocks) == 1 and len(econs) == 1 and len(todo) > 1:
+        # draws of one scenario: every chunk starts from the solution at the median draw
+        start = draw_start(econs[0], shocks[0].tariffs, shocks[0].tau_hat, plan.theta[todo],
+                           options)
     if backend == "serial":
         # each chunk on its own (warm starts within a chunk only), so that a serial
         # sweep and a Dask one with the same chunks do the same arithmetic
         for rows, e, T, H, th in jobs:
-            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
+            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes,
+                                            start=start)))
     else:
-        _run_dask(jobs, econs, options, scheduler, finish, lanes)
+        _run_dask(jobs, econs, options, scheduler, finish, lanes, start)
     if store is not None and len(todo) and len(store.files()) > COMPACT_AFTER:
         store.compact()  # bounded: lookups stay fast however many sweeps ran
     return W, conv, iters, reused
@@ -502,12 +522,13 @@ def _decode(code: tuple[np.ndarray, ...], base: np.ndarray) -> tuple[np.ndarray,
 def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]],
               econs: list[Economy], options: SolveOptions, scheduler: Any,
               finish: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None],
-              lanes: int | None = None) -> None:
+              lanes: int | None = None, start: Equilibrium | None = None) -> None:
     from distributed import as_completed
 
     client, close = _client(scheduler)
     try:
         econ_f = client.scatter(econs, broadcast=True)
+        start_f = None if start is None else client.scatter([start], broadcast=True)[0]
         shared: dict[int, Any] = {}  # one shock shared by many chunks: sent once
         futures = {}
         for rows, e, T, H, th in jobs:
@@ -519,7 +540,8 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
                 code: Any = shared[ident]
             else:
                 code = [_encode(T[b], H[b], base) for b in range(T.shape[0])]
-            fut = client.submit(_dask_task, econ_f[e], code, th, options, lanes, pure=False)
+            fut = client.submit(_dask_task, econ_f[e], code, th, options, lanes, start_f,
+                                pure=False)
             futures[fut] = rows
         for fut in as_completed(futures):
             finish(futures[fut], *fut.result())
@@ -528,14 +550,15 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
 
 
 def _dask_task(econ: Economy, code: Any, theta: np.ndarray, options: SolveOptions,
-               lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               lanes: int | None = None, start: Equilibrium | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Worker side: decode the shock(s) against the baseline and solve the chunk."""
     if isinstance(code, list):
         pairs = [_decode(c, econ.tariffs) for c in code]
         T, H = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
     else:
         T, H = _decode(code, econ.tariffs)
-    return _welfare_of(Batch(econ, T, H, theta, options, lanes=lanes))
+    return _welfare_of(Batch(econ, T, H, theta, options, lanes=lanes, start=start))
 
 
 def _welfare_of(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -582,7 +605,7 @@ def _keys(world_sha: str, world: World, texts: Sequence[str], shock_of_row: np.n
 def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
           source: str | Sequence[str] = "all", *, se: pd.Series | None = None,
           options: SolveOptions | None = None, backend: Backend = "serial",
-          scheduler: Any = None, chunk: int = 8, store: Any = None,
+          scheduler: Any = None, chunk: int | None = None, store: Any = None,
           progress: Progress | None = None) -> SweepResult:
     """Solve one scenario under many trade-elasticity vectors: the uncertainty band.
 
@@ -611,8 +634,11 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
         None starts a LocalCluster on 127.0.0.1 with one single-threaded worker process per
         core (:func:`local_workers`). It works from a plain script: the workers do not run
         the calling script again, so no ``if __name__ == "__main__":`` guard is needed.
-    chunk : int
-        Rows per batched solve (memory grows with chunk x N^2 x J).
+    chunk : int, optional
+        Rows per batched solve (memory grows with chunk x N^2 x J). Default
+        :data:`DRAW_CHUNK` (32) when the scenario's trade-cost changes take a few
+        values (a bloc split: the draws share draw-independent matrices,
+        :mod:`autarky.model.levels`), else 8.
     store : ResultStore or path, optional
         Parquet result store: rows already there are reused, new rows are appended.
     progress : callable, optional
