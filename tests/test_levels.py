@@ -7,12 +7,14 @@ once converged. Both must give what one-row solves give, to the solver's toleran
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 import autarky as ak
 from autarky.model import levels as lv
-from autarky.model.solver import CHECK_FACTOR, _routes, levels_apply, solve_hat
+from autarky.model.solver import CHECK_FACTOR, WageMap, _routes, levels_apply, solve_hat
 from autarky.solve import (
     Batch,
     draw_start,
@@ -78,6 +80,27 @@ def test_batched_draws_equal_one_row_solves(deficits):
         np.testing.assert_allclose(batch.log_P[b], one.log_P[0], atol=1e-9)
         np.testing.assert_allclose(batch.pi[b], one.pi[0], atol=1e-9)
         np.testing.assert_allclose(batch.X[b], one.X[0], rtol=1e-8)
+
+
+def test_the_check_of_a_batch_of_draws_sees_a_wrong_solution():
+    w = random_world(4, 7, 4)
+    econ = economy(w)
+    shock = _bloc_shock(w)
+    theta = np.random.default_rng(3).uniform(1.5, 15.0, size=(3, 4))
+    sol = solve_hat(econ, shock.tariffs, shock.tau_hat, theta, shares=False)
+    assert sol.converged.all() and sol.pi.shape == (3, 0, 0, 0)
+    g = WageMap(econ, shock.tariffs, shock.tau_hat, theta, deficits="fixed", tol=1e-10,
+                memory=6)
+    assert g.levels is not None
+    g.inner_tol = g.inner_floor
+    g(np.log(sol.w_hat))
+    at = g.equilibrium(np.log(sol.w_hat), 0, [], 1e-10, shares=False)
+    assert max(float(v.max()) for v in g.residuals(at).values()) <= CHECK_FACTOR * 1e-10
+    wrong = {"expenditure": replace(at, X=at.X * (1 + 1e-6)),
+             "price_index": replace(at, log_P=at.log_P + 1e-6),
+             "labour_market": replace(at, w_hat=at.w_hat * (1 + 1e-6))}
+    for name, bad in wrong.items():
+        assert float(g.residuals(bad)[name].max()) > 1e-8, name
 
 
 def test_monte_carlo_draws_of_two_blocs_equal_single_solves():

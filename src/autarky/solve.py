@@ -631,7 +631,8 @@ def solve_arrays(batch: Batch) -> BatchSolution:
             T = batch.tariffs[part] if batch.tariffs.ndim == 4 else batch.tariffs
             H = batch.tau_hat[part] if batch.tau_hat.ndim == 4 else batch.tau_hat
             sol = solve_hat(econ, T, H, theta[part], deficits=o.deficits, tol=o.tol,
-                            max_iter=o.max_iter, memory=memory, method=o.method, start=start)
+                            max_iter=o.max_iter, memory=memory, method=o.method, start=start,
+                            shares=False)
             W = _pct(eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha))
             out["welfare"][part] = W
             out["w_hat"][part], out["log_P"][part] = sol.w_hat, sol.log_P

@@ -532,13 +532,18 @@ class WageMap:
         return float(np.max(self.residual()))
 
     def equilibrium(self, u: np.ndarray, iterations: int, history: list[float],
-                    tol: float) -> Equilibrium:
-        """The solution at ``u`` (the map's last evaluation must be at ``u``)."""
+                    tol: float, shares: bool = True) -> Equilibrium:
+        """The solution at ``u`` (the map's last evaluation must be at ``u``).
+
+        ``shares=False``: ``pi`` is left empty, ``(B, 0, 0, 0)``.
+        """
         st = self.state
         u = st.get("u", u)  # the point evaluated last, with the numeraire imposed
         revenue = np.sum(st["X"] * st["tax_share"], axis=-1)
+        B = u.shape[0]
+        pi = self.shares(st["e_c"], st["S"]) if shares else np.empty((B, 0, 0, 0))
         return Equilibrium(
-            w_hat=np.exp(u), log_P=st["log_P"], pi=self.shares(st["e_c"], st["S"]),
+            w_hat=np.exp(u), log_P=st["log_P"], pi=pi,
             X=st["X"], Y=st["Y"],
             income=np.exp(u) * self.econ.va + st["D"] + revenue, deficit=st["D"],
             converged=self.residual() <= tol, iterations=iterations, history=history,
@@ -552,6 +557,8 @@ class WageMap:
         prices, shares and expenditure with the arrays this map holds in the solver's
         layout (cost weights, ``1 / (1 + t')``) instead of rebuilding them.
         """
+        if self.levels is not None:
+            return self._residuals_levels(sol)
         econ, B = self.econ, self.dims[0]
         va = econ.va
         u = np.log(sol.w_hat)
@@ -584,6 +591,50 @@ class WageMap:
         return {
             "price_index": _worst(lp - sol.log_P, B),
             "trade_shares": _worst(shares_gap, B),
+            "expenditure": _worst((rhs - X) / va[:, None], B),
+            "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
+            "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
+            "numeraire": _worst((np.sum(sol.w_hat * va, axis=-1) - self.world_va)[:, None]
+                                / self.world_va, B),
+        }
+
+
+    def _residuals_levels(self, sol: Equilibrium) -> dict[str, np.ndarray]:
+        """:meth:`residuals` for a batch of draws with :mod:`~autarky.model.levels`.
+
+        The same equations from the same solution, whose shares are ``A e / S`` with the
+        ``e`` and ``S`` of its last evaluation (held in :attr:`state`): prices and shares
+        are recomputed at its wages and prices and compared with them; spending, output
+        and the tariff share of spending come from level products with that ``e`` and
+        ``S`` instead of from the dense shares (same sums, another order), so the check
+        needs no ``B x N x N x J`` array beyond the cost weights and the shares' gap.
+        """
+        econ, B = self.econ, self.dims[0]
+        st = self.state
+        va = econ.va
+        u = np.log(sol.w_hat)
+        log_c = self._unit_cost(econ.gamma * u[..., :, None], sol.log_P)
+        lp, e_c, S = self._price(log_c)
+        e0, S0 = st["e_c"], st["S"]
+        gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
+        gap -= e0[..., None, :] / S0[..., :, None]
+        gap *= self.A
+        tax_share = self.tax_share(e0, S0)
+        X = sol.X
+        base = sol.w_hat * va + sol.deficit
+        Y = self.output(e0, S0, X)
+        if econ.io is None:
+            rhs = econ.alpha * (base / (1.0 - np.sum(econ.alpha * tax_share, axis=-1)))[
+                ..., None]
+        else:
+            income = base + np.sum(X * tax_share, axis=-1)
+            rhs = self._inputs(Y) + econ.alpha * income[..., None]
+        va_new = eq.value_added(econ.gamma, Y)
+        imports = np.sum(X * (1.0 - tax_share), axis=-1)
+        exports = np.sum(Y, axis=-1)
+        return {
+            "price_index": _worst(lp - sol.log_P, B),
+            "trade_shares": _worst(gap, B),
             "expenditure": _worst((rhs - X) / va[:, None], B),
             "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
             "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
@@ -659,7 +710,7 @@ def _closed(open_: np.ndarray) -> np.ndarray:
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
-              start: Equilibrium | None = None) -> Equilibrium:
+              start: Equilibrium | None = None, shares: bool = True) -> Equilibrium:
     """Solve the equilibrium in changes for one shock and B elasticity vectors.
 
     Parameters
@@ -686,6 +737,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         baseline (one member, or one per batch member), e.g. the previous draw of a
         Monte Carlo. It changes the path, not the fixed point: the result is the same to
         the tolerance.
+    shares : bool
+        False: the solution's trade shares are not kept (``pi`` is an empty
+        ``(B, 0, 0, 0)`` array; a Monte Carlo needs welfare only, and ``B x N x N x J``
+        shares are the largest array of a batch). They are still checked.
 
     Returns
     -------
@@ -725,12 +780,16 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                 hist.extend(extra)
                 if g.inner_used > g.inner_floor:
                     hist.append(g.refine(u))
+        # the dense check reads the solution's shares; with levels it needs none
+        built = shares or g.levels is None
         if g.keep is not None and u.shape[0] > FINAL_ROWS:
-            sol, res = _final_in_parts(g, u, iters, hist, tol)
+            sol, res = _final_in_parts(g, u, iters, hist, tol, built)
         else:
-            sol = g.equilibrium(u, iters, hist, tol)
+            sol = g.equilibrium(u, iters, hist, tol, built)
             res = g.residuals(sol)
     ok = sol.converged & np.all(np.stack(list(res.values())) <= CHECK_FACTOR * tol, axis=0)
+    if not shares and sol.pi.size:
+        sol = replace(sol, pi=np.empty((sol.pi.shape[0], 0, 0, 0)))
     return replace(sol, converged=ok, residuals=res)
 
 
@@ -740,7 +799,7 @@ FINAL_ROWS = 8
 
 
 def _final_in_parts(g: WageMap, u: np.ndarray, iterations: int, history: list[float],
-                    tol: float) -> tuple[Equilibrium, dict[str, np.ndarray]]:
+                    tol: float, shares: bool) -> tuple[Equilibrium, dict[str, np.ndarray]]:
     """The solution and its full residual check, :data:`FINAL_ROWS` rows at a time.
 
     :meth:`WageMap.equilibrium` and :meth:`WageMap.residuals` on parts of the batch
@@ -753,7 +812,7 @@ def _final_in_parts(g: WageMap, u: np.ndarray, iterations: int, history: list[fl
         mask = np.zeros(B, dtype=bool)
         mask[lo:lo + FINAL_ROWS] = True
         g.keep(mask)
-        sol = g.equilibrium(u[mask], iterations, history, tol)
+        sol = g.equilibrium(u[mask], iterations, history, tol, shares)
         parts.append((sol, g.residuals(sol)))
         g.keep(None)
     first = parts[0][0]
