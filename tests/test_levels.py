@@ -49,6 +49,8 @@ def test_level_products_equal_the_dense_cost_weights():
     A = np.where(weight > 0, weight * np.exp(-theta[:, :, None, None] * log_kappa), 0.0)
     e = np.random.default_rng(2).uniform(0.1, 1.0, size=(5, 4, 7))
     np.testing.assert_allclose(lev.dense(), A, rtol=1e-13, atol=0)
+    d = np.random.default_rng(4).standard_normal(A.shape)
+    np.testing.assert_allclose(lev.times(d.copy()), d * A, rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(lev.sums(e), np.matmul(A, e[..., None])[..., 0], rtol=1e-13)
     A_net = A * inv_tn
     np.testing.assert_allclose(lev.sums_net(e), np.matmul(A_net, e[..., None])[..., 0],

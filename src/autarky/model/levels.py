@@ -12,10 +12,10 @@ so the products of the inner loops, ``S[b, j] = A[b, j] e[b, j]`` and the same w
 ``A / (1 + t')``, become matrix-matrix products per sector over all draws at once: the
 weights of every open route times ``E[j]`` (``N x B``), plus for each level ``v != 0`` a
 correction ``(exp(-theta_bj v) - 1) W[j, v] e[b, j]`` computed on the rows and columns
-that level touches only (a bloc split: the members of the two blocs). The matrices do not
-depend on the draws: they are built once per shock and baseline and shared by every
-chunk of a Monte Carlo, and ``B`` draws cost a few compute-bound BLAS calls instead of
-``B`` memory-bound matrix-vector products.
+that level touches only (a bloc split: each bloc's members buying from the other's). The
+matrices do not depend on the draws: they are built once per shock and baseline and
+shared by every chunk of a Monte Carlo, and ``B`` draws cost a few compute-bound BLAS
+calls instead of ``B`` memory-bound matrix-vector products.
 
 The result equals the dense product up to rounding (the same terms summed in another
 order). :class:`Levels` is used by :class:`autarky.model.solver.WageMap` for batches of at
@@ -49,17 +49,36 @@ class _Parts:
         self.base_net_t = np.ascontiguousarray(np.swapaxes(self.base_net, -1, -2))
         self.values = values[values != 0.0]
         # each other level: its routes' weights on the rows (importers) and columns
-        # (exporters) it touches only, so the correction costs r x c, not N x N, per sector
-        self.blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+        # (exporters) it touches only, so the correction costs r x c, not N x N, per
+        # sector; rows with the same exporters form one block (a bloc split: members of
+        # one bloc buying from the other), at most GROUPS blocks per level
+        self.blocks: list[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                 np.ndarray]] = []
-        for v in self.values:
-            on = live & (log_kappa == v)
-            rows = np.flatnonzero(on.any(axis=(0, 2)))
-            cols = np.flatnonzero(on.any(axis=(0, 1)))
-            W = np.where(on, weight, 0.0)[:, rows][:, :, cols]  # (J, r, c)
-            W_net = W * inv_tn[:, rows][:, :, cols]
-            self.blocks.append((rows, cols, W, W_net,
-                                np.ascontiguousarray(np.swapaxes(W_net, -1, -2))))
+        for v, value in enumerate(self.values):
+            on = live & (log_kappa == value)
+            for rows, cols in _rectangles(on.any(axis=0)):
+                W = np.where(on, weight, 0.0)[:, rows][:, :, cols]  # (J, r, c)
+                W_net = W * inv_tn[:, rows][:, :, cols]
+                self.blocks.append((v, rows, cols, W, W_net,
+                                    np.ascontiguousarray(np.swapaxes(W_net, -1, -2))))
+
+
+GROUPS = 4
+"""Most blocks (sets of importers with the same exporters) per level."""
+
+
+def _rectangles(mask: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(rows, cols)`` blocks covering the True cells of ``mask`` (N, N).
+
+    Rows with the same set of True columns form one block; with more than
+    :data:`GROUPS` such sets, one block of every touched row and column.
+    """
+    rows = np.flatnonzero(mask.any(axis=1))
+    pats, inverse = np.unique(mask[rows], axis=0, return_inverse=True)
+    if len(pats) > GROUPS:
+        return [(rows, np.flatnonzero(mask.any(axis=0)))]
+    inverse = np.ravel(inverse)
+    return [(rows[inverse == k], np.flatnonzero(pats[k])) for k in range(len(pats))]
 
 
 def _parts(log_kappa: np.ndarray, weight: np.ndarray, inv_tn: np.ndarray) -> _Parts | None:
@@ -113,7 +132,7 @@ class Levels:
         X = np.ascontiguousarray(np.moveaxis(x, 0, -1))  # (J, N, B)
         base = (p.base, p.base_net, p.base_net_t)[which]
         out = np.matmul(base, X)
-        for v, (rows, cols, W, W_net, W_net_t) in enumerate(p.blocks):
+        for v, rows, cols, W, W_net, W_net_t in p.blocks:
             M, r, c = ((W, rows, cols), (W_net, rows, cols), (W_net_t, cols, rows))[which]
             part = np.matmul(M, X[:, c])
             part *= self.coef_t[v]
@@ -132,12 +151,22 @@ class Levels:
         """``sum_n x[b, j, n] (A / (1 + t'))[b, j, n, i]`` (B, J, N)."""
         return self._apply(2, x)
 
+    def times(self, d: np.ndarray) -> np.ndarray:
+        """``d * A`` for ``d`` (B, J, N, N), in place (no array of the weights is built)."""
+        p = self.parts
+        fixes = [(r, k, d[:, :, r[:, None], k] * (self.coef[:, :, v, None, None] * W))
+                 for v, r, k, W, _, _ in p.blocks]
+        d *= p.base
+        for r, k, fix in fixes:
+            d[:, :, r[:, None], k] += fix
+        return d
+
     def dense(self, rows: slice | np.ndarray = slice(None)) -> np.ndarray:
         """The cost weights ``A[rows]`` (b, J, N, N) as one array."""
         p = self.parts
         c = self.coef[rows]
         A = np.repeat(p.base[None], c.shape[0], axis=0)
-        for v, (r, k, W, _, _) in enumerate(p.blocks):
+        for v, r, k, W, _, _ in p.blocks:
             A[:, :, r[:, None], k] += c[:, :, v, None, None] * W
         return A
 

@@ -618,7 +618,8 @@ class WageMap:
         e0, S0 = st["e_c"], st["S"]
         gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
         gap -= e0[..., None, :] / S0[..., :, None]
-        gap *= self.A
+        assert self.levels is not None
+        gap = self.levels.times(gap)
         tax_share = self.tax_share(e0, S0)
         X = sol.X
         base = sol.w_hat * va + sol.deficit
