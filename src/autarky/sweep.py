@@ -460,8 +460,13 @@ def _local_security() -> bool:
     return False
 
 
+_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+"""The Dask setting (null: not set) whose default slows the engine's workers (_client)."""
+
+
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     """A Dask client: the given one, one for ``tcp://HOST:PORT``, or a LocalCluster."""
+    import dask
     from distributed import Client, LocalCluster
 
     if isinstance(scheduler, Client):
@@ -485,10 +490,20 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
                   "__spec__": main.__dict__.get("__spec__")}
         main.__spec__ = None
     try:
-        cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
-                               processes=True, dashboard_address=None, host="127.0.0.1",
-                               security=_local_security())
+        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in each worker, which also turns
+        # off glibc's adaptive mmap threshold: every array above 128 KiB is then mapped
+        # and unmapped afresh, and a draw cost 3x the CPU of the serial run (page faults;
+        # benchmarks/bench_montecarlo.py --dask). The workers started here keep the default.
+        # (a Dask nanny started earlier in this process left it in os.environ)
+        if os.environ.get("MALLOC_TRIM_THRESHOLD_") == "65536":
+            hidden["MALLOC_TRIM_THRESHOLD_"] = os.environ.pop("MALLOC_TRIM_THRESHOLD_")
+        with dask.config.set({_TRIM: None}):
+            cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
+                                   processes=True, dashboard_address=None, host="127.0.0.1",
+                                   security=_local_security())
     finally:
+        if "MALLOC_TRIM_THRESHOLD_" in hidden:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = hidden.pop("MALLOC_TRIM_THRESHOLD_")
         if main is not None:
             main.__dict__.update(hidden)
     client = Client(cluster)
