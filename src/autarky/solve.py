@@ -40,9 +40,9 @@ from autarky.scenario.components import BlocSplit
 from autarky.scenario.integration import bind_theta, unbound
 from autarky.world import World, _repair_io
 
-__all__ = ["DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes", "draw_start",
-           "economy", "prepare", "resolve_elasticities", "solve", "solve_arrays", "solve_batch",
-           "solve_notes", "to_shock"]
+__all__ = ["DRAW_CHUNK", "DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes",
+           "draw_start", "economy", "prepare", "resolve_elasticities", "solve",
+           "solve_arrays", "solve_batch", "solve_notes", "to_shock"]
 
 log = logging.getLogger(__name__)
 
@@ -672,6 +672,10 @@ def draw_start(econ: Economy, tariffs: np.ndarray, tau_hat: np.ndarray, theta: n
     none = np.zeros((1, 0))
     return replace(sol, pi=none, Y=none, history=[], residuals={})
 
+
+DRAW_CHUNK = 32
+"""Draws per chunk of :func:`autarky.sweep.sweep` when they share the matrices of
+:mod:`autarky.model.levels` (docs/scale.md: 16-64 cost about the same per draw, 8 more)."""
 
 DRAW_LANES = 1
 """Rows per array program for elasticity draws of one scenario with input-output links

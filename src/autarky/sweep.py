@@ -13,10 +13,9 @@ a repeated or interrupted sweep only solves what is missing.
 Engine entry points used (all public, kept few): ``autarky.solve``: ``solve_arrays`` (the
 one batched solve, every deficit rule) with its ``Batch``, ``to_shock``,
 ``resolve_elasticities``, ``prepare`` (one-sided routes, unavailable goods, the "floor"
-world), ``solve_notes`` and ``draw_start`` (the median draw's solution, the warm start of
-every chunk); ``autarky.model.solver.levels_apply`` chooses the chunk size of draws. This
-module keeps what is about many rows: elasticity draws, chunking, the Serial and Dask
-backends and the result store.
+world), ``solve_notes``, ``draw_start`` (every chunk's warm start); and
+``autarky.model.solver.levels_apply``. This module keeps what is about many rows:
+elasticity draws, chunking, the Serial and Dask backends and the result store.
 """
 
 from __future__ import annotations
@@ -45,6 +44,7 @@ from autarky.model.options import SolveOptions
 from autarky.model.solver import levels_apply
 from autarky.scenario import Scenario, Shock
 from autarky.solve import (
+    DRAW_CHUNK,
     DRAW_LANES,
     Batch,
     draw_start,
@@ -289,12 +289,6 @@ def _version() -> str:
     return f"{package_versions()['autarky']}+numerics.{numerics_fingerprint()}"
 
 
-DRAW_CHUNK = 32
-"""Draws per chunk of :func:`sweep` when they share the matrices of
-:mod:`autarky.model.levels` (``benchmarks/bench_montecarlo.py``: 32 rows cost less per draw
-than 8 or 64; the dense shares of the solution are built 8 rows at a time)."""
-
-
 # ------------------------------------------------------------------------ engine calls
 # ------------------------------------------------------------------------ planning
 @dataclass(frozen=True, eq=False)
@@ -393,16 +387,13 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
         if progress:
             progress(done, R)
 
-    if chunk is None:  # draws of one shock with levels: large programs pay
-        one = len(shocks) == 1 and len(econs) == 1
+    one = len(shocks) == 1 and len(econs) == 1  # draws of one scenario
+    if chunk is None:  # with levels, large programs pay
         chunk = DRAW_CHUNK if one and levels_apply(econs[0], shocks[0].tariffs,
                                                    shocks[0].tau_hat) else 8
-    jobs = _batches(plan, todo, int(chunk), options)
-    start = None
-    if len(shocks) == 1 and len(econs) == 1 and len(todo) > 1:
-        # draws of one scenario: every chunk starts from the solution at the median draw
-        start = draw_start(econs[0], shocks[0].tariffs, shocks[0].tau_hat, plan.theta[todo],
-                           options)
+    jobs = _batches(plan, todo, int(chunk), options)  # draws: all start at the median's
+    start = draw_start(econs[0], shocks[0].tariffs, shocks[0].tau_hat, plan.theta[todo],
+                       options) if one and len(todo) > 1 else None
     if backend == "serial":
         # each chunk on its own (warm starts within a chunk only), so that a serial
         # sweep and a Dask one with the same chunks do the same arithmetic
@@ -460,8 +451,7 @@ def _local_security() -> bool:
     return False
 
 
-_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-"""The Dask setting (null: not set) whose default slows the engine's workers (_client)."""
+_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"  # see _client
 
 
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
@@ -490,11 +480,9 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
                   "__spec__": main.__dict__.get("__spec__")}
         main.__spec__ = None
     try:
-        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in each worker, which also turns
-        # off glibc's adaptive mmap threshold: every array above 128 KiB is then mapped
-        # and unmapped afresh, and a draw cost 3x the CPU of the serial run (page faults;
-        # benchmarks/bench_montecarlo.py --dask). The workers started here keep the default.
-        # (a Dask nanny started earlier in this process left it in os.environ)
+        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in each worker (left in os.environ
+        # by any nanny started before): glibc's adaptive mmap threshold is then off and a
+        # draw cost 3x the CPU of the serial run (docs/scale.md); not for workers started here
         if os.environ.get("MALLOC_TRIM_THRESHOLD_") == "65536":
             hidden["MALLOC_TRIM_THRESHOLD_"] = os.environ.pop("MALLOC_TRIM_THRESHOLD_")
         with dask.config.set({_TRIM: None}):
@@ -578,8 +566,7 @@ def _dask_task(econ: Economy, code: Any, theta: np.ndarray, options: SolveOption
 
 def _welfare_of(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Welfare (B, N) in percent, converged (B,) and iterations (B,) of a batch."""
-    sol = solve_arrays(batch)
-    return sol.welfare, sol.converged, sol.iterations
+    return (sol := solve_arrays(batch)).welfare, sol.converged, sol.iterations
 
 
 def _finish(world: World, dim: str, W: np.ndarray, conv: np.ndarray, iters: np.ndarray,
@@ -651,8 +638,8 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
         the calling script again, so no ``if __name__ == "__main__":`` guard is needed.
     chunk : int, optional
         Rows per batched solve (memory grows with chunk x N^2 x J). Default
-        :data:`DRAW_CHUNK` (32) when the scenario's trade-cost changes take a few
-        values (a bloc split: the draws share draw-independent matrices,
+        :data:`autarky.solve.DRAW_CHUNK` (32) when the scenario's trade-cost changes take
+        a few values (a bloc split: the draws share draw-independent matrices,
         :mod:`autarky.model.levels`), else 8.
     store : ResultStore or path, optional
         Parquet result store: rows already there are reused, new rows are appended.

@@ -24,9 +24,15 @@ least :data:`MIN_BATCH` rows when the shock has at most :data:`MAX_LEVELS` level
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 import numpy as np
 
-__all__ = ["MAX_LEVELS", "MIN_BATCH", "Levels", "factored", "levels"]
+from autarky.model.economy import Equilibrium
+
+__all__ = ["FINAL_ROWS", "MAX_LEVELS", "MIN_BATCH", "Levels", "factored", "final_in_parts",
+           "levels"]
 
 
 MAX_LEVELS = 4
@@ -192,3 +198,40 @@ def levels(log_kappa: np.ndarray, weight: np.ndarray, inv_tn: np.ndarray,
     if parts.values.size and np.max(np.abs(theta[:, :, None] * parts.values)) > 700.0:
         return None
     return Levels(parts, theta)
+
+
+FINAL_ROWS = 8
+"""Rows of a batch of draws whose shares and full residual check are computed at once
+(dense ``B x N x N x J`` arrays: memory grows with it)."""
+
+
+def final_in_parts(g: Any, u: np.ndarray, iterations: int, history: list[float],
+                    tol: float, shares: bool) -> tuple[Equilibrium, dict[str, np.ndarray]]:
+    """The solution and its full residual check, :data:`FINAL_ROWS` rows at a time.
+
+    ``g`` is the solver's :class:`~autarky.model.solver.WageMap` (with ``keep``): its
+    ``equilibrium`` and ``residuals`` on parts of the batch (bounded memory for a large
+    batch of draws), put together in batch order.
+    """
+    assert g.keep is not None
+    B = u.shape[0]
+    parts: list[tuple[Equilibrium, dict[str, np.ndarray]]] = []
+    for lo in range(0, B, FINAL_ROWS):
+        mask = np.zeros(B, dtype=bool)
+        mask[lo:lo + FINAL_ROWS] = True
+        g.keep(mask)
+        sol = g.equilibrium(u[mask], iterations, history, tol, shares)
+        parts.append((sol, g.residuals(sol)))
+        g.keep(None)
+    first = parts[0][0]
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p[0], name) for p in parts])
+
+    pi = np.empty((B, *first.pi.shape[1:]))
+    for k, (sol, _) in enumerate(parts):
+        pi[k * FINAL_ROWS:k * FINAL_ROWS + sol.pi.shape[0]] = sol.pi
+    res = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
+    return replace(first, w_hat=cat("w_hat"), log_P=cat("log_P"), pi=pi, X=cat("X"),
+                   Y=cat("Y"), income=cat("income"), deficit=cat("deficit"),
+                   converged=cat("converged"), inner_evaluations=g.inner_evaluations), res

@@ -334,10 +334,9 @@ class WageMap:
         set-aside rows back in batch order. Only with :mod:`~autarky.model.levels` (one
         shock, draw-independent matrices): the per-row arrays are then small.
         """
-        if self._full is None:
+        if self._full is None:  # first call: remember the whole batch
             if mask is None:
                 return
-            # first call: remember the whole batch
             self._full = (np.arange(self.dims[0]), {},
                           (self.theta, self.neg_theta, self.step, self.levels, self.dims))
         rows, done, whole = self._full
@@ -783,8 +782,8 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                     hist.append(g.refine(u))
         # the dense check reads the solution's shares; with levels it needs none
         built = shares or g.levels is None
-        if g.keep is not None and u.shape[0] > FINAL_ROWS:
-            sol, res = _final_in_parts(g, u, iters, hist, tol, built)
+        if g.keep is not None and u.shape[0] > lv.FINAL_ROWS:
+            sol, res = lv.final_in_parts(g, u, iters, hist, tol, built)
         else:
             sol = g.equilibrium(u, iters, hist, tol, built)
             res = g.residuals(sol)
@@ -792,42 +791,6 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     if not shares and sol.pi.size:
         sol = replace(sol, pi=np.empty((sol.pi.shape[0], 0, 0, 0)))
     return replace(sol, converged=ok, residuals=res)
-
-
-FINAL_ROWS = 8
-"""Rows of a batch of draws whose shares and full residual check are computed at once
-(dense ``B x N x N x J`` arrays: memory grows with it)."""
-
-
-def _final_in_parts(g: WageMap, u: np.ndarray, iterations: int, history: list[float],
-                    tol: float, shares: bool) -> tuple[Equilibrium, dict[str, np.ndarray]]:
-    """The solution and its full residual check, :data:`FINAL_ROWS` rows at a time.
-
-    :meth:`WageMap.equilibrium` and :meth:`WageMap.residuals` on parts of the batch
-    (bounded memory for a large batch of draws), put together in batch order.
-    """
-    assert g.keep is not None
-    B = u.shape[0]
-    parts: list[tuple[Equilibrium, dict[str, np.ndarray]]] = []
-    for lo in range(0, B, FINAL_ROWS):
-        mask = np.zeros(B, dtype=bool)
-        mask[lo:lo + FINAL_ROWS] = True
-        g.keep(mask)
-        sol = g.equilibrium(u[mask], iterations, history, tol, shares)
-        parts.append((sol, g.residuals(sol)))
-        g.keep(None)
-    first = parts[0][0]
-
-    def cat(name: str) -> np.ndarray:
-        return np.concatenate([getattr(p[0], name) for p in parts])
-
-    pi = np.empty((B, *first.pi.shape[1:]))
-    for k, (sol, _) in enumerate(parts):
-        pi[k * FINAL_ROWS:k * FINAL_ROWS + sol.pi.shape[0]] = sol.pi
-    res = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
-    return replace(first, w_hat=cat("w_hat"), log_P=cat("log_P"), pi=pi, X=cat("X"),
-                   Y=cat("Y"), income=cat("income"), deficit=cat("deficit"),
-                   converged=cat("converged"), inner_evaluations=g.inner_evaluations), res
 
 
 CHECK_FACTOR = 10.0
