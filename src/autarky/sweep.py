@@ -391,9 +391,9 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     if chunk is None:  # with levels, large programs pay
         chunk = DRAW_CHUNK if one and levels_apply(econs[0], shocks[0].tariffs,
                                                    shocks[0].tau_hat) else 8
-    jobs = _batches(plan, todo, int(chunk), options)  # draws: all start at the median's
+    jobs = _batches(plan, todo, int(chunk), options)  # many draws: all start at the median
     start = draw_start(econs[0], shocks[0].tariffs, shocks[0].tau_hat, plan.theta[todo],
-                       options) if one and len(todo) > 1 else None
+                       options) if one and len(todo) >= 16 else None  # (pays from ~10)
     if backend == "serial":
         # each chunk on its own (warm starts within a chunk only), so that a serial
         # sweep and a Dask one with the same chunks do the same arithmetic
