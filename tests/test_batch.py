@@ -72,3 +72,24 @@ def test_dask_backend_works_from_a_script_without_main_guard(tmp_path):
 
 def test_local_cluster_has_a_worker_per_core():
     assert ak.sweep.local_workers() == len(os.sched_getaffinity(0))
+
+
+@pytest.mark.slow
+def test_local_cluster_workers_keep_the_default_malloc_thresholds():
+    """Dask's nanny default MALLOC_TRIM_THRESHOLD_=65536 made every draw on a worker cost
+    3x its serial CPU (page faults); the LocalCluster of backend="dask" does not set it,
+    even after another cluster of this process left it in os.environ."""
+    from distributed import LocalCluster
+
+    from autarky.sweep import _client
+
+    with LocalCluster(n_workers=1, processes=True, dashboard_address=None,
+                      host="127.0.0.1"):
+        pass
+    client, close = _client(None)
+    try:
+        env = client.run(lambda: os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+    finally:
+        close()
+    assert len(env) == ak.sweep.local_workers()
+    assert set(env.values()) == {None}, env

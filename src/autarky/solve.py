@@ -29,6 +29,7 @@ from autarky.model.shock import Shock
 from autarky.model.solver import (
     CHECK_FACTOR,
     closed_countries,
+    levels_apply,
     open_foreign_routes,
     solve_hat,
     unavailable_goods,
@@ -39,9 +40,9 @@ from autarky.scenario.components import BlocSplit
 from autarky.scenario.integration import bind_theta, unbound
 from autarky.world import World, _repair_io
 
-__all__ = ["DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes", "economy",
-           "prepare", "resolve_elasticities", "solve", "solve_arrays", "solve_batch",
-           "solve_notes", "to_shock"]
+__all__ = ["DRAW_CHUNK", "DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes",
+           "draw_start", "economy", "prepare", "resolve_elasticities", "solve",
+           "solve_arrays", "solve_batch", "solve_notes", "to_shock"]
 
 log = logging.getLogger(__name__)
 
@@ -526,10 +527,13 @@ class Batch:
     options : SolveOptions
     lanes : int, optional
         Rows per array program: the batch is solved ``lanes`` rows at a time, each group
-        warm-started from the solution of the one before (None: all rows at once). With
-        input-output links one row at a time is faster per row than many: a group
-        iterates until its slowest row converges, the arrays of one row stay in cache, and
-        a draw starts from the last one's solution (``benchmarks/bench_montecarlo.py``).
+        warm-started from the solution of the one before (None: all rows at once). Not
+        used when the rows share one shock whose trade-cost changes take a few values
+        (a bloc split; :func:`autarky.model.solver.levels_apply`): all rows are then one
+        program of draw-independent matrices, converged rows leaving it
+        (:mod:`autarky.model.levels`). Otherwise, with input-output links, one row at a
+        time is faster per row than many: the arrays of one row stay in cache, and a draw
+        starts from the last one's solution (``benchmarks/bench_montecarlo.py``).
     start : Equilibrium, optional
         Warm start of the first group (e.g. the last row of the previous chunk).
     """
@@ -619,13 +623,16 @@ def solve_arrays(batch: Batch) -> BatchSolution:
                 continue
             econ, it0 = econ.rebase(first, econ.tariffs), first.iterations
         lanes = len(rows) if batch.lanes is None else max(1, int(batch.lanes))
+        if lanes < len(rows) and levels_apply(econ, batch.tariffs, batch.tau_hat):
+            lanes = len(rows)  # one program of draw-independent matrices (model/levels.py)
         start = batch.start if th0 is None else None
         for lo in range(0, len(rows), lanes):
             part = rows[lo:lo + lanes]
             T = batch.tariffs[part] if batch.tariffs.ndim == 4 else batch.tariffs
             H = batch.tau_hat[part] if batch.tau_hat.ndim == 4 else batch.tau_hat
             sol = solve_hat(econ, T, H, theta[part], deficits=o.deficits, tol=o.tol,
-                            max_iter=o.max_iter, memory=memory, method=o.method, start=start)
+                            max_iter=o.max_iter, memory=memory, method=o.method, start=start,
+                            shares=False)
             W = _pct(eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha))
             out["welfare"][part] = W
             out["w_hat"][part], out["log_P"][part] = sol.w_hat, sol.log_P
@@ -641,6 +648,34 @@ def solve_arrays(batch: Batch) -> BatchSolution:
     return BatchSolution(converged=conv, iterations=iters, residuals=residuals, last=last,
                          **out)
 
+
+def draw_start(econ: Economy, tariffs: np.ndarray, tau_hat: np.ndarray, theta: np.ndarray,
+               options: SolveOptions) -> Equilibrium | None:
+    """A warm start for many draws of one shock: the solution at the draws' median theta.
+
+    One solve, shared by every chunk of a Monte Carlo (the same start on every Dask
+    worker, so serial and Dask runs do the same arithmetic); it saves about a tenth of
+    the iterations of each draw against starting from the baseline
+    (``benchmarks/bench_montecarlo.py``). Only wages, prices and expenditure are kept
+    (what :func:`autarky.model.solver.solve_hat` reads of a start). None with deficits
+    "zero" (each draw has its own balanced baseline), a batched shock, or if the solve
+    does not converge.
+    """
+    if options.deficits == "zero" or np.ndim(tariffs) != 3 or np.ndim(tau_hat) != 3:
+        return None
+    memory = options.memory if options.method == "anderson" else 0
+    med = np.median(np.atleast_2d(np.asarray(theta, float)), axis=0)
+    sol = solve_hat(econ, tariffs, tau_hat, med, deficits=options.deficits, tol=options.tol,
+                    max_iter=options.max_iter, memory=memory, method=options.method)
+    if not bool(sol.converged.all()):
+        return None
+    none = np.zeros((1, 0))
+    return replace(sol, pi=none, Y=none, history=[], residuals={})
+
+
+DRAW_CHUNK = 32
+"""Draws per chunk of :func:`autarky.sweep.sweep` when they share the matrices of
+:mod:`autarky.model.levels` (docs/scale.md: 16-64 cost about the same per draw, 8 more)."""
 
 DRAW_LANES = 1
 """Rows per array program for elasticity draws of one scenario with input-output links
@@ -711,8 +746,10 @@ def solve_batch(world: World, scenario: Any, thetas: Any,
         notes.append("deficits 'zero' with draws: each draw's changes are measured from the "
                      "balanced baseline of its own elasticities")
     world, econ = prepare(world, shock, options, notes)
+    start = draw_start(econ, shock.tariffs, shock.tau_hat, th, options) \
+        if th.shape[0] > 1 else None
     parts = [solve_arrays(Batch(econ, shock.tariffs, shock.tau_hat, th[s:s + int(chunk)],
-                                options, lanes=draw_lanes(econ)))
+                                options, lanes=draw_lanes(econ), start=start))
              for s in range(0, th.shape[0], int(chunk))]
 
     def cat(name: str) -> np.ndarray:

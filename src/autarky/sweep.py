@@ -13,8 +13,9 @@ a repeated or interrupted sweep only solves what is missing.
 Engine entry points used (all public, kept few): ``autarky.solve``: ``solve_arrays`` (the
 one batched solve, every deficit rule) with its ``Batch``, ``to_shock``,
 ``resolve_elasticities``, ``prepare`` (one-sided routes, unavailable goods, the "floor"
-world) and ``solve_notes``. This module keeps what is about many rows: elasticity draws,
-chunking, the Serial and Dask backends and the result store.
+world), ``solve_notes``, ``draw_start`` (every chunk's warm start); and
+``autarky.model.solver.levels_apply``. This module keeps what is about many rows:
+elasticity draws, chunking, the Serial and Dask backends and the result store.
 """
 
 from __future__ import annotations
@@ -38,12 +39,15 @@ from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
 from autarky.data.store import COMPACT_AFTER, ResultStore
 from autarky.errors import ConvergenceError, DataError
-from autarky.model.economy import Economy
+from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
+from autarky.model.solver import levels_apply
 from autarky.scenario import Scenario, Shock
 from autarky.solve import (
+    DRAW_CHUNK,
     DRAW_LANES,
     Batch,
+    draw_start,
     prepare,
     resolve_elasticities,
     solve_arrays,
@@ -325,7 +329,7 @@ def _batches(plan: _Plan, rows: np.ndarray, chunk: int,
 def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
                theta: np.ndarray, options: SolveOptions, *, notes: list[str],
                keys: Sequence[str] | None = None, meta: pd.DataFrame | None = None,
-               backend: Backend = "serial", scheduler: Any = None, chunk: int = 8,
+               backend: Backend = "serial", scheduler: Any = None, chunk: int | None = 8,
                store: ResultStore | None = None, progress: Progress | None = None,
                lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Solve rows (a shock and a theta vector each) in chunks; reuse and fill a store.
@@ -337,7 +341,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     """
     if backend not in ("serial", "dask"):
         raise ValueError(f"backend: {backend!r} is not 'serial' or 'dask'")
-    if int(chunk) != chunk or chunk < 1:
+    if chunk is not None and (int(chunk) != chunk or chunk < 1):
         raise ValueError(f"chunk: {chunk!r} must be a positive int")
     R, N = len(shock_of_row), len(world.countries)
     econs: list[Economy] = []
@@ -383,14 +387,21 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
         if progress:
             progress(done, R)
 
-    jobs = _batches(plan, todo, int(chunk), options)
+    one = len(shocks) == 1 and len(econs) == 1  # draws of one scenario
+    if chunk is None:  # with levels, large programs pay
+        chunk = DRAW_CHUNK if one and levels_apply(econs[0], shocks[0].tariffs,
+                                                   shocks[0].tau_hat) else 8
+    jobs = _batches(plan, todo, int(chunk), options)  # many draws: all start at the median
+    start = draw_start(econs[0], shocks[0].tariffs, shocks[0].tau_hat, plan.theta[todo],
+                       options) if one and len(todo) >= 16 else None  # (pays from ~10)
     if backend == "serial":
         # each chunk on its own (warm starts within a chunk only), so that a serial
         # sweep and a Dask one with the same chunks do the same arithmetic
         for rows, e, T, H, th in jobs:
-            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes)))
+            finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes,
+                                            start=start)))
     else:
-        _run_dask(jobs, econs, options, scheduler, finish, lanes)
+        _run_dask(jobs, econs, options, scheduler, finish, lanes, start)
     if store is not None and len(todo) and len(store.files()) > COMPACT_AFTER:
         store.compact()  # bounded: lookups stay fast however many sweeps ran
     return W, conv, iters, reused
@@ -440,8 +451,12 @@ def _local_security() -> bool:
     return False
 
 
+_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"  # see _client
+
+
 def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
     """A Dask client: the given one, one for ``tcp://HOST:PORT``, or a LocalCluster."""
+    import dask
     from distributed import Client, LocalCluster
 
     if isinstance(scheduler, Client):
@@ -465,10 +480,18 @@ def _client(scheduler: Any) -> tuple[Any, Callable[[], None]]:
                   "__spec__": main.__dict__.get("__spec__")}
         main.__spec__ = None
     try:
-        cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
-                               processes=True, dashboard_address=None, host="127.0.0.1",
-                               security=_local_security())
+        # Dask's nanny sets MALLOC_TRIM_THRESHOLD_=65536 in each worker (left in os.environ
+        # by any nanny started before): glibc's adaptive mmap threshold is then off and a
+        # draw cost 3x the CPU of the serial run (docs/scale.md); not for workers started here
+        if os.environ.get("MALLOC_TRIM_THRESHOLD_") == "65536":
+            hidden["MALLOC_TRIM_THRESHOLD_"] = os.environ.pop("MALLOC_TRIM_THRESHOLD_")
+        with dask.config.set({_TRIM: None}):
+            cluster = LocalCluster(n_workers=local_workers(), threads_per_worker=1,
+                                   processes=True, dashboard_address=None, host="127.0.0.1",
+                                   security=_local_security())
     finally:
+        if "MALLOC_TRIM_THRESHOLD_" in hidden:
+            os.environ["MALLOC_TRIM_THRESHOLD_"] = hidden.pop("MALLOC_TRIM_THRESHOLD_")
         if main is not None:
             main.__dict__.update(hidden)
     client = Client(cluster)
@@ -502,12 +525,13 @@ def _decode(code: tuple[np.ndarray, ...], base: np.ndarray) -> tuple[np.ndarray,
 def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray]],
               econs: list[Economy], options: SolveOptions, scheduler: Any,
               finish: Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], None],
-              lanes: int | None = None) -> None:
+              lanes: int | None = None, start: Equilibrium | None = None) -> None:
     from distributed import as_completed
 
     client, close = _client(scheduler)
     try:
         econ_f = client.scatter(econs, broadcast=True)
+        start_f = None if start is None else client.scatter([start], broadcast=True)[0]
         shared: dict[int, Any] = {}  # one shock shared by many chunks: sent once
         futures = {}
         for rows, e, T, H, th in jobs:
@@ -519,7 +543,8 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
                 code: Any = shared[ident]
             else:
                 code = [_encode(T[b], H[b], base) for b in range(T.shape[0])]
-            fut = client.submit(_dask_task, econ_f[e], code, th, options, lanes, pure=False)
+            fut = client.submit(_dask_task, econ_f[e], code, th, options, lanes, start_f,
+                                pure=False)
             futures[fut] = rows
         for fut in as_completed(futures):
             finish(futures[fut], *fut.result())
@@ -528,20 +553,20 @@ def _run_dask(jobs: list[tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarr
 
 
 def _dask_task(econ: Economy, code: Any, theta: np.ndarray, options: SolveOptions,
-               lanes: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               lanes: int | None = None, start: Equilibrium | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Worker side: decode the shock(s) against the baseline and solve the chunk."""
     if isinstance(code, list):
         pairs = [_decode(c, econ.tariffs) for c in code]
         T, H = np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
     else:
         T, H = _decode(code, econ.tariffs)
-    return _welfare_of(Batch(econ, T, H, theta, options, lanes=lanes))
+    return _welfare_of(Batch(econ, T, H, theta, options, lanes=lanes, start=start))
 
 
 def _welfare_of(batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Welfare (B, N) in percent, converged (B,) and iterations (B,) of a batch."""
-    sol = solve_arrays(batch)
-    return sol.welfare, sol.converged, sol.iterations
+    return (sol := solve_arrays(batch)).welfare, sol.converged, sol.iterations
 
 
 def _finish(world: World, dim: str, W: np.ndarray, conv: np.ndarray, iters: np.ndarray,
@@ -582,7 +607,7 @@ def _keys(world_sha: str, world: World, texts: Sequence[str], shock_of_row: np.n
 def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
           source: str | Sequence[str] = "all", *, se: pd.Series | None = None,
           options: SolveOptions | None = None, backend: Backend = "serial",
-          scheduler: Any = None, chunk: int = 8, store: Any = None,
+          scheduler: Any = None, chunk: int | None = None, store: Any = None,
           progress: Progress | None = None) -> SweepResult:
     """Solve one scenario under many trade-elasticity vectors: the uncertainty band.
 
@@ -611,8 +636,11 @@ def sweep(world: World, scenario: Any, draws: int | None = 1000, seed: int = 0,
         None starts a LocalCluster on 127.0.0.1 with one single-threaded worker process per
         core (:func:`local_workers`). It works from a plain script: the workers do not run
         the calling script again, so no ``if __name__ == "__main__":`` guard is needed.
-    chunk : int
-        Rows per batched solve (memory grows with chunk x N^2 x J).
+    chunk : int, optional
+        Rows per batched solve (memory grows with chunk x N^2 x J). Default
+        :data:`autarky.solve.DRAW_CHUNK` (32) when the scenario's trade-cost changes take
+        a few values (a bloc split: the draws share draw-independent matrices,
+        :mod:`autarky.model.levels`), else 8.
     store : ResultStore or path, optional
         Parquet result store: rows already there are reused, new rows are appended.
     progress : callable, optional

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autarky.model import equations as eq
+from autarky.model import levels as lv
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
 from autarky.model.threads import single_blas_thread
@@ -46,6 +47,7 @@ __all__ = [
     "closed_countries",
     "equilibrium_residuals",
     "fixed_point",
+    "levels_apply",
     "member_residuals",
     "open_foreign_routes",
     "solve_hat",
@@ -108,8 +110,14 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
     x = x0
     gx = g(x)
     f = gx - x
-    hist = [float(nrm(f).max())]
+    r = nrm(f)
+    hist = [float(r.max())]
     best = hist[0]
+    # a map with keep(mask) lets converged rows leave the batch (WageMap of draws)
+    keep: Callable[[np.ndarray | None], None] | None = getattr(g, "keep", None)
+    if keep is not None:
+        x_all, f_all = x0.copy(), np.empty_like(f)
+        active = np.arange(x0.shape[0])
     m = max(int(memory), 0)
     B, d = f.shape[0], int(np.prod(f.shape[1:]))
     if m:
@@ -119,7 +127,20 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
     k = 0  # differences held
     pos = 0  # next slot
     it = 0
-    while hist[-1] > tol and it < max_iter:
+    while True:
+        if keep is not None:
+            done = r <= tol
+            if done.any() and not done.all():
+                x_all[active[done]], f_all[active[done]] = x[done], f[done]
+                live = ~done
+                keep(live)
+                active = active[live]
+                x, gx, f, r = x[live], gx[live], f[live], r[live]
+                if m:
+                    dF, dG, gram = dF[live], dG[live], gram[live]
+                B = x.shape[0]
+        if not (hist[-1] > tol and it < max_iter):
+            break
         if k:
             A = gram[:, :k, :k].copy()
             diag = A.reshape(B, k * k)[:, ::k + 1]  # a view of the diagonals
@@ -131,7 +152,8 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
             x_new = gx
         gx_new = g(x_new)
         f_new = gx_new - x_new
-        rmax = float(nrm(f_new).max())
+        r = nrm(f_new)
+        rmax = float(r.max())
         it += 1
         if not np.isfinite(rmax) or rmax > 1e4 * best:
             # safeguard: restart the memory from a plain step at the current point
@@ -140,10 +162,12 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
             x_new = gx
             gx_new = g(x_new)
             f_new = gx_new - x_new
-            rmax = float(np.max(nrm(f_new)))
+            r = nrm(f_new)
+            rmax = float(np.max(r))
             if not np.isfinite(rmax):
                 hist.append(rmax)
-                return x_new, f_new, it, hist
+                x, f = x_new, f_new
+                break
         elif m:
             np.subtract(f_new.reshape(B, d), f.reshape(B, d), out=dF[:, pos])
             np.subtract(gx_new.reshape(B, d), gx.reshape(B, d), out=dG[:, pos])
@@ -155,6 +179,10 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
         x, gx, f = x_new, gx_new, f_new
         hist.append(rmax)
         best = min(best, rmax)
+    if keep is not None:
+        x_all[active], f_all[active] = x, f
+        keep(None)
+        return x_all, f_all, it, hist
     return x, f, it, hist
 
 
@@ -217,6 +245,9 @@ INNER_CAP = 1e-4
 """Loosest tolerance of the inner price and spending solves (while the outer residual is
 large); they tighten with it (:data:`INNER_FACTOR`) down to ``tol / 100``, and the last
 outer evaluation is redone with inner solves at that floor."""
+INNER_MEMORY = 3
+"""Anderson memory of the inner price and spending solves of a batch of draws (with
+:mod:`~autarky.model.levels`); single solves use the outer memory."""
 INNER_FACTOR = 1e-3
 """Inner tolerance = ``INNER_FACTOR`` x the largest labour-market residual (within
 ``[tol / 100, INNER_CAP]``)."""
@@ -254,19 +285,26 @@ class WageMap:
         # (eq.cost_weights) and A / (1 + t')
         routes = _routes(econ, tariffs_new, tau_hat)
         log_kappa, weight, open_, inv_tn = routes[3:]
-        expo = -theta[:, :, None, None] * log_kappa
-        # exponents beyond +-700 are clipped: A is then not exact, and the final check
-        # recomputes prices with the exact log-sum-exp instead (residuals())
-        self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
-        if self.clipped:
-            np.clip(expo, -700.0, 700.0, out=expo)
-        self.A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N), fixed
+        # many draws of one shock with few distinct cost changes: A as draw-independent
+        # matrices per level, one matrix-matrix product for all rows (model/levels.py)
+        self.levels = lv.levels(log_kappa, weight, inv_tn, theta)
+        self.clipped = False
+        self._A: np.ndarray | None = None
+        self._A_net: np.ndarray | None = None
+        if self.levels is None:
+            expo = -theta[:, :, None, None] * log_kappa
+            # exponents beyond +-700 are clipped: A is then not exact, and the final check
+            # recomputes prices with the exact log-sum-exp instead (residuals())
+            self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
+            if self.clipped:
+                np.clip(expo, -700.0, 700.0, out=expo)
+            self._A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N)
+            self._A_net = self._A * inv_tn
         # natural-layout views, for the exact fallback of eq.price_index_fast
         self.log_kappa = np.moveaxis(log_kappa, -3, -1)
         self.weight = np.moveaxis(weight, -3, -1)
         self.closed = _closed(open_)
         self.inv_tn = inv_tn
-        self.A_net = self.A * self.inv_tn
         self.neg_theta = -theta[:, :, None]  # (B, J, 1)
         self._pi: tuple[np.ndarray, np.ndarray] | None = None  # (natural, sector-major)
         self.step = self._step(econ, theta)
@@ -280,6 +318,78 @@ class WageMap:
             "log_P": np.zeros((B, N, J)),
             "X": np.broadcast_to(econ.X, (B, N, J)).copy(),
         }
+        # rows of a batch of draws leave the outer iteration once converged (keep())
+        self.keep = self._keep if self.levels is not None else None
+        # the inner solves of a batch of draws mix fewer past steps: as few evaluations
+        # (benchmarks/bench_montecarlo.py), half the history streamed per iteration
+        self.inner_memory = min(memory, INNER_MEMORY) if self.levels is not None else memory
+        self._full: tuple[np.ndarray, dict[str, np.ndarray], tuple[Any, ...]] | None = None
+
+    def _keep(self, mask: np.ndarray | None) -> None:
+        """Iterate on the rows where ``mask`` is True only; ``None``: every row again.
+
+        The outer solver calls it when some rows of a batch have converged (their state,
+        from the evaluation at their accepted point, is set aside), so that the rest
+        iterate without them; it calls ``keep(None)`` before it returns, which puts the
+        set-aside rows back in batch order. Only with :mod:`~autarky.model.levels` (one
+        shock, draw-independent matrices): the per-row arrays are then small.
+        """
+        if self._full is None:  # first call: remember the whole batch
+            if mask is None:
+                return
+            self._full = (np.arange(self.dims[0]), {},
+                          (self.theta, self.neg_theta, self.step, self.levels, self.dims))
+        rows, done, whole = self._full
+        st = self.state
+        self._A, self._pi = None, None  # built for the rows at hand only
+        if mask is None:  # every row back, in batch order
+            for k, v in st.items():
+                done[k][rows] = v
+            self.state = done
+            self.theta, self.neg_theta, self.step, self.levels, self.dims = whole
+            self._full = None
+            return
+        B = whole[4][0]
+        for k, v in st.items():  # set aside the leaving rows' state
+            if k not in done:
+                done[k] = np.empty((B, *v.shape[1:]), dtype=v.dtype)
+            done[k][rows[~mask]] = v[~mask]
+        sel = rows[mask]
+        self._full = (sel, done, whole)
+        self.state = {k: v[mask] for k, v in st.items()}
+        theta = whole[0][sel]
+        assert self.levels is not None
+        self.theta, self.neg_theta, self.step = theta, whole[1][sel], whole[2][sel]
+        self.levels = whole[3].take(sel)
+        self.dims = (len(sel), *whole[4][1:])
+
+    @property
+    def A(self) -> np.ndarray:
+        """The cost weights ``A[b, j, n, i]`` as one array (built on first use with levels)."""
+        if self._A is None:
+            assert self.levels is not None
+            self._A = self.levels.dense()
+        return self._A
+
+    def _sums(self, e: np.ndarray) -> np.ndarray:
+        """``S[b, j, n] = sum_i A[b, j, n, i] e[b, j, i]``."""
+        if self.levels is not None:
+            return self.levels.sums(e)
+        return np.matmul(self.A, e[..., None])[..., 0]
+
+    def _sums_net(self, e: np.ndarray) -> np.ndarray:
+        """``sum_i (A / (1 + t'))[b, j, n, i] e[b, j, i]``."""
+        if self.levels is not None:
+            return self.levels.sums_net(e)
+        assert self._A_net is not None
+        return np.matmul(self._A_net, e[..., None])[..., 0]
+
+    def _net_left(self, x: np.ndarray) -> np.ndarray:
+        """``sum_n x[b, j, n] (A / (1 + t'))[b, j, n, i]`` (B, J, N)."""
+        if self.levels is not None:
+            return self.levels.net_left(x)
+        assert self._A_net is not None
+        return np.matmul(x[..., None, :], self._A_net)[..., 0, :]
 
     @staticmethod
     def _step(econ: Economy, theta: np.ndarray) -> np.ndarray:
@@ -293,7 +403,7 @@ class WageMap:
         sft = np.max(y, axis=-1, keepdims=True)
         y -= sft
         e = np.exp(y, out=y)
-        S = np.matmul(self.A, e[..., None])[..., 0]  # (B, J, N)
+        S = self._sums(e)  # (B, J, N)
         log_P = np.swapaxes((sft + np.log(S)) / self.neg_theta, -1, -2)
         if not S.min() > 0:  # underflow (extreme cost gaps): exact log-sum-exp there
             exact, _ = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
@@ -333,7 +443,7 @@ class WageMap:
             return lp_.reshape(B, N * J)
 
         p, _, it, _ = anderson(gP, self.state["log_P"].reshape(B, N * J), tol=self.inner_tol,
-                               max_iter=2000, memory=self.memory)
+                               max_iter=2000, memory=self.inner_memory)
         self.inner_evaluations += it + 1
         # one more evaluation at the accepted point so that prices and shares agree
         return self._price(self._unit_cost(gu, p.reshape(B, N, J)))
@@ -347,7 +457,7 @@ class WageMap:
 
     def tax_share(self, e: np.ndarray, S: np.ndarray) -> np.ndarray:
         """``sum_i pi'_nik t'_nik / (1 + t'_nik)`` (B, N, J): one product with ``A / (1 + t')``."""
-        net = np.matmul(self.A_net, e[..., None])[..., 0] / S  # (B, J, N)
+        net = self._sums_net(e) / S  # (B, J, N)
         return 1.0 - np.swapaxes(net, -1, -2)
 
     def output(self, e: np.ndarray, S: np.ndarray, X: np.ndarray) -> np.ndarray:
@@ -358,7 +468,7 @@ class WageMap:
         themselves are never formed).
         """
         xs = np.swapaxes(X, -1, -2) / S  # (B, K, N)
-        Y = np.matmul(xs[..., None, :], self.A_net)[..., 0, :]
+        Y = self._net_left(xs)
         Y *= e
         return np.swapaxes(Y, -1, -2)
 
@@ -381,7 +491,7 @@ class WageMap:
             return (self._inputs(Y) + alpha * income[..., None]).reshape(B, N * J)
 
         xs, _, it, _ = anderson(gX, self.state["X"].reshape(B, N * J),
-                                tol=self.inner_tol * 1e-2, max_iter=5000, memory=self.memory)
+                                tol=self.inner_tol * 1e-2, max_iter=5000, memory=self.inner_memory)
         self.inner_evaluations += it + 1
         return np.asarray(gX(xs)).reshape(B, N, J)
 
@@ -421,13 +531,18 @@ class WageMap:
         return float(np.max(self.residual()))
 
     def equilibrium(self, u: np.ndarray, iterations: int, history: list[float],
-                    tol: float) -> Equilibrium:
-        """The solution at ``u`` (the map's last evaluation must be at ``u``)."""
+                    tol: float, shares: bool = True) -> Equilibrium:
+        """The solution at ``u`` (the map's last evaluation must be at ``u``).
+
+        ``shares=False``: ``pi`` is left empty, ``(B, 0, 0, 0)``.
+        """
         st = self.state
         u = st.get("u", u)  # the point evaluated last, with the numeraire imposed
         revenue = np.sum(st["X"] * st["tax_share"], axis=-1)
+        B = u.shape[0]
+        pi = self.shares(st["e_c"], st["S"]) if shares else np.empty((B, 0, 0, 0))
         return Equilibrium(
-            w_hat=np.exp(u), log_P=st["log_P"], pi=self.shares(st["e_c"], st["S"]),
+            w_hat=np.exp(u), log_P=st["log_P"], pi=pi,
             X=st["X"], Y=st["Y"],
             income=np.exp(u) * self.econ.va + st["D"] + revenue, deficit=st["D"],
             converged=self.residual() <= tol, iterations=iterations, history=history,
@@ -441,6 +556,8 @@ class WageMap:
         prices, shares and expenditure with the arrays this map holds in the solver's
         layout (cost weights, ``1 / (1 + t')``) instead of rebuilding them.
         """
+        if self.levels is not None:
+            return self._residuals_levels(sol)
         econ, B = self.econ, self.dims[0]
         va = econ.va
         u = np.log(sol.w_hat)
@@ -473,6 +590,51 @@ class WageMap:
         return {
             "price_index": _worst(lp - sol.log_P, B),
             "trade_shares": _worst(shares_gap, B),
+            "expenditure": _worst((rhs - X) / va[:, None], B),
+            "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
+            "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
+            "numeraire": _worst((np.sum(sol.w_hat * va, axis=-1) - self.world_va)[:, None]
+                                / self.world_va, B),
+        }
+
+
+    def _residuals_levels(self, sol: Equilibrium) -> dict[str, np.ndarray]:
+        """:meth:`residuals` for a batch of draws with :mod:`~autarky.model.levels`.
+
+        The same equations from the same solution, whose shares are ``A e / S`` with the
+        ``e`` and ``S`` of its last evaluation (held in :attr:`state`): prices and shares
+        are recomputed at its wages and prices and compared with them; spending, output
+        and the tariff share of spending come from level products with that ``e`` and
+        ``S`` instead of from the dense shares (same sums, another order), so the check
+        needs no ``B x N x N x J`` array beyond the cost weights and the shares' gap.
+        """
+        econ, B = self.econ, self.dims[0]
+        st = self.state
+        va = econ.va
+        u = np.log(sol.w_hat)
+        log_c = self._unit_cost(econ.gamma * u[..., :, None], sol.log_P)
+        lp, e_c, S = self._price(log_c)
+        e0, S0 = st["e_c"], st["S"]
+        gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
+        gap -= e0[..., None, :] / S0[..., :, None]
+        assert self.levels is not None
+        gap = self.levels.times(gap)
+        tax_share = self.tax_share(e0, S0)
+        X = sol.X
+        base = sol.w_hat * va + sol.deficit
+        Y = self.output(e0, S0, X)
+        if econ.io is None:
+            rhs = econ.alpha * (base / (1.0 - np.sum(econ.alpha * tax_share, axis=-1)))[
+                ..., None]
+        else:
+            income = base + np.sum(X * tax_share, axis=-1)
+            rhs = self._inputs(Y) + econ.alpha * income[..., None]
+        va_new = eq.value_added(econ.gamma, Y)
+        imports = np.sum(X * (1.0 - tax_share), axis=-1)
+        exports = np.sum(Y, axis=-1)
+        return {
+            "price_index": _worst(lp - sol.log_P, B),
+            "trade_shares": _worst(gap, B),
             "expenditure": _worst((rhs - X) / va[:, None], B),
             "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
             "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
@@ -516,6 +678,21 @@ def _routes(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     return out
 
 
+def levels_apply(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray) -> bool:
+    """Whether a batch of draws of this shock is solved as one program with levels.
+
+    True for one shock ``(N, N, J)`` whose trade-cost changes take at most
+    :data:`~autarky.model.levels.MAX_LEVELS` distinct values over open routes
+    (:mod:`~autarky.model.levels`): its rows then share draw-independent matrices and
+    converged rows leave the iteration, so a large batch costs less per row than
+    one-row solves.
+    """
+    if np.ndim(tariffs_new) != 3 or np.ndim(tau_hat) != 3:
+        return False
+    log_kappa, weight, _, inv_tn = _routes(econ, tariffs_new, tau_hat)[3:]
+    return lv.factored(log_kappa, weight, inv_tn)
+
+
 def _sector_major(a: np.ndarray) -> np.ndarray:
     """``a[..., n, i, j]`` as a contiguous ``[..., j, n, i]`` array."""
     return np.ascontiguousarray(np.moveaxis(a, -1, -3))
@@ -533,7 +710,7 @@ def _closed(open_: np.ndarray) -> np.ndarray:
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
-              start: Equilibrium | None = None) -> Equilibrium:
+              start: Equilibrium | None = None, shares: bool = True) -> Equilibrium:
     """Solve the equilibrium in changes for one shock and B elasticity vectors.
 
     Parameters
@@ -560,6 +737,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         baseline (one member, or one per batch member), e.g. the previous draw of a
         Monte Carlo. It changes the path, not the fixed point: the result is the same to
         the tolerance.
+    shares : bool
+        False: the solution's trade shares are not kept (``pi`` is an empty
+        ``(B, 0, 0, 0)`` array; a Monte Carlo needs welfare only, and ``B x N x N x J``
+        shares are the largest array of a batch). They are still checked.
 
     Returns
     -------
@@ -599,9 +780,16 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
                 hist.extend(extra)
                 if g.inner_used > g.inner_floor:
                     hist.append(g.refine(u))
-        sol = g.equilibrium(u, iters, hist, tol)
-        res = g.residuals(sol)
+        # the dense check reads the solution's shares; with levels it needs none
+        built = shares or g.levels is None
+        if g.keep is not None and u.shape[0] > lv.FINAL_ROWS:
+            sol, res = lv.final_in_parts(g, u, iters, hist, tol, built)
+        else:
+            sol = g.equilibrium(u, iters, hist, tol, built)
+            res = g.residuals(sol)
     ok = sol.converged & np.all(np.stack(list(res.values())) <= CHECK_FACTOR * tol, axis=0)
+    if not shares and sol.pi.size:
+        sol = replace(sol, pi=np.empty((sol.pi.shape[0], 0, 0, 0)))
     return replace(sol, converged=ok, residuals=res)
 
 
