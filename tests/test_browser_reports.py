@@ -1,0 +1,124 @@
+"""The claims and Liberation Day reports in a real browser (Debian's chromium, Playwright).
+
+``autarky claims --out DIR --report`` writes claims.html: a chart per claim with its values
+and band. The page is opened offline at a desktop and a phone width; the numbers it draws
+must equal a direct computation of the same claims (:func:`autarky.claims.compute`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.helpers import cli
+from tests.test_browser import ARTIFACTS, CHROMIUM, WIDTHS, _guarded_page, browser  # noqa: F401
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
+]
+
+IDS = (4, 5, 7, 9, 10)  # a chart from a country table, bloc choice, by source; none for 9
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("claims") / "c"
+    args = [a for i in IDS for a in ("--only", str(i))]
+    p = cli("claims", *args, "--out", str(out), "--report")
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def direct() -> list[Any]:
+    from autarky.claims import compute
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compute(ids=list(IDS))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_claims_report_draws_the_computed_values(browser: Any, written: Path,  # noqa: F811
+                                                 direct: list[Any], width: int) -> None:
+    from autarky.report.claims import chart_data
+
+    page, outside, errors = _guarded_page(browser, width, "file:")
+    page.goto((written / "claims.html").as_uri())
+    assert page.evaluate("document.querySelector('meta[name=viewport]') !== null")
+    for c in direct:
+        sel = f"#fig-claim{c.id}"
+        expected = chart_data(c)
+        if expected is None:  # claim 9: nothing computed, no chart, the text says so
+            assert page.locator(sel).count() == 0
+            assert "no number computed" in page.locator(f"#claim-{c.id} .band").inner_text()
+            continue
+        page.wait_for_selector(f"{sel} .scatterlayer .point", timeout=60_000)
+        got = page.evaluate(
+            """sel => { const gd = document.querySelector(sel); const t = gd._fullData[0];
+                const s = gd.layout.shapes[0];
+                return {labels: Array.from(t.customdata), x: Array.from(t.x).map(Number),
+                        lo: Number(s.x0), hi: Number(s.x1), title: gd.layout.title.text,
+                        notes: gd.layout.annotations.map(a => a.text).join(' ')}; }""", sel)
+        want = expected.set_index("label")["value"]
+        assert sorted(got["labels"]) == sorted(want.index)
+        np.testing.assert_allclose(got["x"], want.loc[got["labels"]].to_numpy(), rtol=1e-9)
+        np.testing.assert_allclose([got["lo"], got["hi"]], [c.band_low, c.band_high],
+                                   rtol=1e-9)
+        # title, subtitle (world, year, elasticities) and source on the figure itself
+        assert f"Claim {c.id}" in got["title"] and "world:" in got["title"]
+        assert "elasticities:" in got["title"] and "Source:" in got["notes"]
+        assert "band" in got["notes"]
+        # the CSV written beside the page holds the same numbers
+        csv = pd.read_csv(written / f"claim{c.id}_chart.csv", comment="#")
+        np.testing.assert_allclose(csv.set_index("label")["value"].loc[want.index],
+                                   want.to_numpy(), rtol=1e-12)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    assert outside == [], outside
+    assert errors == [], errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"claims-{width}.png"), full_page=False)
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_liberation_day_report(browser: Any, tmp_path: Path, width: int) -> None:  # noqa: F811
+    from autarky import service
+    from autarky.liberation import DATA_FOLDER
+    from autarky.report import outputs
+    from tests.test_browser import _map_values
+
+    if not (Path(DATA_FOLDER) / "trade_cepii.csv").exists():
+        pytest.skip(f"the ILMS (2025) data are not in {DATA_FOLDER}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        o = service.run(service.RunSpec("liberation-day"))
+    path = outputs.write_report(tmp_path / "ld.html", o)
+    page, outside, errors = _guarded_page(browser, width, "file:")
+    page.goto(path.as_uri())
+    page.wait_for_selector("#fig-welfare path.choroplethlocation", timeout=60_000)
+    vals = _map_values(page, "#fig-welfare")
+    assert len(vals) > 150
+    np.testing.assert_allclose([vals[c] for c in vals], o.table["welfare"].loc[list(vals)],
+                               rtol=1e-12)
+    # the paper's rows (United States, China, EU, rest of the world) in the aggregates table
+    text = page.locator("body").inner_text()
+    for g, r in o.aggregates.iterrows():
+        assert str(g) in text and f"{r['welfare']:+,.3f}" in text, (g, r["welfare"])
+    title = page.evaluate("document.querySelector('#fig-welfare').layout.title.text")
+    assert "ilms2025" in title and "elasticities" in title
+    assert page.evaluate("document.querySelector('meta[name=viewport]') !== null")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    assert outside == [], outside
+    assert errors == [], errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"report-liberation-day-{width}.png"))
+    page.close()
