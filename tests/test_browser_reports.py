@@ -16,7 +16,14 @@ import pandas as pd
 import pytest
 
 from tests.helpers import cli
-from tests.test_browser import ARTIFACTS, CHROMIUM, WIDTHS, _guarded_page, browser  # noqa: F401
+from tests.test_browser import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
+    CHROMIUM,
+    WIDTHS,
+    _guarded_page,
+    app_url,
+    browser,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -121,4 +128,38 @@ def test_liberation_day_report(browser: Any, tmp_path: Path, width: int) -> None
     assert errors == [], errors
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"report-liberation-day-{width}.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_app_claims_view(browser: Any, app_url: str, direct: list[Any],  # noqa: F811
+                         width: int) -> None:
+    from autarky.app.claims_view import _band
+    from autarky.report.claims import CHARTS, chart_data
+
+    page, outside, errors = _guarded_page(browser, width, "http://127.0.0.1")
+    page.goto(f"{app_url}/?mode=Claims&claims=7,9")
+    page.get_by_text("The texts' claims, computed").wait_for(timeout=180_000)
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .point", timeout=180_000)
+    by_id = {c.id: c for c in direct}
+    c7, c9 = by_id[7], by_id[9]
+    got = page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot'); const t = gd._fullData[0];
+            const s = gd.layout.shapes[0];
+            return {labels: Array.from(t.customdata), x: Array.from(t.x).map(Number),
+                    lo: Number(s.x0), hi: Number(s.x1), title: gd.layout.title.text}; }""")
+    want = chart_data(c7).set_index("label")["value"]
+    assert sorted(got["labels"]) == sorted(want.index)
+    np.testing.assert_allclose(got["x"], want.loc[got["labels"]].to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose([got["lo"], got["hi"]], [c7.band_low, c7.band_high], rtol=1e-9)
+    assert "Claim 7" in got["title"] and "elasticities:" in got["title"]
+    text = page.locator("body").inner_text()
+    assert _band(c7, CHARTS[7].unit) in text  # the band, in words, with its unit
+    assert "no number computed" in text and c9.claim in text  # claim 9 computes nothing
+    assert "claims=7%2C9" in page.url or "claims=7,9" in page.url  # a shareable link
+    assert page.locator(".js-plotly-plot").count() == 1  # no chart for claim 9
+    assert outside == [], outside
+    assert [e for e in errors if "favicon" not in e] == [], errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-claims-{width}.png"))
     page.close()

@@ -132,6 +132,12 @@ economies beyond it are drawn at the end colour, outlined and listed under the m
 
 
 @cache
+def _features() -> tuple[dict[str, Any], ...]:
+    """The package's country shapes, decoded once (read-only: plotly copies what it keeps)."""
+    return tuple(country_shapes()["features"])
+
+
+@cache
 def shape_stats() -> dict[str, tuple[float, float, float]]:
     """Country id -> (area in latitude-scaled degrees², lon, lat of its largest polygon)."""
     out = {}
@@ -216,9 +222,10 @@ def value_map(countries: Sequence[str], values: Any, title: str, sub: str, sourc
     hi = lim if (v > 0).any() or not len(v) else 0.0
     scale = _diverging(lo, hi)
     rest = sorted(set(stats) - set(countries))
+    rest_set, locs_set = set(rest), set(locs)
     fig = go.Figure(go.Choropleth(
         geojson={"type": "FeatureCollection", "features": [
-            f for f in country_shapes()["features"] if f["id"] in set(rest)]},
+            f for f in _features() if f["id"] in rest_set]},
         featureidkey="id", locations=rest, z=np.zeros(len(rest)), name="no separate data",
         colorscale=[[0, _NO_DATA], [1, _NO_DATA]], showscale=False,
         hovertemplate="%{location}: no separate data (in ROW)<extra></extra>",
@@ -226,7 +233,7 @@ def value_map(countries: Sequence[str], values: Any, title: str, sub: str, sourc
     widths = [1.6 if k in clipped else 0.3 for k in range(len(v))]
     fig.add_trace(go.Choropleth(
         geojson={"type": "FeatureCollection", "features": [
-            f for f in country_shapes()["features"] if f["id"] in set(locs)]},
+            f for f in _features() if f["id"] in locs_set]},
         featureidkey="id", locations=locs, z=v,
         customdata=v, text=hov, hoverinfo="text", colorscale=scale,
         zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=True,
@@ -341,8 +348,8 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
 
 def pick_map(countries: Sequence[str], selected: Sequence[str] = ()) -> go.Figure:
     """A map for choosing countries (selected in colour); trace 0 lists ``countries``."""
-    shapes = country_shapes()
-    ids = {f["id"] for f in shapes["features"]}
+    shapes = {"type": "FeatureCollection", "features": list(_features())}
+    ids = set(shape_stats())
     locs = [c for c in countries if c in ids]
     sel = set(selected)
     fig = go.Figure(go.Choropleth(
