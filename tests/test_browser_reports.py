@@ -163,3 +163,25 @@ def test_app_claims_view(browser: Any, app_url: str, direct: list[Any],  # noqa:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"app-claims-{width}.png"))
     page.close()
+
+
+def test_app_shows_the_range_after_the_headline(browser: Any, app_url: str) -> None:  # noqa: F811
+    # the app shows a new result first without its range across elasticity sources, then
+    # computes the range and shows it (the same numbers as the run service's)
+    from autarky import service
+
+    page, outside, errors = _guarded_page(browser, 1440, "http://127.0.0.1")
+    page.goto(f"{app_url}/?world=icio2023&year=2022&mode=Preset&scenario=three-blocs")
+    page.get_by_text("low/high: the lowest and highest welfare change across").first.wait_for(
+        timeout=180_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        o = service.run(service.RunSpec("three-blocs", world="icio2023", year=2022))
+    assert o.range is not None
+    table = page.locator('[data-testid="stTable"]').first.inner_text()
+    for c in o.result.welfare.sort_values().index[:3]:
+        assert f"{o.range.loc[c, 'low']:+.3f}" in table, table[:400]
+        assert f"{o.range.loc[c, 'high']:+.3f}" in table, table[:400]
+    assert outside == [], outside
+    assert [e for e in errors if "favicon" not in e] == [], errors
+    page.close()

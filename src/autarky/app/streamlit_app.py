@@ -33,15 +33,6 @@ MAP_CONFIG = {**rhtml.PLOT_CONFIG, "topojsonURL": "app/static/"}
 SHAPES_URL = "app/static/countries.geojson"
 
 
-def served(figs: dict[str, Any]) -> dict[str, Any]:
-    """The figures with their shapes read from :data:`SHAPES_URL` (same drawing, no copy)."""
-    for fig in figs.values():
-        for t in fig.data:
-            if getattr(t, "geojson", None) is not None:
-                t.geojson = SHAPES_URL
-    return figs
-
-
 # bounded caches (issue 33): a result with its range is about 8 MB; at most CACHE_ENTRIES
 # of each are kept, none longer than CACHE_TTL seconds
 CACHE_ENTRIES = 16
@@ -61,14 +52,32 @@ def load(dataset: str, year: int | None) -> ak.World:
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def solved(dataset: str, year: int | None, elasticities: str, spec: str,
-           members: tuple[str, ...], external_tariff: float) -> Any:
+           members: tuple[str, ...], external_tariff: float,
+           with_range: bool = True) -> Any:
     """The RunOutcome, solved once per set of inputs (the one run service).
 
     On the World already loaded for the sidebar (a new scenario neither reads nor repairs
-    the data again).
+    the data again). ``with_range=False``: the same result without the range across
+    elasticity sources (shown first, while the range is computed).
     """
     return app_solve(dataset, year, elasticities, spec, members, external_tariff,
-                     loaded=loaded(dataset, year))
+                     with_range=with_range, loaded=loaded(dataset, year))
+
+
+@st.cache_resource(show_spinner=False)
+def _complete() -> set[tuple[Any, ...]]:
+    """The run keys whose complete result (with the range) is cached (server-wide)."""
+    return set()
+
+
+def two_pass(key: tuple[Any, ...]) -> bool:
+    """Whether a run is shown first without its range.
+
+    Equilibrium and bloc choice runs, whose range across elasticity sources takes several
+    times the headline's solve, until their complete result is cached.
+    """
+    return key not in _complete() and (not key[3] or ak.presets.kind(key[3]) in (
+        "equilibrium", "bloc-choice"))
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
@@ -89,7 +98,7 @@ def csv_zip(tabs: dict[str, pd.DataFrame]) -> bytes:
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
-def shown(key: tuple[Any, ...]) -> dict[str, Any]:
+def shown(key: tuple[Any, ...], with_range: bool = True) -> dict[str, Any]:
     """Everything the page shows of one run, built once per run (key: the run's inputs).
 
     The tables, notes, figures, each figure's CSV, the zip of CSVs and the workbook (these
@@ -99,11 +108,15 @@ def shown(key: tuple[Any, ...]) -> dict[str, Any]:
     """
     from autarky.report.figures import figure_csv_text
 
-    outcome = solved(*key)
+    dataset, year, elasticities, spec, members, tariff = key
+    outcome = solved(dataset, year, elasticities, spec, members, tariff, with_range)
+    if with_range:
+        _complete().add(key)
     tabs = outputs.tables(outcome)
     notes = outputs.notes(outcome)
     inp = outputs.report_input(outcome) if outcome.kind == "equilibrium" else None
-    figs = served(rhtml.figures(inp) if inp is not None else outputs.kind_figures(outcome))
+    figs = (rhtml.figures(inp, shapes_url=SHAPES_URL) if inp is not None
+            else outputs.kind_figures(outcome, shapes_url=SHAPES_URL))
     return {"outcome": outcome, "tabs": tabs, "notes": notes, "inp": inp, "figs": figs,
             "figure_csv": {name: figure_csv_text(f) for name, f in figs.items()},
             # the workbook and the zip are written when their download is asked for
@@ -118,7 +131,7 @@ def compared(key: tuple[Any, ...], a: str, b: str) -> dict[str, Any]:
     dataset, year, elasticities = key
     oa = solved(dataset, year, elasticities, a, (), 0.0)
     ob = solved(dataset, year, elasticities, b, (), 0.0)
-    figs = served(outputs.compare_figures(oa, ob))
+    figs = outputs.compare_figures(oa, ob, shapes_url=SHAPES_URL)
     return {"a": oa, "b": ob, "figs": figs, "table": outputs.compare_table(oa, ob),
             "figure_csv": {name: figure_csv_text(f) for name, f in figs.items()}}
 
@@ -126,7 +139,7 @@ def compared(key: tuple[Any, ...], a: str, b: str) -> dict[str, Any]:
 @st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL)
 def picker(codes: tuple[str, ...], members: tuple[str, ...]) -> Any:
     """The map to pick bloc members on (built once per selection)."""
-    return served({"pick": rhtml.pick_map(list(codes), members)})["pick"]
+    return rhtml.pick_map(list(codes), members, shapes_url=SHAPES_URL)
 
 
 def figure(fig: Any, key: str, csv: str | None = None) -> None:
@@ -283,7 +296,7 @@ if run or "key" not in st.session_state:  # the landing page: the default (or li
         st.stop()
     with st.spinner("Solving..."):
         try:
-            shown(current)
+            shown(current, with_range=not two_pass(current))
         except ak.AutarkyError as err:
             st.error(str(err))
             st.stop()
@@ -295,9 +308,23 @@ if key != current:
                "press Run to update it. Shown below: "
                f"{key[3] or 'custom bloc'} on {key[0]} {key[1]}, elasticities {key[2]}.",
                icon="⚠️")
-view = shown(key)
+partial = two_pass(key)  # the headline now, the range across elasticity sources next
+view = shown(key, with_range=not partial)
 outcome, tabs, notes = view["outcome"], view["tabs"], view["notes"]
 el_name = outcome.meta.get("elasticities", key[2])
+
+
+def _finish() -> None:
+    """After a result shown without its range: compute the range, then show it all."""
+    if not partial:
+        return
+    with st.spinner("Computing the range across elasticity sources..."):
+        try:
+            shown(key, with_range=True)
+        except ak.AutarkyError as err:
+            st.error(str(err))
+            return
+    st.rerun()
 
 
 def _csv_button(name: str, df: pd.DataFrame) -> None:
@@ -357,6 +384,7 @@ if outcome.kind != "equilibrium":  # bloc choice, a Nash tariff war, the ILMS pr
     st.download_button("Download Excel workbook", view["excel"],
                        file_name="autarky.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    _finish()
     st.stop()
 
 world, scn, opts, res, rng = (outcome.world, outcome.scenario, outcome.options,
@@ -390,7 +418,8 @@ with left:
 with right:
     st.markdown("**Largest gains**")
     st.table(view["ends"][1])
-st.caption(rng.attrs["text"] if rng is not None else run_.range_unavailable(world) or "")
+st.caption("range across elasticity sources: being computed" if partial else
+           rng.attrs["text"] if rng is not None else run_.range_unavailable(world) or "")
 figure(figs["bars"], "bars", view["figure_csv"]["bars"])
 if "trade_between" in tabs:
     _show_table("trade_between", tabs["trade_between"], "Trade between blocs (million USD)")
@@ -410,3 +439,4 @@ d1.download_button("Download CSV (zip of every table)", view["zip"],
 d2.download_button("Download Excel workbook", view["excel"],
                    file_name="autarky.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+_finish()
