@@ -64,9 +64,13 @@ def solved(dataset: str, year: int | None, elasticities: str, spec: str,
                      with_range=with_range, loaded=loaded(dataset, year))
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1, ttl=CACHE_TTL)
 def _complete() -> set[tuple[Any, ...]]:
-    """The run keys whose complete result (with the range) is cached (server-wide)."""
+    """The run keys whose complete result (with the range) was built (server-wide).
+
+    A key whose result has since left the cache is solved again, range included, in one
+    pass. Holds at most ``4 * CACHE_ENTRIES`` keys.
+    """
     return set()
 
 
@@ -111,7 +115,10 @@ def shown(key: tuple[Any, ...], with_range: bool = True) -> dict[str, Any]:
     dataset, year, elasticities, spec, members, tariff = key
     outcome = solved(dataset, year, elasticities, spec, members, tariff, with_range)
     if with_range:
-        _complete().add(key)
+        done = _complete()
+        if len(done) >= 4 * CACHE_ENTRIES:
+            done.clear()
+        done.add(key)
     tabs = outputs.tables(outcome)
     notes = outputs.notes(outcome)
     inp = outputs.report_input(outcome) if outcome.kind == "equilibrium" else None
