@@ -185,3 +185,41 @@ def test_app_shows_the_range_after_the_headline(browser: Any, app_url: str) -> N
     assert outside == [], outside
     assert [e for e in errors if "favicon" not in e] == [], errors
     page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("preset", ["liberation-day", "bloc-choice"])
+def test_app_kind_views(browser: Any, app_url: str, preset: str,  # noqa: F811
+                        width: int) -> None:
+    # the app's view of a kind other than one equilibrium: its map equals the run service's
+    from autarky import presets, service
+    from autarky.liberation import DATA_FOLDER
+
+    if preset == "liberation-day" and not (Path(DATA_FOLDER) / "trade_cepii.csv").exists():
+        pytest.skip(f"the ILMS (2025) data are not in {DATA_FOLDER}")
+    page, outside, errors = _guarded_page(browser, width, "http://127.0.0.1")
+    page.goto(f"{app_url}/?world=icio2023&year=2022&mode=Preset&scenario={preset}")
+    page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=180_000)
+    page.get_by_text("elasticities:").first.wait_for(timeout=60_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        spec = (service.RunSpec(preset) if preset == "liberation-day" else
+                service.RunSpec(preset, world="icio2023", year=2022))
+        o = service.run(spec)
+    if preset == "liberation-day":
+        expected = o.table["welfare"]
+    else:  # the map of each swing state's best own option
+        expected = o.table["welfare"].unstack("option").idxmax(axis=1).map(
+            {x: i for i, x in enumerate(presets.OPTIONS)}).astype(float)
+    maps = page.locator(".js-plotly-plot").filter(has=page.locator("path.choroplethlocation"))
+    vals = dict(page.evaluate(
+        """gd => { const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
+            return Array.from(t.locations).map((c, k) => [c, Number(t.z[k])]); }""",
+        maps.first.element_handle()))
+    assert len(vals) >= 5  # icio2023 has 8 swing states with a shape
+    np.testing.assert_allclose([vals[c] for c in vals], expected.loc[list(vals)], rtol=1e-12)
+    assert outside == [], outside
+    assert [e for e in errors if "favicon" not in e] == [], errors
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-{preset}-{width}.png"))
+    page.close()
