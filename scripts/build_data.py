@@ -824,6 +824,8 @@ def build_country_shapes(shared: Path, tol: float = 0.08) -> dict:
     path = OUT / "countries.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
                                separators=(",", ":")))
+    # the app serves the same file from its static folder (its maps load it once)
+    (OUT.parents[1] / "app" / "static" / path.name).write_bytes(path.read_bytes())
     return {
         "file": path.name,
         "source_sha256": sha256(src),

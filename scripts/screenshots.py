@@ -2,9 +2,11 @@
 
     PYTHONPATH=src python scripts/screenshots.py
 
-Writes docs/report.png and docs/report-phone.png (the two-blocs report at 1440 and 390 px)
-and docs/app.png and docs/app-phone.png (the app's landing page, the default result). The
-browser runs offline: any request outside the page's own origin is refused.
+Writes docs/report.png and docs/report-phone.png (the two-blocs report at 1440 and 390 px),
+docs/claims.png and docs/claims-phone.png (the claims report of ``autarky claims --out DIR
+--report``, every claim) and docs/app.png and docs/app-phone.png (the app's landing page,
+the default result). The browser runs offline: any request outside the page's own origin
+is refused.
 """
 
 from __future__ import annotations
@@ -54,6 +56,27 @@ def report_shots(browser) -> None:  # type: ignore[no-untyped-def]
             page.close()
 
 
+def claims_shots(browser) -> None:  # type: ignore[no-untyped-def]
+    from autarky.claims import REPAIRS, compute
+    from autarky.report import claims_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        items = compute()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "claims.html"
+        path.write_text(claims_report(items, None, REPAIRS), encoding="utf-8")
+        for suffix, (w, h) in SIZES.items():
+            page = browser.new_page(viewport={"width": w, "height": h})
+            _offline(page, "file:")
+            page.goto(path.as_uri())
+            page.wait_for_selector("#fig-claim1 .scatterlayer .point", timeout=60_000)
+            page.locator("#claim-1").scroll_into_view_if_needed()
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(DOCS / f"claims{suffix}.png"))
+            page.close()
+
+
 def app_shots(browser) -> None:  # type: ignore[no-untyped-def]
     sys.path.insert(0, str(REPO / "src"))
     from autarky.app import streamlit_args
@@ -94,6 +117,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             report_shots(browser)
+            claims_shots(browser)
             app_shots(browser)
         finally:
             browser.close()

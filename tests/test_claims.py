@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 
 import numpy as np
@@ -258,3 +259,26 @@ def test_world_without_the_sector_class_says_so() -> None:
     df = ak.claims(world="world194", ids=[7, 8])
     assert df["band_low"].isna().all()
     assert df["result"].str.contains("declares no sector class").all()
+
+
+def test_claims_report_chart_and_csv_from_the_claims_tables() -> None:
+    from autarky.report.claims import chart_data, claim_csv_text, claims_report
+
+    src = pd.DataFrame({"source": ["a", "b<script>"], "world_welfare": [-1.5, -0.25]})
+    c7 = Claim(7, "<b>tourism</b>", "x", "r", -1.5, -0.25, "y", "z",
+               {"no_tourism_sources": src})
+    c9 = Claim(9, "outside", "nothing", "r", float("nan"), float("nan"), "y", "z")
+    data = chart_data(c7)
+    assert data is not None and data["value"].tolist() == [-1.5, -0.25]
+    assert chart_data(c9) is None and claim_csv_text(c9) == ""
+    text = claim_csv_text(c7, "icio2023")
+    assert text.startswith("# Claim 7: <b>tourism</b>\n# claim 7; world: icio2023 ")
+    assert "# band (lowest to highest value): -1.5 to -0.25 (%)" in text
+    back = pd.read_csv(io.StringIO(text), comment="#")
+    assert back["value"].tolist() == [-1.5, -0.25] and set(back["unit"]) == {"%"}
+    page = claims_report([c7, c9], "icio2023", ["a repair"])
+    assert "name='viewport'" in page and "id=\"claim-9\"" in page
+    assert "<b>tourism</b>" not in page.split("<body>")[1].split("fig-claim7")[0]
+    assert "fig-claim7" in page and "fig-claim9" not in page and "a repair" in page
+    assert "http://" not in page.split("</head>")[1] and "https://" not in page.split(
+        "</head>")[1]

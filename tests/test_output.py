@@ -131,3 +131,14 @@ def test_units_of_every_written_column() -> None:
     assert u[("headline", "welfare_pct")] == "%"
     assert u[("diversion", "before")] == "million USD"
     assert set(u.index.get_level_values("table")) == set(outputs.tables(o))
+
+
+def test_app_serves_the_package_country_shapes() -> None:
+    # the app's maps read the shapes from its static folder: the same file as the package's
+    from pathlib import Path
+
+    import autarky
+
+    root = Path(autarky.__file__).parent
+    assert (root / "app" / "static" / "countries.geojson").read_bytes() == (
+        root / "data" / "embedded" / "countries.geojson").read_bytes()

@@ -251,7 +251,10 @@ def world_autarky(ctx: Context | None = None) -> Claim:
         "goods, transition costs or non-economic aims of self-sufficiency; goods a country "
         "does not make get a small domestic supply (policy 'floor'), which understates "
         "their loss.",
-        {"world_autarky": table, "world_autarky_sources": ranges})
+        {"world_autarky": table, "world_autarky_sources": ranges,
+         "world_autarky_band": pd.DataFrame({
+             "source": [*by_source.index, "without input-output links",
+                       "median elasticities (headline)"], "world_welfare": band})})
 
 
 # ------------------------------------------------------------------------ claim 2
@@ -670,7 +673,8 @@ def no_tourism(ctx: Context | None = None) -> Claim:
         "Tourism's value to travellers beyond what they spend, and its social and "
         "environmental costs, are outside the model; tourists' spending in other sectors "
         "is not captured.",
-        {"no_tourism": tab.reset_index()})
+        {"no_tourism": tab.reset_index(),
+         "no_tourism_sources": by_source.rename_axis("source").reset_index()})
 
 
 # ------------------------------------------------------------------------ claim 8
@@ -736,7 +740,8 @@ def essentials(ctx: Context | None = None) -> Claim:
         "notes give the welfare with a tenth of that supply. " + _notes(res) + ".",
         "The claim is usually about security of supply in crises; the model compares "
         "long-run equilibria and has no crises, stocks or strategic value of supply.",
-        {"essentials": tab.reset_index()})
+        {"essentials": tab.reset_index(),
+         "essentials_sources": by_source.rename_axis("source").reset_index()})
 
 
 # ------------------------------------------------------------------------ claim 9

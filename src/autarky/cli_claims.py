@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 World = Annotated[str | None, typer.Option(
     help="World of claims 1, 7 and 8 (default: every embedded dataset for claim 1, "
     "icio2023 for 7 and 8); the other claims use the datasets they name.")]
-Out = Annotated[Path | None, typer.Option(help="Folder for claims.csv, claims.json and the "
-                                          "tables behind each claim.")]
-Report = Annotated[bool, typer.Option("--report", help="Also write claims.html into --out.")]
+Out = Annotated[Path | None, typer.Option(help="Folder for claims.csv, claims.json, the "
+                                          "tables behind each claim and each chart's CSV.")]
+Report = Annotated[bool, typer.Option("--report", help="Also write claims.html into --out: "
+                                      "an offline page with a chart per claim (its values "
+                                      "and band).")]
 Only = Annotated[list[int] | None, typer.Option("--only", help="Only these claims (1-10); "
                                                 "repeat the option for several.")]
 Overwrite = Annotated[bool, _OVERWRITE]
@@ -74,11 +76,16 @@ def claims_cmd(world: World = None, out: Out = None, report: Report = False,
             [{k: (None if isinstance(v, float) and math.isnan(v) else v)
               for k, v in zip(COLUMNS, row, strict=True)}
              for row in df.itertuples(index=False)], indent=1, default=str) + "\n")
+        from autarky.report.claims import claim_csv_text
+
         for c in items:
             for name, table in c.tables.items():
                 write_text(tmp / f"claim{c.id}_{name}.csv", table.to_csv(index=False))
+            chart = claim_csv_text(c, world)
+            if chart:  # the numbers of the claim's chart in the report
+                write_text(tmp / f"claim{c.id}_chart.csv", chart)
         if report:
-            from autarky.report import claims_page
+            from autarky.report import claims_report
 
-            write_text(tmp / "claims.html", claims_page(df))
+            write_text(tmp / "claims.html", claims_report(items, world, REPAIRS))
     console.print(f"written: {out}", highlight=False)

@@ -31,15 +31,20 @@ def streamlit_args(host: str = "127.0.0.1", port: int = 8501) -> list[str]:
 
 def solve(dataset: str, year: int | None, elasticities: str, spec: str,
           members: tuple[str, ...] = (), external_tariff: float = 0.0,
-          with_range: bool = True) -> Any:
+          with_range: bool = True, loaded: Any = None) -> Any:
     """The app's one solve: a :class:`autarky.service.RunSpec` through the run service.
 
     ``spec`` is a preset name (templates with their parameter filled in, e.g.
     ``autarky:RUS``); with ``members`` a custom bloc (free trade inside, a common external
     tariff) is run instead. ``with_range=False`` skips the range across elasticity sources
-    (the headline is the same). Returns the :class:`autarky.service.RunOutcome`, so the app
-    shows exactly what ``autarky run`` prints for the same question.
+    (the headline is the same). ``loaded``: the world of ``dataset`` and ``year`` already
+    loaded (a :class:`autarky.run.Loaded`, e.g. the app's cached one), so that a run does
+    not read and repair the data again; its repairs are kept in the outcome. Returns the
+    :class:`autarky.service.RunOutcome`, so the app shows exactly what ``autarky run``
+    prints for the same question.
     """
+    import dataclasses
+
     import autarky as ak
     from autarky import run as run_
 
@@ -53,6 +58,12 @@ def solve(dataset: str, year: int | None, elasticities: str, spec: str,
     world: Any = dataset
     if isinstance(scn, str) and ak.presets.kind(scn) == "ilms":
         world = None  # their own data folder
-    return ak.service.run(ak.RunSpec(scn, world=world, year=year if world else None,
-                                     elasticities=run_.elasticities(elasticities),
-                                     range=with_range, command="autarky app"))
+    elif loaded is not None:
+        world = loaded.world
+    out = ak.service.run(ak.RunSpec(scn, world=world, year=year if world else None,
+                                    elasticities=run_.elasticities(elasticities),
+                                    range=with_range, command="autarky app"))
+    if loaded is not None and world is loaded.world:
+        out = dataclasses.replace(out, repairs=tuple(loaded.repairs),
+                                  world_reason="chosen in the app")
+    return out

@@ -8,9 +8,10 @@ data is escaped. ``write_figures(...)`` writes static PNG/SVG figures for papers
 from __future__ import annotations
 
 from autarky.report.build import elasticity_range, report_input
-from autarky.report.claims import claims_page, claims_section
+from autarky.report.claims import claims_page, claims_report, claims_section
 from autarky.report.figures import write_figures
 from autarky.report.html import ReportInput, build_report, write_report
 
-__all__ = ["ReportInput", "build_report", "claims_page", "claims_section", "elasticity_range",
+__all__ = ["ReportInput", "build_report", "claims_page", "claims_report",
+           "claims_section", "elasticity_range",
            "report_input", "write_figures", "write_report"]

@@ -34,6 +34,28 @@ def elasticity_range(dataset: str, result: Any) -> pd.DataFrame | None:
                         index=pd.Index(list(result.sectors), name="sector"))
 
 
+_DEPENDENCY: dict[int, tuple[Any, pd.DataFrame]] = {}
+
+
+def _dependency(world: Any) -> pd.DataFrame:
+    """The world's imported-input content by country and sector, computed once per World.
+
+    It depends on the baseline only, so every scenario's report on the same World object
+    (the app solves many) reuses it. Keyed by the object, which the cache keeps alive so
+    that its id is not reused; at most four worlds are kept.
+    """
+    hit = _DEPENDENCY.get(id(world))
+    if hit is not None and hit[0] is world:
+        return hit[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ak.RepairWarning)
+        dep = ak.linkages.dependency(world)["total"].unstack("sector")
+    if len(_DEPENDENCY) >= 4:
+        _DEPENDENCY.pop(next(iter(_DEPENDENCY)))
+    _DEPENDENCY[id(world)] = (world, dep)
+    return dep
+
+
 def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any],
                  title: str | None = None, notes: Sequence[str] = (),
                  welfare_range: pd.DataFrame | None = None,
@@ -47,11 +69,7 @@ def report_input(world: Any, scenario: Any, result: Any, meta: Mapping[str, Any]
     For a world with input-output links the dependency heatmap shows the total imported-input
     content per unit of output (``ak.linkages.dependency``, column ``total``).
     """
-    dep = None
-    if getattr(world, "has_io", False):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ak.RepairWarning)
-            dep = ak.linkages.dependency(world)["total"].unstack("sector")
+    dep = _dependency(world) if getattr(world, "has_io", False) else None
     groups = scenario.blocs(world)
     return ReportInput(
         result=result, title=title or scenario.name or "scenario",

@@ -132,6 +132,12 @@ economies beyond it are drawn at the end colour, outlined and listed under the m
 
 
 @cache
+def _features() -> tuple[dict[str, Any], ...]:
+    """The package's country shapes, decoded once (read-only: plotly copies what it keeps)."""
+    return tuple(country_shapes()["features"])
+
+
+@cache
 def shape_stats() -> dict[str, tuple[float, float, float]]:
     """Country id -> (area in latitude-scaled degrees², lon, lat of its largest polygon)."""
     out = {}
@@ -193,13 +199,16 @@ def titled(fig: go.Figure, title: str, sub: str, source: str) -> go.Figure:
 
 
 def value_map(countries: Sequence[str], values: Any, title: str, sub: str, source: str,
-              unit: str = "%", hover: Sequence[str] | None = None) -> go.Figure:
+              unit: str = "%", hover: Sequence[str] | None = None,
+              shapes_url: str | None = None) -> go.Figure:
     """A choropleth of one value per economy.
 
     Symmetric colour scale clipped at :data:`CLIP_QUANTILE` of |value| (clipped economies
     outlined and listed under the map); economies without separate data in a distinct
     colour; economies too small to see also drawn as dots. Trace 1 carries the data
-    (``showscale``); trace 0 is the "no separate data" layer.
+    (``showscale``); trace 0 is the "no separate data" layer. ``shapes_url``: the browser
+    loads the country shapes from this address (the app's static file) instead of the
+    figure carrying them (the report, which must open offline as one file).
     """
     stats = shape_stats()
     vals = np.asarray(values, float)
@@ -216,17 +225,18 @@ def value_map(countries: Sequence[str], values: Any, title: str, sub: str, sourc
     hi = lim if (v > 0).any() or not len(v) else 0.0
     scale = _diverging(lo, hi)
     rest = sorted(set(stats) - set(countries))
+    rest_set, locs_set = set(rest), set(locs)
     fig = go.Figure(go.Choropleth(
-        geojson={"type": "FeatureCollection", "features": [
-            f for f in country_shapes()["features"] if f["id"] in set(rest)]},
+        geojson=shapes_url or {"type": "FeatureCollection", "features": [
+            f for f in _features() if f["id"] in rest_set]},
         featureidkey="id", locations=rest, z=np.zeros(len(rest)), name="no separate data",
         colorscale=[[0, _NO_DATA], [1, _NO_DATA]], showscale=False,
         hovertemplate="%{location}: no separate data (in ROW)<extra></extra>",
         marker_line_width=0.3, marker_line_color="#fff"))
     widths = [1.6 if k in clipped else 0.3 for k in range(len(v))]
     fig.add_trace(go.Choropleth(
-        geojson={"type": "FeatureCollection", "features": [
-            f for f in country_shapes()["features"] if f["id"] in set(locs)]},
+        geojson=shapes_url or {"type": "FeatureCollection", "features": [
+            f for f in _features() if f["id"] in locs_set]},
         featureidkey="id", locations=locs, z=v,
         customdata=v, text=hov, hoverinfo="text", colorscale=scale,
         zmin=lo, zmax=hi if hi > lo else lo + 1, showscale=True,
@@ -259,8 +269,10 @@ def value_map(countries: Sequence[str], values: Any, title: str, sub: str, sourc
     return fig
 
 
-def figures(inp: ReportInput) -> dict[str, go.Figure]:
+def figures(inp: ReportInput, shapes_url: str | None = None) -> dict[str, go.Figure]:
     """The report's figures: ``map``, ``bars``, ``sectors`` and, with IO data, ``dependency``.
+
+    ``shapes_url``: as in :func:`value_map`.
 
     Labels are escaped for plotly's pseudo-HTML text.
     """
@@ -276,7 +288,7 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
              for lab, c, w, g in zip(labels, countries, welfare,
                                      h["real_gdp_pct"].to_numpy(float), strict=True)]
     fig = value_map(countries, welfare, "Welfare change by country, % (real income)", sub,
-                    src, "%", hover)
+                    src, "%", hover, shapes_url=shapes_url)
     out["map"] = fig
 
     bloc = _bloc_of(countries, inp.groups)
@@ -339,10 +351,11 @@ def figures(inp: ReportInput) -> dict[str, go.Figure]:
     return out
 
 
-def pick_map(countries: Sequence[str], selected: Sequence[str] = ()) -> go.Figure:
+def pick_map(countries: Sequence[str], selected: Sequence[str] = (),
+             shapes_url: str | None = None) -> go.Figure:
     """A map for choosing countries (selected in colour); trace 0 lists ``countries``."""
-    shapes = country_shapes()
-    ids = {f["id"] for f in shapes["features"]}
+    shapes: Any = shapes_url or {"type": "FeatureCollection", "features": list(_features())}
+    ids = set(shape_stats())
     locs = [c for c in countries if c in ids]
     sel = set(selected)
     fig = go.Figure(go.Choropleth(

@@ -97,8 +97,9 @@ def report_input(outcome: Any) -> rhtml.ReportInput:
 
 def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
          text: Sequence[str] | None = None, categorical: dict[str, str] | None = None,
-         sub: str | None = None, source: str | None = None) -> go.Figure:
-    ids = {f["id"] for f in country_shapes()["features"]}
+         sub: str | None = None, source: str | None = None,
+         shapes_url: str | None = None) -> go.Figure:
+    ids = set(rhtml.shape_stats())
     keep = [k for k, c in enumerate(countries) if c in ids]
     locs = [countries[k] for k in keep]
     vals = np.asarray(z, float)[keep]
@@ -108,14 +109,15 @@ def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
         cats = list(dict.fromkeys(categorical.values()))
         scale = [[i / max(len(cats) - 1, 1), rhtml._PALETTE[i % len(rhtml._PALETTE)]]
                  for i in range(len(cats))]
-        trace = go.Choropleth(geojson=country_shapes(), featureidkey="id", locations=locs,
+        trace = go.Choropleth(geojson=shapes_url or country_shapes(), featureidkey="id",
+                              locations=locs,
                               z=vals, text=hover, hoverinfo="text", colorscale=scale,
                               zmin=0, zmax=max(len(cats) - 1, 1), marker_line_width=0.3,
                               showscale=True,
                               colorbar={"tickvals": list(range(len(cats))), "ticktext": cats})
     else:
         return rhtml.value_map(list(countries), np.asarray(z, float), title, sub or "",
-                               source or "", unit)
+                               source or "", unit, shapes_url=shapes_url)
     fig = go.Figure(trace)
     fig.update_geos(visible=False, projection_type="natural earth",
                     lataxis_range=[-58, 85], lonaxis_range=[-180, 180])
@@ -123,8 +125,11 @@ def _map(countries: Sequence[str], z: Sequence[float], title: str, unit: str,
     return rhtml.titled(fig, title, sub or "", source or "")
 
 
-def kind_figures(outcome: Any) -> dict[str, go.Figure]:
-    """The figures of a bloc-choice, Nash or ILMS run (maps of its table)."""
+def kind_figures(outcome: Any, shapes_url: str | None = None) -> dict[str, go.Figure]:
+    """The figures of a bloc-choice, Nash or ILMS run (maps of its table).
+
+    ``shapes_url``: as in :func:`autarky.report.html.value_map`.
+    """
     sub = rhtml.subtitle(outcome.meta, outcome.name)
     src = rhtml.source_line(outcome.meta)
     if outcome.kind == "bloc-choice":
@@ -138,19 +143,21 @@ def kind_figures(outcome: Any) -> dict[str, go.Figure]:
                                 "Best own option of each swing state", "",
                                 [f"{s}: {best[s]} ({wel.loc[s, best[s]]:+.3f}%)"
                                  for s in states], {o: o for o in presets.OPTIONS},
-                                sub=sub, source=src),
+                                sub=sub, source=src, shapes_url=shapes_url),
             "break_even": _map(states, 100 * (be.to_numpy(float) - 1),
                                "Break-even penalty on a state that stays out: rise of the "
                                "blocs' trade costs on its trade, %", "%", sub=sub,
-                               source=src),
+                               source=src, shapes_url=shapes_url),
         }
     col = "welfare_pct" if outcome.kind == "nash" else "welfare"
     frame = outcome.table
     figs = {"welfare": _map(list(frame.index), frame[col].to_numpy(float),
-                            "Welfare change by country, %", "%", sub=sub, source=src)}
+                            "Welfare change by country, %", "%", sub=sub, source=src,
+                            shapes_url=shapes_url)}
     if outcome.kind == "nash":
         figs["tariffs"] = _map(list(frame.index), frame["tariff_pct"].to_numpy(float),
-                               "Tariff, %", "%", sub=sub, source=src)
+                               "Tariff, %", "%", sub=sub, source=src,
+                               shapes_url=shapes_url)
     return figs
 
 
@@ -249,8 +256,11 @@ def compare_table(a: Any, b: Any) -> pd.DataFrame:
     return out.sort_values(f"{b.name} - {a.name}, pp")
 
 
-def compare_figures(a: Any, b: Any) -> dict[str, go.Figure]:
-    """The difference map (B - A, pp) and each scenario's welfare map."""
+def compare_figures(a: Any, b: Any, shapes_url: str | None = None) -> dict[str, go.Figure]:
+    """The difference map (B - A, pp) and each scenario's welfare map.
+
+    ``shapes_url``: as in :func:`autarky.report.html.value_map`.
+    """
     tab = compare_table(a, b)
     sub = rhtml.subtitle(a.meta, f"{b.name} vs {a.name}")
     src = rhtml.source_line(a.meta)
@@ -258,11 +268,14 @@ def compare_figures(a: Any, b: Any) -> dict[str, go.Figure]:
     return {
         "difference": _map(codes, tab.iloc[:, 2].to_numpy(float),
                            f"Welfare difference by country, {b.name} minus {a.name}, "
-                           "percentage points", "pp", sub=sub, source=src),
+                           "percentage points", "pp", sub=sub, source=src,
+                           shapes_url=shapes_url),
         "a": _map(codes, tab.iloc[:, 0].to_numpy(float), f"Welfare change, % ({a.name})",
-                  "%", sub=rhtml.subtitle(a.meta, a.name), source=src),
+                  "%", sub=rhtml.subtitle(a.meta, a.name), source=src,
+                  shapes_url=shapes_url),
         "b": _map(codes, tab.iloc[:, 1].to_numpy(float), f"Welfare change, % ({b.name})",
-                  "%", sub=rhtml.subtitle(b.meta, b.name), source=src),
+                  "%", sub=rhtml.subtitle(b.meta, b.name), source=src,
+                  shapes_url=shapes_url),
     }
 
 
