@@ -34,6 +34,7 @@ from autarky.scenario import Scenario, Shock
 from autarky.sensitivity import THEOREM, ilms_us_text
 from autarky.service import RunSpec, solve
 from autarky.service import run as run_service
+from autarky.solve import without_supply_sensitivity
 from autarky.sweep import sweep, sweep_scenarios
 from autarky.world import World
 
@@ -118,6 +119,7 @@ class Context:
     def __init__(self, world: str | World | None = None) -> None:
         self._worlds: dict[tuple[str, int | None], World] = {}
         self._solves: dict[tuple[Any, ...], Result] = {}
+        self._welfare: dict[tuple[str, int], pd.Series] = {}
         self.repairs: list[str] = []
         self.custom: World | None = None
         if isinstance(world, World):
@@ -145,11 +147,27 @@ class Context:
         scenario = presets.get(scn) if isinstance(scn, str) else scn
         k = (id(world), key or scn, tuple(sorted(kwargs.items())))
         if k not in self._solves:
-            with warnings.catch_warnings():
+            # no claim shows the unavailable-goods sensitivity note: its second
+            # equilibrium is skipped (the Result's numbers do not depend on it)
+            with warnings.catch_warnings(), without_supply_sensitivity():
                 warnings.simplefilter("ignore", ScenarioWarning)
                 warnings.simplefilter("ignore", RepairWarning)
                 self._solves[k] = solve(world, scenario, **kwargs)
         return self._solves[k]
+
+    def autarky_welfare(self, name: str, year: int) -> pd.Series:
+        """Welfare (%) by country of world autarky on one dataset-year, solved once.
+
+        As :meth:`solve` of the ``world-autarky`` preset, keeping only the welfare: the
+        Result (trade shares, expenditure, ...) of every dataset-year is not held.
+        """
+        key = (name, year)
+        if key not in self._welfare:
+            w = self.world(name, year)
+            res = self.solve(w, "world-autarky")
+            self._welfare[key] = res.welfare.astype(float).copy()
+            self._solves.pop((id(w), "world-autarky", ()), None)
+        return self._welfare[key]
 
 
 def _years(name: str) -> list[int]:
@@ -197,15 +215,14 @@ def world_autarky(ctx: Context | None = None) -> Claim:
     ctx = ctx or Context()
     scn = presets.get("world-autarky")
     if ctx.custom is not None:
-        worlds = [ctx.custom]
+        cw = ctx.custom
+        solved = [(cw.name, cw.year, ctx.solve(cw, "world-autarky").welfare)]
     else:
-        worlds = [ctx.world(n, y) for n in datasets().index for y in _years(n)]
-    frames = []
-    for w in worlds:
-        res = ctx.solve(w, "world-autarky")
-        frames.append(pd.DataFrame({"dataset": w.name, "year": w.year,
-                                    "country": list(w.countries),
-                                    "welfare": res.welfare.to_numpy(float)}))
+        solved = [(n, y, ctx.autarky_welfare(n, y)) for n in datasets().index
+                  for y in _years(n)]
+    worlds = solved
+    frames = [pd.DataFrame({"dataset": n, "year": y, "country": list(wel.index),
+                            "welfare": wel.to_numpy(float)}) for n, y, wel in solved]
     table = pd.concat(frames, ignore_index=True)
     hw = ctx.headline()
     res = ctx.solve(hw, "world-autarky")
@@ -264,11 +281,10 @@ def income_gains(ctx: Context | None = None,
     frames = []
     for name in datasets:
         for y in _years(name):
-            w = ctx.world(name, y)
-            res = ctx.solve(w, "world-autarky")
+            wel = ctx.autarky_welfare(name, y)
             frames.append(pd.DataFrame({"dataset": name, "year": y,
-                                        "country": list(w.countries),
-                                        "gain_from_trade": -res.welfare.to_numpy(float)}))
+                                        "country": list(wel.index),
+                                        "gain_from_trade": -wel.to_numpy(float)}))
     table = pd.concat(frames, ignore_index=True)
     table["income_group"] = table["country"].map(groups)
     table = table.dropna(subset=["income_group"])
