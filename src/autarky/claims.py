@@ -163,11 +163,19 @@ class Context:
         """
         key = (name, year)
         if key not in self._welfare:
+            fresh = key not in self._worlds
             w = self.world(name, year)
             res = self.solve(w, "world-autarky")
             self._welfare[key] = res.welfare.astype(float).copy()
             self._solves.pop((id(w), "world-autarky", ()), None)
+            if fresh and name not in _PANELS:  # loaded for this solve only: let it go
+                self._worlds.pop(key, None)
         return self._welfare[key]
+
+
+_PANELS = ("wiod2013",)
+"""Datasets whose every year a later claim reads again (claim 3's shock size): their
+worlds stay loaded after claim 1; the other dataset-years are let go once solved."""
 
 
 def _years(name: str) -> list[int]:
