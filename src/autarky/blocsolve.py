@@ -229,14 +229,31 @@ def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray]
 
 
 def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
-                ) -> tuple[Rows, Rows, Rows]:
+                near: tuple[Rows, Rows, Rows] | None = None) -> tuple[Rows, Rows, Rows]:
     """Stay out (one row), every state joining West, every state joining East.
 
-    The joins start from the stay-out equilibrium.
+    The joins start from the stay-out equilibrium; with ``near`` (the same rows solved
+    under other elasticities or another barrier, e.g. the previous source of a range),
+    each join starts from the stay-out equilibrium moved by that row's change from its
+    own stay-out there (log wages and prices, expenditure ratios). Warm starts change
+    the path, not the fixed point.
     """
     T, th, S = patches.out.tariffs, patches.theta, len(patches.states)
     out = solve_rows(econ, T, lambda rows: patches.out.tau_hat[None], 1, th, options,
                      keep=True)
-    west, east = (solve_rows(econ, T, partial(patches.join, o), S, th, options,
-                             start=out.solution) for o in (0, 1))
-    return out, west, east
+    joins = []
+    for o in (0, 1):
+        start = out.solution
+        if near is not None and out.solution is not None and near[0].solution is not None \
+                and near[1 + o].solution is not None:
+            start = _moved(out.solution, near[0].solution, near[1 + o].solution)
+        joins.append(solve_rows(econ, T, partial(patches.join, o), S, th, options,
+                                start=start, keep=True))
+    return out, joins[0], joins[1]
+
+
+def _moved(out: Equilibrium, near_out: Equilibrium, near: Equilibrium) -> Equilibrium:
+    """``out`` moved by each row's change in ``near`` from ``near_out`` (one per row)."""
+    return replace(out, w_hat=out.w_hat * (near.w_hat / near_out.w_hat),
+                   log_P=out.log_P + (near.log_P - near_out.log_P),
+                   X=out.X * (near.X / near_out.X))

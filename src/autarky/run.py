@@ -694,6 +694,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     integ = table.attrs.get("integration")
     present = [s for s in states if s in world.countries]
     checked = False
+    near = None  # the previous source's rows: warm starts for this source's joins
     for j in np.flatnonzero(cal_ok):
         # a joining state's integration is converted with this source's elasticities
         patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
@@ -702,7 +703,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
                                 "scenarios' own; autarky.blocsolve needs updating")
         checked = True
         econ = blocsolve.baseline(world, patches, opts)
-        out, west, east = blocsolve.solve_table(patches, econ, opts)
+        out, west, east = near = blocsolve.solve_table(patches, econ, opts, near)
         W[j], conv[j] = out.welfare[0], out.converged[0]
         for k, s in enumerate(present):
             for opt, r in zip(presets.OPTIONS[:2], (west, east), strict=True):
