@@ -244,9 +244,9 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     joins = []
     for o in (0, 1):
         start = out.solution
-        if near is not None and out.solution is not None and near[0].solution is not None \
-                and near[1 + o].solution is not None:
-            start = _moved(out.solution, near[0].solution, near[1 + o].solution)
+        before = (None, None) if near is None else (near[0].solution, near[1 + o].solution)
+        if start is not None and before[0] is not None and before[1] is not None:
+            start = _moved(start, before[0], before[1])
         joins.append(solve_rows(econ, T, partial(patches.join, o), S, th, options,
                                 start=start, keep=True))
     return out, joins[0], joins[1]
