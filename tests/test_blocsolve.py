@@ -112,3 +112,15 @@ def test_bloc_choice_range_equals_the_plain_solves_per_source():
     own = to_shock(w, presets.bloc_choice_scenarios("BRA", float(hats[0]))["join West"],
                    th[0])
     assert np.array_equal(own.tau_hat, p.join(0, np.array([1]))[0])
+
+
+def test_bloc_choice_with_deficits_removed_equals_the_plain_solves():
+    # deficits "zero": rows go through solve_arrays (deficits removed first), cold starts
+    w = w194()
+    opts = ak.SolveOptions(deficits="zero")
+    df = run.bloc_choice(w, states=("ARM",), options=opts)
+    theta = resolve_elasticities(w, "median")[0]
+    scns = [presets.bloc_choice_scenarios("ARM", df.attrs["cost_hat"])[o]
+            for o in presets.OPTIONS]
+    want = _plain(w, scns, theta, opts)[:, w.countries.index("ARM")]
+    assert np.max(np.abs(df["welfare"].to_numpy() - want)) < TOL_PP
