@@ -488,12 +488,12 @@ def group_welfare(world: World, W: np.ndarray,
 
 
 def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int,
-                notes: Sequence[str] = (), what: str = "") -> str:
+                notes: Sequence[str] = (), what: str = "", how: str = "") -> str:
     what = what or (f"the {len(names)} published elasticity sources of the catalog "
                     f"({', '.join(names)}), each applied to every sector")
     return (f"low/high: the lowest and highest welfare change across {what} ({solved} "
             "equilibria, "
-            + ("one batched solve" if solved <= 8 else "batched solves of 8 rows")
+            + (how or ("one batched solve" if solved <= 8 else "batched solves of 8 rows"))
             + f", {seconds:.2f} s"
             + (f"; {bad} source(s) did not converge and are left out" if bad else "")
             + "); the headline number itself uses the elasticities named in the assumptions"
@@ -733,7 +733,9 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
         [str(x) for x in names], S * K, time.perf_counter() - t0,
         int((~np.asarray(conv)).reshape(S, K).any(axis=0).sum()),
         (f"the between-bloc barrier recalibrated under each source ({shown}; one vectorised "
-         f"root find, {steps} batched solves)",), what)
+         f"root find, {steps} batched solves)",), what,
+        "each source's rows solved from one baseline, warm-started from its stay-out "
+        "equilibrium")
     return out
 
 
