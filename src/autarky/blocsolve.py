@@ -175,6 +175,9 @@ def baseline(world: World, patches: Patches, options: SolveOptions) -> Economy:
     return prepare(world, patches.out, options, [])[1]
 
 
+_NONE = np.empty(0)
+
+
 def _take(sol: Equilibrium, rows: np.ndarray) -> Equilibrium:
     return replace(sol, w_hat=sol.w_hat[rows], log_P=sol.log_P[rows], X=sol.X[rows])
 
@@ -219,7 +222,9 @@ def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray]
         W[rows] = w
         conv[rows] = sol.converged & np.all(np.isfinite(w), axis=1)
         if keep:
-            parts.append(sol)
+            # a warm start needs wages, prices and expenditure only: trade shares and
+            # output (B x N x N x J) are not kept
+            parts.append(replace(sol, pi=_NONE, Y=_NONE, residuals={}))
     solution = None
     if keep and parts:
         solution = replace(parts[0], w_hat=np.concatenate([p.w_hat for p in parts]),
