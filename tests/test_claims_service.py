@@ -40,3 +40,28 @@ def test_shock_size_is_estimated_from_the_data(ctx: Any) -> None:
     sd, text = claims.shock_sd(ctx)
     assert 0.02 < sd < 0.3  # annual sector-share volatility, not an assumed number
     assert "estimated from the data" in text and "wiod2013" in text
+
+
+def test_claims_skip_only_the_supply_sensitivity_note(ctx: Any) -> None:
+    """Issue 31 item 5: the claims' solves skip the second equilibrium of the
+    unavailable-goods sensitivity note, which no claim shows; every number and every
+    other note is the run's."""
+    from autarky.solve import without_supply_sensitivity
+
+    w = ctx.headline()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = ak.service.solve(w, ak.presets.get("world-autarky"))
+        with without_supply_sensitivity():
+            lean = ak.service.solve(w, ak.presets.get("world-autarky"))
+    mine = ctx.solve(w, "world-autarky")
+    tag = "unavailable goods sensitivity"
+    assert any(n.startswith(tag) for n in full.notes)  # goods are floored: it binds
+    assert [n for n in full.notes if not n.startswith(tag)] == list(lean.notes)
+    assert list(mine.notes) == list(lean.notes)
+    for r in (lean, mine):
+        np.testing.assert_array_equal(r.welfare.to_numpy(), full.welfare.to_numpy())
+        np.testing.assert_array_equal(np.asarray(r.w_hat), np.asarray(full.w_hat))
+    # claims 1 and 2 keep the welfare of each dataset-year, not its Result
+    wel = ctx.autarky_welfare("wiod2016", 2014)
+    np.testing.assert_array_equal(wel.to_numpy(), full.welfare.to_numpy())

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from autarky import linkages, presets, run
+from autarky.claims_context import Context
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
@@ -32,7 +33,7 @@ from autarky.nash import nash, optimal_tariff, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.sensitivity import THEOREM, ilms_us_text
-from autarky.service import RunSpec, solve
+from autarky.service import RunSpec
 from autarky.service import run as run_service
 from autarky.sweep import sweep, sweep_scenarios
 from autarky.world import World
@@ -104,54 +105,6 @@ class Claim:
         return {c: getattr(self, c) for c in COLUMNS}
 
 
-# ------------------------------------------------------------------------ shared solves
-class Context:
-    """Worlds and solves shared by the claims, each loaded or solved once.
-
-    Parameters
-    ----------
-    world : str or World, optional
-        The world of the claims that run on one world (1, 7, 8). Default: every embedded
-        dataset for claim 1 and icio2023 (latest year) for 7 and 8.
-    """
-
-    def __init__(self, world: str | World | None = None) -> None:
-        self._worlds: dict[tuple[str, int | None], World] = {}
-        self._solves: dict[tuple[Any, ...], Result] = {}
-        self.repairs: list[str] = []
-        self.custom: World | None = None
-        if isinstance(world, World):
-            self.custom = world
-        elif world is not None:
-            self.custom = self.world(str(world))
-
-    def world(self, name: str, year: int | None = None) -> World:
-        """An embedded world (repairs noted once, not warned)."""
-        key = (name, year)
-        if key not in self._worlds:
-            loaded = run.load(name, year)
-            self.repairs.extend(r for r in loaded.repairs if r not in self.repairs)
-            self._worlds[key] = loaded.world
-            self._worlds[(name, loaded.world.year)] = loaded.world
-        return self._worlds[key]
-
-    def headline(self) -> World:
-        """The one world of claims 1, 7 and 8."""
-        return self.custom if self.custom is not None else self.world("icio2023")
-
-    def solve(self, world: World, scn: Scenario | str, key: str | None = None,
-              **kwargs: Any) -> Result:
-        """``ak.solve(world, scenario, **kwargs)`` once per (world, scenario, kwargs)."""
-        scenario = presets.get(scn) if isinstance(scn, str) else scn
-        k = (id(world), key or scn, tuple(sorted(kwargs.items())))
-        if k not in self._solves:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ScenarioWarning)
-                warnings.simplefilter("ignore", RepairWarning)
-                self._solves[k] = solve(world, scenario, **kwargs)
-        return self._solves[k]
-
-
 def _years(name: str) -> list[int]:
     row = datasets().loc[name, "years"]
     a, _, b = str(row).partition("-")
@@ -197,15 +150,14 @@ def world_autarky(ctx: Context | None = None) -> Claim:
     ctx = ctx or Context()
     scn = presets.get("world-autarky")
     if ctx.custom is not None:
-        worlds = [ctx.custom]
+        cw = ctx.custom
+        solved = [(cw.name, cw.year, ctx.solve(cw, "world-autarky").welfare)]
     else:
-        worlds = [ctx.world(n, y) for n in datasets().index for y in _years(n)]
-    frames = []
-    for w in worlds:
-        res = ctx.solve(w, "world-autarky")
-        frames.append(pd.DataFrame({"dataset": w.name, "year": w.year,
-                                    "country": list(w.countries),
-                                    "welfare": res.welfare.to_numpy(float)}))
+        solved = [(n, y, ctx.autarky_welfare(n, y)) for n in datasets().index
+                  for y in _years(n)]
+    worlds = solved
+    frames = [pd.DataFrame({"dataset": n, "year": y, "country": list(wel.index),
+                            "welfare": wel.to_numpy(float)}) for n, y, wel in solved]
     table = pd.concat(frames, ignore_index=True)
     hw = ctx.headline()
     res = ctx.solve(hw, "world-autarky")
@@ -267,11 +219,10 @@ def income_gains(ctx: Context | None = None,
     frames = []
     for name in datasets:
         for y in _years(name):
-            w = ctx.world(name, y)
-            res = ctx.solve(w, "world-autarky")
+            wel = ctx.autarky_welfare(name, y)
             frames.append(pd.DataFrame({"dataset": name, "year": y,
-                                        "country": list(w.countries),
-                                        "gain_from_trade": -res.welfare.to_numpy(float)}))
+                                        "country": list(wel.index),
+                                        "gain_from_trade": -wel.to_numpy(float)}))
     table = pd.concat(frames, ignore_index=True)
     table["income_group"] = table["country"].map(groups)
     table = table.dropna(subset=["income_group"])

@@ -208,8 +208,10 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     break-even penalty: the iceberg trade-cost factor that both blocs would put on the
     state's trade with them (both directions, every sector) if it stays out, at which
     staying out is worth exactly as much to the state as joining the better bloc. It is
-    found by false position (Illinois) on the log of the penalty, every state at once (one batched
-    :func:`autarky.sweep.sweep_scenarios` per step).
+    found by false position (Illinois) on the log of the penalty, every state at once, each
+    state's solve warm-started from its previous step (:mod:`autarky.blocsolve`: every row
+    is the stay-out shock patched in the state's row and column, solved from one baseline;
+    the same numbers as :func:`autarky.sweep.sweep_scenarios` of each scenario).
 
     Parameters
     ----------
@@ -248,11 +250,9 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         staying out beats joining even at :data:`PENALTY_MAX`). ``attrs`` hold ``notes``
         and ``cost_hat`` (the calibrated between-bloc barrier).
     """
+    from autarky import blocsolve
     from autarky.presets_eurasia import accession_text
-    from autarky.scenario import BlocSplit
-    from autarky.scenario.integration import bind_theta
     from autarky.solve import resolve_elasticities
-    from autarky.sweep import sweep_scenarios
 
     solve_ = solve or _solve_quiet
     wanted = presets.swing_states(world) if states is None else tuple(states)
@@ -280,45 +280,47 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     S = len(present)
     total = 2 * S + 1 + S * (steps + 1)
     done = 0
-
-    def batch(scns: list[Scenario]) -> np.ndarray:
-        nonlocal done
-        start = done
-
-        def prog(d: int, _t: int) -> None:
-            if progress:
-                progress(start + d, total)
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ScenarioWarning)
-            sw = sweep_scenarios(world, scns, elasticities, options=options, progress=prog)
-        if not np.all(sw.converged):
-            raise ScenarioError(f"bloc-choice on {world.name}: {int((~sw.converged).sum())} "
-                                "of the batched solves did not converge")
-        done = start + len(scns)
-        return np.asarray(sw.welfare.values, float)
-
-    def split(a: tuple[str, ...], b: tuple[str, ...], extra: tuple[Any, ...] = ()) -> Scenario:
-        return Scenario((BlocSplit((a, b), hat, names=presets.BLOC_NAMES),) + extra)
-
-    # joining: the barrier against the other bloc and the bloc's internal integration (the
-    # same scenarios as presets.bloc_choice_scenarios), converted with the run's elasticities
+    # every row is the stay-out split patched in one state's row and column, solved from
+    # one baseline with warm starts (autarky.blocsolve); the same numbers as solving each
+    # scenario on its own (sweep_scenarios) to the solver's tolerance
+    opts = options or SolveOptions()
     theta = resolve_elasticities(world, elasticities)[0]
-    opts3 = [presets.bloc_choice_scenarios(s, hat, integration) for s in present]
-    scns: list[Scenario] = [bind_theta(o[presets.OPTIONS[0]], theta)  # type: ignore[misc]
-                            for o in opts3]
-    scns += [bind_theta(o[presets.OPTIONS[1]], theta) for o in opts3]  # type: ignore[misc]
-    scns.append(split((presets.BLOC_A,), (presets.BLOC_B,)))
-    W = batch(scns)  # (2S + 1, N)
-    w_west, w_east, w_out = W[:S], W[S:2 * S], W[2 * S]
+    patches = blocsolve.Patches(world, present, hat, theta, integration)
+    if not patches.verify():  # pragma: no cover - the components changed meaning
+        raise ScenarioError("bloc-choice: the patched shocks differ from the scenarios' own; "
+                            "autarky.blocsolve needs updating")
+    econ = blocsolve.baseline(world, patches, opts)
+
+    def checked(r: blocsolve.Rows) -> blocsolve.Rows:
+        nonlocal done
+        if not np.all(r.converged):
+            raise ScenarioError(f"bloc-choice on {world.name}: {int((~r.converged).sum())} "
+                                "of the batched solves did not converge")
+        done += len(r.converged)
+        if progress:
+            progress(done, total)
+        return r
+
+    out_r, west_r, east_r = (checked(r) for r in blocsolve.solve_table(patches, econ, opts))
+    w_west, w_east, w_out = west_r.welfare, east_r.welfare, out_r.welfare[0]
     best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
+    last: dict[int, Any] = {}  # each state's latest penalised equilibrium (warm starts)
 
     def penalised(p: np.ndarray, who: np.ndarray) -> np.ndarray:
-        sc = [split((presets.BLOC_A,), (presets.BLOC_B,),
-                    (BlocSplit(((present[k],), (presets.BLOC_A, presets.BLOC_B)),
-                               float(p[i])),))
-              for i, k in enumerate(who)]
-        return batch(sc)[np.arange(len(who)), pos[who]]
+        start = None
+        if out_r.solution is not None:  # none with deficits "zero": cold starts
+            starts = [last.get(int(k), out_r.solution) for k in who]
+            start = dataclasses.replace(starts[0], **{
+                f: np.concatenate([getattr(x, f) for x in starts])
+                for f in ("w_hat", "log_P", "X")})
+        r = checked(blocsolve.solve_rows(econ, patches.out.tariffs,
+                                         lambda rows: patches.penalised(who[rows], p[rows]),
+                                         len(who), theta, opts, start=start, keep=True))
+        if r.solution is not None:
+            for i, k in enumerate(who):
+                last[int(k)] = dataclasses.replace(r.solution, **{
+                    f: getattr(r.solution, f)[i:i + 1] for f in ("w_hat", "log_P", "X")})
+        return r.welfare[np.arange(len(who)), pos[who]]
 
     gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty
     even = np.where(gap0 <= 0, 1.0, np.nan)
@@ -498,16 +500,18 @@ def group_welfare(world: World, W: np.ndarray,
 
 
 def _range_text(names: Sequence[str], solved: int, seconds: float, bad: int,
-                notes: Sequence[str] = (), what: str = "", kept: int = 0) -> str:
+                notes: Sequence[str] = (), what: str = "", kept: int = 0,
+                how: str = "") -> str:
     what = what or (f"the {len(names)} published elasticity sources of the catalog "
                     f"({', '.join(names)}), each applied to every sector")
     return (f"low/high: the lowest and highest welfare change across {what} ({solved} "
             "equilibria, "
-            + ("solved by an earlier run of this code on the same data and kept (calibration "
-               "cache)" if kept and kept == solved else
-               (f"{kept} kept from an earlier run of this code on the same data, the others in "
-                if kept else "")
-               + ("one batched solve" if solved - kept <= 8 else "batched solves of 8 rows"))
+            + (how or ("solved by an earlier run of this code on the same data and kept "
+                       "(calibration cache)" if kept and kept == solved else
+                       (f"{kept} kept from an earlier run of this code on the same data, the "
+                        "others in " if kept else "")
+                       + ("one batched solve" if solved - kept <= 8
+                          else "batched solves of 8 rows")))
             + f", {seconds:.2f} s"
             + (f"; {bad} source(s) did not converge and are left out" if bad else "")
             + "); the headline number itself uses the elasticities named in the assumptions"
@@ -695,8 +699,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     """
     import time
 
-    from autarky.solve import to_shock
-    from autarky.sweep import solve_rows
+    from autarky import blocsolve
 
     got = _range_thetas(world)
     if got is None:
@@ -709,26 +712,33 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     th, names, what = got
     S, K = len(labels), len(th)
     # the preset as defined under each source: its barrier recalibrated per source (one
-    # vectorised root find), then each source's S scenarios in one batched solve
+    # vectorised root find), then each source's rows: the stay-out split and each state's
+    # joins patched into it, solved from one baseline with warm starts (autarky.blocsolve)
     base = presets.get("bloc-choice")
     target, _ = calibrate.BLOC_TARGETS["bloc-choice"]
     hats, _, cal_ok, steps = calibrate.calibrate_bloc_costs(world, base, target, th, opts)
     W = np.full((S * K, len(world.countries)), np.nan)
     conv = np.zeros(S * K, dtype=bool)
     integ = table.attrs.get("integration")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ScenarioWarning)
-        for j in np.flatnonzero(cal_ok):  # one batch per source (S shocks in memory)
-            scns = [presets.bloc_choice_scenarios(states[0], float(hats[j]), integ)[stay_out]]
-            scns += [presets.bloc_choice_scenarios(s, float(hats[j]), integ)[opt]
-                     for s, opt in labels[1:]]
-            # a joining state's integration is converted with this source's elasticities
-            shocks = [to_shock(world, x, theta=th[j]) for x in scns]
-            at = np.arange(S) * K + j
-            W[at], conv[at], _, _ = solve_rows(world, shocks, np.arange(S),
-                                               np.tile(th[j], (S, 1)), opts, notes=[])
-            if progress:
-                progress(int(j) + 1, K)
+    present = [s for s in states if s in world.countries]
+    checked = False
+    near = None  # the previous source's rows: warm starts for this source's joins
+    for j in np.flatnonzero(cal_ok):
+        # a joining state's integration is converted with this source's elasticities
+        patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
+        if not checked and not patches.verify():  # pragma: no cover
+            raise ScenarioError("bloc-choice range: the patched shocks differ from the "
+                                "scenarios' own; autarky.blocsolve needs updating")
+        checked = True
+        econ = blocsolve.baseline(world, patches, opts)
+        out, west, east = near = blocsolve.solve_table(patches, econ, opts, near)
+        W[j], conv[j] = out.welfare[0], out.converged[0]
+        for k, s in enumerate(present):
+            for opt, r in zip(presets.OPTIONS[:2], (west, east), strict=True):
+                at = labels.index((s, opt)) * K + j
+                W[at], conv[at] = r.welfare[k], r.converged[k]
+        if progress:
+            progress(int(j) + 1, K)
     a_name, b_name = presets.BLOC_NAMES
     blocs = presets.get("two-blocs").blocs(world)
     G = group_welfare(world, W, {"West": blocs[a_name], "East": blocs[b_name]})
@@ -751,7 +761,9 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
         [str(x) for x in names], S * K, time.perf_counter() - t0,
         int((~np.asarray(conv)).reshape(S, K).any(axis=0).sum()),
         (f"the between-bloc barrier recalibrated under each source ({shown}; one vectorised "
-         f"root find, {steps} batched solves)",), what)
+         f"root find, {steps} batched solves)",), what,
+        "each source's rows solved from one baseline, warm-started from its stay-out "
+        "equilibrium")
     return out
 
 

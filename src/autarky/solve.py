@@ -11,8 +11,11 @@ one array program (a Result with a ``draw`` dimension).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,7 +45,8 @@ from autarky.world import World, _repair_io
 
 __all__ = ["DRAW_CHUNK", "DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes",
            "draw_start", "economy", "prepare", "resolve_elasticities", "solve",
-           "solve_arrays", "solve_batch", "solve_notes", "to_shock"]
+           "solve_arrays", "solve_batch", "solve_notes", "to_shock",
+           "without_supply_sensitivity"]
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +336,26 @@ def _sensitivity_note(world0: World, shock: Shock, theta: np.ndarray, options: S
             "to zero")
 
 
+_SUPPLY_SENSITIVITY: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "supply_sensitivity", default=True)
+
+
+@contextlib.contextmanager
+def without_supply_sensitivity() -> Iterator[None]:
+    """Solves inside this block skip the unavailable-goods sensitivity note.
+
+    :func:`solve` re-solves a floored scenario under the other supply rule only to write
+    one note (``unavailable goods sensitivity: ...``); the Result's numbers come from the
+    main solve and do not depend on it. A caller that never shows that note (the claims)
+    saves the second equilibrium; every other number and note is the same.
+    """
+    token = _SUPPLY_SENSITIVITY.set(False)
+    try:
+        yield
+    finally:
+        _SUPPLY_SENSITIVITY.reset(token)
+
+
 def _unconverged_message(residual: dict[str, float], iterations: int, tol: float) -> str:
     """One line: which equilibrium equation is furthest from holding, and by how much."""
     name, worst = max(residual.items(), key=lambda kv: kv[1])  # non-finite ones are inf
@@ -483,7 +507,7 @@ def solve(world: World, scenario: Any, elasticities: Any = DEFAULT_SOURCE,
                      "deficits: theirs are set to zero, the difference shared by the others "
                      "in proportion to value added")
     econ, sol, iters0 = _run(econ, shock, theta, options)
-    if floored is not None and bool(sol.converged.all()):
+    if floored is not None and bool(sol.converged.all()) and _SUPPLY_SENSITIVITY.get():
         w_main = _pct(eq.welfare(sol.income[0], econ.income, sol.log_P[0], econ.alpha))
         notes.append(_sensitivity_note(world0, shock, theta, options, floored, w_main))
     seconds = time.perf_counter() - t0

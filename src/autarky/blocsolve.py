@@ -1,0 +1,264 @@
+"""The equilibria of ``bloc-choice``, solved fast: patched shocks, one baseline, warm starts.
+
+:func:`autarky.run.bloc_choice` and :func:`autarky.run.bloc_choice_range` solve, for every
+swing state, "joins West", "joins East" and "stays out" (and, for the break-even penalty,
+"stays out with both blocs' trade costs on it raised"), under the headline elasticities and
+under each catalog source. Every one of these scenarios differs from the stay-out split
+only in the trade costs of one state's own row and column; so instead of turning each
+scenario into a shock (:meth:`autarky.scenario.Scenario.apply`, milliseconds each, and
+thousands of them on world194):
+
+* :class:`Patches` builds three shocks per (barrier, elasticities): the stay-out split and
+  two templates in which *every* state joins West (or East). State ``s`` joining West is
+  the stay-out shock with row and column ``s`` taken from the West template (in the
+  template every other state is in West too, and the scenario's components leave pairs of
+  states untouched either way). The patched shocks of the first and last state are checked
+  cell by cell against the scenario's own shock (:meth:`Patches.verify`); the test suite
+  checks every state.
+* The baseline is prepared once (every cost hat is finite, so no route closes and no good
+  loses its suppliers: :func:`autarky.solve.prepare` would return the same Economy for
+  every row).
+* :func:`solve_rows` solves rows with :func:`autarky.model.solver.solve_hat`, each warm-started
+  from the stay-out equilibrium (or, along a state's penalty path, from the previous
+  step's equilibrium of that state): the same fixed point to the solver's tolerance.
+  Without input-output links rows go in chunks of :data:`CHUNK` (one array program each);
+  with them one by one (faster per row there, ``benchmarks/bench_bloc_claims.py``).
+
+Nothing here changes a number beyond the solver's tolerance (``tests/test_blocsolve.py``
+compares with the plain path: :func:`autarky.sweep.sweep_scenarios` of each scenario).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from autarky import presets
+from autarky.errors import ScenarioWarning
+from autarky.model import equations as eq
+from autarky.model.economy import Economy, Equilibrium
+from autarky.model.options import SolveOptions
+from autarky.model.solver import solve_hat
+from autarky.scenario import BlocSplit, Scenario
+from autarky.scenario.integration import BorderRemoval, bind_theta
+from autarky.solve import Batch, prepare, solve_arrays, to_shock
+from autarky.world import World
+
+__all__ = ["CHUNK", "Patches", "Rows", "baseline", "solve_rows", "solve_table"]
+
+CHUNK = 8
+"""Rows per array program without input-output links (world194: 1.8 ms a row against 4 ms
+one by one; 32 rows at once are slower again, the arrays leave the cache)."""
+
+PENALTY_TEMPLATE = 2.0
+"""The penalty of the template that marks which cells a stay-out penalty sets."""
+
+
+def _bound(scn: Scenario, theta: np.ndarray) -> Scenario:
+    return bind_theta(scn, theta)  # type: ignore[return-value]
+
+
+class Patches:
+    """Shocks of every bloc-choice row for one barrier and one elasticity vector.
+
+    Parameters
+    ----------
+    world : World
+    states : sequence of str
+        The swing states (present in ``world``).
+    hat : float
+        The between-bloc barrier.
+    theta : ndarray (J,)
+        The elasticities gravity effects are converted with.
+    integration : float or None
+        As in :func:`autarky.presets.bloc_choice_scenarios`.
+    """
+
+    def __init__(self, world: World, states: Sequence[str], hat: float, theta: np.ndarray,
+                 integration: float | None) -> None:
+        self.world, self.states, self.hat = world, list(states), float(hat)
+        self.theta, self.integration = np.asarray(theta, float), integration
+        self.pos = np.array([world.countries.index(s) for s in self.states])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            self.out = to_shock(world, self._single(self.states[0])[presets.OPTIONS[2]],
+                                self.theta)
+            self.templates = [to_shock(world, self._all_join(k), self.theta).tau_hat
+                              for k in (0, 1)]
+            pen = Scenario(self._out_components() + (BlocSplit(
+                (tuple(self.states), (presets.BLOC_A, presets.BLOC_B)), PENALTY_TEMPLATE),))
+            self._penalty_cells = to_shock(world, pen, self.theta).tau_hat \
+                != self.out.tau_hat
+
+    def _single(self, state: str) -> dict[str, Scenario]:
+        return presets.bloc_choice_scenarios(state, self.hat, self.integration)
+
+    def _out_components(self) -> tuple[Any, ...]:
+        return (BlocSplit(((presets.BLOC_A,), (presets.BLOC_B,)), self.hat,
+                          names=presets.BLOC_NAMES),)
+
+    def _all_join(self, option: int) -> Scenario:
+        """Every state joins bloc ``option`` (0 West, 1 East), as each would alone."""
+        blocs: list[tuple[str, ...]] = [(presets.BLOC_A,), (presets.BLOC_B,)]
+        blocs[option] = blocs[option] + tuple(self.states)
+        comps: tuple[Any, ...] = (BlocSplit(tuple(blocs), self.hat, names=presets.BLOC_NAMES),)
+        one = self._single(self.states[0])[presets.OPTIONS[option]]
+        extra = [c for c in one.components if isinstance(c, BorderRemoval)]
+        if extra:  # the bloc's internal integration, between each state and the bloc
+            comps += (replace(extra[0], members=tuple(self.states), name="states join"),)
+        return _bound(Scenario(comps), self.theta)
+
+    def join(self, option: int, rows: np.ndarray) -> np.ndarray:
+        """tau_hat (len(rows), N, N, J) of states ``rows`` joining West (0) or East (1)."""
+        H = np.repeat(self.out.tau_hat[None], len(rows), axis=0)
+        tpl = self.templates[option]
+        for b, k in enumerate(rows):  # one row and one column per state
+            i = self.pos[k]
+            H[b, i] = tpl[i]
+            H[b, :, i] = tpl[:, i]
+        return H
+
+    def penalised(self, rows: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+        """tau_hat of states ``rows`` staying out with both blocs' trade costs x ``penalty``."""
+        H = np.repeat(self.out.tau_hat[None], len(rows), axis=0)
+        for b, (k, p) in enumerate(zip(rows, penalty, strict=True)):
+            i = self.pos[k]
+            H[b, i] = np.where(self._penalty_cells[i], p, H[b, i])
+            H[b, :, i] = np.where(self._penalty_cells[:, i], p, H[b, :, i])
+        return H
+
+    def penalty_scenario(self, k: int, penalty: float) -> Scenario:
+        """The scenario :meth:`penalised` patches: state ``k`` out, both blocs' costs x p."""
+        return Scenario(self._out_components() + (BlocSplit(
+            ((self.states[k],), (presets.BLOC_A, presets.BLOC_B)), float(penalty)),))
+
+    def verify(self, rows: Sequence[int] | None = None) -> bool:
+        """Patched shocks equal the scenarios' own (tariffs and trade costs, every cell).
+
+        Checks states ``rows`` (default the first and the last): both joins and a penalty.
+        """
+        ks = sorted({0, len(self.states) - 1}) if rows is None else list(rows)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            for k in ks:
+                single = self._single(self.states[k])
+                for option in (0, 1):
+                    own = to_shock(self.world, _bound(single[presets.OPTIONS[option]],
+                                                      self.theta), self.theta)
+                    if not (np.array_equal(own.tariffs, self.out.tariffs)
+                            and np.array_equal(own.tau_hat,
+                                               self.join(option, np.array([k]))[0])):
+                        return False
+                own = to_shock(self.world, self.penalty_scenario(k, 1.7), self.theta)
+                if not (np.array_equal(own.tariffs, self.out.tariffs) and np.array_equal(
+                        own.tau_hat, self.penalised(np.array([k]), np.array([1.7]))[0])):
+                    return False
+        return True
+
+
+@dataclass(frozen=True, eq=False)
+class Rows:
+    """Solved rows: welfare (B, N) in percent, converged (B,), the equilibria (warm starts)."""
+
+    welfare: np.ndarray
+    converged: np.ndarray
+    solution: Equilibrium | None
+
+
+def baseline(world: World, patches: Patches, options: SolveOptions) -> Economy:
+    """The Economy every row is solved from (prepared once, for the stay-out shock)."""
+    return prepare(world, patches.out, options, [])[1]
+
+
+_NONE = np.empty(0)
+
+
+def _take(sol: Equilibrium, rows: np.ndarray) -> Equilibrium:
+    return replace(sol, w_hat=sol.w_hat[rows], log_P=sol.log_P[rows], X=sol.X[rows])
+
+
+def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray], np.ndarray],
+               count: int, theta: np.ndarray, options: SolveOptions,
+               start: Equilibrium | None = None, keep: bool = False) -> Rows:
+    """Solve ``count`` rows of one baseline and one elasticity vector.
+
+    ``tariffs`` (N, N, J) are shared; ``shocks(rows)`` gives the tau_hat
+    (len(rows), N, N, J) of rows ``rows``, built per chunk (memory: one chunk of shocks).
+
+    ``start``: one equilibrium for every row, or one per row (``count`` members); ignored
+    with deficits "zero" (rows then go through :func:`autarky.solve.solve_arrays`, which
+    removes the deficits first, as every other path does). ``keep``: return the
+    equilibria (warm starts along a path). Welfare and convergence as
+    :func:`autarky.solve.solve_arrays`.
+    """
+    theta = np.asarray(theta, float)
+    chunk = 1 if econ.io is not None else CHUNK
+    W = np.full((count, econ.shape[0]), np.nan)
+    conv = np.zeros(count, dtype=bool)
+    parts: list[Equilibrium] = []
+    per_row = start is not None and start.w_hat.shape[0] == count and count > 1
+    memory = options.memory if options.method == "anderson" else 0
+    for lo in range(0, count, chunk):
+        rows = np.arange(lo, min(count, lo + chunk))
+        H = shocks(rows)
+        T = np.broadcast_to(tariffs, H.shape)
+        if options.deficits == "zero" or not np.all(np.isfinite(H)):
+            got = solve_arrays(Batch(econ, T, H, np.broadcast_to(theta, (len(rows),
+                                                                         theta.shape[-1])),
+                                     options, lanes=1 if econ.io is not None else None))
+            W[rows], conv[rows] = got.welfare, got.converged
+            keep = False
+            continue
+        st = _take(start, rows) if per_row and start is not None else start
+        sol = solve_hat(econ, T, H, theta, deficits=options.deficits, tol=options.tol,
+                        max_iter=options.max_iter, memory=memory, method=options.method,
+                        start=st)
+        w = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha) - 1.0)
+        W[rows] = w
+        conv[rows] = sol.converged & np.all(np.isfinite(w), axis=1)
+        if keep:
+            # a warm start needs wages, prices and expenditure only: trade shares and
+            # output (B x N x N x J) are not kept
+            parts.append(replace(sol, pi=_NONE, Y=_NONE, residuals={}))
+    solution = None
+    if keep and parts:
+        solution = replace(parts[0], w_hat=np.concatenate([p.w_hat for p in parts]),
+                           log_P=np.concatenate([p.log_P for p in parts]),
+                           X=np.concatenate([p.X for p in parts]))
+    return Rows(W, conv, solution)
+
+
+def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
+                near: tuple[Rows, Rows, Rows] | None = None) -> tuple[Rows, Rows, Rows]:
+    """Stay out (one row), every state joining West, every state joining East.
+
+    The joins start from the stay-out equilibrium; with ``near`` (the same rows solved
+    under other elasticities or another barrier, e.g. the previous source of a range),
+    each join starts from the stay-out equilibrium moved by that row's change from its
+    own stay-out there (log wages and prices, expenditure ratios). Warm starts change
+    the path, not the fixed point.
+    """
+    T, th, S = patches.out.tariffs, patches.theta, len(patches.states)
+    out = solve_rows(econ, T, lambda rows: patches.out.tau_hat[None], 1, th, options,
+                     keep=True)
+    joins = []
+    for o in (0, 1):
+        start = out.solution
+        before = (None, None) if near is None else (near[0].solution, near[1 + o].solution)
+        if start is not None and before[0] is not None and before[1] is not None:
+            start = _moved(start, before[0], before[1])
+        joins.append(solve_rows(econ, T, partial(patches.join, o), S, th, options,
+                                start=start, keep=True))
+    return out, joins[0], joins[1]
+
+
+def _moved(out: Equilibrium, near_out: Equilibrium, near: Equilibrium) -> Equilibrium:
+    """``out`` moved by each row's change in ``near`` from ``near_out`` (one per row)."""
+    return replace(out, w_hat=out.w_hat * (near.w_hat / near_out.w_hat),
+                   log_P=out.log_P + (near.log_P - near_out.log_P),
+                   X=out.X * (near.X / near_out.X))

@@ -1,0 +1,97 @@
+"""The worlds and solves the claims share (:mod:`autarky.claims`), each loaded or solved once.
+
+Solves run as :func:`autarky.service.solve` does (the numbers of ``autarky run``), without
+the unavailable-goods sensitivity note no claim shows
+(:func:`autarky.solve.without_supply_sensitivity`: the Result's numbers do not depend on
+it). World autarky on every dataset-year (claims 1 and 2) keeps the welfare only, and a
+world loaded for that solve alone is let go.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pandas as pd
+
+from autarky import presets, run
+from autarky.errors import RepairWarning, ScenarioWarning
+from autarky.results import Result
+from autarky.scenario import Scenario
+from autarky.service import solve
+from autarky.solve import without_supply_sensitivity
+from autarky.world import World
+
+__all__ = ["PANELS", "Context"]
+
+PANELS = ("wiod2013",)
+"""Datasets whose every year a later claim reads again (claim 3's shock size): their
+worlds stay loaded after claim 1; the other dataset-years are let go once solved."""
+
+
+class Context:
+    """Worlds and solves shared by the claims, each loaded or solved once.
+
+    Parameters
+    ----------
+    world : str or World, optional
+        The world of the claims that run on one world (1, 7, 8). Default: every embedded
+        dataset for claim 1 and icio2023 (latest year) for 7 and 8.
+    """
+
+    def __init__(self, world: str | World | None = None) -> None:
+        self._worlds: dict[tuple[str, int | None], World] = {}
+        self._solves: dict[tuple[Any, ...], Result] = {}
+        self._welfare: dict[tuple[str, int], pd.Series] = {}
+        self.repairs: list[str] = []
+        self.custom: World | None = None
+        if isinstance(world, World):
+            self.custom = world
+        elif world is not None:
+            self.custom = self.world(str(world))
+
+    def world(self, name: str, year: int | None = None) -> World:
+        """An embedded world (repairs noted once, not warned)."""
+        key = (name, year)
+        if key not in self._worlds:
+            loaded = run.load(name, year)
+            self.repairs.extend(r for r in loaded.repairs if r not in self.repairs)
+            self._worlds[key] = loaded.world
+            self._worlds[(name, loaded.world.year)] = loaded.world
+        return self._worlds[key]
+
+    def headline(self) -> World:
+        """The one world of claims 1, 7 and 8."""
+        return self.custom if self.custom is not None else self.world("icio2023")
+
+    def solve(self, world: World, scn: Scenario | str, key: str | None = None,
+              **kwargs: Any) -> Result:
+        """``ak.solve(world, scenario, **kwargs)`` once per (world, scenario, kwargs)."""
+        scenario = presets.get(scn) if isinstance(scn, str) else scn
+        k = (id(world), key or scn, tuple(sorted(kwargs.items())))
+        if k not in self._solves:
+            # no claim shows the unavailable-goods sensitivity note: its second
+            # equilibrium is skipped (the Result's numbers do not depend on it)
+            with warnings.catch_warnings(), without_supply_sensitivity():
+                warnings.simplefilter("ignore", ScenarioWarning)
+                warnings.simplefilter("ignore", RepairWarning)
+                self._solves[k] = solve(world, scenario, **kwargs)
+        return self._solves[k]
+
+    def autarky_welfare(self, name: str, year: int) -> pd.Series:
+        """Welfare (%) by country of world autarky on one dataset-year, solved once.
+
+        As :meth:`solve` of the ``world-autarky`` preset, keeping only the welfare: the
+        Result (trade shares, expenditure, ...) of every dataset-year is not held.
+        """
+        key = (name, year)
+        if key not in self._welfare:
+            fresh = key not in self._worlds
+            w = self.world(name, year)
+            res = self.solve(w, "world-autarky")
+            self._welfare[key] = res.welfare.astype(float).copy()
+            self._solves.pop((id(w), "world-autarky", ()), None)
+            if fresh and name not in PANELS:  # loaded for this solve only: let it go
+                self._worlds.pop(key, None)
+        return self._welfare[key]
+

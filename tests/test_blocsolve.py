@@ -1,0 +1,126 @@
+"""Issue 31 item 4: bloc choice's fast path (patched shocks, one baseline, warm starts)
+gives the numbers of the plain path (every scenario turned into its own shock and solved
+by ``sweep_scenarios``), to the solver's tolerance."""
+
+from __future__ import annotations
+
+import warnings
+from functools import cache
+
+import numpy as np
+import pytest
+
+import autarky as ak
+from autarky import blocsolve, calibrate, presets, run
+from autarky.scenario import BlocSplit, Scenario
+from autarky.scenario.integration import bind_theta
+from autarky.solve import resolve_elasticities, to_shock
+from autarky.sweep import sweep_scenarios
+
+TOL_PP = 1e-7
+"""Welfare gap (pp) allowed between fast and plain: the solver's tolerance is 1e-10
+relative in wages; warm starts end elsewhere within it (about 1e-9 pp seen)."""
+
+
+@cache
+def w194() -> ak.World:
+    return run.load("world194", 2019).world
+
+
+def _plain(world: ak.World, scns: list[Scenario], theta: np.ndarray,
+           options: ak.SolveOptions | None = None) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sw = sweep_scenarios(world, [bind_theta(s, theta) for s in scns], theta,
+                             options=options)
+    assert sw.converged.all()
+    return np.asarray(sw.welfare.values, float)
+
+
+@pytest.mark.parametrize("integration", [None, 0.0, 0.3])
+def test_patched_shocks_equal_the_scenarios_own_for_every_state(integration):
+    w = w194()
+    states = presets.swing_states(w)
+    theta = resolve_elasticities(w, "cp2015")[0]
+    p = blocsolve.Patches(w, states, 1.17, theta, integration)
+    every = list(range(0, len(states), 7)) + [len(states) - 1]
+    assert p.verify(every)
+    # the check can fail: a template with the wrong barrier is caught
+    q = blocsolve.Patches(w, states, 1.17, theta, integration)
+    q.templates = [t ** 1.01 for t in q.templates]
+    assert not q.verify()
+
+
+def test_bloc_choice_equals_the_plain_solves_with_penalties():
+    w = w194()
+    states = ("ARM", "IND", "BRA", "ABW")
+    # integration 0 (the barrier alone): staying out wins unpenalised for some states,
+    # so the break-even penalty's warm-started path is exercised
+    df = run.bloc_choice(w, states=states, integration=0.0, steps=12)
+    hat = df.attrs["cost_hat"]
+    theta = resolve_elasticities(w, "median")[0]
+    scns = [presets.bloc_choice_scenarios(s, hat, 0.0)[o] for s in states
+            for o in presets.OPTIONS]
+    W = _plain(w, scns, theta)
+    pos = [w.countries.index(s) for s in states]
+    got = df["welfare"].to_numpy().reshape(len(states), 3)
+    want = W.reshape(len(states), 3, -1)[np.arange(len(states)), :, pos]
+    assert np.max(np.abs(got - want)) < TOL_PP
+    world = df["world"].to_numpy().reshape(len(states), 3)
+    inc = run.income(w).reindex(list(w.countries)).to_numpy(float)
+    assert np.max(np.abs(world - (W @ (inc / inc.sum())).reshape(len(states), 3))) < TOL_PP
+    penalised = 0
+    for k, s in enumerate(states):
+        even = df.at[(s, presets.OPTIONS[2]), "break_even"]
+        best = max(want[k, 0], want[k, 1])
+        if want[k, 2] <= best:
+            assert even == 1.0
+            continue
+        penalised += 1
+        assert 1.0 < even < run.PENALTY_MAX
+        # the plain solve at the break-even penalty: staying out matches the best join
+        scn = Scenario((BlocSplit(((presets.BLOC_A,), (presets.BLOC_B,)), hat,
+                                  names=presets.BLOC_NAMES),
+                        BlocSplit(((s,), (presets.BLOC_A, presets.BLOC_B)), even)))
+        out = _plain(w, [scn], theta)[0, pos[k]]
+        assert abs(out - best) < 1e-4 + TOL_PP  # the root find's tolerance (pp)
+    assert penalised >= 2
+
+
+def test_bloc_choice_range_equals_the_plain_solves_per_source():
+    w = w194()
+    states = ("ARM", "BRA")
+    df = run.bloc_choice(w, states=states)
+    opts = run.options(presets.get("bloc-choice"))
+    rng = run.bloc_choice_range(w, df, opts)
+    th, _, _ = run._range_thetas(w)
+    target = calibrate.BLOC_TARGETS["bloc-choice"][0]
+    o = run._return_unconverged(presets.get("bloc-choice"), opts)
+    hats, _, ok, _ = calibrate.calibrate_bloc_costs(w, presets.get("bloc-choice"), target,
+                                                    th, o)
+    assert ok.all()
+    warnings.simplefilter("ignore")  # members absent from world194 (pytest resets filters)
+    for s in states:
+        k = w.countries.index(s)
+        for opt in presets.OPTIONS:
+            vals = [_plain(w, [presets.bloc_choice_scenarios(s, float(h), None)[opt]], t,
+                           o)[0, k] for h, t in zip(hats, th, strict=True)]
+            assert rng.at[(s, opt), "low"] == pytest.approx(min(vals), abs=TOL_PP)
+            assert rng.at[(s, opt), "high"] == pytest.approx(max(vals), abs=TOL_PP)
+    # the patched shocks carry each source's own conversion of the integration effect
+    p = blocsolve.Patches(w, list(states), float(hats[0]), th[0], None)
+    own = to_shock(w, presets.bloc_choice_scenarios("BRA", float(hats[0]))["join West"],
+                   th[0])
+    assert np.array_equal(own.tau_hat, p.join(0, np.array([1]))[0])
+
+
+def test_bloc_choice_with_deficits_removed_equals_the_plain_solves():
+    # deficits "zero": rows go through solve_arrays (deficits removed first), cold starts
+    w = w194()
+    opts = ak.SolveOptions(deficits="zero")
+    df = run.bloc_choice(w, states=("ARM",), options=opts)
+    theta = resolve_elasticities(w, "median")[0]
+    scns = [presets.bloc_choice_scenarios("ARM", df.attrs["cost_hat"])[o]
+            for o in presets.OPTIONS]
+    want = _plain(w, scns, theta, opts)[:, w.countries.index("ARM")]
+    assert np.max(np.abs(df["welfare"].to_numpy() - want)) < TOL_PP
