@@ -762,7 +762,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
         int((~np.asarray(conv)).reshape(S, K).any(axis=0).sum()),
         (f"the between-bloc barrier recalibrated under each source ({shown}; one vectorised "
          f"root find, {steps} batched solves)",), what,
-        "each source's rows solved from one baseline, warm-started from its stay-out "
+        how="each source's rows solved from one baseline, warm-started from its stay-out "
         "equilibrium")
     return out
 
