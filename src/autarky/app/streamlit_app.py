@@ -7,6 +7,7 @@ the same run layer as the command line (autarky.run) and caches every result by 
 
 from __future__ import annotations
 
+import functools
 import io
 import tempfile
 import zipfile
@@ -231,9 +232,15 @@ with st.sidebar:
         preset, members, tariff = "claims", (), 0.0
     else:
         preset = ""
-        default = [c for c in str(qp.get("members", "RUS,BLR,KAZ")).split(",") if c in codes]
-        listed = st.multiselect("Bloc members (or click countries on the map; shift-click "
-                                "adds to the selection)", codes, default=default,
+        # the bloc is kept in the session (key "bloc"): the list edits it and a click on the
+        # map toggles one country in it (see _toggle_clicked)
+        if "bloc" not in st.session_state:
+            st.session_state["bloc"] = [c for c in str(qp.get("members", "RUS,BLR,KAZ"))
+                                        .split(",") if c in codes]
+        elif any(c not in codes for c in st.session_state["bloc"]):  # another world
+            st.session_state["bloc"] = [c for c in st.session_state["bloc"] if c in codes]
+        listed = st.multiselect("Bloc members (or click a country on the map: a click adds "
+                                "it, a second click removes it)", codes, key="bloc",
                                 format_func=_label)
         tariff = st.slider("Common external tariff", 0.0, 0.5,
                            float(qp.get("tariff", 0.1)), 0.01)
@@ -278,18 +285,38 @@ if mode == "Compare":
                        file_name="comparison.csv", mime="text/csv")
     st.stop()
 
-if mode == "Build a bloc":
+
+def _toggle_clicked(on_map: list[str]) -> None:
+    """A click on the bloc map: the clicked country joins the bloc, or leaves it if in it.
+
+    An explicit rule instead of plotly's own selection (clicked points, shift-click to add):
+    the bloc lives in the session (``bloc``, the list's value), so a click adds to it with or
+    without shift, and a click on a member takes it out, which plotly's selection could not.
+    The map is drawn anew after each change (its colours change), so each selection event
+    holds the click just made (checked in chromium, tests/test_browser_app.py).
+    """
     picked = st.session_state.get("pick")
-    clicked = []
-    if picked is not None:
-        ids = rhtml.shape_stats()  # the economies with a shape, in the map's order
-        on_map = [c for c in codes if c in ids]
-        clicked = [on_map[p["point_index"]] for p in picked.selection.get("points", [])
-                   if p.get("curve_number", 0) == 0 and "point_index" in p]
-    members = tuple(sorted(set(listed) | set(clicked)))
+    points = picked.selection.get("points", []) if picked is not None else []
+    bloc = list(st.session_state.get("bloc", []))
+    for p in points:
+        if p.get("curve_number", 0) != 0 or "point_index" not in p:
+            continue
+        code = on_map[p["point_index"]]
+        if code in bloc:
+            bloc.remove(code)
+        else:
+            bloc.append(code)
+    st.session_state["bloc"] = bloc
+
+
+if mode == "Build a bloc":
+    members = tuple(sorted(set(listed)))
     st.caption("Bloc: " + (", ".join(members) or "none chosen yet"))
+    ids = rhtml.shape_stats()  # the economies with a shape, in the map's order
+    on_map = [c for c in codes if c in ids]
     st.plotly_chart(picker(tuple(codes), members), config=MAP_CONFIG, key="pick",
-                    on_select="rerun", selection_mode=("points",))
+                    on_select=functools.partial(_toggle_clicked, on_map),
+                    selection_mode=("points",))
 
 current = (dataset, int(year), str(elasticities), preset, members, float(tariff))
 st.query_params.from_dict({k: v for k, v in {
