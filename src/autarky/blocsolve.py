@@ -60,8 +60,8 @@ from autarky.scenario.integration import BorderRemoval, bind_theta
 from autarky.solve import Batch, prepare, solve_arrays, to_shock
 from autarky.world import World
 
-__all__ = ["CHUNK", "Patches", "Rows", "baseline", "choice_rows", "kept_key", "lookup_kept",
-           "remember_kept", "solve_rows", "solve_table", "theta_hash"]
+__all__ = ["CHUNK", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
+           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash"]
 
 CHUNK = 8
 """Rows per array program without input-output links (world194: 1.8 ms a row against 4 ms
@@ -384,6 +384,15 @@ def _code() -> str:
 def theta_hash(theta: np.ndarray) -> str:
     """A short hash of an elasticity vector (part of a :func:`kept_key`)."""
     return hashlib.sha256(np.ascontiguousarray(theta, dtype=float).tobytes()).hexdigest()[:32]
+
+
+def barrier(hat: float) -> str:
+    """A barrier as a key part: its 12 significant digits.
+
+    The same barrier found again may differ in its last bits (``exp(log(h))``); a relative
+    1e-12 moves no welfare number beyond 1e-8 pp.
+    """
+    return f"{float(hat):.12g}"
 
 
 def kept_key(checksum: str, *parts: object) -> str:

@@ -285,7 +285,8 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     from autarky.presets_eurasia import eu_effect
     from autarky.sweep import world_checksum
 
-    key = blocsolve.kept_key(world_checksum(world), "table", hat, blocsolve.theta_hash(theta),
+    key = blocsolve.kept_key(world_checksum(world), "table", blocsolve.barrier(hat),
+                             blocsolve.theta_hash(theta),
                              opts, present, eu_effect() if integration is None else
                              integration, steps, tol, PENALTY_MAX)
     kept = blocsolve.lookup_kept([key], 10 * S + 3).get(key)
@@ -679,7 +680,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
 
     size = P + 3 * S
     checksum = world_checksum(world)
-    keys = {int(j): blocsolve.kept_key(checksum, "range", float(hats[j]),
+    keys = {int(j): blocsolve.kept_key(checksum, "range", blocsolve.barrier(hats[j]),
                                        blocsolve.theta_hash(th[j]), opts, labels,
                                        eu_effect() if integ is None else integ)
             for j in np.flatnonzero(cal_ok)}
