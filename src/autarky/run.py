@@ -211,7 +211,11 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     found by false position (Illinois) on the log of the penalty, every state at once, each
     state's solve warm-started from its previous step (:mod:`autarky.blocsolve`: every row
     is the stay-out shock patched in the state's row and column, solved from one baseline;
-    the same numbers as :func:`autarky.sweep.sweep_scenarios` of each scenario).
+    the same numbers as :func:`autarky.sweep.sweep_scenarios` of each scenario). The
+    numbers after the calibration are kept as solved rows (:func:`autarky.blocsolve.kept_key`:
+    world, barrier, elasticities, options, states, integration and code) and taken as they
+    are by the next run with the same inputs and code; the default runs on world194 and
+    icio2023 are shipped (``scripts/build_calibrations.py``).
 
     Parameters
     ----------
@@ -636,7 +640,9 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
                       progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Low and high across the catalog's sources of each row of a :func:`bloc_choice` table.
 
-    Every (state, option) scenario under every published source, in one batched solve.
+    Every (state, option) scenario under every published source, each source's rows from
+    one baseline (:mod:`autarky.blocsolve`); a source's rows solved by an earlier run of the
+    same code with the same inputs are kept (solved rows, :func:`autarky.blocsolve.kept_key`).
     Returns a frame with the table's index and columns ``low``/``high`` (the state's
     welfare, %), and ``West vs out low``/``high``, ``East vs out low``/``high`` (pp);
     ``attrs["text"]`` says what the range is. Empty (no rows) when the world has no range.
