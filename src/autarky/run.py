@@ -701,6 +701,8 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
             AGG[j] = v[P + S:].reshape(S, 2)
             conv[j] = True
             near = None
+            if progress:
+                progress(int(j) + 1, K)
             continue
         # a joining state's integration is converted with this source's elasticities
         patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
