@@ -3,7 +3,7 @@
 Run from the repository root::
 
     PYTHONPATH=src python benchmarks/bench_bloc_claims.py [--repeats R] [--claims-repeats C]
-        [--baseline /work/wt-base/src] [--only bloc|claims]
+        [--baseline /work/wt-base/src] [--only bloc|claims] [--cold]
 
 Each command runs as a subprocess of the command line (``python -m autarky.cli ...``,
 output discarded), once with ``PYTHONPATH`` set to the baseline's ``src`` and once to this
@@ -11,7 +11,9 @@ checkout's, interleaved. Per run: CPU seconds (user + system of the child, from
 ``resource.getrusage(RUSAGE_CHILDREN)`` before and after), wall seconds and the child's
 maximum resident set size (``os.wait4``). Printed: medians over the repeats and the ratio
 baseline / this checkout. One untimed run of each first fills the calibration cache (a
-temporary ``AUTARKY_CACHE`` shared by both), as a user's second run would find it.
+temporary ``AUTARKY_CACHE`` shared by both), as a user's second run would find it. With
+``--cold`` there is no untimed run and every run gets an empty ``AUTARKY_CACHE`` of its
+own: a user's first run, with only what the package ships (``embedded/``).
 """
 
 from __future__ import annotations
@@ -58,23 +60,32 @@ def main() -> None:
     ap.add_argument("--claims-repeats", type=int, default=1, help="runs of claims")
     ap.add_argument("--baseline", default="/work/wt-base/src")
     ap.add_argument("--only", choices=("bloc", "claims"))
+    ap.add_argument("--cold", action="store_true",
+                    help="every run with an empty cache of its own (a first run)")
     args = ap.parse_args()
     base = Path(args.baseline)
     todo = {k: v for k, v in COMMANDS.items()
             if args.only is None or k.startswith(args.only)}
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+          + ("every run with an empty cache (first runs)" if args.cold else
+             "cache filled by one untimed run of each (second runs)"))
     print("| command | baseline CPU s | CPU s | CPU ratio | baseline wall s | wall s | "
           "baseline max RSS MiB | max RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as cache:
         for name, cmd in todo.items():
             reps = args.claims_repeats if name == "claims" else args.repeats
-            for src in (base, HERE):
-                _once(src, cmd, cache)  # untimed: fills the calibration cache
+            if not args.cold:
+                for src in (base, HERE):
+                    _once(src, cmd, cache)  # untimed: fills the calibration cache
             runs: dict[Path, list[tuple[float, float, float]]] = {base: [], HERE: []}
             for _ in range(reps):
                 for src in (base, HERE):
-                    runs[src].append(_once(src, cmd, cache))
+                    if args.cold:
+                        with tempfile.TemporaryDirectory() as empty:
+                            runs[src].append(_once(src, cmd, empty))
+                    else:
+                        runs[src].append(_once(src, cmd, cache))
             med = {s: [statistics.median(r[i] for r in runs[s]) for i in range(3)]
                    for s in runs}
             (bc, bw, bm), (c, w, m) = med[base], med[HERE]

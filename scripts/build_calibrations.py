@@ -14,7 +14,9 @@ deficit rule) with barrier, trade change and welfare, keyed by this code's numer
 fingerprint (used as they are by the same code only; any change to the numerics makes
 them unused until this is run again). ``--solved-only`` keeps ``calibrations.json`` as it
 is (its barriers are the starting points, verified by the runs) and writes only
-``solved.json``.
+``solved.json``. The bloc-choice runs (world194, icio2023) add their table's and each
+range source's numbers (:mod:`autarky.blocsolve`, kept rows): a default
+``autarky run bloc-choice`` on those worlds then solves only the barrier's verification.
 """
 
 import argparse
@@ -37,8 +39,12 @@ solved_out = out.with_name("solved.json")
 with tempfile.TemporaryDirectory() as d:
     os.environ["AUTARKY_CACHE"] = d  # start from nothing: every barrier found afresh
     # nor from the file being rebuilt: a barrier looked up there and verified is not
-    # written again, so the range's per-source barriers of unchanged worlds would be lost
-    calibrations.shipped_path = lambda: Path(d, "no-shipped-file.json")  # type: ignore[assignment]
+    # written again, so the range's per-source barriers of unchanged worlds would be lost.
+    # With --solved-only that file stays, and the runs start from it as users' runs do:
+    # the headline barrier of bloc-choice is then the one users' runs find, and its kept
+    # table (autarky.blocsolve.kept_key, keyed by the barrier) is the one they look up
+    if not args.solved_only:
+        calibrations.shipped_path = lambda: Path(d, "no-shipped-file.json")  # type: ignore
     user_solved = Path(d, "solved.json")
     # every row solved here, none taken from an earlier solved.json
     calibrations._solved_paths = lambda: (user_solved, Path(d, "none.json"))  # type: ignore

@@ -124,3 +124,45 @@ def test_bloc_choice_with_deficits_removed_equals_the_plain_solves():
             for o in presets.OPTIONS]
     want = _plain(w, scns, theta, opts)[:, w.countries.index("ARM")]
     assert np.max(np.abs(df["welfare"].to_numpy() - want)) < TOL_PP
+
+
+def test_bloc_choice_numbers_kept_by_code_and_inputs(tmp_path, monkeypatch):
+    # an earlier run's numbers (same world, barrier, elasticities, options, states,
+    # integration and code) are used as they are; other inputs are solved again
+    import json
+
+    import pandas as pd
+
+    from autarky.data import calibrations
+
+    monkeypatch.setenv("AUTARKY_CACHE", str(tmp_path))
+    monkeypatch.setattr(calibrations, "_solved_paths",
+                        lambda: (tmp_path / "solved.json", tmp_path / "none.json"))
+    tables = []
+    real = blocsolve.solve_table
+
+    def counted(*a, **k):
+        tables.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(blocsolve, "solve_table", counted)
+    w = w194()
+    opts = run.options(presets.get("bloc-choice"))
+    df1 = run.bloc_choice(w, states=("ARM",), options=opts)
+    r1 = run.bloc_choice_range(w, df1, opts)
+    solved = len(tables)
+    assert solved == 1 + 4 and "solved from one baseline" in r1.attrs["text"]
+    rows = json.loads((tmp_path / "solved.json").read_text())
+    df2 = run.bloc_choice(w, states=("ARM",), options=opts)
+    r2 = run.bloc_choice_range(w, df2, opts)
+    assert len(tables) == solved  # nothing solved again
+    assert "kept" in r2.attrs["text"]
+    assert json.loads((tmp_path / "solved.json").read_text()) == rows
+    pd.testing.assert_frame_equal(df1, df2, check_exact=True)
+    pd.testing.assert_frame_equal(r1, r2, check_exact=True)
+    # another integration effect, or another state: solved, not taken from those rows
+    df3 = run.bloc_choice(w, states=("ARM",), options=opts, integration=0.3)
+    assert len(tables) == solved + 1
+    assert not np.allclose(df3["welfare"], df1["welfare"])
+    run.bloc_choice(w, states=("BRA",), options=opts)
+    assert len(tables) == solved + 2

@@ -97,3 +97,27 @@ def test_shipped_rows_serve_the_default_run() -> None:
     rng = run.source_range(w, scn, run.options(scn))
     assert rng is not None and "solved by an earlier run of this code" in rng.attrs["text"]
     assert rng["low"].le(rng["high"]).all()
+
+
+def test_shipped_rows_serve_the_default_bloc_choice(tmp_path, monkeypatch) -> None:
+    """A new user's ``autarky run bloc-choice --world icio2023`` solves no bloc-choice row:
+    the table and the range come from embedded/solved.json (autarky.blocsolve kept rows)."""
+    from autarky import blocsolve
+
+    rows, current, fingerprint = calibrations.shipped_solved()
+    if current == 0:
+        pytest.skip(f"embedded/solved.json is of other code than this ({fingerprint}): "
+                    "re-run scripts/build_calibrations.py --solved-only")
+    monkeypatch.setenv("AUTARKY_CACHE", str(tmp_path))
+    shipped = calibrations._solved_paths()[1]
+    monkeypatch.setattr(calibrations, "_solved_paths",
+                        lambda: (tmp_path / "solved.json", shipped))
+
+    def solved(*a, **k):
+        raise AssertionError("a bloc-choice row was solved: embedded/solved.json lacks this "
+                             "code's rows; re-run scripts/build_calibrations.py --solved-only")
+
+    monkeypatch.setattr(blocsolve, "solve_table", solved)
+    out = ak.service.run(ak.RunSpec("bloc-choice", world="icio2023"))
+    assert "solved by an earlier run of this code" in out.range.attrs["text"]
+    assert out.table["welfare"].notna().all() and len(out.table) == 3 * 8

@@ -26,10 +26,21 @@ thousands of them on world194):
 
 Nothing here changes a number beyond the solver's tolerance (``tests/test_blocsolve.py``
 compares with the plain path: :func:`autarky.sweep.sweep_scenarios` of each scenario).
+
+Rows kept between runs (:func:`kept_key`, :func:`lookup_kept`, :func:`remember_kept`): the
+numbers of a bloc-choice table and of each source of its range are kept as solved rows of
+:mod:`autarky.data.calibrations` (the user's ``solved.json``; the package ships the default
+runs' rows in ``embedded/solved.json``, ``scripts/build_calibrations.py``). Their key holds
+the world's checksum, the calibrated barrier, the elasticities, the options, the states,
+the integration effect, the numerics fingerprint of the code and a hash of this module and
+the presets' (the rows' scenarios): the same inputs and code give the same numbers, so a
+kept row is used as it is; any change to them solves the rows again.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -39,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from autarky import presets
-from autarky.errors import ScenarioWarning
+from autarky.errors import ScenarioError, ScenarioWarning
 from autarky.model import equations as eq
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
@@ -49,7 +60,8 @@ from autarky.scenario.integration import BorderRemoval, bind_theta
 from autarky.solve import Batch, prepare, solve_arrays, to_shock
 from autarky.world import World
 
-__all__ = ["CHUNK", "Patches", "Rows", "baseline", "solve_rows", "solve_table"]
+__all__ = ["CHUNK", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
+           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash"]
 
 CHUNK = 8
 """Rows per array program without input-output links (world194: 1.8 ms a row against 4 ms
@@ -262,3 +274,153 @@ def _moved(out: Equilibrium, near_out: Equilibrium, near: Equilibrium) -> Equili
     return replace(out, w_hat=out.w_hat * (near.w_hat / near_out.w_hat),
                    log_P=out.log_P + (near.log_P - near_out.log_P),
                    X=out.X * (near.X / near_out.X))
+
+
+def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
+                theta: np.ndarray, integration: float | None, opts: SolveOptions,
+                G: np.ndarray, steps: int, tol: float,
+                progress: Callable[[int, int], None] | None, total: int,
+                penalty_max: float) -> tuple[np.ndarray, ...]:
+    """The solves of :func:`autarky.run.bloc_choice` after its calibration (see there).
+
+    Returns each state's welfare joining West, joining East and staying out ((S,) each),
+    the group aggregates (``welfare @ G``) of the joins ((S, g) each) and of staying out
+    ((g,)), and the break-even penalties ((S,)).
+    """
+    S = len(present)
+    done = 0
+    # every row is the stay-out split patched in one state's row and column, solved from
+    # one baseline with warm starts (autarky.blocsolve); the same numbers as solving each
+    # scenario on its own (sweep_scenarios) to the solver's tolerance
+    patches = Patches(world, present, hat, theta, integration)
+    if not patches.verify():  # pragma: no cover - the components changed meaning
+        raise ScenarioError("bloc-choice: the patched shocks differ from the scenarios' own; "
+                            "autarky.blocsolve needs updating")
+    econ = baseline(world, patches, opts)
+
+    def checked(r: Rows) -> Rows:
+        nonlocal done
+        if not np.all(r.converged):
+            raise ScenarioError(f"bloc-choice on {world.name}: {int((~r.converged).sum())} "
+                                "of the batched solves did not converge")
+        done += len(r.converged)
+        if progress:
+            progress(done, total)
+        return r
+
+    out_r, west_r, east_r = (checked(r) for r in solve_table(patches, econ, opts))
+    w_west, w_east, w_out = west_r.welfare, east_r.welfare, out_r.welfare[0]
+    best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
+    last: dict[int, Any] = {}  # each state's latest penalised equilibrium (warm starts)
+
+    def penalised(p: np.ndarray, who: np.ndarray) -> np.ndarray:
+        start = None
+        if out_r.solution is not None:  # none with deficits "zero": cold starts
+            starts = [last.get(int(k), out_r.solution) for k in who]
+            start = replace(starts[0], **{
+                f: np.concatenate([getattr(x, f) for x in starts])
+                for f in ("w_hat", "log_P", "X")})
+        r = checked(solve_rows(econ, patches.out.tariffs,
+                               lambda rows: patches.penalised(who[rows], p[rows]),
+                               len(who), theta, opts, start=start, keep=True))
+        if r.solution is not None:
+            for i, k in enumerate(who):
+                last[int(k)] = replace(r.solution, **{
+                    f: getattr(r.solution, f)[i:i + 1] for f in ("w_hat", "log_P", "X")})
+        return r.welfare[np.arange(len(who)), pos[who]]
+
+    gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty
+    even = np.where(gap0 <= 0, 1.0, np.nan)
+    todo = np.flatnonzero(gap0 > 0)
+    if len(todo):
+        # the gap (out minus best join, pp) falls with the log penalty: bracket it on
+        # [0, log PENALTY_MAX], then Illinois false-position steps for every state at once
+        a = np.zeros(len(todo))
+        fa = gap0[todo]
+        b = np.full(len(todo), np.log(penalty_max))
+        fb = penalised(np.exp(b), todo) - best[todo]
+        found = fb < 0
+        a, fa, b, fb, todo = a[found], fa[found], b[found], fb[found], todo[found]
+        side = np.zeros(len(todo), dtype=int)
+        for _ in range(steps):
+            if not len(todo):
+                break
+            c = b - fb * (b - a) / (fb - fa)
+            fc = penalised(np.exp(c), todo) - best[todo]
+            left = fc > 0  # root between c and b
+            a_new = np.where(left, c, a)
+            fa_new = np.where(left, fc, fa)
+            b_new = np.where(left, b, c)
+            fb_new = np.where(left, fb, fc)
+            # Illinois: halve the stale end's value when the same end is kept twice
+            fb_new = np.where(left & (side == 1), fb_new / 2, fb_new)
+            fa_new = np.where(~left & (side == -1), fa_new / 2, fa_new)
+            side = np.where(left, 1, -1)
+            a, fa, b, fb = a_new, fa_new, b_new, fb_new
+            done_ = np.abs(fc) < tol
+            even[todo[done_]] = np.exp(c[done_])
+            keep = ~done_
+            a, fa, b, fb, side, todo = (a[keep], fa[keep], b[keep], fb[keep], side[keep],
+                                        todo[keep])
+        even[todo] = np.exp(0.5 * (a + b))  # not within tol after ``steps``: mid-bracket
+    agg_w, agg_e, agg_o = w_west @ G, w_east @ G, w_out @ G
+    return (w_west[np.arange(S), pos], w_east[np.arange(S), pos], w_out[pos], agg_w, agg_e,
+            agg_o, even)
+
+
+# ------------------------------------------------------------ rows kept between runs
+@functools.lru_cache(maxsize=1)
+def _code() -> str:
+    """Hash of the code that defines the rows beyond the numerics fingerprint's files."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("blocsolve.py", "presets.py", "presets_eurasia.py"):
+        h.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def theta_hash(theta: np.ndarray) -> str:
+    """A short hash of an elasticity vector (part of a :func:`kept_key`)."""
+    return hashlib.sha256(np.ascontiguousarray(theta, dtype=float).tobytes()).hexdigest()[:32]
+
+
+def barrier(hat: float) -> str:
+    """A barrier as a key part: its 12 significant digits.
+
+    The same barrier found again may differ in its last bits (``exp(log(h))``); a relative
+    1e-12 moves no welfare number beyond 1e-8 pp.
+    """
+    return f"{float(hat):.12g}"
+
+
+def kept_key(checksum: str, *parts: object) -> str:
+    """The solved-row key of bloc-choice numbers: world checksum, ``parts`` and the code."""
+    from autarky.data import calibrations
+
+    return calibrations.solved_key(calibrations.key(
+        "bloc-choice rows", checksum, _code(), *(repr(p) for p in parts)))
+
+
+def lookup_kept(keys: Sequence[str], size: int) -> dict[str, np.ndarray]:
+    """Kept numbers (``size`` floats) for ``keys``; keys without them are left out."""
+    from autarky.data import calibrations
+
+    found = calibrations.lookup_solved(list(keys))
+    out = {}
+    for k, row in found.items():
+        v = np.asarray(row["welfare"], float)
+        if v.shape == (size,):
+            out[k] = v
+    return out
+
+
+def remember_kept(items: dict[str, tuple[float, float, np.ndarray]]) -> None:
+    """Keep numbers per key: ``(barrier, calibrated trade change %, values)``."""
+    from autarky.data import calibrations
+
+    if items:
+        calibrations.remember_solved({
+            k: {"hat": float(h), "change": float(c), "welfare": [float(x) for x in v]}
+            for k, (h, c, v) in items.items()})

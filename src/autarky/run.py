@@ -211,7 +211,11 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     found by false position (Illinois) on the log of the penalty, every state at once, each
     state's solve warm-started from its previous step (:mod:`autarky.blocsolve`: every row
     is the stay-out shock patched in the state's row and column, solved from one baseline;
-    the same numbers as :func:`autarky.sweep.sweep_scenarios` of each scenario).
+    the same numbers as :func:`autarky.sweep.sweep_scenarios` of each scenario). The
+    numbers after the calibration are kept as solved rows (:func:`autarky.blocsolve.kept_key`:
+    world, barrier, elasticities, options, states, integration and code) and taken as they
+    are by the next run with the same inputs and code; the default runs on world194 and
+    icio2023 are shipped (``scripts/build_calibrations.py``).
 
     Parameters
     ----------
@@ -279,92 +283,36 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     pos = np.array([cidx[s] for s in present])
     S = len(present)
     total = 2 * S + 1 + S * (steps + 1)
-    done = 0
-    # every row is the stay-out split patched in one state's row and column, solved from
-    # one baseline with warm starts (autarky.blocsolve); the same numbers as solving each
-    # scenario on its own (sweep_scenarios) to the solver's tolerance
     opts = options or SolveOptions()
     theta = resolve_elasticities(world, elasticities)[0]
-    patches = blocsolve.Patches(world, present, hat, theta, integration)
-    if not patches.verify():  # pragma: no cover - the components changed meaning
-        raise ScenarioError("bloc-choice: the patched shocks differ from the scenarios' own; "
-                            "autarky.blocsolve needs updating")
-    econ = blocsolve.baseline(world, patches, opts)
+    # the numbers of an earlier run of this code on the same inputs (blocsolve.kept_key)
+    from autarky.presets_eurasia import eu_effect
+    from autarky.sweep import world_checksum
 
-    def checked(r: blocsolve.Rows) -> blocsolve.Rows:
-        nonlocal done
-        if not np.all(r.converged):
-            raise ScenarioError(f"bloc-choice on {world.name}: {int((~r.converged).sum())} "
-                                "of the batched solves did not converge")
-        done += len(r.converged)
-        if progress:
-            progress(done, total)
-        return r
-
-    out_r, west_r, east_r = (checked(r) for r in blocsolve.solve_table(patches, econ, opts))
-    w_west, w_east, w_out = west_r.welfare, east_r.welfare, out_r.welfare[0]
-    best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
-    last: dict[int, Any] = {}  # each state's latest penalised equilibrium (warm starts)
-
-    def penalised(p: np.ndarray, who: np.ndarray) -> np.ndarray:
-        start = None
-        if out_r.solution is not None:  # none with deficits "zero": cold starts
-            starts = [last.get(int(k), out_r.solution) for k in who]
-            start = dataclasses.replace(starts[0], **{
-                f: np.concatenate([getattr(x, f) for x in starts])
-                for f in ("w_hat", "log_P", "X")})
-        r = checked(blocsolve.solve_rows(econ, patches.out.tariffs,
-                                         lambda rows: patches.penalised(who[rows], p[rows]),
-                                         len(who), theta, opts, start=start, keep=True))
-        if r.solution is not None:
-            for i, k in enumerate(who):
-                last[int(k)] = dataclasses.replace(r.solution, **{
-                    f: getattr(r.solution, f)[i:i + 1] for f in ("w_hat", "log_P", "X")})
-        return r.welfare[np.arange(len(who)), pos[who]]
-
-    gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty
-    even = np.where(gap0 <= 0, 1.0, np.nan)
-    todo = np.flatnonzero(gap0 > 0)
-    if len(todo):
-        # the gap (out minus best join, pp) falls with the log penalty: bracket it on
-        # [0, log PENALTY_MAX], then Illinois false-position steps for every state at once
-        a = np.zeros(len(todo))
-        fa = gap0[todo]
-        b = np.full(len(todo), np.log(PENALTY_MAX))
-        fb = penalised(np.exp(b), todo) - best[todo]
-        found = fb < 0
-        a, fa, b, fb, todo = a[found], fa[found], b[found], fb[found], todo[found]
-        side = np.zeros(len(todo), dtype=int)
-        for _ in range(steps):
-            if not len(todo):
-                break
-            c = b - fb * (b - a) / (fb - fa)
-            fc = penalised(np.exp(c), todo) - best[todo]
-            left = fc > 0  # root between c and b
-            a_new = np.where(left, c, a)
-            fa_new = np.where(left, fc, fa)
-            b_new = np.where(left, b, c)
-            fb_new = np.where(left, fb, fc)
-            # Illinois: halve the stale end's value when the same end is kept twice
-            fb_new = np.where(left & (side == 1), fb_new / 2, fb_new)
-            fa_new = np.where(~left & (side == -1), fa_new / 2, fa_new)
-            side = np.where(left, 1, -1)
-            a, fa, b, fb = a_new, fa_new, b_new, fb_new
-            done_ = np.abs(fc) < tol
-            even[todo[done_]] = np.exp(c[done_])
-            keep = ~done_
-            a, fa, b, fb, side, todo = (a[keep], fa[keep], b[keep], fb[keep], side[keep],
-                                        todo[keep])
-        even[todo] = np.exp(0.5 * (a + b))  # not within tol after ``steps``: mid-bracket
+    key = blocsolve.kept_key(world_checksum(world), "table", blocsolve.barrier(hat),
+                             blocsolve.theta_hash(theta),
+                             opts, present, eu_effect() if integration is None else
+                             integration, steps, tol, PENALTY_MAX)
+    kept = blocsolve.lookup_kept([key], 10 * S + 3).get(key)
+    if kept is None:
+        own_w, own_e, out_at, agg_w, agg_e, agg_o, even = blocsolve.choice_rows(
+            world, present, pos, hat, theta, integration, opts, G, steps, tol, progress,
+            total, PENALTY_MAX)
+        blocsolve.remember_kept({key: (hat, got, np.concatenate(
+            [own_w, own_e, out_at, agg_w.ravel(), agg_e.ravel(), agg_o, even]))})
+    else:
+        own_w, own_e, out_at = kept[:S], kept[S:2 * S], kept[2 * S:3 * S]
+        agg_w = kept[3 * S:6 * S].reshape(S, 3)
+        agg_e = kept[6 * S:9 * S].reshape(S, 3)
+        agg_o, even = kept[9 * S:9 * S + 3], kept[9 * S + 3:]
     if progress:
         progress(total, total)
     rows = []
-    agg_w, agg_e, agg_o = w_west @ G, w_east @ G, w_out @ G
     for k, s in enumerate(present):
-        for opt, wv, ag in ((presets.OPTIONS[0], w_west[k], agg_w[k]),
-                            (presets.OPTIONS[1], w_east[k], agg_e[k]),
-                            (presets.OPTIONS[2], w_out, agg_o)):
-            rows.append({"state": s, "option": opt, "welfare": float(wv[pos[k]]),
+        for opt, wv, ag in ((presets.OPTIONS[0], own_w[k], agg_w[k]),
+                            (presets.OPTIONS[1], own_e[k], agg_e[k]),
+                            (presets.OPTIONS[2], out_at[k], agg_o)):
+            rows.append({"state": s, "option": opt, "welfare": float(wv),
                          **{g: float(ag[j]) for j, g in enumerate(groups)},
                          "break_even": float(even[k])})
     df = pd.DataFrame(rows).set_index(["state", "option"])
@@ -692,7 +640,9 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
                       progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Low and high across the catalog's sources of each row of a :func:`bloc_choice` table.
 
-    Every (state, option) scenario under every published source, in one batched solve.
+    Every (state, option) scenario under every published source, each source's rows from
+    one baseline (:mod:`autarky.blocsolve`); a source's rows solved by an earlier run of the
+    same code with the same inputs are kept (solved rows, :func:`autarky.blocsolve.kept_key`).
     Returns a frame with the table's index and columns ``low``/``high`` (the state's
     welfare, %), and ``West vs out low``/``high``, ``East vs out low``/``high`` (pp);
     ``attrs["text"]`` says what the range is. Empty (no rows) when the world has no range.
@@ -716,14 +666,44 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     # joins patched into it, solved from one baseline with warm starts (autarky.blocsolve)
     base = presets.get("bloc-choice")
     target, _ = calibrate.BLOC_TARGETS["bloc-choice"]
-    hats, _, cal_ok, steps = calibrate.calibrate_bloc_costs(world, base, target, th, opts)
-    W = np.full((S * K, len(world.countries)), np.nan)
-    conv = np.zeros(S * K, dtype=bool)
+    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(world, base, target, th,
+                                                                  opts)
     integ = table.attrs.get("integration")
     present = [s for s in states if s in world.countries]
+    P = len(present)
+    a_name, b_name = presets.BLOC_NAMES
+    blocs = presets.get("two-blocs").blocs(world)
+    groups = {"West": blocs[a_name], "East": blocs[b_name]}
+    cpos = {c: k for k, c in enumerate(world.countries)}
+    at = {lab: n for n, lab in enumerate(labels)}
+    # per source: each present state's welfare staying out (OUT), the labelled state's
+    # welfare in its row (OWN), West and East in every row (AGG); NaN where not converged
+    OUT, OWN = np.full((K, P), np.nan), np.full((K, S), np.nan)
+    AGG, conv = np.full((K, S, 2), np.nan), np.zeros((K, S), dtype=bool)
+    # numbers of an earlier run of this code on the same inputs (blocsolve.kept_key)
+    from autarky.presets_eurasia import eu_effect
+    from autarky.sweep import world_checksum
+
+    size = P + 3 * S
+    checksum = world_checksum(world)
+    keys = {int(j): blocsolve.kept_key(checksum, "range", blocsolve.barrier(hats[j]),
+                                       blocsolve.theta_hash(th[j]), opts, labels,
+                                       eu_effect() if integ is None else integ)
+            for j in np.flatnonzero(cal_ok)}
+    kept = blocsolve.lookup_kept(list(keys.values()), size)
+    fresh: dict[str, tuple[float, float, np.ndarray]] = {}
     checked = False
     near = None  # the previous source's rows: warm starts for this source's joins
-    for j in np.flatnonzero(cal_ok):
+    for j, key in keys.items():
+        if key in kept:
+            v = kept[key]
+            OUT[j], OWN[j] = v[:P], v[P:P + S]
+            AGG[j] = v[P + S:].reshape(S, 2)
+            conv[j] = True
+            near = None
+            if progress:
+                progress(int(j) + 1, K)
+            continue
         # a joining state's integration is converted with this source's elasticities
         patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
         if not checked and not patches.verify():  # pragma: no cover
@@ -732,38 +712,50 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
         checked = True
         econ = blocsolve.baseline(world, patches, opts)
         out, west, east = near = blocsolve.solve_table(patches, econ, opts, near)
-        W[j], conv[j] = out.welfare[0], out.converged[0]
+        Wj = np.full((S, len(world.countries)), np.nan)
+        Wj[0], conv[j, 0] = out.welfare[0], out.converged[0]
         for k, s in enumerate(present):
             for opt, r in zip(presets.OPTIONS[:2], (west, east), strict=True):
-                at = labels.index((s, opt)) * K + j
-                W[at], conv[at] = r.welfare[k], r.converged[k]
+                Wj[at[(s, opt)]], conv[j, at[(s, opt)]] = r.welfare[k], r.converged[k]
+        G = group_welfare(world, Wj, groups)
+        AGG[j] = G[["West", "East"]].to_numpy()
+        OUT[j] = Wj[0, [cpos[s] for s in present]]
+        for (s, _opt), n in at.items():
+            if n and s in cpos:
+                OWN[j, n] = Wj[n, cpos[s]]
+        if conv[j].all():
+            fresh[key] = (float(hats[j]), float(changes[j]), np.concatenate(
+                [OUT[j], OWN[j], AGG[j].ravel()]))
+        else:
+            AGG[j][~conv[j]] = np.nan
+            OWN[j][~conv[j]] = np.nan
+            OUT[j] = OUT[j] if conv[j, 0] else np.nan
         if progress:
             progress(int(j) + 1, K)
-    a_name, b_name = presets.BLOC_NAMES
-    blocs = presets.get("two-blocs").blocs(world)
-    G = group_welfare(world, W, {"West": blocs[a_name], "East": blocs[b_name]})
-    G[~np.asarray(conv)] = np.nan
-    cube = {c: G[c].to_numpy().reshape(S, K) for c in G.columns}
-    pos = {c: k for k, c in enumerate(world.countries)}
+    blocsolve.remember_kept(fresh)
+    pidx = {s: i for i, s in enumerate(present)}
     rows = []
     for (state, option) in table.index:
-        k = 0 if option == stay_out else labels.index((state, option))
-        state_w = cube[str(state)][k] if str(state) in pos else np.full(K, np.nan)
+        k = 0 if option == stay_out else at[(state, option)]
+        state_w = (np.full(K, np.nan) if state not in pidx else OUT[:, pidx[state]]
+                   if k == 0 else OWN[:, k])
         row: dict[str, Any] = {"state": state, "option": option,
                                "low": np.nanmin(state_w), "high": np.nanmax(state_w)}
-        for bloc in ("West", "East"):
-            d = cube[bloc][k] - cube[bloc][0]  # bloc vs the state staying out, per source
+        for b, bloc in enumerate(("West", "East")):
+            d = AGG[:, k, b] - AGG[:, 0, b]  # bloc vs the state staying out, per source
             row[f"{bloc} vs out low"], row[f"{bloc} vs out high"] = np.nanmin(d), np.nanmax(d)
         rows.append(row)
     out = pd.DataFrame(rows).set_index(["state", "option"])
     shown = ", ".join(f"{n} x{h:.4f}" for n, h in zip(names, hats, strict=True))
     out.attrs["text"] = _range_text(
         [str(x) for x in names], S * K, time.perf_counter() - t0,
-        int((~np.asarray(conv)).reshape(S, K).any(axis=0).sum()),
+        int((~conv).any(axis=1).sum()),
         (f"the between-bloc barrier recalibrated under each source ({shown}; one vectorised "
-         f"root find, {steps} batched solves)",), what,
-        how="each source's rows solved from one baseline, warm-started from its stay-out "
-        "equilibrium")
+         f"root find, {steps} batched solves)",), what, kept=S * len(kept),
+        how="" if len(kept) == len(keys) else
+        (f"{len(kept)} sources' rows kept from an earlier run of this code on the same data, "
+         "the others " if kept else "") + "each source's rows solved from one baseline, "
+        "warm-started from its stay-out equilibrium")
     return out
 
 
