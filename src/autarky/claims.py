@@ -537,16 +537,23 @@ def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
     wi = w if w.has_io else ctx.world("icio2023")
     res_i = ctx.solve(wi, "eurasian-macro-state")
     (_, mem_i), = scn.blocs(wi).items()
-    mi = linkages.leontief(wi)
-    expo = linkages.supplier_exposure(mi, "RUS").xs("ALL", level="sector")
-    fva = linkages.dependency(mi)
-    R, S = mi.shape
-    x = mi.x.reshape(R, S)
-    fva_c = pd.Series((fva["foreign_value_added"].to_numpy().reshape(R, S) * x).sum(axis=1)
-                      / x.sum(axis=1), index=list(mi.regions))
-    va = pd.DataFrame({"rus_value_added": 100 * expo["value_added"].reindex(mem_i),
+    # value added by origin from wi's Leontief model (linkages.multipliers and
+    # supplier_exposure's numbers, factorised without keeping the n x n coefficients)
+    vo = linkages.value_added_origins(wi, "RUS")
+    R, S = wi.shape
+    x = vo["output"].to_numpy().reshape(R, S)
+    tot = x.sum(axis=1)
+
+    def by_country(col: np.ndarray) -> pd.Series:  # output-weighted over sectors
+        return pd.Series(np.divide((col.reshape(R, S) * x).sum(axis=1), tot,
+                                   out=np.zeros(R), where=tot > 0), index=list(wi.countries))
+
+    fva = vo["value_added"].to_numpy() - vo["domestic_value_added"].to_numpy()
+    fva_c = pd.Series((fva.reshape(R, S) * x).sum(axis=1) / tot, index=list(wi.countries))
+    rus = by_country(vo["supplier_value_added"].to_numpy()).drop(index="RUS")
+    va = pd.DataFrame({"rus_value_added": 100 * rus.reindex(mem_i),
                        "other_foreign_value_added": 100 * (fva_c.reindex(mem_i)
-                                                           - expo["value_added"].reindex(mem_i)),
+                                                           - rus.reindex(mem_i)),
                        "welfare_io_world": res_i.welfare.reindex(mem_i)})
     va = va.drop(index="RUS", errors="ignore")
     others = dep.drop(index="RUS", errors="ignore")

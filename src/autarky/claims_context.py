@@ -19,14 +19,15 @@ from autarky.errors import RepairWarning, ScenarioWarning
 from autarky.results import Result
 from autarky.scenario import Scenario
 from autarky.service import solve
-from autarky.solve import without_supply_sensitivity
+from autarky.solve import warm_starts, without_supply_sensitivity
 from autarky.world import World
 
 __all__ = ["PANELS", "Context"]
 
 PANELS = ("wiod2013",)
 """Datasets whose every year a later claim reads again (claim 3's shock size): their
-worlds stay loaded after claim 1; the other dataset-years are let go once solved."""
+worlds stay loaded after claim 1, without their multi-regional table (claim 3 reads the
+arrays); the other dataset-years are let go once solved."""
 
 
 class Context:
@@ -43,6 +44,7 @@ class Context:
         self._worlds: dict[tuple[str, int | None], World] = {}
         self._solves: dict[tuple[Any, ...], Result] = {}
         self._welfare: dict[tuple[str, int], pd.Series] = {}
+        self._starts: dict[str, dict[Any, Any]] = {}
         self.repairs: list[str] = []
         self.custom: World | None = None
         if isinstance(world, World):
@@ -82,16 +84,24 @@ class Context:
         """Welfare (%) by country of world autarky on one dataset-year, solved once.
 
         As :meth:`solve` of the ``world-autarky`` preset, keeping only the welfare: the
-        Result (trade shares, expenditure, ...) of every dataset-year is not held.
+        Result (trade shares, expenditure, ...) of every dataset-year is not held. The
+        years of one dataset are warm-started from each other
+        (:func:`autarky.solve.warm_starts`: same fixed point, fewer iterations).
         """
         key = (name, year)
         if key not in self._welfare:
             fresh = key not in self._worlds
             w = self.world(name, year)
-            res = self.solve(w, "world-autarky")
+            # each year starts from the previous year's equilibrium of this dataset
+            with warm_starts(self._starts.setdefault(name, {})):
+                res = self.solve(w, "world-autarky")
             self._welfare[key] = res.welfare.astype(float).copy()
             self._solves.pop((id(w), "world-autarky", ()), None)
             if fresh and name not in PANELS:  # loaded for this solve only: let it go
                 self._worlds.pop(key, None)
+            elif fresh and w.mrio is not None:
+                # a panel year is read again for its arrays only (claim 3's shock size):
+                # kept without its multi-regional table (the largest array of a year)
+                self._worlds[key] = World(w.dataset)
         return self._welfare[key]
 

@@ -45,7 +45,7 @@ from autarky.world import World, _repair_io
 
 __all__ = ["DRAW_CHUNK", "DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes",
            "draw_start", "economy", "prepare", "resolve_elasticities", "solve",
-           "solve_arrays", "solve_batch", "solve_notes", "to_shock",
+           "solve_arrays", "solve_batch", "solve_notes", "to_shock", "warm_starts",
            "without_supply_sensitivity"]
 
 log = logging.getLogger(__name__)
@@ -340,6 +340,29 @@ _SUPPLY_SENSITIVITY: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "supply_sensitivity", default=True)
 
 
+_WARM_STARTS: contextvars.ContextVar[dict[Any, Equilibrium] | None] = contextvars.ContextVar(
+    "warm_starts", default=None)
+
+
+@contextlib.contextmanager
+def warm_starts(store: dict[Any, Equilibrium] | None = None) -> Iterator[None]:
+    """Solves inside this block start from the previous solve's equilibrium of that shape.
+
+    Meant for one scenario solved on every year of a dataset (claim 1's world autarky):
+    adjacent years' equilibria in changes are close, so the solver starts near the fixed
+    point instead of at no change (:func:`autarky.model.solver.solve_hat`'s ``start``). The
+    fixed point, and so every number to the tolerance, is the same; only the path (and the
+    iteration count) differs. A start that fails is followed by the usual cold solve.
+    Starts are kept per deficit stage, shape and elasticity vector in ``store`` (pass the
+    same dict to several blocks to carry them from one to the next; default: a new one).
+    """
+    token = _WARM_STARTS.set({} if store is None else store)
+    try:
+        yield
+    finally:
+        _WARM_STARTS.reset(token)
+
+
 @contextlib.contextmanager
 def without_supply_sensitivity() -> Iterator[None]:
     """Solves inside this block skip the unavailable-goods sensitivity note.
@@ -364,23 +387,41 @@ def _unconverged_message(residual: dict[str, float], iterations: int, tol: float
             "equation relative: log prices, shares, money over each country's value added)")
 
 
+def _warm(stage: str, econ: Economy, theta: np.ndarray, **kwargs: Any) -> Equilibrium:
+    """``solve_hat(econ, ..., theta, **kwargs)``, warm-started inside :func:`warm_starts`.
+
+    The start is the last solution of the same stage and shape in the block (another
+    year of the same dataset); it changes the path, not the fixed point. A warm start that
+    does not converge is solved again from the cold start, so a bad start costs time only.
+    """
+    store = _WARM_STARTS.get()
+    start = None if store is None else store.get((stage, econ.shape, theta.tobytes()))
+    sol = solve_hat(econ, theta=theta, start=start, shares=True, **kwargs)
+    if start is not None and not sol.converged.all():
+        sol = solve_hat(econ, theta=theta, **kwargs)
+    if store is not None and sol.converged.all():
+        store[(stage, econ.shape, theta.tobytes())] = replace(
+            sol, pi=np.empty((1, 0, 0, 0)))
+    return sol
+
+
 def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
          ) -> tuple[Economy, Equilibrium, int]:
     memory = options.memory if options.method == "anderson" else 0
     iters0 = 0
     if options.deficits == "zero":
         ones = np.ones_like(econ.tariffs)
-        first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero",
-                          tol=options.tol, max_iter=options.max_iter, memory=memory,
-                          method=options.method)
+        first = _warm("deficits", econ, theta, tariffs_new=econ.tariffs, tau_hat=ones,
+                      deficits="zero", tol=options.tol, max_iter=options.max_iter,
+                      memory=memory, method=options.method)
         if not first.converged.all():
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=first)
         econ = econ.rebase(first, econ.tariffs)
         iters0 = first.iterations
-    sol = solve_hat(econ, shock.tariffs, shock.tau_hat, theta, deficits=options.deficits,
-                    tol=options.tol, max_iter=options.max_iter, memory=memory,
-                    method=options.method)
+    sol = _warm("main", econ, theta, tariffs_new=shock.tariffs, tau_hat=shock.tau_hat,
+                deficits=options.deficits, tol=options.tol, max_iter=options.max_iter,
+                memory=memory, method=options.method)
     return econ, sol, iters0
 
 
