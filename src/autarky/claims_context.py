@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from autarky import presets, run
+from autarky.data import datasets
 from autarky.errors import RepairWarning, ScenarioWarning
 from autarky.results import Result
 from autarky.scenario import Scenario
@@ -23,6 +24,9 @@ from autarky.solve import warm_starts, without_supply_sensitivity
 from autarky.world import World
 
 __all__ = ["PANELS", "Context"]
+
+HEADLINE = "icio2023"
+"""The dataset (latest year) of claims 1, 7 and 8 unless a world is given."""
 
 PANELS = ("wiod2013",)
 """Datasets whose every year a later claim reads again (claim 3's shock size): their
@@ -64,7 +68,14 @@ class Context:
 
     def headline(self) -> World:
         """The one world of claims 1, 7 and 8."""
-        return self.custom if self.custom is not None else self.world("icio2023")
+        return self.custom if self.custom is not None else self.world(HEADLINE)
+
+    def _is_headline(self, name: str, world: World) -> bool:
+        """Whether ``world`` (dataset ``name``) is what :meth:`headline` returns."""
+        if self.custom is not None or name != HEADLINE:
+            return False
+        years = str(datasets().loc[name, "years"])
+        return world.year == int(years.partition("-")[2] or years)
 
     def solve(self, world: World, scn: Scenario | str, key: str | None = None,
               **kwargs: Any) -> Result:
@@ -86,12 +97,18 @@ class Context:
         As :meth:`solve` of the ``world-autarky`` preset, keeping only the welfare: the
         Result (trade shares, expenditure, ...) of every dataset-year is not held. The
         years of one dataset are warm-started from each other
-        (:func:`autarky.solve.warm_starts`: same fixed point, fewer iterations).
+        (:func:`autarky.solve.warm_starts`: same fixed point, fewer iterations), except the
+        headline world's (:meth:`headline`), whose Result is kept for claim 1.
         """
         key = (name, year)
         if key not in self._welfare:
             fresh = key not in self._worlds
             w = self.world(name, year)
+            if self._is_headline(name, w):
+                # the headline world, solved as claims 1, 7 and 8 solve it: both kept
+                self._worlds[(name, None)] = w
+                self._welfare[key] = self.solve(w, "world-autarky").welfare.astype(float)
+                return self._welfare[key]
             # each year starts from the previous year's equilibrium of this dataset
             with warm_starts(self._starts.setdefault(name, {})):
                 res = self.solve(w, "world-autarky")
