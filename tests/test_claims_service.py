@@ -23,7 +23,8 @@ def ctx() -> Any:
         return claims.Context("wiod2016")
 
 
-@pytest.mark.parametrize("preset", ["world-autarky", "no-tourism", "two-blocs"])
+@pytest.mark.parametrize("preset", ["world-autarky", "no-tourism", "two-blocs",
+                                    "us-tariffs-2025"])
 def test_claim_solves_equal_the_run_service(ctx: Any, preset: str) -> None:
     w = ctx.headline()
     mine = ctx.solve(w, preset)

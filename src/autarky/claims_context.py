@@ -23,7 +23,7 @@ from autarky.service import solve
 from autarky.solve import warm_starts, without_supply_sensitivity
 from autarky.world import World
 
-__all__ = ["PANELS", "Context"]
+__all__ = ["HEADLINE", "PANELS", "Context", "release_memory"]
 
 HEADLINE = "icio2023"
 """The dataset (latest year) of claims 1, 7 and 8 unless a world is given."""
@@ -32,6 +32,24 @@ PANELS = ("wiod2013",)
 """Datasets whose every year a later claim reads again (claim 3's shock size): their
 worlds stay loaded after claim 1, without their multi-regional table (claim 3 reads the
 arrays); the other dataset-years are let go once solved."""
+
+
+def release_memory() -> None:
+    """Hand memory freed by earlier claims back to the operating system (glibc only).
+
+    Arrays of a few MB that a claim lets go stay in the C heap as free space; the next
+    large array (claim 6's ``n x n`` factorisation) is then mapped on top of it, and the
+    process's peak memory is the sum. ``malloc_trim`` returns that free space; elsewhere
+    (no glibc) this does nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return
 
 
 class Context:
@@ -90,6 +108,11 @@ class Context:
                 warnings.simplefilter("ignore", RepairWarning)
                 self._solves[k] = solve(world, scenario, **kwargs)
         return self._solves[k]
+
+    def forget(self, world: World, scn: Scenario | str, key: str | None = None,
+               **kwargs: Any) -> None:
+        """Let go of a :meth:`solve` no later claim reads (it is solved again if asked)."""
+        self._solves.pop((id(world), key or scn, tuple(sorted(kwargs.items()))), None)
 
     def autarky_welfare(self, name: str, year: int) -> pd.Series:
         """Welfare (%) by country of world autarky on one dataset-year, solved once.
