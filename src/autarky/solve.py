@@ -15,7 +15,7 @@ import contextlib
 import contextvars
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,7 +44,7 @@ from autarky.scenario.integration import bind_theta, unbound
 from autarky.world import World, _repair_io
 
 __all__ = ["DRAW_CHUNK", "DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes",
-           "draw_start", "economy", "prepare", "resolve_elasticities", "solve",
+           "draw_start", "economy", "prepare", "prepare_many", "resolve_elasticities", "solve",
            "solve_arrays", "solve_batch", "solve_notes", "to_shock", "warm_starts",
            "without_supply_sensitivity"]
 
@@ -254,6 +254,39 @@ def prepare(world: World, shock: Shock, options: SolveOptions,
     """
     prepared, econ, _, _ = _prepare_floored(world, shock, options, notes)
     return prepared, econ
+
+
+def prepare_many(world: World, shocks: Sequence[Shock], options: SolveOptions,
+                 notes: list[str]) -> tuple[list[Economy], np.ndarray]:
+    """:func:`prepare` for many shocks: the distinct baselines and each shock's index.
+
+    Shocks that need no floor share the world's Economy. A floored baseline depends on a
+    shock only through the routes it closes (its non-finite ``tau_hat`` cells), so shocks
+    closing the same routes (draws of one autarky scenario) share one prepared baseline
+    (and their rows can be solved in chunks together); each still adds its notes.
+    """
+    econs: list[Economy] = []
+    econ_of_shock = np.zeros(len(shocks), dtype=int)
+    base: int | None = None
+    floored: dict[bytes, tuple[int, list[str]]] = {}
+    for s, shock in enumerate(shocks):
+        closes = np.packbits(~np.isfinite(np.asarray(shock.tau_hat))).tobytes()
+        if closes in floored:
+            econ_of_shock[s] = floored[closes][0]
+            notes.extend(floored[closes][1])
+            continue
+        before = len(notes)
+        prepared, econ = prepare(world, shock, options, notes)
+        if prepared is world:  # the common case: no floor needed, one shared baseline
+            if base is None:
+                base = len(econs)
+                econs.append(econ)
+            econ_of_shock[s] = base
+        else:
+            econs.append(econ)
+            econ_of_shock[s] = len(econs) - 1
+            floored[closes] = (len(econs) - 1, notes[before:])
+    return econs, econ_of_shock
 
 
 def _prepare_floored(world: World, shock: Shock, options: SolveOptions,

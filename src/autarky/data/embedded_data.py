@@ -399,14 +399,8 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
     >>> float(ak.elasticities("icio2023", "uniform4").max())
     4.0
     """
-    return _elasticities(dataset.lower(), source).copy()
-
-
-@cache
-def _elasticities(ds: str, source: str) -> pd.Series:
-    """:func:`elasticities` computed once per (dataset, source); callers get a copy."""
     tab = _elasticity_table()
-    dataset = ds
+    ds = dataset.lower()
     ds = str(manifest().get(ds, {}).get("elasticity_dataset", ds))  # icio194: icio2023's
     one = manifest().get(ds, {}).get("elasticity_default")
     if one is not None:
