@@ -23,7 +23,8 @@ def ctx() -> Any:
         return claims.Context("wiod2016")
 
 
-@pytest.mark.parametrize("preset", ["world-autarky", "no-tourism", "two-blocs"])
+@pytest.mark.parametrize("preset", ["world-autarky", "no-tourism", "two-blocs",
+                                    "us-tariffs-2025"])
 def test_claim_solves_equal_the_run_service(ctx: Any, preset: str) -> None:
     w = ctx.headline()
     mine = ctx.solve(w, preset)
@@ -65,3 +66,26 @@ def test_claims_skip_only_the_supply_sensitivity_note(ctx: Any) -> None:
     # claims 1 and 2 keep the welfare of each dataset-year, not its Result
     wel = ctx.autarky_welfare("wiod2016", 2014)
     np.testing.assert_array_equal(wel.to_numpy(), full.welfare.to_numpy())
+
+
+def test_warm_starts_across_years_keep_the_fixed_point() -> None:
+    """Issue 31 item 5: claim 1 solves world autarky year after year, each year started
+    from the previous year's equilibrium; the fixed point (so every number, to the
+    tolerance) is the cold solve's."""
+    from autarky.solve import warm_starts, without_supply_sensitivity
+
+    scn = ak.presets.get("world-autarky")
+    store: dict[Any, Any] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        worlds = [ak.load_world("wiod2016", year=y) for y in (2012, 2013)]
+        with without_supply_sensitivity():
+            cold = [ak.service.solve(w, scn) for w in worlds]
+            with warm_starts(store):
+                warm = [ak.service.solve(w, scn) for w in worlds]
+    assert len(store) == 2  # the deficit-removal stage and the autarky solve
+    np.testing.assert_array_equal(warm[0].welfare.to_numpy(), cold[0].welfare.to_numpy())
+    assert warm[1].converged
+    np.testing.assert_allclose(warm[1].welfare.to_numpy(), cold[1].welfare.to_numpy(),
+                               rtol=0, atol=1e-7)
+    assert warm[1].iterations != cold[1].iterations or warm[1].history != cold[1].history

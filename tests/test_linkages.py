@@ -258,6 +258,36 @@ def test_wiod_exposure_to_russia(wiod):
     assert ((e["value_added"] >= 0) & (e["value_added"] <= 1)).all()
 
 
+def test_value_added_origins_equal_the_iomodel(wiod):
+    """Issue 31 item 5 (claim 6): the lean path (A factorised in place, no IOModel) gives
+    the multipliers' and supplier exposure's value added of the full model."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("wiod2013", year=2011)
+    vo = lk.value_added_origins(w, "RUS")
+    mult = lk.multipliers(wiod)
+    e = lk.supplier_exposure(wiod, "RUS").drop(index="ALL", level="sector")
+    assert list(vo.index) == list(mult.index)
+    for col in ("value_added", "domestic_value_added"):
+        np.testing.assert_allclose(vo[col], mult[col], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(vo["supplier_value_added"].drop(index="RUS"),
+                               e["value_added"].reindex(vo.index.drop("RUS", level="country")),
+                               rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(vo["output"].to_numpy(), wiod.x)
+    # the same on a world without a table (proportionality), against a direct inverse
+    rng = np.random.default_rng(1)
+    flows = rng.uniform(1.0, 10.0, (3, 3, 2)) + 40.0 * np.eye(3)[:, :, None]
+    small = World.from_arrays(flows, ["AAA", "BBB", "CCC"], ["a", "b"],
+                              io=rng.uniform(0.05, 0.2, (3, 2, 2)))
+    m = lk.leontief(small)
+    L = np.linalg.inv(np.eye(6) - m.A)
+    got = lk.value_added_origins(small, "BBB")
+    np.testing.assert_allclose(got["value_added"], m.v @ L, rtol=1e-12)
+    np.testing.assert_allclose(got["supplier_value_added"], m.v[2:4] @ L[2:4], rtol=1e-12)
+    dom = [m.v[r * 2:r * 2 + 2] @ L[r * 2:r * 2 + 2, r * 2:r * 2 + 2] for r in range(3)]
+    np.testing.assert_allclose(got["domestic_value_added"], np.concatenate(dom), rtol=1e-12)
+
+
 def test_wiod_self_sufficiency_and_footprints(wiod):
     ss = lk.self_sufficiency(wiod)
     assert ((ss["domestic_content"] >= 0) & (ss["domestic_content"] <= 1 + 1e-12)).all()

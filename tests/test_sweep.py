@@ -158,3 +158,32 @@ def test_catalog_standard_errors_are_used_when_present(world, nafta, monkeypatch
     np.testing.assert_allclose(th.std().to_numpy(), 0.1 * c, rtol=0.15)
     sw = ak.sweep(world, nafta, draws=4, seed=1, source="cp2015")
     assert sw.converged.all()
+
+
+def test_floored_shocks_closing_the_same_routes_share_one_baseline() -> None:
+    """Issue 31 item 5 (claim 3): draws of one autarky scenario close the same routes, so
+    they share one floored baseline and are solved in chunks together; each row equals
+    the same shock solved on its own, and every draw still carries the floor note."""
+    from autarky import run
+    from autarky.model.shock import Shock
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("wiod2016", year=2014)
+    aut = ak.presets.get("world-autarky")
+    base = aut.apply(w)
+    rng = np.random.default_rng(3)
+    Z = np.exp(rng.normal(0.0, 0.05, size=(3, *w.shape)))
+    shocks = [Shock(base.tariffs, base.tau_hat * z[None, :, :]) for z in Z]
+    opts = run.options(aut)
+    together = _quiet(ak.sweep_scenarios, w, shocks, options=opts)
+    alone = [_quiet(ak.sweep_scenarios, w, [s], options=opts) for s in shocks]
+    assert together.converged.all()
+    for r, one in enumerate(alone):
+        np.testing.assert_allclose(together.welfare.to_numpy()[r], one.welfare.to_numpy()[0],
+                                   rtol=0, atol=1e-7)
+    assert any(n.startswith("unavailable goods: ") for n in together.notes)
+    def kept(notes: tuple[str, ...]) -> set[str]:
+        return {n for n in notes if not n.startswith("scenarios:")}
+
+    assert kept(together.notes) == {n for one in alone for n in kept(one.notes)}

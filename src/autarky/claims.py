@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from autarky import linkages, presets, run
-from autarky.claims_context import Context
+from autarky.claims_context import Context, release_memory
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
@@ -535,19 +535,32 @@ def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
     (name, members), = scn.blocs(w).items()
     dep = bloc_dependence(res, members, "RUS")
     wi = w if w.has_io else ctx.world("icio2023")
-    res_i = ctx.solve(wi, "eurasian-macro-state")
     (_, mem_i), = scn.blocs(wi).items()
-    mi = linkages.leontief(wi)
-    expo = linkages.supplier_exposure(mi, "RUS").xs("ALL", level="sector")
-    fva = linkages.dependency(mi)
-    R, S = mi.shape
-    x = mi.x.reshape(R, S)
-    fva_c = pd.Series((fva["foreign_value_added"].to_numpy().reshape(R, S) * x).sum(axis=1)
-                      / x.sum(axis=1), index=list(mi.regions))
-    va = pd.DataFrame({"rus_value_added": 100 * expo["value_added"].reindex(mem_i),
+    welfare_i = ctx.solve(wi, "eurasian-macro-state").welfare.reindex(mem_i)
+    notes = _notes(res)
+    # no later claim reads these solves: let them go before the n x n factorisation
+    del res
+    ctx.forget(w, "eurasian-macro-state")
+    ctx.forget(wi, "eurasian-macro-state")
+    release_memory()
+    # value added by origin from wi's Leontief model (linkages.multipliers and
+    # supplier_exposure's numbers, factorised without keeping the n x n coefficients)
+    vo = linkages.value_added_origins(wi, "RUS")
+    R, S = wi.shape
+    x = vo["output"].to_numpy().reshape(R, S)
+    tot = x.sum(axis=1)
+
+    def by_country(col: np.ndarray) -> pd.Series:  # output-weighted over sectors
+        return pd.Series(np.divide((col.reshape(R, S) * x).sum(axis=1), tot,
+                                   out=np.zeros(R), where=tot > 0), index=list(wi.countries))
+
+    fva = vo["value_added"].to_numpy() - vo["domestic_value_added"].to_numpy()
+    fva_c = pd.Series((fva.reshape(R, S) * x).sum(axis=1) / tot, index=list(wi.countries))
+    rus = by_country(vo["supplier_value_added"].to_numpy()).drop(index="RUS")
+    va = pd.DataFrame({"rus_value_added": 100 * rus.reindex(mem_i),
                        "other_foreign_value_added": 100 * (fva_c.reindex(mem_i)
-                                                           - expo["value_added"].reindex(mem_i)),
-                       "welfare_io_world": res_i.welfare.reindex(mem_i)})
+                                                           - rus.reindex(mem_i)),
+                       "welfare_io_world": welfare_i})
     va = va.drop(index="RUS", errors="ignore")
     others = dep.drop(index="RUS", errors="ignore")
     wel = dep["welfare"]
@@ -574,7 +587,7 @@ def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
         "value-added dependence on Russia and on the rest of the world from the same "
         "input-output table.",
         result, float(wel.min()), float(wel.max()),
-        " ".join(scn.assumptions[:2]) + " " + _notes(res) + ".",
+        " ".join(scn.assumptions[:2]) + " " + notes + ".",
         "Sovereignty is a political notion; the model measures only trade and value-added "
         "shares and real income. Value-added dependence is the baseline only (the "
         "counterfactual input-output table is not built); icio194's rest-of-world members "
@@ -739,8 +752,10 @@ def tariff_war(ctx: Context | None = None) -> Claim:
                       for s in elasticity_sources().index}, name="world_welfare")
     lose, gain = int((war.welfare < 0).sum()), int((one["welfare"] > 0).sum())
     best, hurt = one.set_index("country")["welfare"], int((one["world_welfare"] < 0).sum())
-    own = run_service(RunSpec("us-tariffs-2025", range=False))
-    ilms = ilms_us_text(own.result.welfare["USA"], own.world)  # type: ignore[union-attr]
+    # 'autarky run us-tariffs-2025' on its world (icio2023, latest year): the run's solve
+    # (Context.solve), without the run's extra tables, which the claim does not show
+    us_world = ctx.world("icio2023")
+    ilms = ilms_us_text(float(ctx.solve(us_world, "us-tariffs-2025").welfare["USA"]), us_world)
     result = (
         f"On wiod2016 2014 ({len(w.countries)} economies, elasticity 4): acting alone, with "
         f"every other tariff at its applied level and no retaliation, {gain} of "
@@ -809,6 +824,7 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
         warnings.simplefilter("ignore", ScenarioWarning)
         for k, i in enumerate(want):
             out.append(CLAIMS[i - 1](ctx))
+            release_memory()  # what the claim let go, before the next one allocates
             if progress:
                 progress(k + 1, len(want))
     for m in caught:

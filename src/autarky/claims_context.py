@@ -15,18 +15,41 @@ from typing import Any
 import pandas as pd
 
 from autarky import presets, run
+from autarky.data import datasets
 from autarky.errors import RepairWarning, ScenarioWarning
 from autarky.results import Result
 from autarky.scenario import Scenario
 from autarky.service import solve
-from autarky.solve import without_supply_sensitivity
+from autarky.solve import warm_starts, without_supply_sensitivity
 from autarky.world import World
 
-__all__ = ["PANELS", "Context"]
+__all__ = ["HEADLINE", "PANELS", "Context", "release_memory"]
+
+HEADLINE = "icio2023"
+"""The dataset (latest year) of claims 1, 7 and 8 unless a world is given."""
 
 PANELS = ("wiod2013",)
 """Datasets whose every year a later claim reads again (claim 3's shock size): their
-worlds stay loaded after claim 1; the other dataset-years are let go once solved."""
+worlds stay loaded after claim 1, without their multi-regional table (claim 3 reads the
+arrays); the other dataset-years are let go once solved."""
+
+
+def release_memory() -> None:
+    """Hand memory freed by earlier claims back to the operating system (glibc only).
+
+    Arrays of a few MB that a claim lets go stay in the C heap as free space; the next
+    large array (claim 6's ``n x n`` factorisation) is then mapped on top of it, and the
+    process's peak memory is the sum. ``malloc_trim`` returns that free space; elsewhere
+    (no glibc) this does nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        return
 
 
 class Context:
@@ -43,6 +66,7 @@ class Context:
         self._worlds: dict[tuple[str, int | None], World] = {}
         self._solves: dict[tuple[Any, ...], Result] = {}
         self._welfare: dict[tuple[str, int], pd.Series] = {}
+        self._starts: dict[str, dict[Any, Any]] = {}
         self.repairs: list[str] = []
         self.custom: World | None = None
         if isinstance(world, World):
@@ -62,7 +86,14 @@ class Context:
 
     def headline(self) -> World:
         """The one world of claims 1, 7 and 8."""
-        return self.custom if self.custom is not None else self.world("icio2023")
+        return self.custom if self.custom is not None else self.world(HEADLINE)
+
+    def _is_headline(self, name: str, world: World) -> bool:
+        """Whether ``world`` (dataset ``name``) is what :meth:`headline` returns."""
+        if self.custom is not None or name != HEADLINE:
+            return False
+        years = str(datasets().loc[name, "years"])
+        return world.year == int(years.partition("-")[2] or years)
 
     def solve(self, world: World, scn: Scenario | str, key: str | None = None,
               **kwargs: Any) -> Result:
@@ -78,20 +109,39 @@ class Context:
                 self._solves[k] = solve(world, scenario, **kwargs)
         return self._solves[k]
 
+    def forget(self, world: World, scn: Scenario | str, key: str | None = None,
+               **kwargs: Any) -> None:
+        """Let go of a :meth:`solve` no later claim reads (it is solved again if asked)."""
+        self._solves.pop((id(world), key or scn, tuple(sorted(kwargs.items()))), None)
+
     def autarky_welfare(self, name: str, year: int) -> pd.Series:
         """Welfare (%) by country of world autarky on one dataset-year, solved once.
 
         As :meth:`solve` of the ``world-autarky`` preset, keeping only the welfare: the
-        Result (trade shares, expenditure, ...) of every dataset-year is not held.
+        Result (trade shares, expenditure, ...) of every dataset-year is not held. The
+        years of one dataset are warm-started from each other
+        (:func:`autarky.solve.warm_starts`: same fixed point, fewer iterations), except the
+        headline world's (:meth:`headline`), whose Result is kept for claim 1.
         """
         key = (name, year)
         if key not in self._welfare:
             fresh = key not in self._worlds
             w = self.world(name, year)
-            res = self.solve(w, "world-autarky")
+            if self._is_headline(name, w):
+                # the headline world, solved as claims 1, 7 and 8 solve it: both kept
+                self._worlds[(name, None)] = w
+                self._welfare[key] = self.solve(w, "world-autarky").welfare.astype(float)
+                return self._welfare[key]
+            # each year starts from the previous year's equilibrium of this dataset
+            with warm_starts(self._starts.setdefault(name, {})):
+                res = self.solve(w, "world-autarky")
             self._welfare[key] = res.welfare.astype(float).copy()
             self._solves.pop((id(w), "world-autarky", ()), None)
             if fresh and name not in PANELS:  # loaded for this solve only: let it go
                 self._worlds.pop(key, None)
+            elif fresh and w.mrio is not None:
+                # a panel year is read again for its arrays only (claim 3's shock size):
+                # kept without its multi-regional table (the largest array of a year)
+                self._worlds[key] = World(w.dataset)
         return self._welfare[key]
 

@@ -15,7 +15,7 @@ import contextlib
 import contextvars
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -44,8 +44,8 @@ from autarky.scenario.integration import bind_theta, unbound
 from autarky.world import World, _repair_io
 
 __all__ = ["DRAW_CHUNK", "DRAW_LANES", "Batch", "BatchSolution", "SolveOptions", "draw_lanes",
-           "draw_start", "economy", "prepare", "resolve_elasticities", "solve",
-           "solve_arrays", "solve_batch", "solve_notes", "to_shock",
+           "draw_start", "economy", "prepare", "prepare_many", "resolve_elasticities", "solve",
+           "solve_arrays", "solve_batch", "solve_notes", "to_shock", "warm_starts",
            "without_supply_sensitivity"]
 
 log = logging.getLogger(__name__)
@@ -256,6 +256,39 @@ def prepare(world: World, shock: Shock, options: SolveOptions,
     return prepared, econ
 
 
+def prepare_many(world: World, shocks: Sequence[Shock], options: SolveOptions,
+                 notes: list[str]) -> tuple[list[Economy], np.ndarray]:
+    """:func:`prepare` for many shocks: the distinct baselines and each shock's index.
+
+    Shocks that need no floor share the world's Economy. A floored baseline depends on a
+    shock only through the routes it closes (its non-finite ``tau_hat`` cells), so shocks
+    closing the same routes (draws of one autarky scenario) share one prepared baseline
+    (and their rows can be solved in chunks together); each still adds its notes.
+    """
+    econs: list[Economy] = []
+    econ_of_shock = np.zeros(len(shocks), dtype=int)
+    base: int | None = None
+    floored: dict[bytes, tuple[int, list[str]]] = {}
+    for s, shock in enumerate(shocks):
+        closes = np.packbits(~np.isfinite(np.asarray(shock.tau_hat))).tobytes()
+        if closes in floored:
+            econ_of_shock[s] = floored[closes][0]
+            notes.extend(floored[closes][1])
+            continue
+        before = len(notes)
+        prepared, econ = prepare(world, shock, options, notes)
+        if prepared is world:  # the common case: no floor needed, one shared baseline
+            if base is None:
+                base = len(econs)
+                econs.append(econ)
+            econ_of_shock[s] = base
+        else:
+            econs.append(econ)
+            econ_of_shock[s] = len(econs) - 1
+            floored[closes] = (len(econs) - 1, notes[before:])
+    return econs, econ_of_shock
+
+
 def _prepare_floored(world: World, shock: Shock, options: SolveOptions,
                      notes: list[str]) -> tuple[World, Economy, np.ndarray | None, World]:
     """World, Economy, floored pairs (None if none) and the world as given."""
@@ -340,6 +373,29 @@ _SUPPLY_SENSITIVITY: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "supply_sensitivity", default=True)
 
 
+_WARM_STARTS: contextvars.ContextVar[dict[Any, Equilibrium] | None] = contextvars.ContextVar(
+    "warm_starts", default=None)
+
+
+@contextlib.contextmanager
+def warm_starts(store: dict[Any, Equilibrium] | None = None) -> Iterator[None]:
+    """Solves inside this block start from the previous solve's equilibrium of that shape.
+
+    Meant for one scenario solved on every year of a dataset (claim 1's world autarky):
+    adjacent years' equilibria in changes are close, so the solver starts near the fixed
+    point instead of at no change (:func:`autarky.model.solver.solve_hat`'s ``start``). The
+    fixed point, and so every number to the tolerance, is the same; only the path (and the
+    iteration count) differs. A start that fails is followed by the usual cold solve.
+    Starts are kept per deficit stage, shape and elasticity vector in ``store`` (pass the
+    same dict to several blocks to carry them from one to the next; default: a new one).
+    """
+    token = _WARM_STARTS.set({} if store is None else store)
+    try:
+        yield
+    finally:
+        _WARM_STARTS.reset(token)
+
+
 @contextlib.contextmanager
 def without_supply_sensitivity() -> Iterator[None]:
     """Solves inside this block skip the unavailable-goods sensitivity note.
@@ -364,23 +420,41 @@ def _unconverged_message(residual: dict[str, float], iterations: int, tol: float
             "equation relative: log prices, shares, money over each country's value added)")
 
 
+def _warm(stage: str, econ: Economy, theta: np.ndarray, **kwargs: Any) -> Equilibrium:
+    """``solve_hat(econ, ..., theta, **kwargs)``, warm-started inside :func:`warm_starts`.
+
+    The start is the last solution of the same stage and shape in the block (another
+    year of the same dataset); it changes the path, not the fixed point. A warm start that
+    does not converge is solved again from the cold start, so a bad start costs time only.
+    """
+    store = _WARM_STARTS.get()
+    start = None if store is None else store.get((stage, econ.shape, theta.tobytes()))
+    sol = solve_hat(econ, theta=theta, start=start, shares=True, **kwargs)
+    if start is not None and not sol.converged.all():
+        sol = solve_hat(econ, theta=theta, **kwargs)
+    if store is not None and sol.converged.all():
+        store[(stage, econ.shape, theta.tobytes())] = replace(
+            sol, pi=np.empty((1, 0, 0, 0)))
+    return sol
+
+
 def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
          ) -> tuple[Economy, Equilibrium, int]:
     memory = options.memory if options.method == "anderson" else 0
     iters0 = 0
     if options.deficits == "zero":
         ones = np.ones_like(econ.tariffs)
-        first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero",
-                          tol=options.tol, max_iter=options.max_iter, memory=memory,
-                          method=options.method)
+        first = _warm("deficits", econ, theta, tariffs_new=econ.tariffs, tau_hat=ones,
+                      deficits="zero", tol=options.tol, max_iter=options.max_iter,
+                      memory=memory, method=options.method)
         if not first.converged.all():
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=first)
         econ = econ.rebase(first, econ.tariffs)
         iters0 = first.iterations
-    sol = solve_hat(econ, shock.tariffs, shock.tau_hat, theta, deficits=options.deficits,
-                    tol=options.tol, max_iter=options.max_iter, memory=memory,
-                    method=options.method)
+    sol = _warm("main", econ, theta, tariffs_new=shock.tariffs, tau_hat=shock.tau_hat,
+                deficits=options.deficits, tol=options.tol, max_iter=options.max_iter,
+                memory=memory, method=options.method)
     return econ, sol, iters0
 
 

@@ -48,7 +48,7 @@ from autarky.solve import (
     DRAW_LANES,
     Batch,
     draw_start,
-    prepare,
+    prepare_many,
     resolve_elasticities,
     solve_arrays,
     solve_notes,
@@ -344,19 +344,7 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     if chunk is not None and (int(chunk) != chunk or chunk < 1):
         raise ValueError(f"chunk: {chunk!r} must be a positive int")
     R, N = len(shock_of_row), len(world.countries)
-    econs: list[Economy] = []
-    econ_of_shock = np.zeros(len(shocks), dtype=int)
-    base: Economy | None = None
-    for s, shock in enumerate(shocks):
-        prepared, econ = prepare(world, shock, options, notes)
-        if prepared is world:  # the common case: no floor needed, one shared baseline
-            if base is None:
-                base = econ
-                econs.append(econ)
-            econ_of_shock[s] = econs.index(base)
-        else:
-            econs.append(econ)
-            econ_of_shock[s] = len(econs) - 1
+    econs, econ_of_shock = prepare_many(world, shocks, options, notes)
     plan = _Plan(econs, econ_of_shock, shocks, np.asarray(shock_of_row),
                  np.asarray(theta, float))
     W = np.full((R, N), np.nan)

@@ -58,7 +58,7 @@ from autarky.linkages._iomath import (
     value_added_in_trade,
 )
 from autarky.linkages._lp import FinalDemandLP, calc_max_final_demand, calc_max_final_demand_pooled
-from autarky.linkages._model import IOModel, leontief, mrio_from_world
+from autarky.linkages._model import IOModel, leontief, mrio_from_world, value_added_origins
 from autarky.linkages._shortage import REGIMES, Shortage, shortage
 from autarky.linkages._tables import (
     Accounts,
@@ -96,6 +96,7 @@ __all__ = [
     "leontief",
     "mrio_from_world",
     "multipliers",
+    "value_added_origins",
     "footprints",
     "accounts",
     "Accounts",

@@ -44,7 +44,7 @@ from autarky.errors import DataError, RepairWarning
 from autarky.linkages._iomath import LeontiefLU, calc_A, calc_G
 from autarky.world import MRIO, ROUNDING_TOLERANCE, World
 
-__all__ = ["IOModel", "leontief", "mrio_from_world"]
+__all__ = ["IOModel", "leontief", "mrio_from_world", "value_added_origins"]
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,11 @@ def _purchases(world: World, use_table: bool) -> tuple[np.ndarray, str]:
     mrio = world.mrio
     if not use_table or mrio is None or (mrio.regions, mrio.sectors) != (world.countries,
                                                                           world.sectors):
-        return np.einsum("nik,knj->iknj", prop, buys), "proportionality"
+        # Z[i, k, n, j] = prop[n, i, k] buys[k, n, j]: one product per cell, written into
+        # the one n x n array (einsum made a second one on the way)
+        Z4 = np.empty((N, J, N, J))
+        np.multiply(np.transpose(prop, (1, 2, 0))[..., None], buys[None], out=Z4)
+        return Z4, "proportionality"
     Z4 = np.clip(mrio.Z, 0.0, None).reshape(N, J, N, J)  # [i, k, n, j], a copy
     tot = Z4.sum(axis=0)  # [k, n, j]
     Z4 *= np.divide(buys, tot, out=np.zeros_like(tot), where=tot > 0)[None]
@@ -235,6 +239,48 @@ def leontief(world: World | IOModel) -> IOModel:
     return IOModel(regions=world.countries, sectors=world.sectors, A=A, x=x, Y=Y, v=v,
                    lu=LeontiefLU(A), sector_names=sector_names, source=source,
                    home=world.produces_at_home().values.reshape(-1))
+
+
+def value_added_origins(world: World, supplier: str) -> pd.DataFrame:
+    """Value added embodied in a unit of each (country, sector)'s output, by origin.
+
+    Columns (per unit of output): ``value_added`` (``v' L``), ``domestic_value_added``
+    (the part created in the producing country) and ``supplier_value_added`` (the part
+    created in ``supplier``), with ``output`` (``x``) for weights: the ``value_added`` and
+    ``domestic_value_added`` of :func:`~autarky.linkages.multipliers` and the
+    ``value_added`` of :func:`~autarky.linkages.supplier_exposure`, from the same table
+    (:func:`leontief`) and the same factorisation. No IOModel is built: ``I - A`` is
+    factorised over the memory of ``A`` (one ``n x n`` array instead of two), for a large
+    world of which only these shares are wanted.
+    """
+    if not isinstance(world, World):
+        raise DataError(f"linkages: expected a World, got {type(world).__name__}")
+    if not world.has_io and world.mrio is None:
+        raise DataError(_no_io(world))
+    R, S = world.shape
+    rows = (np.asarray(_pick("country", world.countries, supplier))[:, None] * S
+            + np.arange(S)[None, :]).ravel()
+    Z, _, x, source = _table(world)
+    if source == "proportionality":
+        log.info("%s: multi-regional table derived from flows and io under proportionality",
+                 world.name)
+    A = calc_A(Z, x, overwrite=True)
+    del Z
+    v = np.where(x != 0, 1.0 - A.sum(axis=0), 0.0)
+    lu = LeontiefLU(A, overwrite=True)  # A is gone from here on
+    del A
+    n = R * S
+    region = np.repeat(np.arange(R), S)
+    W = np.zeros((n, 2 + R))
+    W[:, 0] = v
+    W[rows, 1] = v[rows]
+    W[np.arange(n), 2 + region] = v
+    U = lu.solve_T(W)
+    index = pd.MultiIndex.from_product([world.countries, world.sectors],
+                                       names=["country", "sector"])
+    return pd.DataFrame({"value_added": U[:, 0],
+                         "domestic_value_added": U[np.arange(n), 2 + region],
+                         "supplier_value_added": U[:, 1], "output": x}, index=index)
 
 
 def mrio_from_world(world: World) -> MRIO:
