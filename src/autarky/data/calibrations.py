@@ -27,7 +27,9 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 __all__ = ["cache_path", "key", "lookup", "lookup_solved", "remember", "remember_many",
            "remember_solved", "shipped_path", "shipped_solved", "solved_key"]
@@ -75,11 +77,9 @@ def lookup(k: str) -> float | None:
 
 def remember_many(items: dict[str, float], path: Path | None = None) -> None:
     """:func:`remember` for several keys in one write."""
-    for n, (k, v) in enumerate(items.items()):
-        remember(k, v, path) if n == len(items) - 1 else _PENDING.__setitem__(k, v)
-
-
-_PENDING: dict[str, float] = {}
+    if items:
+        _merge_write(path or cache_path(), _read,
+                     {k: float(v) for k, v in items.items()}, _MAX, ".calibrations.")
 
 
 def remember(k: str, value: float, path: Path | None = None) -> None:
@@ -88,23 +88,33 @@ def remember(k: str, value: float, path: Path | None = None) -> None:
     A cache that cannot be written (read-only home, full disk) is skipped silently: it only
     saves time.
     """
-    path = path or cache_path()
+    remember_many({k: value}, path)
+
+
+def _merge_write(path: Path, read: Callable[[Path], Mapping[str, Any]],
+                 items: Mapping[str, Any], limit: int, prefix: str) -> None:
+    """Put ``items`` last in the JSON table at ``path``, keep its newest ``limit`` rows.
+
+    The table is read with ``read`` and written through a temporary file moved into place.
+    A cache that cannot be written is skipped (it only saves time) and leaves no temporary
+    file.
+    """
+    tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = _read(path)
-        pending = {**_PENDING, k: float(value)}
-        _PENDING.clear()
-        for key_, v in pending.items():
-            data.pop(key_, None)
-            data[key_] = v
-        if len(data) > _MAX:
-            data = dict(list(data.items())[-_MAX:])
-        fd, tmp = tempfile.mkstemp(prefix=".calibrations.", suffix=".tmp", dir=path.parent)
+        data: dict[str, Any] = dict(read(path))
+        for k, v in items.items():
+            data.pop(k, None)
+            data[k] = v
+        if len(data) > limit:
+            data = dict(list(data.items())[-limit:])
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=0, sort_keys=False)
+            json.dump(data, f, indent=0)
         os.replace(tmp, path)
     except OSError:
-        return
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------ solved rows (see the module)
@@ -173,19 +183,5 @@ def remember_solved(items: dict[str, dict[str, object]], path: Path | None = Non
     """Keep solved rows (temporary file, then moved into place); skipped if not writable."""
     from autarky.data.store import numerics_fingerprint
 
-    path = path or _solved_paths()[0]
     items = {k: {**v, "numerics": numerics_fingerprint()} for k, v in items.items()}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data: dict[str, object] = dict(_read_solved(path))
-        for k, v in items.items():
-            data.pop(k, None)
-            data[k] = v
-        if len(data) > _MAX_SOLVED:
-            data = dict(list(data.items())[-_MAX_SOLVED:])
-        fd, tmp = tempfile.mkstemp(prefix=".solved.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=0)
-        os.replace(tmp, path)
-    except OSError:
-        return
+    _merge_write(path or _solved_paths()[0], _read_solved, items, _MAX_SOLVED, ".solved.")
