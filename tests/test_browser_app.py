@@ -8,7 +8,6 @@ click on the bloc map adds the country to the bloc (a second click removes it).
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,14 +21,8 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     _guarded_page,
     app_url,
     browser,
+    pytestmark,  # the same marks: browser, slow, skipped without Chromium
 )
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
 
 _TRACE = """gd => { const t = gd._fullData.filter(t => t.type === 'choropleth' && t.showscale)[0];
     return [t.name || '', Array.from(t.locations).map((c, k) => [c, Number(t.z[k])])]; }"""

@@ -23,14 +23,8 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     _guarded_page,
     app_url,
     browser,
+    pytestmark,  # the same marks: browser, slow, skipped without Chromium
 )
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)"),
-]
 
 IDS = (4, 5, 7, 9, 10)  # a chart from a country table, bloc choice, by source; none for 9
 
