@@ -18,8 +18,11 @@ source trees are not written to; one untimed run of each command and side first)
 ``--no-bytecode`` compiles every module at every run instead (``PYTHONDONTWRITEBYTECODE``,
 as the development machine's environment sets it). ``--floor`` also times
 what no change to autarky can remove: the interpreter, ``import typer, rich`` (what
-``--help`` needs), the same plus a typer command with an option (typer 0.2x coerces
-options with pydantic), and ``import numpy, pandas, xarray`` (what a solve needs).
+``--help`` needs), the same plus a typer command with an option (typer 0.29 coerces
+options with pydantic; 0.25-0.28, the versions pinned, do not), and ``import numpy, pandas,
+xarray`` (what a solve needs). A baseline run under another typer: put that typer first,
+``--baseline /tmp/typer029:OTHER/src`` (``pip install --no-deps --target /tmp/typer029
+typer==0.29.2``).
 
 Targets: ``--help``, ``presets``, ``datasets``, ``sectors`` at most 0.3 s wall;
 ``run`` (two-blocs on icio2023 2022) at most 1.2 s CPU.

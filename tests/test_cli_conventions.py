@@ -43,8 +43,16 @@ COMMANDS = _commands()
 NAMES = [n for n, _ in COMMANDS]
 
 
+_CLICK_TYPES = {"integer": int, "int": int, "boolean": bool, "bool": bool, "float": float,
+                "text": str}
+
+
 def _annotation(p: Any) -> Any:
-    return getattr(getattr(p, "type_descriptor", None), "annotation", None)
+    """The Python type an option converts to (typer 0.25-0.28: the click type's name)."""
+    described = getattr(getattr(p, "type_descriptor", None), "annotation", None)
+    if described is not None:
+        return described
+    return _CLICK_TYPES.get(getattr(p.type, "name", ""), p.type)
 
 
 def _visible(cmd: Any) -> list[Any]:

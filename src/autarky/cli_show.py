@@ -19,10 +19,11 @@ from typing import Any
 import pandas as pd
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 import autarky as ak
 from autarky import run as run_
-from autarky.cli_common import _busy, console, err_console
+from autarky.cli_common import _busy, console, err_console, plain
 from autarky.report.html import fmt_num
 
 __all__ = ["FORMATS", "decisive", "fmt_num", "main_frame", "show", "write_outputs"]
@@ -214,8 +215,11 @@ def print_frame(title: str, frame: pd.DataFrame, fmt: str = "table") -> None:
         for c in frame.columns:
             table.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(
                 frame[c]) else "left")
+        cols = [str(c) for c in frame.columns]
+        # cells as Text: printed as written (control characters removed), without rich
+        # parsing each of hundreds of cells for markup
         for r in frame.itertuples(index=False):
-            table.add_row(*(_cell(str(c), v) for c, v in zip(frame.columns, r, strict=True)))
+            table.add_row(*(Text(plain(_cell(c, v))) for c, v in zip(cols, r, strict=True)))
         console.print(table)
 
 
