@@ -15,7 +15,13 @@ from autarky.model import equations as eq
 from autarky.model import nash as mn
 from autarky.model.economy import Economy
 from autarky.model.solver import solve_hat
-from autarky.nash import optimal_retaliation, optimal_tariff, reciprocal, without_io
+from autarky.nash import (
+    optimal_retaliation,
+    optimal_tariff,
+    optimal_tariffs,
+    reciprocal,
+    without_io,
+)
 from autarky.solve import economy
 
 
@@ -302,6 +308,23 @@ def test_optimal_tariff_is_the_unilateral_exact_optimum() -> None:
     assert res.welfare["CHN"] > 0 and (res.welfare.drop("CHN") < 0).all()
     with pytest.raises(ScenarioError):
         optimal_tariff(w, "BRA")
+
+
+def test_optimal_tariffs_of_many_countries_are_each_ones_own() -> None:
+    # the shared set-up (elasticities, schedule, balanced baseline) changes no number
+    w = _world(N=4, J=2, seed=2)
+    theta = np.array([3.0, 6.0])
+    many = optimal_tariffs(w, ["JPN", "usa"], elasticities=theta)
+    for code, got in zip(("JPN", "USA"), many, strict=True):
+        one = optimal_tariff(w, code, elasticities=theta)
+        assert list(got.tariffs.index) == [code] and got.converged
+        np.testing.assert_array_equal(got.tariffs, one.tariffs)
+        np.testing.assert_array_equal(got.welfare, one.welfare)
+        assert got.notes == one.notes and got.iterations == one.iterations
+    assert [r.tariffs.index[0] for r in optimal_tariffs(w, elasticities=theta)] == list(
+        w.countries)
+    with pytest.raises(ScenarioError):
+        optimal_tariffs(w, ["USA", "BRA"])
 
 
 def test_bad_input() -> None:
