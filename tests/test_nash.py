@@ -398,3 +398,17 @@ def test_optimal_retaliation_on_wiod2016_as_in_the_readme(wiod16: ak.World) -> N
             moved = ak.solve(wiod16, ret.scenario + ak.Scenario.tariff([c], ["USA"], r + d),
                              elasticities=4.0, options=opts)
             assert moved.welfare[c] < base.welfare[c]
+
+
+def test_tariff_cubes_put_each_players_level_on_its_cells() -> None:
+    rng = np.random.default_rng(4)
+    N, J = 5, 3
+    control = np.full((N, N, J), -1)
+    control[:, 2, :] = np.arange(N)[:, None]  # player n: country n's tariff on country 2
+    control[2, 2, :] = -1
+    fixed = rng.random((N, N, J))
+    cubes = mn._Cubes(control, fixed)
+    for t in (rng.random(N), rng.random((3, N))):
+        want = np.where(control >= 0, t[..., np.where(control >= 0, control, 0)], fixed)
+        np.testing.assert_array_equal(cubes(t), want)
+    assert np.shares_memory(cubes.fixed, fixed) and not np.shares_memory(cubes(t), fixed)
