@@ -81,19 +81,30 @@ def test_fallback_to_minpack_gives_the_same_root(monkeypatch: pytest.MonkeyPatch
 @pytest.mark.shared
 @pytest.mark.skipif(not (FOLDER / "trade_cepii.csv").exists(),
                     reason="../shared/data/us-tariff-2025 not available")
-@pytest.mark.parametrize("rebate", ["income-tax", "lump-sum"])
-def test_liberation_day_equals_the_finite_difference_solve(rebate: str) -> None:
+@pytest.mark.parametrize(("retaliation", "rebate", "pass_through"),
+                         [("none", "income-tax", 1.0), ("none", "lump-sum", 1.0),
+                          # far from the start: full Newton steps overshoot, halved ones do not
+                          ("optimal", "income-tax", 0.25)])
+def test_liberation_day_equals_the_finite_difference_solve(retaliation: str, rebate: str,
+                                                           pass_through: float) -> None:
     from autarky.data import read_ilms2025
 
     d = read_ilms2025(FOLDER)
     N = len(d.E)
+    p = ILMSParams(rebate=rebate, pass_through=pass_through)  # type: ignore[arg-type]
     t = np.zeros((N, N))
     t[:, d.us] = d.us_tariff
-    p = ILMSParams(rebate=rebate)  # type: ignore[arg-type]
+    if retaliation == "optimal":
+        t = ilms.optimal_retaliation(t, d.X, d.Y, float(d.nu[np.arange(N) != d.us][0]),
+                                     float(d.nu[d.us]), d.us, p, ilms.pass_through(d.nu, p))
     args = _args(d.lam, d.E, d.Y, d.T, d.nu, t, p)
+    x, ok = ilms._newton(lambda x: ilms._system(x, *args)[0],
+                         lambda x: ilms.jacobian(x, *args), np.ones(3 * N), 1e-10)
+    assert ok  # Newton itself, not the MINPACK fallback
     sol = ilms.solve(d.lam, d.E, d.Y, d.T, d.nu, t, p)
     x_old = _old_solve(args, 3 * N)
     res, out = ilms._system(x_old, *args)
     assert sol.converged and sol.residual <= float(np.max(np.abs(res)))
+    np.testing.assert_allclose(x, x_old, rtol=0, atol=1e-11)
     np.testing.assert_allclose(sol.cpi, 100 * (out["P"] - 1), rtol=0, atol=1e-9)
     np.testing.assert_allclose(sol.employment, 100 * (out["L"] - 1), rtol=0, atol=1e-9)

@@ -213,9 +213,15 @@ def _newton(f: Callable[[np.ndarray], np.ndarray], jac: Callable[[np.ndarray], n
             if not np.all(np.isfinite(J)):
                 break
             lu = linalg.lu_factor(J, check_finite=False)
-        x_new = x - linalg.lu_solve(lu, F, check_finite=False)
-        F_new = f(x_new)
-        r_new = float(np.max(np.abs(F_new)))
+        step = linalg.lu_solve(lu, F, check_finite=False)
+        # the full step, or (fresh Jacobian only) the first of its halves that lowers the
+        # largest residual: far from the root a full step can overshoot
+        for k in range(_HALVINGS + 1 if fresh else 1):
+            x_new = x - step / 2.0 ** k
+            F_new = f(x_new)
+            r_new = float(np.max(np.abs(F_new)))
+            if r_new < r:
+                break
         if not r_new < r:  # no progress (or not finite)
             if fresh:
                 break
@@ -223,6 +229,10 @@ def _newton(f: Callable[[np.ndarray], np.ndarray], jac: Callable[[np.ndarray], n
             continue
         x, F, prev, r = x_new, F_new, r, r_new
     return x, bool(r <= tol)
+
+
+_HALVINGS = 10
+"""Largest number of halvings of a Newton step with a fresh Jacobian (:func:`_newton`)."""
 
 
 @blas_limited
