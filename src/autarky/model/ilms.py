@@ -18,8 +18,9 @@ Unknowns ``w^, E^, L^`` (3N); residuals: labour income = sales net of the rounda
 expenditure = income + tariff revenue + transfers, labour supply. Welfare is the change in
 real consumption with the labour-disutility weight ``delta_i`` of the paper. Solved from
 ``w^ = E^ = L^ = 1`` by Newton steps with the system's analytic Jacobian
-(:func:`jacobian`), a factorisation kept while it still cuts the residual tenfold per step;
-should that fail, by ``scipy.optimize.root`` (MINPACK hybrj) with the same Jacobian.
+(:func:`jacobian`), a factorisation kept while it still cuts the residual tenfold per step
+and a step halved where it would overshoot; should that fail, by ``scipy.optimize.root``
+(MINPACK hybrj) with the same Jacobian.
 
 Notation: ``X[j, i]`` exporter j, importer i; ``lam[j, i] = X[j, i] / E_i``;
 ``t[j, i]`` the tariff importer i levies on j's goods.
@@ -197,8 +198,9 @@ def _newton(f: Callable[[np.ndarray], np.ndarray], jac: Callable[[np.ndarray], n
     """Newton steps from ``x``: the last point and whether its largest residual is within tol.
 
     The LU factorisation of the Jacobian is kept while each step cuts the largest residual
-    at least tenfold, and refreshed otherwise. Stops at ``tol / 1e4``, or when a step with a
-    fresh factorisation no longer lowers the residual (rounding).
+    at least tenfold, and refreshed otherwise; a step with a fresh factorisation that does
+    not lower the residual is halved (up to :data:`_HALVINGS` times). Stops at
+    ``tol / 1e4``, or when no such step lowers the residual (rounding).
     """
     F = f(x)
     r = float(np.max(np.abs(F)))
