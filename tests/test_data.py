@@ -120,6 +120,28 @@ def test_elasticities_cp2015_values() -> None:
     assert th["A01"] == 9.11 and th["B05"] == 13.53  # CP (2015) Table 1: agriculture, mining
 
 
+def test_elasticities_computed_once_and_handed_out_as_copies(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from autarky.data import embedded_data as ed
+
+    first = ak.elasticities("icio2023")
+    want = first.copy(deep=True)
+    first.iloc[0] = -1.0  # a caller changing its Series (values and attrs) ...
+    first.attrs["count"].iloc[0] = 99
+    again = ak.elasticities("icio2023")  # ... changes nothing for the next one
+    pd.testing.assert_series_equal(again, want)
+    assert again.attrs.keys() == want.attrs.keys()
+    assert again.attrs["count"].equals(want.attrs["count"])
+    assert all(again.attrs[k] == v for k, v in want.attrs.items() if k != "count")
+    # a swapped catalog table is read, not the Series computed from the old one
+    tab = ed._elasticity_table().copy()
+    tab.loc[(tab["dataset"] == "icio2023") & (tab["source"] == "cp2015"), "theta"] *= 2.0
+    monkeypatch.setattr(ed, "_elasticity_table", lambda: tab)
+    assert ak.elasticities("icio2023", "cp2015")["A01"] == pytest.approx(2 * 9.11)
+    monkeypatch.undo()
+    assert ak.elasticities("icio2023", "cp2015")["A01"] == 9.11
+
+
 def test_pymrio_conversion() -> None:
     pymrio = pytest.importorskip("pymrio")
     io = pymrio.load_test()

@@ -15,7 +15,13 @@ from autarky.model import equations as eq
 from autarky.model import nash as mn
 from autarky.model.economy import Economy
 from autarky.model.solver import solve_hat
-from autarky.nash import optimal_retaliation, optimal_tariff, reciprocal, without_io
+from autarky.nash import (
+    optimal_retaliation,
+    optimal_tariff,
+    optimal_tariffs,
+    reciprocal,
+    without_io,
+)
 from autarky.solve import economy
 
 
@@ -304,6 +310,23 @@ def test_optimal_tariff_is_the_unilateral_exact_optimum() -> None:
         optimal_tariff(w, "BRA")
 
 
+def test_optimal_tariffs_of_many_countries_are_each_ones_own() -> None:
+    # the shared set-up (elasticities, schedule, balanced baseline) changes no number
+    w = _world(N=4, J=2, seed=2)
+    theta = np.array([3.0, 6.0])
+    many = optimal_tariffs(w, ["JPN", "usa"], elasticities=theta)
+    for code, got in zip(("JPN", "USA"), many, strict=True):
+        one = optimal_tariff(w, code, elasticities=theta)
+        assert list(got.tariffs.index) == [code] and got.converged
+        np.testing.assert_array_equal(got.tariffs, one.tariffs)
+        np.testing.assert_array_equal(got.welfare, one.welfare)
+        assert got.notes == one.notes and got.iterations == one.iterations
+    assert [r.tariffs.index[0] for r in optimal_tariffs(w, elasticities=theta)] == list(
+        w.countries)
+    with pytest.raises(ScenarioError):
+        optimal_tariffs(w, ["USA", "BRA"])
+
+
 def test_bad_input() -> None:
     w = _world()
     with pytest.raises(DataError):
@@ -375,3 +398,17 @@ def test_optimal_retaliation_on_wiod2016_as_in_the_readme(wiod16: ak.World) -> N
             moved = ak.solve(wiod16, ret.scenario + ak.Scenario.tariff([c], ["USA"], r + d),
                              elasticities=4.0, options=opts)
             assert moved.welfare[c] < base.welfare[c]
+
+
+def test_tariff_cubes_put_each_players_level_on_its_cells() -> None:
+    rng = np.random.default_rng(4)
+    N, J = 5, 3
+    control = np.full((N, N, J), -1)
+    control[:, 2, :] = np.arange(N)[:, None]  # player n: country n's tariff on country 2
+    control[2, 2, :] = -1
+    fixed = rng.random((N, N, J))
+    cubes = mn._Cubes(control, fixed)
+    for t in (rng.random(N), rng.random((3, N))):
+        want = np.where(control >= 0, t[..., np.where(control >= 0, control, 0)], fixed)
+        np.testing.assert_array_equal(cubes(t), want)
+    assert np.shares_memory(cubes.fixed, fixed) and not np.shares_memory(cubes(t), fixed)

@@ -29,7 +29,7 @@ from autarky.claims_context import Context, release_memory
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
-from autarky.nash import nash, optimal_tariff, without_io
+from autarky.nash import nash, optimal_tariffs, without_io
 from autarky.results import Result
 from autarky.scenario import Scenario, Shock
 from autarky.sensitivity import THEOREM, ilms_us_text
@@ -745,7 +745,8 @@ def tariff_war(ctx: Context | None = None) -> Claim:
     ctx = ctx or Context()
     w = without_io(ctx.world("wiod2016", 2014))
     one = pd.DataFrame([(c, r.tariffs[c], r.welfare[c], _world_welfare(w, r.result))
-                        for c in w.countries for r in [optimal_tariff(w, c, elasticities=4.0)]],
+                        for c, r in zip(w.countries, optimal_tariffs(w, elasticities=4.0),
+                                        strict=True)],
                        columns=["country", "tariff", "welfare", "world_welfare"])
     war = nash(w, 4.0)
     wars = pd.Series({s: _world_welfare(w, nash(w, s).result)

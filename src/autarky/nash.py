@@ -10,7 +10,8 @@
   his ``tariffwar`` code does; ``method="best-response"`` lets each government maximise
   its exact welfare numerically (Ossa 2014 style) and also runs with input-output links.
 * :func:`optimal_tariff`: one country's unilaterally optimal uniform tariff, given every
-  other tariff (applied, or a scenario's schedule).
+  other tariff (applied, or a scenario's schedule); :func:`optimal_tariffs` for many
+  countries, each alone, sharing the set-up.
 * :func:`reciprocal`: each partner matches the tariff it faces.
 * :func:`optimal_retaliation`: each partner of one country sets its best-response tariff
   on that country's goods, given any observed schedule (a Scenario) in force.
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -46,8 +47,8 @@ from autarky.scenario import Scenario, Shock
 from autarky.solve import economy, resolve_elasticities, to_shock
 from autarky.world import World
 
-__all__ = ["NashOptions", "NashResult", "nash", "optimal_tariff", "reciprocal",
-           "optimal_retaliation", "without_io"]
+__all__ = ["NashOptions", "NashResult", "nash", "optimal_tariff", "optimal_tariffs",
+           "reciprocal", "optimal_retaliation", "without_io"]
 
 log = logging.getLogger(__name__)
 
@@ -458,29 +459,50 @@ def optimal_tariff(world: World, country: str, scenario: Any = None,
     >>> bool(res.converged and 0.2 < res.tariffs["USA"] < 0.4 and res.welfare["USA"] > 0)
     True
     """
+    return optimal_tariffs(world, [country], scenario, elasticities, options)[0]
+
+
+@blas_limited
+def optimal_tariffs(world: World, countries: Sequence[str] | None = None, scenario: Any = None,
+                    elasticities: Any = DEFAULT_SOURCE,
+                    options: NashOptions | None = None) -> list[NashResult]:
+    """:func:`optimal_tariff` of each of ``countries`` (default: every country), alone.
+
+    Each country's rate is computed as :func:`optimal_tariff` computes it, every other
+    tariff at the scenario's level (no retaliation, and not the other countries' optimal
+    rates); the elasticities, the scenario's schedule and the balanced baseline are
+    prepared once for all of them. Returns one :class:`NashResult` per country, in order.
+    """
     options = options or NashOptions(method="best-response")
     t0 = time.perf_counter()
-    k = _country(world, country, "country")
-    country = world.countries[k]
+    ks = [_country(world, c, "country") for c in (world.countries if countries is None
+                                                  else countries)]
     theta, desc = resolve_elasticities(world, elasticities)
     scn = scenario if scenario is not None else Scenario()
     shock = _schedule(world, scn, "optimal_tariff", "an optimal tariff")
     N, J = world.shape
     econ = _balanced(world, theta)
-    control = np.full((N, N, J), -1)
-    control[k, [j for j in range(N) if j != k], :] = 0
-    start = mn.optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)[k]
-    sol = _respond(econ, theta, control, np.array([k]), shock.tariffs, np.array([start]),
-                   options)
-    rate = float(sol.tariffs[0])
-    out = (scn if isinstance(scn, Scenario) else Scenario()) + Scenario.tariff(
-        [country], "all", rate)
-    notes = _base_notes(world, desc, world.has_io)
-    notes.append(f"policy: {country} sets one ad-valorem tariff on all its imports (every "
-                 "partner and sector) to maximise its own welfare; every other tariff at the "
-                 + ("scenario's level" if scenario is not None else "applied level of the "
-                    "data") + "; no retaliation")
-    if shock.description:
-        notes.append(f"scenario: {shock.description}")
-    method = "best response of one government (finite-difference Newton on exact welfare)"
-    return _finish(world, econ, theta, sol, [country], t0, method, notes, options, out)
+    formula = mn.optimal_tariff_formula(econ.pi, econ.X, econ.tariffs, theta)
+    setup = time.perf_counter() - t0
+    out = []
+    for k in ks:
+        t1 = time.perf_counter() - setup  # each result's seconds: the set-up and its own
+        country = world.countries[k]
+        control = np.full((N, N, J), -1)
+        control[k, [j for j in range(N) if j != k], :] = 0
+        sol = _respond(econ, theta, control, np.array([k]), shock.tariffs,
+                       np.array([formula[k]]), options)
+        rate = float(sol.tariffs[0])
+        out_scn = (scn if isinstance(scn, Scenario) else Scenario()) + Scenario.tariff(
+            [country], "all", rate)
+        notes = _base_notes(world, desc, world.has_io)
+        notes.append(f"policy: {country} sets one ad-valorem tariff on all its imports "
+                     "(every partner and sector) to maximise its own welfare; every other "
+                     "tariff at the " + ("scenario's level" if scenario is not None else
+                                         "applied level of the data") + "; no retaliation")
+        if shock.description:
+            notes.append(f"scenario: {shock.description}")
+        method = "best response of one government (finite-difference Newton on exact welfare)"
+        out.append(_finish(world, econ, theta, sol, [country], t1, method, notes, options,
+                           out_scn))
+    return out

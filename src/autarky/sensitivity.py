@@ -257,15 +257,16 @@ def ilms_us_text(engine_usa: float, world: World | None) -> str:
 
     ``engine_usa``: US welfare of ``autarky run us-tariffs-2025`` on ``world``.
     """
+    from autarky.data.ilms2025 import read_ilms2025
     from autarky.errors import AutarkyError
     from autarky.liberation import DATA_FOLDER, liberation_day
     from autarky.model.ilms import ILMSParams
 
-    try:  # where ../shared holds their data
-        us = {k: liberation_day(DATA_FOLDER, k).welfare["USA"]
+    try:  # where ../shared holds their data (read once for the four solves)
+        data = read_ilms2025(DATA_FOLDER)
+        us = {k: liberation_day(data, k).welfare["USA"]
               for k in ("none", "reciprocal", "optimal")}
-        lump = liberation_day(DATA_FOLDER, "none",
-                              ILMSParams(rebate="lump-sum")).welfare["USA"]
+        lump = liberation_day(data, "none", ILMSParams(rebate="lump-sum")).welfare["USA"]
     except (AutarkyError, OSError):
         text = f" (The Ignatenko et al. 2025 data, {DATA_FOLDER}, is absent.)"
     else:

@@ -212,19 +212,23 @@ def floor_shares(world: World, mask: np.ndarray, share: float | None = None,
         return np.where(mask, share, 0.0)
     if rule not in ("median", "smallest", "tenth"):
         raise ValueError(f"floor_shares: rule {rule!r} is not 'smallest', 'tenth' or 'median'")
-    F = world.arrays()["flows"]
-    X = F.sum(axis=1)  # absorption (importer, sector)
+    # only the floored (importer, sector) pairs: their suppliers' shares F[n, :, j] / X[n, j]
+    n, j = np.nonzero(mask)
+    flows = world.arrays()["flows"]
+    X = flows.sum(axis=1)[n, j]  # absorption of each pair (summed as over the whole cube)
+    F = flows[n, :, j]  # (pairs, exporters)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pi = np.where(F > 0, F / np.where(X[:, None, :] > 0, X[:, None, :], 1.0), np.nan)
+        pi = np.where(F > 0, F / np.where(X[:, None] > 0, X[:, None], 1.0), np.nan)
     # goods with no recorded supplier at all (zero absorption) get a placeholder: their
     # floored supply is zero whatever the share
     some = ~np.all(np.isnan(pi), axis=1)
-    filled = np.where(some[:, None, :], pi, 1e-6)
+    filled = np.where(some[:, None], pi, 1e-6)
     pick = np.nanmedian(filled, axis=1) if rule == "median" else np.nanmin(filled, axis=1)
     if rule == "tenth":
         pick = pick / 10.0
-    out = np.clip(pick, 1e-12, 0.49)
-    return np.where(mask, out, 0.0)
+    out = np.zeros(mask.shape)
+    out[n, j] = np.clip(pick, 1e-12, 0.49)
+    return out
 
 
 def _floor_world(world: World, mask: np.ndarray, share: np.ndarray | float) -> World:

@@ -400,6 +400,21 @@ def elasticities(dataset: str, source: str = DEFAULT_SOURCE) -> pd.Series:
     4.0
     """
     tab = _elasticity_table()
+    key = (dataset.lower(), source)
+    hit = _ELASTICITIES.get(key)
+    if hit is None or hit[0] is not tab:
+        hit = _ELASTICITIES[key] = (tab, _elasticities(tab, dataset, source))
+    return hit[1].copy(deep=True)  # attrs (count, se, note) are copied too
+
+
+_ELASTICITIES: dict[tuple[str, str], tuple[pd.DataFrame, pd.Series]] = {}
+"""Computed :func:`elasticities` by (dataset, source), each with the catalog table it came
+from: a Series is reused only while :func:`_elasticity_table` returns that same table (a
+test or a caller that swaps the table gets its own numbers); callers get a copy."""
+
+
+def _elasticities(tab: pd.DataFrame, dataset: str, source: str) -> pd.Series:
+    """:func:`elasticities` from the catalog table ``tab``."""
     ds = dataset.lower()
     ds = str(manifest().get(ds, {}).get("elasticity_dataset", ds))  # icio194: icio2023's
     one = manifest().get(ds, {}).get("elasticity_default")

@@ -62,13 +62,16 @@ TARIFF_MODES = ("repaired", "as-published")
 
 
 def implausible_tariffs(tariffs: np.ndarray, flows: np.ndarray, countries: Sequence[str],
-                        sectors: Sequence[str], bound: float = TARIFF_BOUND) -> pd.DataFrame:
+                        sectors: Sequence[str], bound: float = TARIFF_BOUND,
+                        lower: np.ndarray | None = None) -> pd.DataFrame:
     """One row per (importer, sector) with rates above ``bound``.
 
     Columns: importer, sector, partners (cells above the bound), max_rate, flow (million
-    USD of imports in those cells), repaired_rate (what rule T1 puts in their place).
+    USD of imports in those cells), repaired_rate (what rule T1 puts in their place;
+    ``lower``: those rates by (importer, sector) where the caller has them already).
     """
-    _, lower = _lower_tier(tariffs, flows, bound)
+    if lower is None:
+        _, lower = _lower_tier(tariffs, flows, bound)
     over = tariffs > bound
     n_idx, j_idx = np.nonzero(over.any(axis=1))
     cells = over.sum(axis=1)[n_idx, j_idx]
@@ -122,8 +125,8 @@ def repair_tariffs(tariffs: np.ndarray, flows: np.ndarray, countries: Sequence[s
     over = tariffs > bound
     if not over.any():
         return tariffs
-    fixed, _ = _lower_tier(tariffs, flows, bound)
-    tab = implausible_tariffs(tariffs, flows, countries, sectors, bound)
+    fixed, lower = _lower_tier(tariffs, flows, bound)
+    tab = implausible_tariffs(tariffs, flows, countries, sectors, bound, lower)
     tab = tab.sort_values("flow", ascending=False)
     listing = "; ".join(
         f"{r.importer} {r.sector} ({r.partners} partners, up to {r.max_rate:.3f} -> "

@@ -542,11 +542,24 @@ def exact_nash(econ: Economy, theta: np.ndarray, **kwargs: Any) -> NashSolution:
     return formula_nash(econ, theta, exact=True, **kwargs)
 
 
-def _cube(control: np.ndarray, t: np.ndarray, fixed: np.ndarray) -> np.ndarray:
-    """Tariff cube(s): player ``control[n, i, j]``'s level where >= 0, else ``fixed``."""
-    t = np.asarray(t)
-    idx = np.where(control >= 0, control, 0)
-    return np.where(control >= 0, t[..., idx], fixed)
+class _Cubes:
+    """Tariff cube(s): player ``control[n, i, j]``'s level where >= 0, else ``fixed``.
+
+    The controlled cells are found once; each call writes the levels (one player vector
+    ``t`` (P,), or a batch (B, P)) into a copy of ``fixed``.
+    """
+
+    def __init__(self, control: np.ndarray, fixed: np.ndarray) -> None:
+        self.cells = np.nonzero(control >= 0)
+        self.player = control[self.cells]
+        self.fixed = np.broadcast_to(fixed, control.shape)
+
+    def __call__(self, t: np.ndarray) -> np.ndarray:
+        t = np.asarray(t)
+        out = np.array(np.broadcast_to(self.fixed, t.shape[:-1] + self.fixed.shape),
+                       dtype=np.result_type(t, self.fixed))
+        out[(...,) + self.cells] = t[..., self.player]
+        return out
 
 
 @blas_limited
@@ -604,10 +617,11 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
     eye = np.eye(P)
     rounds = 0
     ok = False
+    cube_of = _Cubes(control, fixed)
     while rounds < max_rounds:
         rounds += 1
         # the equilibrium at the current tariffs becomes the baseline of this round
-        cube = _cube(control, t, fixed)
+        cube = cube_of(t)
         sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol)
         if not sol.converged.all():
             raise RuntimeError(f"best_response_nash: the round-{rounds} equilibrium did not "
@@ -622,7 +636,7 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         w_own = np.empty(2 * P)
         for s in range(0, 2 * P, chunk):
             part = tb[s:s + chunk]
-            cubes = _cube(control, part, fixed)
+            cubes = cube_of(part)
             sol = solve_hat(center, cubes, ones, np.broadcast_to(theta, (len(part),
                                                                          theta.size)),
                             deficits="zero", tol=solve_tol)
@@ -653,7 +667,7 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         if move <= tol:
             ok = True
             break
-    tn = _cube(control, t, fixed)
+    tn = cube_of(t)
     final = solve_hat(econ, tn, ones, theta, deficits="zero", tol=solve_tol)
     lab = float(final.history[-1]) if final.history else 0.0
     ok = ok and bool(final.converged.all())
