@@ -419,6 +419,16 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
                                                                       "RUS")) -> Claim:
     """Claim 4: globalisation makes nations depend on one another."""
     ctx = ctx or Context()
+    # the eurasian-macro-state preset on its default world (icio194) first: the largest
+    # solve of the claim (claim 6 reads it again), made while the claim holds nothing else
+    w194 = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
+    eur = presets.get("eurasian-macro-state")
+    res_e = ctx.solve(w194, "eurasian-macro-state")
+    (ename, emembers), = eur.blocs(w194).items()
+    eur_dep = bloc_dependence(res_e, emembers, "RUS").assign(preset="eurasian-macro-state",
+                                                             bloc=ename)
+    del res_e
+    release_memory()
     w = ctx.world("icio2023")
     # icio2023 has no published table: its proportionality table in factored form (the
     # IOModel's numbers to 1e-13, without the n x n coefficients and their factorisation)
@@ -443,12 +453,7 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
     for name, members in blocs.items():
         d = bloc_dependence(res2, members, LEADERS.get(name))
         parts.append(d.assign(preset="two-blocs", bloc=name))
-    w194 = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
-    eur = presets.get("eurasian-macro-state")
-    res_e = ctx.solve(w194, "eurasian-macro-state")
-    (ename, emembers), = eur.blocs(w194).items()
-    parts.append(bloc_dependence(res_e, emembers, "RUS").assign(
-        preset="eurasian-macro-state", bloc=ename))
+    parts.append(eur_dep)
     pres = pd.concat(parts).reset_index()
     t = by_c["total"]
     top_expo = expo.sort_values("value_added_pct", ascending=False).iloc[0]
@@ -799,6 +804,18 @@ def tariff_war(ctx: Context | None = None) -> Claim:
 REPAIRS: list[str] = []
 """The data repairs (RepairWarning texts) made during the last :func:`compute`."""
 
+LAST_READ = {"wiod2013": 3, "world194": 5, "icio194": 6}
+"""The last claim that reads each dataset (other than icio2023, the headline): its worlds
+and solves are let go after it (:meth:`Context.drop`), so the claims after it run without
+them (wiod2013's panel: 17 years and the latest year's multi-regional table, ~50 MB;
+icio194: ~35 MB). A dataset asked for again is loaded again: this decides memory, never
+numbers."""
+
+SHARED_SOLVES = {"eurasian-macro-state": 6}
+"""Solves a later claim reads again (claim 4's eurasian-macro-state solves, read by claim
+6), with the last claim that reads them: every other cached solve is let go after its
+claim (:meth:`Context.keep_solves`; ~20 MB per Result on icio2023)."""
+
 CLAIMS: tuple[Callable[[Context], Claim], ...] = (
     world_autarky, income_gains, supply_shocks, dependency, bloc_choice,
     eurasian_sovereignty, no_tourism, essentials, outside_model, tariff_war)
@@ -831,6 +848,9 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
         warnings.simplefilter("ignore", ScenarioWarning)
         for k, i in enumerate(want):
             out.append(CLAIMS[i - 1](ctx))
+            for name in [d for d, last in LAST_READ.items() if last <= i]:
+                ctx.drop(name)
+            ctx.keep_solves({k for k, last in SHARED_SOLVES.items() if last > i})
             release_memory()  # what the claim let go, before the next one allocates
             if progress:
                 progress(k + 1, len(want))
