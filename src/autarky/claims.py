@@ -422,6 +422,7 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
     # the eurasian-macro-state preset on its default world (icio194) first: the largest
     # solve of the claim (claim 6 reads it again), made while the claim holds nothing else
     w194 = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
+    release_memory()  # what the world's construction let go, before the solve allocates
     eur = presets.get("eurasian-macro-state")
     res_e = ctx.solve(w194, "eurasian-macro-state")
     (ename, emembers), = eur.blocs(w194).items()
