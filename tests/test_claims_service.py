@@ -89,3 +89,26 @@ def test_warm_starts_across_years_keep_the_fixed_point() -> None:
     np.testing.assert_allclose(warm[1].welfare.to_numpy(), cold[1].welfare.to_numpy(),
                                rtol=0, atol=1e-7)
     assert warm[1].iterations != cold[1].iterations or warm[1].history != cold[1].history
+
+
+def test_context_lets_datasets_and_solves_go() -> None:
+    """Issue 31 item 5 (memory): a dataset no later claim reads is let go with its solves;
+    asked for again it is loaded and solved again, to the same numbers."""
+    from autarky.claims_context import Context
+
+    ctx = Context()
+    w = ctx.world("wiod2016")
+    a = ctx.solve(w, "world-autarky")
+    ctx.drop("wiod2016")
+    w2 = ctx.world("wiod2016")
+    assert w2 is not w
+    b = ctx.solve(w2, "world-autarky")
+    assert b is not a
+    np.testing.assert_array_equal(b.welfare.to_numpy(), a.welfare.to_numpy())
+    ctx.keep_solves({"world-autarky"})
+    assert ctx.solve(w2, "world-autarky") is b
+    ctx.keep_solves(set())
+    assert ctx.solve(w2, "world-autarky") is not b
+    # the run's policy: every dataset it lets go is read by no later claim
+    assert set(claims.LAST_READ) <= set(ak.data.datasets().index)
+    assert max(claims.LAST_READ.values()) <= len(claims.CLAIMS)

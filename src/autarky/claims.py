@@ -386,25 +386,29 @@ def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int
 def bloc_dependence(result: Result, members: Sequence[str], leader: str | None) -> pd.DataFrame:
     """Members' dependence on a bloc leader and on the outside world, before and after.
 
-    From ``result.trade`` (importer, exporter, sector; before / after, million USD),
-    summed over sectors: ``leader_before/after`` = share of the member's imports bought
-    from ``leader`` (%); ``outside_before/after`` = share of its absorption (domestic
-    purchases included) bought from countries outside ``members`` (%).
+    From the trade flows of ``result.trade`` (importer, exporter, sector; before / after,
+    million USD), summed over sectors: ``leader_before/after`` = share of the member's
+    imports bought from ``leader`` (%); ``outside_before/after`` = share of its absorption
+    (domestic purchases included) bought from countries outside ``members`` (%). Read
+    from the Result's arrays (``result.trade``'s table of every cell is not built).
     """
-    tr = result.trade.groupby(level=["importer", "exporter"])[["before", "after"]].sum()
+    countries = list(result.countries)
+    flows = {"before": (result.baseline.flows * result.baseline.scale).sum(axis=2),
+             "after": result.flows_new.sum(axis=2)}  # [importer, exporter]
     rows = []
-    bloc = set(members)
+    out = ~np.isin(countries, list(members))
+    lead = countries.index(leader) if leader in countries else None
     for n in members:
-        if n not in result.countries:
+        if n not in countries:
             continue
-        t = tr.xs(n, level="importer")
-        foreign = t.index != n
-        out = ~t.index.isin(list(bloc))
+        k = countries.index(n)
+        foreign = np.arange(len(countries)) != k
         row: dict[str, Any] = {"country": n}
         for col in ("before", "after"):
-            v = t[col]
+            v = flows[col][k]
             if leader is not None and leader != n:
-                row[f"leader_{col}"] = 100 * float(v.get(leader, 0.0)) / float(v[foreign].sum())
+                bought = float(v[lead]) if lead is not None else 0.0
+                row[f"leader_{col}"] = 100 * bought / float(v[foreign].sum())
             row[f"outside_{col}"] = 100 * float(v[out].sum()) / float(v.sum())
         row["welfare"] = float(result.welfare.loc[n])
         rows.append(row)
@@ -415,8 +419,21 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
                                                                       "RUS")) -> Claim:
     """Claim 4: globalisation makes nations depend on one another."""
     ctx = ctx or Context()
+    # the eurasian-macro-state preset on its default world (icio194) first: the largest
+    # solve of the claim (claim 6 reads it again), made while the claim holds nothing else
+    w194 = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
+    release_memory()  # what the world's construction let go, before the solve allocates
+    eur = presets.get("eurasian-macro-state")
+    res_e = ctx.solve(w194, "eurasian-macro-state")
+    (ename, emembers), = eur.blocs(w194).items()
+    eur_dep = bloc_dependence(res_e, emembers, "RUS").assign(preset="eurasian-macro-state",
+                                                             bloc=ename)
+    del res_e
+    release_memory()
     w = ctx.world("icio2023")
-    m = linkages.leontief(w)
+    # icio2023 has no published table: its proportionality table in factored form (the
+    # IOModel's numbers to 1e-13, without the n x n coefficients and their factorisation)
+    m = linkages.proportional(w) if w.mrio is None else linkages.leontief(w)
     dep = linkages.dependency(m)
     R, S = m.shape
     x = m.x.reshape(R, S)
@@ -437,12 +454,7 @@ def dependency(ctx: Context | None = None, suppliers: Sequence[str] = ("CHN", "U
     for name, members in blocs.items():
         d = bloc_dependence(res2, members, LEADERS.get(name))
         parts.append(d.assign(preset="two-blocs", bloc=name))
-    w194 = ctx.world(presets.default_world("eurasian-macro-state")[0] or "icio2023")
-    eur = presets.get("eurasian-macro-state")
-    res_e = ctx.solve(w194, "eurasian-macro-state")
-    (ename, emembers), = eur.blocs(w194).items()
-    parts.append(bloc_dependence(res_e, emembers, "RUS").assign(
-        preset="eurasian-macro-state", bloc=ename))
+    parts.append(eur_dep)
     pres = pd.concat(parts).reset_index()
     t = by_c["total"]
     top_expo = expo.sort_values("value_added_pct", ascending=False).iloc[0]
@@ -538,25 +550,26 @@ def eurasian_sovereignty(ctx: Context | None = None) -> Claim:
     (_, mem_i), = scn.blocs(wi).items()
     welfare_i = ctx.solve(wi, "eurasian-macro-state").welfare.reindex(mem_i)
     notes = _notes(res)
-    # no later claim reads these solves: let them go before the n x n factorisation
+    # no later claim reads these solves
     del res
     ctx.forget(w, "eurasian-macro-state")
     ctx.forget(wi, "eurasian-macro-state")
-    release_memory()
-    # value added by origin from wi's Leontief model (linkages.multipliers and
-    # supplier_exposure's numbers, factorised without keeping the n x n coefficients)
-    vo = linkages.value_added_origins(wi, "RUS")
-    R, S = wi.shape
-    x = vo["output"].to_numpy().reshape(R, S)
+    # value added by origin in the members' output from wi's Leontief model
+    # (linkages.multipliers and supplier_exposure's numbers; without n x n arrays when wi
+    # has no published table)
+    vo = linkages.value_added_origins(wi, "RUS", countries=mem_i)
+    S = len(wi.sectors)
+    shown = list(dict.fromkeys(vo.index.get_level_values("country")))
+    x = vo["output"].to_numpy().reshape(-1, S)
     tot = x.sum(axis=1)
 
     def by_country(col: np.ndarray) -> pd.Series:  # output-weighted over sectors
-        return pd.Series(np.divide((col.reshape(R, S) * x).sum(axis=1), tot,
-                                   out=np.zeros(R), where=tot > 0), index=list(wi.countries))
+        return pd.Series(np.divide((col.reshape(-1, S) * x).sum(axis=1), tot,
+                                   out=np.zeros(len(shown)), where=tot > 0), index=shown)
 
     fva = vo["value_added"].to_numpy() - vo["domestic_value_added"].to_numpy()
-    fva_c = pd.Series((fva.reshape(R, S) * x).sum(axis=1) / tot, index=list(wi.countries))
-    rus = by_country(vo["supplier_value_added"].to_numpy()).drop(index="RUS")
+    fva_c = pd.Series((fva.reshape(-1, S) * x).sum(axis=1) / tot, index=shown)
+    rus = by_country(vo["supplier_value_added"].to_numpy()).drop(index="RUS", errors="ignore")
     va = pd.DataFrame({"rus_value_added": 100 * rus.reindex(mem_i),
                        "other_foreign_value_added": 100 * (fva_c.reindex(mem_i)
                                                            - rus.reindex(mem_i)),
@@ -793,6 +806,18 @@ def tariff_war(ctx: Context | None = None) -> Claim:
 REPAIRS: list[str] = []
 """The data repairs (RepairWarning texts) made during the last :func:`compute`."""
 
+LAST_READ = {"wiod2013": 3, "world194": 5, "icio194": 6}
+"""The last claim that reads each dataset (other than icio2023, the headline): its worlds
+and solves are let go after it (:meth:`Context.drop`), so the claims after it run without
+them (wiod2013's panel: 17 years and the latest year's multi-regional table, ~50 MB;
+icio194: ~35 MB). A dataset asked for again is loaded again: this decides memory, never
+numbers."""
+
+SHARED_SOLVES = {"eurasian-macro-state": 6}
+"""Solves a later claim reads again (claim 4's eurasian-macro-state solves, read by claim
+6), with the last claim that reads them: every other cached solve is let go after its
+claim (:meth:`Context.keep_solves`; ~20 MB per Result on icio2023)."""
+
 CLAIMS: tuple[Callable[[Context], Claim], ...] = (
     world_autarky, income_gains, supply_shocks, dependency, bloc_choice,
     eurasian_sovereignty, no_tourism, essentials, outside_model, tariff_war)
@@ -825,6 +850,9 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
         warnings.simplefilter("ignore", ScenarioWarning)
         for k, i in enumerate(want):
             out.append(CLAIMS[i - 1](ctx))
+            for name in [d for d, last in LAST_READ.items() if last <= i]:
+                ctx.drop(name)
+            ctx.keep_solves({k for k, last in SHARED_SOLVES.items() if last > i})
             release_memory()  # what the claim let go, before the next one allocates
             if progress:
                 progress(k + 1, len(want))

@@ -109,6 +109,27 @@ class Context:
                 self._solves[k] = solve(world, scenario, **kwargs)
         return self._solves[k]
 
+    def drop(self, name: str) -> None:
+        """Let go of every loaded world of dataset ``name`` and of the solves on them.
+
+        For a dataset no later claim reads (:data:`autarky.claims.LAST_READ`); one asked
+        for again is loaded again. The solves go with their worlds: they are keyed by the
+        world's ``id``, which a later World could reuse.
+        """
+        keep = self.custom
+        gone = {id(w) for (n, _), w in self._worlds.items() if n == name and w is not keep}
+        self._worlds = {k: w for k, w in self._worlds.items() if id(w) not in gone}
+        self._solves = {k: r for k, r in self._solves.items() if k[0] not in gone}
+
+    def keep_solves(self, keys: set[str]) -> None:
+        """Let go of every cached :meth:`solve` except those of the scenarios ``keys``.
+
+        Between claims: a Result (trade shares, expenditure, the baseline's layouts) is
+        read again only where a later claim shows the same solve; the others would stay
+        in memory to the end of the run. One asked for again is solved again.
+        """
+        self._solves = {k: r for k, r in self._solves.items() if str(k[1]) in keys}
+
     def forget(self, world: World, scn: Scenario | str, key: str | None = None,
                **kwargs: Any) -> None:
         """Let go of a :meth:`solve` no later claim reads (it is solved again if asked)."""

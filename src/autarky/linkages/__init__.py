@@ -36,6 +36,8 @@ Layout
 ``_lp``       the shortage linear programs (HiGHS through SciPy)
 ``_model``    :class:`IOModel` and :func:`leontief`: the World's repaired data as a table
               in which ``x = L y`` and ``x' = v' G`` hold (see that module for the rules)
+``_proportional`` :class:`ProportionalTable`: a proportionality table in its factored
+              form (:func:`proportional`), solved by block Jacobi without ``n x n`` arrays
 ``_tables``   labelled tables: multipliers, footprints, accounts, dependency, exposure,
               self-sufficiency, missing goods, extraction
 ``_shortage`` :func:`shortage`: final demand still met after a supply loss, three regimes
@@ -58,7 +60,14 @@ from autarky.linkages._iomath import (
     value_added_in_trade,
 )
 from autarky.linkages._lp import FinalDemandLP, calc_max_final_demand, calc_max_final_demand_pooled
-from autarky.linkages._model import IOModel, leontief, mrio_from_world, value_added_origins
+from autarky.linkages._model import (
+    IOModel,
+    leontief,
+    mrio_from_world,
+    proportional,
+    value_added_origins,
+)
+from autarky.linkages._proportional import ProportionalTable
 from autarky.linkages._shortage import REGIMES, Shortage, shortage
 from autarky.linkages._tables import (
     Accounts,
@@ -97,6 +106,8 @@ __all__ = [
     "mrio_from_world",
     "multipliers",
     "value_added_origins",
+    "proportional",
+    "ProportionalTable",
     "footprints",
     "accounts",
     "Accounts",

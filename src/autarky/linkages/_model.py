@@ -41,10 +41,12 @@ import numpy as np
 import pandas as pd
 
 from autarky.errors import DataError, RepairWarning
-from autarky.linkages._iomath import LeontiefLU, calc_A, calc_G
+from autarky.linkages._iomath import LeontiefLU, _reciprocal, calc_A, calc_G
+from autarky.linkages._proportional import ProportionalTable
+from autarky.linkages._proportional import pick as _pick
 from autarky.world import MRIO, ROUNDING_TOLERANCE, World
 
-__all__ = ["IOModel", "leontief", "mrio_from_world", "value_added_origins"]
+__all__ = ["IOModel", "leontief", "mrio_from_world", "proportional", "value_added_origins"]
 
 log = logging.getLogger(__name__)
 
@@ -135,21 +137,6 @@ class IOModel:
         return (np.asarray(cs)[:, None] * nS + np.asarray(ss)[None, :]).ravel()
 
 
-def _pick(kind: str, codes: tuple[str, ...], want: Sequence[str] | str | None) -> list[int]:
-    if want is None:
-        return list(range(len(codes)))
-    items = [want] if isinstance(want, str) else list(want)
-    out = []
-    for w in items:
-        if w not in codes:
-            shown = ", ".join(codes[:12]) + (", ..." if len(codes) > 12 else "")
-            raise DataError(f"linkages: unknown {kind} {w!r} (known: {shown})")
-        out.append(codes.index(w))
-    if not out:
-        raise DataError(f"linkages: no {kind} given")
-    return out
-
-
 def _purchases(world: World, use_table: bool) -> tuple[np.ndarray, str]:
     """``Z[i, k, n, j]``: every user's purchases ``io x`` split across origins ``i``."""
     N, J = world.shape
@@ -159,8 +146,7 @@ def _purchases(world: World, use_table: bool) -> tuple[np.ndarray, str]:
     prop = np.divide(Fl, U[:, None, :], out=np.zeros_like(Fl), where=U[:, None, :] > 0)
     buys = np.transpose(a["io"] * a["gross_output"][:, None, :], (1, 0, 2))  # [k, n, j]
     mrio = world.mrio
-    if not use_table or mrio is None or (mrio.regions, mrio.sectors) != (world.countries,
-                                                                          world.sectors):
+    if not use_table or mrio is None or not _uses_table(world):
         # Z[i, k, n, j] = prop[n, i, k] buys[k, n, j]: one product per cell, written into
         # the one n x n array (einsum made a second one on the way)
         Z4 = np.empty((N, J, N, J))
@@ -176,6 +162,36 @@ def _purchases(world: World, use_table: bool) -> tuple[np.ndarray, str]:
     return Z4, "mrio"
 
 
+def _uses_table(world: World) -> bool:
+    """Whether the World's published table (``world.mrio``) splits the purchases."""
+    mrio = world.mrio
+    return mrio is not None and (mrio.regions, mrio.sectors) == (world.countries,
+                                                                  world.sectors)
+
+
+def _rule_l1(world: World, sold: np.ndarray, flow: np.ndarray,
+             stacklevel: int) -> np.ndarray | None:
+    """Rule L1: ``flow / sold`` where purchases ``sold[i, k, n]`` exceed the flow, else None.
+
+    Warns (one RepairWarning naming the first cell) when the excess is above rounding.
+    """
+    over = sold > flow
+    if not over.any():
+        return None
+    tol = ROUNDING_TOLERANCE * max(float(flow.sum()), 1.0)
+    big = sold - flow > tol
+    if big.any():
+        i, k, n = np.argwhere(big)[0]
+        c, s = world.countries, world.sectors
+        warnings.warn(
+            f"{world.name}: {int(big.sum())} bilateral flows are smaller than the "
+            f"intermediate purchases the table records from them (first: {c[n]} buying "
+            f"{c[i]} {s[k]}, {sold[i, k, n]:.6g} > {flow[i, k, n]:.6g}); the purchases "
+            "are scaled down to the flow and the users' value added rises (rule L1)",
+            RepairWarning, stacklevel=stacklevel + 1)
+    return np.divide(flow, sold, out=np.ones_like(sold), where=over)
+
+
 def _table(world: World, use_table: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                           str]:
     """``Z (n, n)``, ``Y (n, R)``, ``x (n,)`` consistent with the World (module docstring)."""
@@ -185,24 +201,37 @@ def _table(world: World, use_table: bool = True) -> tuple[np.ndarray, np.ndarray
     Z4, source = _purchases(world, use_table)
     sold = Z4.sum(axis=3)  # [i, k, n]: intermediate sales of (i, k) to users in n
     flow = np.transpose(a["flows"], (1, 2, 0))  # [i, k, n]
-    over = sold > flow
-    if over.any():
-        tol = ROUNDING_TOLERANCE * max(float(flow.sum()), 1.0)
-        big = sold - flow > tol
-        if big.any():
-            i, k, n = np.argwhere(big)[0]
-            c, s = world.countries, world.sectors
-            warnings.warn(
-                f"{world.name}: {int(big.sum())} bilateral flows are smaller than the "
-                f"intermediate purchases the table records from them (first: {c[n]} buying "
-                f"{c[i]} {s[k]}, {sold[i, k, n]:.6g} > {flow[i, k, n]:.6g}); the purchases "
-                "are scaled down to the flow and the users' value added rises (rule L1)",
-                RepairWarning, stacklevel=4)
-        ratio = np.divide(flow, sold, out=np.ones_like(sold), where=over)
+    ratio = _rule_l1(world, sold, flow, stacklevel=4)
+    if ratio is not None:
         Z4 *= ratio[..., None]
         sold = Z4.sum(axis=3)
     Y = np.clip(flow - sold, 0.0, None).reshape(N * J, N)
     return Z4.reshape(N * J, N * J), Y, x, source
+
+
+def proportional(world: World) -> ProportionalTable:
+    """The coefficients of a World's proportionality table, in their factored form.
+
+    The table :func:`leontief` builds for a World without a published table (module
+    docstring), ``A[(i, k), (n, j)] = P[n, i, k] C[n, k, j]``, as its two factors (rule
+    L1 folded into ``P``, announced as there): products and solves without the ``n x n``
+    matrix (:class:`~autarky.linkages._proportional.ProportionalTable`).
+    """
+    if not world.has_io:
+        raise DataError(_no_io(world))
+    a = world.arrays()
+    Fl = a["flows"]  # [n, i, k]
+    U = Fl.sum(axis=1)  # [n, k]
+    prop = np.divide(Fl, U[:, None, :], out=np.zeros_like(Fl), where=U[:, None, :] > 0)
+    out = a["gross_output"]  # [n, j]
+    buys = a["io"] * out[:, None, :]  # [n, k, j]
+    sold = np.transpose(prop, (1, 2, 0)) * buys.sum(axis=2).T[None]  # [i, k, n]
+    ratio = _rule_l1(world, sold, np.transpose(Fl, (1, 2, 0)), stacklevel=3)
+    if ratio is not None:
+        prop *= np.transpose(ratio, (2, 0, 1))
+    x = out.reshape(-1)
+    C = buys * _reciprocal(out)[:, None, :]
+    return ProportionalTable(P=prop, C=C, x=x, regions=world.countries, sectors=world.sectors)
 
 
 def leontief(world: World | IOModel) -> IOModel:
@@ -241,7 +270,8 @@ def leontief(world: World | IOModel) -> IOModel:
                    home=world.produces_at_home().values.reshape(-1))
 
 
-def value_added_origins(world: World, supplier: str) -> pd.DataFrame:
+def value_added_origins(world: World, supplier: str,
+                        countries: Sequence[str] | str | None = None) -> pd.DataFrame:
     """Value added embodied in a unit of each (country, sector)'s output, by origin.
 
     Columns (per unit of output): ``value_added`` (``v' L``), ``domestic_value_added``
@@ -249,38 +279,53 @@ def value_added_origins(world: World, supplier: str) -> pd.DataFrame:
     created in ``supplier``), with ``output`` (``x``) for weights: the ``value_added`` and
     ``domestic_value_added`` of :func:`~autarky.linkages.multipliers` and the
     ``value_added`` of :func:`~autarky.linkages.supplier_exposure`, from the same table
-    (:func:`leontief`) and the same factorisation. No IOModel is built: ``I - A`` is
-    factorised over the memory of ``A`` (one ``n x n`` array instead of two), for a large
-    world of which only these shares are wanted.
+    (:func:`leontief`). Rows of ``countries`` only when given (default: every country);
+    the domestic part costs one solve per country shown.
+
+    No IOModel is built. A World without a published table (the proportionality table)
+    never forms its ``n x n`` coefficients: the factored table (:func:`proportional`) is
+    solved by block Jacobi iteration to a residual of ``TOL`` (1e-13) of the right-hand
+    side, or a ConvergenceError. With a published table, ``I - A`` is factorised over the
+    memory of ``A`` (one ``n x n`` array instead of two).
     """
     if not isinstance(world, World):
         raise DataError(f"linkages: expected a World, got {type(world).__name__}")
     if not world.has_io and world.mrio is None:
         raise DataError(_no_io(world))
     R, S = world.shape
+    n = R * S
     rows = (np.asarray(_pick("country", world.countries, supplier))[:, None] * S
             + np.arange(S)[None, :]).ravel()
-    Z, _, x, source = _table(world)
-    if source == "proportionality":
+    shown = sorted(_pick("country", world.countries, countries))
+    own = (np.asarray(shown)[:, None] * S + np.arange(S)[None, :]).ravel()  # their rows
+
+    def rhs(v: np.ndarray) -> np.ndarray:
+        W = np.zeros((n, 2 + len(shown)))
+        W[:, 0] = v
+        W[rows, 1] = v[rows]
+        W[own, 2 + np.repeat(np.arange(len(shown)), S)] = v[own]
+        return W
+
+    if _uses_table(world):
+        Z, _, x, _ = _table(world)
+        A = calc_A(Z, x, overwrite=True)
+        del Z
+        v = np.where(x != 0, 1.0 - A.sum(axis=0), 0.0)
+        lu = LeontiefLU(A, overwrite=True)  # A is gone from here on
+        del A
+        U = lu.solve_T(rhs(v))
+    else:
         log.info("%s: multi-regional table derived from flows and io under proportionality",
                  world.name)
-    A = calc_A(Z, x, overwrite=True)
-    del Z
-    v = np.where(x != 0, 1.0 - A.sum(axis=0), 0.0)
-    lu = LeontiefLU(A, overwrite=True)  # A is gone from here on
-    del A
-    n = R * S
-    region = np.repeat(np.arange(R), S)
-    W = np.zeros((n, 2 + R))
-    W[:, 0] = v
-    W[rows, 1] = v[rows]
-    W[np.arange(n), 2 + region] = v
-    U = lu.solve_T(W)
-    index = pd.MultiIndex.from_product([world.countries, world.sectors],
+        t = proportional(world)
+        x = t.x
+        U = t.solve_T(rhs(t.v))
+    index = pd.MultiIndex.from_product([[world.countries[r] for r in shown], world.sectors],
                                        names=["country", "sector"])
-    return pd.DataFrame({"value_added": U[:, 0],
-                         "domestic_value_added": U[np.arange(n), 2 + region],
-                         "supplier_value_added": U[:, 1], "output": x}, index=index)
+    return pd.DataFrame({"value_added": U[own, 0],
+                         "domestic_value_added": U[own, 2 + np.repeat(np.arange(len(shown)),
+                                                                      S)],
+                         "supplier_value_added": U[own, 1], "output": x[own]}, index=index)
 
 
 def mrio_from_world(world: World) -> MRIO:

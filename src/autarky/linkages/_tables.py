@@ -24,6 +24,7 @@ from autarky.linkages._iomath import (
     value_added_in_trade,
 )
 from autarky.linkages._model import IOModel, leontief
+from autarky.linkages._proportional import ProportionalTable
 from autarky.world import World
 
 __all__ = [
@@ -39,22 +40,36 @@ __all__ = [
 ]
 
 
-def multipliers(world: World | IOModel) -> pd.DataFrame:
+def _lean(world: World | IOModel | ProportionalTable) -> IOModel | ProportionalTable:
+    """An IOModel or a ProportionalTable as it is; a World's :func:`leontief` model."""
+    return world if isinstance(world, ProportionalTable) else leontief(world)
+
+
+def _solve_T(m: IOModel | ProportionalTable, W: np.ndarray) -> np.ndarray:
+    """``L' W`` from the model's factorisation or the factored table's iteration."""
+    return m.solve_T(W) if isinstance(m, ProportionalTable) else m.lu.solve_T(W)
+
+
+def multipliers(world: World | IOModel | ProportionalTable) -> pd.DataFrame:
     """Output and value-added multipliers by (country, sector).
 
     ``output = 1' L`` (Miller-Blair ch. 6): output in all sectors per unit of final
     demand; ``value_added = v' L``: value added per unit of final demand (1 when value
     added closes every column); ``domestic_value_added``: the part of it created in the
     country of the final good.
+
+    Accepts a :class:`~autarky.linkages.ProportionalTable`
+    (:func:`~autarky.linkages.proportional`) too: the same numbers to the iteration's
+    tolerance, without ``n x n`` arrays.
     """
-    m = leontief(world)
+    m = _lean(world)
     R, S = m.shape
     n = R * S
     W = np.zeros((n, 2 + R))
     W[:, 0] = 1.0
     W[:, 1] = m.v
     W[np.arange(n), 2 + np.repeat(np.arange(R), S)] = m.v
-    U = m.lu.solve_T(W)  # (n, 2 + R)
+    U = _solve_T(m, W)  # (n, 2 + R)
     dom = U[np.arange(n), 2 + np.repeat(np.arange(R), S)]
     return pd.DataFrame({"output": U[:, 0], "value_added": U[:, 1],
                          "domestic_value_added": dom}, index=m.index)
@@ -157,7 +172,7 @@ def footprints(world: World | IOModel) -> pd.DataFrame:
     return out
 
 
-def dependency(world: World | IOModel) -> pd.DataFrame:
+def dependency(world: World | IOModel | ProportionalTable) -> pd.DataFrame:
     """Foreign dependency of each country and sector.
 
     Columns (all per unit of the sector's output, between 0 and 1 when value added is
@@ -168,16 +183,20 @@ def dependency(world: World | IOModel) -> pd.DataFrame:
       ``m' (I - A_rr)^-1`` (Hummels-Ishii-Yi), ``>= direct``;
     - ``foreign_value_added``: foreign value added embodied through all global chains,
       ``1 - (domestic value-added multiplier)`` (Leontief inverse of the full table).
+
+    Accepts a :class:`~autarky.linkages.ProportionalTable` as :func:`multipliers` does.
     """
-    m = leontief(world)
-    direct, total = import_content(m.A, len(m.regions))
+    m = _lean(world)
+    direct, total = (m.import_content() if isinstance(m, ProportionalTable)
+                     else import_content(m.A, len(m.regions)))
     mult = multipliers(m)
     fva = mult["value_added"].to_numpy() - mult["domestic_value_added"].to_numpy()
     return pd.DataFrame({"direct": direct, "total": total, "foreign_value_added": fva},
                         index=m.index)
 
 
-def supplier_exposure(world: World | IOModel, supplier: str) -> pd.DataFrame:
+def supplier_exposure(world: World | IOModel | ProportionalTable,
+                      supplier: str) -> pd.DataFrame:
     """Exposure of every other country's output to one supplier country.
 
     Per (country, sector): ``direct`` inputs bought from ``supplier`` per unit of output,
@@ -186,11 +205,12 @@ def supplier_exposure(world: World | IOModel, supplier: str) -> pd.DataFrame:
     (:func:`exposure_to`). Rows ``(country, "ALL")`` give output-weighted country totals:
     e.g. the share of DEU's output paid directly to RUS for inputs, and the RUS output its
     production needs per unit, directly and indirectly. The supplier's own rows are left
-    out.
+    out. Accepts a :class:`~autarky.linkages.ProportionalTable` as :func:`multipliers` does.
     """
-    m = leontief(world)
+    m = _lean(world)
     rows = m.region_rows(supplier)
-    d, t, va = exposure_to(m.A, m.lu, m.v, rows)
+    d, t, va = (m.exposure_to(rows) if isinstance(m, ProportionalTable)
+                else exposure_to(m.A, m.lu, m.v, rows))
     R, S = m.shape
     by = pd.DataFrame({"direct": d, "total": t, "value_added": va}, index=m.index)
     w = m.x.reshape(R, S)
