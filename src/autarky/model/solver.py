@@ -32,6 +32,7 @@ import numpy as np
 
 from autarky.model import equations as eq
 from autarky.model import levels as lv
+from autarky.model import patched as pt
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
 from autarky.model.threads import single_blas_thread
@@ -271,8 +272,9 @@ class WageMap:
         As in :func:`solve_hat`.
     """
 
-    def __init__(self, econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-                 theta: np.ndarray, *, deficits: Deficits, tol: float, memory: int) -> None:
+    def __init__(self, econ: Economy, tariffs_new: np.ndarray,
+                 tau_hat: np.ndarray | pt.RowShocks, theta: np.ndarray, *,
+                 deficits: Deficits, tol: float, memory: int) -> None:
         self.econ = econ
         self.theta = theta
         self.deficits: Deficits = deficits
@@ -282,29 +284,25 @@ class WageMap:
         self.dims = (B, N, J)
         # everything over routes in the sector-major layout [b, j, n, i], built once:
         # log k^ and the open routes' weights (eq.log_trade_cost), the cost weights A
-        # (eq.cost_weights) and A / (1 + t')
-        routes = _routes(econ, tariffs_new, tau_hat)
-        log_kappa, weight, open_, inv_tn = routes[3:]
-        # many draws of one shock with few distinct cost changes: A as draw-independent
-        # matrices per level, one matrix-matrix product for all rows (model/levels.py)
-        self.levels = lv.levels(log_kappa, weight, inv_tn, theta)
-        self.clipped = False
+        # (eq.cost_weights) and A / (1 + t') (_dense), or the patched form
         self._A: np.ndarray | None = None
         self._A_net: np.ndarray | None = None
-        if self.levels is None:
-            expo = -theta[:, :, None, None] * log_kappa
-            # exponents beyond +-700 are clipped: A is then not exact, and the final check
-            # recomputes prices with the exact log-sum-exp instead (residuals())
-            self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
-            if self.clipped:
-                np.clip(expo, -700.0, 700.0, out=expo)
-            self._A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N)
-            self._A_net = self._A * inv_tn
-        # natural-layout views, for the exact fallback of eq.price_index_fast
-        self.log_kappa = np.moveaxis(log_kappa, -3, -1)
-        self.weight = np.moveaxis(weight, -3, -1)
-        self.closed = _closed(open_)
-        self.inv_tn = inv_tn
+        self.clipped = False
+        self._natural: tuple[np.ndarray, np.ndarray] | None = None
+        # shocks that differ from a reference in one country's row and column each: the
+        # reference's arrays, built once, and each row's row and column (model/patched.py)
+        self.levels: lv.Levels | pt.Patched | None = None
+        if isinstance(tau_hat, pt.RowShocks):
+            self.levels = pt.patched(econ, tariffs_new, tau_hat, theta, _routes)
+        self.tau_hat = tau_hat
+        if isinstance(self.levels, pt.Patched):
+            self.closed, self.inv_tn = self.levels.ref.closed, self.levels.ref.inv_tn
+        elif isinstance(tau_hat, pt.RowShocks):  # does not apply: every row's arrays
+            self.tau_hat = th = tau_hat.dense()
+            self.tariffs_new = np.broadcast_to(tariffs_new, th.shape)
+            self._dense(econ, self.tariffs_new, th, theta)
+        else:
+            self._dense(econ, tariffs_new, tau_hat, theta)
         self.neg_theta = -theta[:, :, None]  # (B, J, 1)
         self._pi: tuple[np.ndarray, np.ndarray] | None = None  # (natural, sector-major)
         self.step = self._step(econ, theta)
@@ -322,8 +320,42 @@ class WageMap:
         self.keep = self._keep if self.levels is not None else None
         # the inner solves of a batch of draws mix fewer past steps: as few evaluations
         # (benchmarks/bench_montecarlo.py), half the history streamed per iteration
-        self.inner_memory = min(memory, INNER_MEMORY) if self.levels is not None else memory
+        self.inner_memory = (min(memory, INNER_MEMORY) if isinstance(self.levels, lv.Levels)
+                             else memory)
         self._full: tuple[np.ndarray, dict[str, np.ndarray], tuple[Any, ...]] | None = None
+
+    def _dense(self, econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+               theta: np.ndarray) -> None:
+        """The route arrays of every row (or levels of one shock's draws), built here."""
+        log_kappa, weight, open_, inv_tn = _routes(econ, tariffs_new, tau_hat)[3:]
+        # many draws of one shock with few distinct cost changes: A as draw-independent
+        # matrices per level, one matrix-matrix product for all rows (model/levels.py)
+        self.levels = lv.levels(log_kappa, weight, inv_tn, theta)
+        if self.levels is None:
+            expo = -theta[:, :, None, None] * log_kappa
+            # exponents beyond +-700 are clipped: A is then not exact, and the final check
+            # recomputes prices with the exact log-sum-exp instead (residuals())
+            self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
+            if self.clipped:
+                np.clip(expo, -700.0, 700.0, out=expo)
+            self._A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N)
+            self._A_net = self._A * inv_tn
+        # natural-layout views, for the exact fallback of eq.price_index_fast
+        self._natural = (np.moveaxis(log_kappa, -3, -1), np.moveaxis(weight, -3, -1))
+        self.closed = _closed(open_)
+        self.inv_tn = inv_tn
+
+    def natural(self) -> tuple[np.ndarray, np.ndarray]:
+        """``log k^`` and open routes' weights ``[b, n, i, j]`` (built on first use if patched)."""
+        if self._natural is None:
+            th = self.tau_hat.dense() if isinstance(self.tau_hat, pt.RowShocks) \
+                else self.tau_hat
+            lk, w = _routes(self.econ, np.broadcast_to(self.tariffs_new, th.shape), th)[3:5]
+            self._natural = (np.moveaxis(lk, -3, -1), np.moveaxis(w, -3, -1))
+        lk, w = self._natural
+        if lk.ndim == 4 and self._full is not None:
+            return lk[self._full[0]], w[self._full[0]]
+        return lk, w
 
     def _keep(self, mask: np.ndarray | None) -> None:
         """Iterate on the rows where ``mask`` is True only; ``None``: every row again.
@@ -406,7 +438,7 @@ class WageMap:
         S = self._sums(e)  # (B, J, N)
         log_P = np.swapaxes((sft + np.log(S)) / self.neg_theta, -1, -2)
         if not S.min() > 0:  # underflow (extreme cost gaps): exact log-sum-exp there
-            exact, _ = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            exact, _ = eq.price_index(log_c, *self.natural(), self.theta)
             log_P = np.where(np.swapaxes(S, -1, -2) > 0, log_P, exact)
         return log_P, e, S
 
@@ -566,7 +598,7 @@ class WageMap:
         pi_sm = (self._pi[1] if self._pi is not None and self._pi[0] is sol.pi
                  else np.moveaxis(sol.pi, -1, -3))
         if self.clipped:  # A is clipped: the exact log-sum-exp (CP eqs. 11-12)
-            lp, pi_exact = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            lp, pi_exact = eq.price_index(log_c, *self.natural(), self.theta)
             shares_gap = np.moveaxis(pi_exact, -1, -3) - pi_sm
         else:
             lp, e_c, S = self._price(log_c)
@@ -596,7 +628,6 @@ class WageMap:
             "numeraire": _worst((np.sum(sol.w_hat * va, axis=-1) - self.world_va)[:, None]
                                 / self.world_va, B),
         }
-
 
     def _residuals_levels(self, sol: Equilibrium) -> dict[str, np.ndarray]:
         """:meth:`residuals` for a batch of draws with :mod:`~autarky.model.levels`.
@@ -707,7 +738,7 @@ def _closed(open_: np.ndarray) -> np.ndarray:
     return np.asarray(~(imports | exports))
 
 
-def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray | pt.RowShocks,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
               start: Equilibrium | None = None, shares: bool = True) -> Equilibrium:
@@ -720,6 +751,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     tariffs_new, tau_hat : ndarray (N, N, J) or (B, N, N, J)
         Counterfactual tariff levels and iceberg changes (``inf`` = prohibitive); with a
         leading batch dimension, one shock per batch member (many scenarios at once).
+        ``tau_hat`` may be a :class:`~autarky.model.patched.RowShocks` (rows that differ
+        from one reference in one country's row and column each, e.g. the scenarios of
+        ``bloc-choice``): the reference's arrays are then built once and kept, each row
+        adds its own row and column. The same equilibria to rounding.
     theta : ndarray (J,) or (B, J)
         Trade elasticities, one row per batch member (broadcast to the shocks' batch).
     deficits : {"fixed", "zero", "proportional"}
@@ -753,9 +788,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         raise ValueError(f"method {method!r}: not one of {', '.join(SOLVERS)}")
     outer = SOLVERS[method]
     theta = np.atleast_2d(np.asarray(theta, float))
-    if np.ndim(tau_hat) == 4 or np.ndim(tariffs_new) == 4:  # one shock per batch member
-        B = max(theta.shape[0], np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4
-                else np.shape(tariffs_new)[0])
+    th_rows = tau_hat.shape[0] if isinstance(tau_hat, pt.RowShocks) else \
+        np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4 else None
+    if th_rows is not None or np.ndim(tariffs_new) == 4:  # one shock per batch member
+        B = max(theta.shape[0], th_rows if th_rows is not None else np.shape(tariffs_new)[0])
         theta = np.ascontiguousarray(np.broadcast_to(theta, (B, theta.shape[-1])))
     # one BLAS thread: the products are small, a thread pool only slows them (threads.py)
     with single_blas_thread(), np.errstate(all="ignore"):  # failures: non-finite residuals
