@@ -240,8 +240,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     for rows, econ in groups:
         T = np.stack([shocks[r].tariffs for r in rows])
         H = np.stack([shocks[r].tau_hat for r in rows])
-        sol = solve_hat(econ, T, H, theta[rows], deficits=options.deficits, tol=options.tol,
-                        max_iter=options.max_iter, memory=memory)
+        sol = _solve_each(econ, T, H, theta[rows], options, memory)
         f0 = econ.pi * econ.X[:, None, :] / (1.0 + econ.tariffs)
         f1 = sol.pi * sol.X[:, :, None, :] / (1.0 + T)
         b0 = f0.sum(axis=2)[cross].sum()
@@ -255,6 +254,31 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     if prepared is not world:  # a floored baseline (unavailable goods): per shock elsewhere
         welfare[:] = np.nan
     return out, conv, welfare
+
+
+def _solve_each(econ: Any, T: np.ndarray, H: np.ndarray, theta: np.ndarray,
+                options: SolveOptions, memory: int) -> Any:
+    """``solve_hat`` of B rows: one array program, or with input-output links row by row.
+
+    With IO links a row of its own costs a third of its share of one 8-row program (the
+    inner solves of a program iterate until its slowest row has converged); the rows are
+    put together as one batched Equilibrium.
+    """
+    from autarky.model.solver import solve_hat
+
+    def one(t: np.ndarray, h: np.ndarray, th: np.ndarray) -> Any:
+        return solve_hat(econ, t, h, th, deficits=options.deficits, tol=options.tol,
+                         max_iter=options.max_iter, memory=memory)
+
+    if econ.io is None or len(H) == 1:
+        return one(T, H, theta)
+    sols = [one(T[b], H[b], theta[b]) for b in range(len(H))]
+    cat: dict[str, Any] = {
+        f: np.concatenate([getattr(x, f) for x in sols])
+        for f in ("w_hat", "log_P", "pi", "X", "Y", "income", "deficit", "converged")}
+    cat["residuals"] = {k: np.concatenate([x.residuals[k] for x in sols])
+                        for k in sols[0].residuals}
+    return dataclasses.replace(sols[0], **cat, iterations=max(x.iterations for x in sols))
 
 
 def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.ndarray,
