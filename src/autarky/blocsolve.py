@@ -71,9 +71,9 @@ CHUNK = 32
 arrays (:class:`~autarky.model.patched.RowShocks`), so a row costs its own country's row
 and column plus its share of one matrix-matrix product; world194: 32 rows at once about
 1.3x faster than 8, all 280 at once no faster than 32."""
-CHUNK_IO = 16
-"""Rows per array program with input-output links (icio2023: both options' joins of 8
-states at once; one at a time the shared arrays do not pay)."""
+CHUNK_IO = 24
+"""Rows per array program with input-output links (icio2023: the stay-out row and both
+options' joins of 8 states at once; one at a time the shared arrays do not pay)."""
 
 PENALTY_TEMPLATE = 2.0
 """The penalty of the template that marks which cells a stay-out penalty sets."""
@@ -142,16 +142,17 @@ class Patches:
         tpl, who = self.templates[option], self.pos[np.asarray(rows)]
         return RowShocks(self.out.tau_hat, who, tpl[who], np.swapaxes(tpl[:, who], 0, 1))
 
-    def joins(self, rows: np.ndarray) -> RowShocks:
-        """:meth:`join` of both options: row ``r < S`` state ``r`` joins West, else East."""
-        S = len(self.states)
+    def table_rows(self, rows: np.ndarray) -> RowShocks:
+        """A table's rows: 0 stays out, ``1..S`` state ``r - 1`` joins West, then East."""
+        S, out = len(self.states), self.out.tau_hat
         rows = np.asarray(rows)
-        who = self.pos[rows % S]
-        east = (rows >= S)[:, None, None]
-        west, eastern = self.templates
-        return RowShocks(self.out.tau_hat, who, np.where(east, eastern[who], west[who]),
-                         np.where(east, np.swapaxes(eastern[:, who], 0, 1),
-                                  np.swapaxes(west[:, who], 0, 1)))
+        who = self.pos[np.maximum(rows - 1, 0) % S]
+        pick = [(rows == 0)[:, None, None], ((rows >= 1) & (rows <= S))[:, None, None]]
+        west, east = self.templates
+        return RowShocks(out, who, np.select(pick, [out[who], west[who]], east[who]),
+                         np.swapaxes(np.select([p.swapaxes(0, 1) for p in pick],
+                                               [out[:, who], west[:, who]], east[:, who]),
+                                     0, 1))
 
     def penalised(self, rows: np.ndarray, penalty: np.ndarray) -> RowShocks:
         """tau_hat of states ``rows`` staying out with both blocs' trade costs x ``penalty``."""
@@ -282,18 +283,27 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     the path, not the fixed point.
     """
     T, th, S = patches.out.tariffs, patches.theta, len(patches.states)
+    sols = [] if near is None else [r.solution for r in near]
+    if len(sols) == 3 and all(x is not None for x in sols):
+        # the stay-out row and both options' joins in one program, each row started
+        # from its own equilibrium in ``near``
+        start = _stack([x for x in sols if x is not None])
+        rows = solve_rows(econ, T, patches.table_rows, 1 + 2 * S, th, options, start=start,
+                          keep=True)
+        return (_part(rows, slice(0, 1)), _part(rows, slice(1, 1 + S)),
+                _part(rows, slice(1 + S, 1 + 2 * S)))
     out = solve_rows(econ, T, lambda rows: patches.stay_out(), 1, th, options, keep=True)
     # both options' joins in one set of rows (row r < S: state r joins West; else East)
-    start = out.solution
-    sols = [] if near is None else [r.solution for r in near]
-    if start is not None and len(sols) == 3 and all(x is not None for x in sols):
-        n0, n1, n2 = (x for x in sols if x is not None)
-        west, east = _moved(start, n0, n1), _moved(start, n0, n2)
-        start = replace(west, w_hat=np.concatenate([west.w_hat, east.w_hat]),
-                        log_P=np.concatenate([west.log_P, east.log_P]),
-                        X=np.concatenate([west.X, east.X]))
-    both = solve_rows(econ, T, patches.joins, 2 * S, th, options, start=start, keep=True)
+    both = solve_rows(econ, T, lambda rows: patches.table_rows(rows + 1), 2 * S, th, options,
+                      start=out.solution, keep=True)
     return out, _part(both, slice(0, S)), _part(both, slice(S, 2 * S))
+
+
+def _stack(sols: list[Equilibrium]) -> Equilibrium:
+    """Wages, prices and expenditure of ``sols`` one after the other (warm starts)."""
+    return replace(sols[0], w_hat=np.concatenate([x.w_hat for x in sols]),
+                   log_P=np.concatenate([x.log_P for x in sols]),
+                   X=np.concatenate([x.X for x in sols]))
 
 
 def _part(r: Rows, rows: slice) -> Rows:

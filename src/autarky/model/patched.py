@@ -52,6 +52,8 @@ class _Reference:
         self.ok = not (expo.size and np.max(np.abs(expo)) > 700.0)
         self.A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (J, N, N)
         self.A_net = self.A * inv_tn
+        # the products' right-hand matrices: x[b, j, :] @ M[j] for all rows at once
+        self.A_t = np.ascontiguousarray(np.swapaxes(self.A, -1, -2))
         self.A_net_t = np.ascontiguousarray(np.swapaxes(self.A_net, -1, -2))
         # log((1 + t') / (1 + t)) of every route, as the dense path forms it
         self.log_t = np.log1p(np.ascontiguousarray(np.moveaxis(tn, -1, -3))) \
@@ -99,11 +101,14 @@ class Patched:
         return Patched(self.ref, self.who[rows], self.drow[rows], self.dcol[rows],
                        self.drow_net[rows], self.dcol_net[rows])
 
-    def _apply(self, base: np.ndarray, x: np.ndarray, row: np.ndarray, col: np.ndarray,
+    def _apply(self, right: np.ndarray, x: np.ndarray, row: np.ndarray, col: np.ndarray,
                left: bool) -> np.ndarray:
-        """``M[b] x[b]`` (``left``: ``x[b] M[b]``) with ``M[b] = base + row/col patch``."""
-        X = np.ascontiguousarray(np.moveaxis(x, 0, -1))  # (J, N, B)
-        out = np.ascontiguousarray(np.moveaxis(np.matmul(base, X), -1, 0))  # (B, J, N)
+        """``M[b] x[b]`` (``left``: ``x[b] M[b]``) with ``M[b] = base + row/col patch``.
+
+        ``right`` is the matrix the rows multiply (``base`` transposed, or ``base`` for
+        ``left``): one product ``(J, B, N) @ (J, N, N)`` on views of ``x``, no copies.
+        """
+        out = np.matmul(x.transpose(1, 0, 2), right).transpose(1, 0, 2)  # (B, J, N)
         at, s = self.at, self.who
         xs = x[at, :, s]  # (B, J): x at each row's own country
         if left:  # sum_n x_n M[n, i]: row s adds x_s * row; column s adds x . col at i = s
@@ -116,15 +121,15 @@ class Patched:
 
     def sums(self, e: np.ndarray) -> np.ndarray:
         """``S[b, j, n] = sum_i A[b, j, n, i] e[b, j, i]``."""
-        return self._apply(self.ref.A, e, self.drow, self.dcol, False)
+        return self._apply(self.ref.A_t, e, self.drow, self.dcol, False)
 
     def sums_net(self, e: np.ndarray) -> np.ndarray:
         """``sum_i (A / (1 + t'))[b, j, n, i] e[b, j, i]``."""
-        return self._apply(self.ref.A_net, e, self.drow_net, self.dcol_net, False)
+        return self._apply(self.ref.A_net_t, e, self.drow_net, self.dcol_net, False)
 
     def net_left(self, x: np.ndarray) -> np.ndarray:
         """``sum_n x[b, j, n] (A / (1 + t'))[b, j, n, i]`` (B, J, N)."""
-        return self._apply(self.ref.A_net_t, x, self.drow_net, self.dcol_net, True)
+        return self._apply(self.ref.A_net, x, self.drow_net, self.dcol_net, True)
 
     def times(self, d: np.ndarray) -> np.ndarray:
         """``d * A`` for ``d`` (B, J, N, N), in place."""

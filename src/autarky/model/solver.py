@@ -320,7 +320,7 @@ class WageMap:
         self.keep = self._keep if self.levels is not None else None
         # the inner solves of a batch of draws mix fewer past steps: as few evaluations
         # (benchmarks/bench_montecarlo.py), half the history streamed per iteration
-        self.inner_memory = (min(memory, INNER_MEMORY) if isinstance(self.levels, lv.Levels)
+        self.inner_memory = (min(memory, INNER_MEMORY) if self.levels is not None
                              else memory)
         self._full: tuple[np.ndarray, dict[str, np.ndarray], tuple[Any, ...]] | None = None
 
