@@ -114,3 +114,20 @@ def test_patched_form_falls_back_where_it_does_not_apply():
                       np.array([4.0, 5.0, 6.0]))
     np.testing.assert_allclose(fast.w_hat, plain.w_hat, rtol=1e-12)
     assert np.array_equal(fast.converged, plain.converged)
+
+
+def test_shares_gap_bound_is_above_the_gap_or_says_none():
+    rng = np.random.default_rng(8)
+    B, J, N = 3, 2, 6
+    A = rng.uniform(0.0, 1.0, size=(B, J, N, N))
+    e0 = rng.uniform(0.1, 1.0, size=(B, J, N))
+    e = e0 * (1.0 + rng.uniform(-1e-9, 1e-9, size=e0.shape))
+    S0 = np.matmul(A, e0[..., None])[..., 0]
+    S = np.matmul(A, e[..., None])[..., 0]
+    gap = A * (e[..., None, :] / S[..., :, None] - e0[..., None, :] / S0[..., :, None])
+    exact = np.abs(gap).reshape(B, -1).max(axis=1)
+    bound = pt.shares_gap_bound(e, S, e0, S0, 1e-6)
+    assert bound is not None and np.all(bound >= exact) and np.all(bound < 1e-8)
+    assert pt.shares_gap_bound(e, S, e0, S0, 1e-14) is None  # above the limit: exact
+    e[0, 0, 0] = 0.0  # an underflowed cost: no bound
+    assert pt.shares_gap_bound(e, S, e0, S0, 1e-6) is None

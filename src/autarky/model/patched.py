@@ -36,7 +36,7 @@ import numpy as np
 
 from autarky.model.economy import Economy
 
-__all__ = ["Patched", "RowShocks", "patched"]
+__all__ = ["Patched", "RowShocks", "patched", "shares_gap_bound"]
 
 _CACHE: list[tuple[Any, ...]] = []
 
@@ -252,6 +252,25 @@ def patched(econ: Economy, tariffs_new: np.ndarray, shocks: RowShocks, theta: np
     dcol[at, :, s] = 0.0  # the diagonal belongs to the row
     return Patched(ref, s, drow, dcol, drow * _row(ref.inv_tn, s),
                    dcol * _col(ref.inv_tn, s))
+
+
+def shares_gap_bound(e: np.ndarray, S: np.ndarray, e0: np.ndarray, S0: np.ndarray,
+                     limit: float) -> np.ndarray | None:
+    """An upper bound per row of the trade shares' gap, or None if one exceeds ``limit``.
+
+    The gap of the final check is ``A_ni (e_i / S_n - e0_i / S0_n) = pi_ni (r_i q_n - 1)``
+    with ``pi = A e0 / S0`` the solution's shares (in [0, 1]), ``r = e / e0`` and
+    ``q = S0 / S``; so ``|gap| <= max(r_max q_max - 1, 1 - r_min q_min)`` per sector,
+    ``O(N)`` instead of the ``N x N`` array. When every row's bound is within ``limit``
+    (the check's threshold) it stands for the gap (the check passes as it would on the
+    gap itself); otherwise None and the caller computes the gap.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r, q = e / e0, S0 / S  # (B, J, N): exporters i, importers n
+        hi = r.max(axis=-1) * q.max(axis=-1) - 1.0
+        lo = 1.0 - r.min(axis=-1) * q.min(axis=-1)
+    bound = np.maximum(hi, lo).max(axis=-1)
+    return bound if bool(np.all(bound <= limit)) else None
 
 
 def _row(M: np.ndarray, s: np.ndarray) -> np.ndarray:

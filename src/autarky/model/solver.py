@@ -35,6 +35,7 @@ from autarky.model import levels as lv
 from autarky.model import patched as pt
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
+from autarky.model.residuals import equilibrium_residuals, member_residuals
 from autarky.model.threads import single_blas_thread
 
 __all__ = [
@@ -308,6 +309,7 @@ class WageMap:
         self.step = self._step(econ, theta)
         self.world_va = float(np.sum(econ.va))
         # inexact inner solves: tolerance follows the outer residual (INNER_CAP at most)
+        self.tol = tol
         self.inner_floor = max(tol * 1e-2, 1e-14)
         self.inner_tol = INNER_CAP
         self.inner_used = self.inner_tol
@@ -646,10 +648,14 @@ class WageMap:
         log_c = self._unit_cost(econ.gamma * u[..., :, None], sol.log_P)
         lp, e_c, S = self._price(log_c)
         e0, S0 = st["e_c"], st["S"]
-        gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
-        gap -= e0[..., None, :] / S0[..., :, None]
-        assert self.levels is not None
-        gap = self.levels.times(gap)
+        # patched rows: the shares' gap bounded in O(N) per sector when that suffices
+        shares = pt.shares_gap_bound(e_c, S, e0, S0, CHECK_FACTOR * self.tol) \
+            if isinstance(self.levels, pt.Patched) else None
+        if shares is None:
+            gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
+            gap -= e0[..., None, :] / S0[..., :, None]
+            assert self.levels is not None
+            shares = _worst(self.levels.times(gap), B)
         tax_share = self.tax_share(e0, S0)
         X = sol.X
         base = sol.w_hat * va + sol.deficit
@@ -665,7 +671,7 @@ class WageMap:
         exports = np.sum(Y, axis=-1)
         return {
             "price_index": _worst(lp - sol.log_P, B),
-            "trade_shares": _worst(gap, B),
+            "trade_shares": shares,
             "expenditure": _worst((rhs - X) / va[:, None], B),
             "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
             "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
@@ -833,68 +839,3 @@ CHECK_FACTOR = 10.0
 """A solve has converged when every residual of :func:`member_residuals` is at most
 ``CHECK_FACTOR * tol``: the outer loop drives the labour-market residual to ``tol``; the
 factor leaves room for rounding when each equation is recomputed from scratch."""
-
-
-def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-                          theta: np.ndarray, sol: Equilibrium) -> dict[str, float]:
-    """Largest residual of every equilibrium equation over all batch members.
-
-    The maximum of :func:`member_residuals` (which says how each is scaled).
-    """
-    return {k: float(np.max(v)) for k, v in
-            member_residuals(econ, tariffs_new, tau_hat, theta, sol).items()}
-
-
-def member_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-                     theta: np.ndarray, sol: Equilibrium) -> dict[str, np.ndarray]:
-    """Largest residual of every equilibrium equation per batch member, recomputed.
-
-    Every residual is relative (dimensionless), so one tolerance applies to all:
-
-    * ``price_index`` (CP 2015 eqs. 10-11): log units, ``|log P^ - log P^(c^)|``;
-    * ``trade_shares`` (eq. 12): shares are fractions, ``|pi' - pi'(c^, P^)|``;
-    * ``expenditure`` (eq. 13): ``|X' - rhs(X')|`` of each country and sector, relative to
-      the country's baseline value added;
-    * ``labour_market`` and ``trade_balance`` (eq. 14): relative to each country's
-      baseline value added;
-    * ``numeraire``: world value added, relative to its baseline value.
-
-    A non-finite residual is returned as ``inf``.
-
-    Returns
-    -------
-    dict of str to ndarray (B,)
-    """
-    theta = np.atleast_2d(np.asarray(theta, float))
-    log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
-    u = np.log(sol.w_hat)
-    lp, pi_new = eq.price_index(eq.unit_cost(u, sol.log_P, econ.gamma, econ.io),
-                                log_kappa, weight, theta)
-    X = sol.X
-    base = sol.w_hat * econ.va + sol.deficit
-    if econ.io is None:
-        rhs = eq.expenditure_no_io(sol.pi, tariffs_new, base, econ.alpha)
-    else:
-        rhs = eq.expenditure(X, sol.pi, tariffs_new, base, econ.alpha, econ.io)
-    Y = eq.gross_output(sol.pi, tariffs_new, X)
-    va_new = eq.value_added(econ.gamma, Y)
-    spend = sol.pi * X[..., :, None, :] / (1.0 + tariffs_new)
-    imports = spend.sum(axis=(-2, -1))
-    exports = spend.sum(axis=(-3, -1))
-    world = float(np.sum(econ.va))
-    va = econ.va
-    B = sol.w_hat.shape[0]
-
-    def worst(a: np.ndarray) -> np.ndarray:
-        a = np.abs(np.broadcast_to(a, (B, *np.shape(a)[1:])).reshape(B, -1))
-        return np.where(np.all(np.isfinite(a), axis=-1), np.max(a, axis=-1, initial=0.0),
-                        np.inf)
-
-    return {
-        "price_index": worst(lp - sol.log_P),
-        "trade_shares": worst(pi_new - sol.pi),
-        "expenditure": worst((rhs - X) / va[:, None]),
-        "labour_market": worst((va_new - sol.w_hat * va) / va),
-        "trade_balance": worst((imports - exports - sol.deficit) / va),
-        "numeraire": worst((np.sum(sol.w_hat * va, axis=-1) - world)[:, None] / world),
-    }
