@@ -110,10 +110,18 @@ class Patches:
                                 self.theta)
             self.templates = [to_shock(world, self._all_join(k), self.theta).tau_hat
                               for k in (0, 1)]
+        self._cells: np.ndarray | None = None
+
+    @property
+    def _penalty_cells(self) -> np.ndarray:
+        """The cells a stay-out penalty sets (from a template, built on first use)."""
+        if self._cells is None:
             pen = Scenario(self._out_components() + (BlocSplit(
                 (tuple(self.states), (presets.BLOC_A, presets.BLOC_B)), PENALTY_TEMPLATE),))
-            self._penalty_cells = to_shock(world, pen, self.theta).tau_hat \
-                != self.out.tau_hat
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ScenarioWarning)
+                self._cells = to_shock(self.world, pen, self.theta).tau_hat != self.out.tau_hat
+        return self._cells
 
     def _single(self, state: str) -> dict[str, Scenario]:
         return presets.bloc_choice_scenarios(state, self.hat, self.integration)
@@ -273,21 +281,31 @@ def solve_rows(econ: Economy, tariffs: np.ndarray,
 
 
 def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
-                near: tuple[Rows, Rows, Rows] | None = None) -> tuple[Rows, Rows, Rows]:
+                near: tuple[Rows, Rows, Rows] | None = None,
+                out_start: Equilibrium | None = None) -> tuple[Rows, Rows, Rows]:
     """Stay out (one row), every state joining West, every state joining East.
 
     The joins start from the stay-out equilibrium; with ``near`` (the same rows solved
     under other elasticities or another barrier, e.g. the previous source of a range),
-    each join starts from the stay-out equilibrium moved by that row's change from its
-    own stay-out there (log wages and prices, expenditure ratios). Warm starts change
+    from ``near``'s own rows. ``out_start``: an equilibrium at (or near) this stay-out
+    shock, e.g. the calibration's solve of the barrier: the stay-out row starts there and
+    each join from it moved by that join's change from the stay-out in ``near`` (log
+    wages and prices, expenditure ratios), all rows in one program. Warm starts change
     the path, not the fixed point.
     """
     T, th, S = patches.out.tariffs, patches.theta, len(patches.states)
     sols = [] if near is None else [r.solution for r in near]
-    if len(sols) == 3 and all(x is not None for x in sols):
-        # the stay-out row and both options' joins in one program, each row started
-        # from its own equilibrium in ``near``
-        start = _stack([x for x in sols if x is not None])
+    have = [x for x in sols if x is not None]
+    start: Equilibrium | None = None
+    if out_start is not None and len(have) == 3:
+        start = _stack([out_start, _moved(out_start, have[0], have[1]),
+                        _moved(out_start, have[0], have[2])])
+    elif out_start is not None:
+        start = out_start
+    elif len(have) == 3:
+        start = _stack(have)
+    if start is not None:
+        # the stay-out row and both options' joins in one program
         rows = solve_rows(econ, T, patches.table_rows, 1 + 2 * S, th, options, start=start,
                           keep=True)
         return (_part(rows, slice(0, 1)), _part(rows, slice(1, 1 + S)),
