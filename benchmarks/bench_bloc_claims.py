@@ -13,7 +13,15 @@ maximum resident set size (``os.wait4``). Printed: medians over the repeats and 
 baseline / this checkout. One untimed run of each first fills the calibration cache (a
 temporary ``AUTARKY_CACHE`` shared by both), as a user's second run would find it. With
 ``--cold`` there is no untimed run and every run gets an empty ``AUTARKY_CACHE`` of its
-own: a user's first run, with only what the package ships (``embedded/``).
+own, in two settings (``--first shipped|none|both``, default both):
+
+* ``shipped``: a user's first run, with what the package ships (``embedded/``: the
+  calibrated barriers and the default runs' solved rows);
+* ``none``: nothing kept at all: each ``src`` is copied to a temporary folder with an
+  empty ``embedded/solved.json`` (as after a change to the numerics, before
+  ``scripts/build_calibrations.py --solved-only`` is re-run), so every row is solved. The
+  shipped barriers (``embedded/calibrations.json``) stay: they are starting points that
+  every run verifies with a solve.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,6 +63,38 @@ def _once(src: Path, args: list[str], cache: str) -> tuple[float, float, float]:
     return cpu, wall, usage.ru_maxrss / 1024.0
 
 
+def _nothing_kept(src: Path, into: Path) -> Path:
+    """A copy of ``src`` whose package ships no solved rows (``embedded/solved.json`` empty)."""
+    dst = into / src.resolve().parent.name / "src"
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (dst / "autarky" / "data" / "embedded" / "solved.json").write_text("{}\n")
+    return dst
+
+
+def _table(todo: dict[str, list[str]], pairs: list[tuple[str, Path, Path]], reps: int,
+           claims_reps: int, cold: bool, cache: str) -> None:
+    """Run every command under every (label, baseline, this checkout) pair; print rows."""
+    for name, cmd in todo.items():
+        for label, base, mine in pairs:
+            n = claims_reps if name == "claims" else reps
+            if not cold:
+                for src in (base, mine):
+                    _once(src, cmd, cache)  # untimed: fills the calibration cache
+            runs: dict[Path, list[tuple[float, float, float]]] = {base: [], mine: []}
+            for _ in range(n):
+                for src in (base, mine):
+                    if cold:
+                        with tempfile.TemporaryDirectory() as empty:
+                            runs[src].append(_once(src, cmd, empty))
+                    else:
+                        runs[src].append(_once(src, cmd, cache))
+            med = {s: [statistics.median(r[i] for r in runs[s]) for i in range(3)]
+                   for s in runs}
+            (bc, bw, bm), (c, w, m) = med[base], med[mine]
+            print(f"| `autarky {' '.join(cmd)}`{label} | {bc:.2f} | {c:.2f} | {bc / c:.2f}x | "
+                  f"{bw:.2f} | {w:.2f} | {bm:.0f} | {m:.0f} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeats", type=int, default=3, help="runs of each bloc-choice")
@@ -62,6 +103,8 @@ def main() -> None:
     ap.add_argument("--only", choices=("bloc", "claims"))
     ap.add_argument("--cold", action="store_true",
                     help="every run with an empty cache of its own (a first run)")
+    ap.add_argument("--first", choices=("shipped", "none", "both"), default="both",
+                    help="with --cold: the package's shipped solved rows, none, or both")
     args = ap.parse_args()
     base = Path(args.baseline)
     todo = {k: v for k, v in COMMANDS.items()
@@ -72,25 +115,16 @@ def main() -> None:
     print("| command | baseline CPU s | CPU s | CPU ratio | baseline wall s | wall s | "
           "baseline max RSS MiB | max RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")
-    with tempfile.TemporaryDirectory() as cache:
-        for name, cmd in todo.items():
-            reps = args.claims_repeats if name == "claims" else args.repeats
-            if not args.cold:
-                for src in (base, HERE):
-                    _once(src, cmd, cache)  # untimed: fills the calibration cache
-            runs: dict[Path, list[tuple[float, float, float]]] = {base: [], HERE: []}
-            for _ in range(reps):
-                for src in (base, HERE):
-                    if args.cold:
-                        with tempfile.TemporaryDirectory() as empty:
-                            runs[src].append(_once(src, cmd, empty))
-                    else:
-                        runs[src].append(_once(src, cmd, cache))
-            med = {s: [statistics.median(r[i] for r in runs[s]) for i in range(3)]
-                   for s in runs}
-            (bc, bw, bm), (c, w, m) = med[base], med[HERE]
-            print(f"| `autarky {' '.join(cmd)}` | {bc:.2f} | {c:.2f} | {bc / c:.2f}x | "
-                  f"{bw:.2f} | {w:.2f} | {bm:.0f} | {m:.0f} |", flush=True)
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as copies:
+        pairs = [("", base, HERE)]
+        if args.cold:
+            pairs = []
+            if args.first in ("shipped", "both"):
+                pairs.append((" (shipped rows)", base, HERE))
+            if args.first in ("none", "both"):
+                pairs.append((" (nothing kept)", _nothing_kept(base, Path(copies) / "base"),
+                              _nothing_kept(HERE, Path(copies) / "mine")))
+        _table(todo, pairs, args.repeats, args.claims_repeats, args.cold, cache)
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ def test_bloc_choice_range_equals_the_plain_solves_per_source():
     p = blocsolve.Patches(w, list(states), float(hats[0]), th[0], None)
     own = to_shock(w, presets.bloc_choice_scenarios("BRA", float(hats[0]))["join West"],
                    th[0])
-    assert np.array_equal(own.tau_hat, p.join(0, np.array([1]))[0])
+    assert np.array_equal(own.tau_hat, p.join(0, np.array([1])).dense()[0])
 
 
 def test_bloc_choice_with_deficits_removed_equals_the_plain_solves():

@@ -21,8 +21,11 @@ thousands of them on world194):
 * :func:`solve_rows` solves rows with :func:`autarky.model.solver.solve_hat`, each warm-started
   from the stay-out equilibrium (or, along a state's penalty path, from the previous
   step's equilibrium of that state): the same fixed point to the solver's tolerance.
-  Without input-output links rows go in chunks of :data:`CHUNK` (one array program each);
-  with them one by one (faster per row there, ``benchmarks/bench_bloc_claims.py``).
+  The rows are given to the solver as :class:`~autarky.model.patched.RowShocks` (the
+  stay-out shock and each row's one country's row and column), so the solver builds the
+  stay-out shock's route arrays once and each row adds its own row and column
+  (:mod:`autarky.model.patched`); rows go in array programs of :data:`CHUNK` rows
+  (:data:`CHUNK_IO` with input-output links; ``benchmarks/bench_bloc_claims.py``).
 
 Nothing here changes a number beyond the solver's tolerance (``tests/test_blocsolve.py``
 compares with the plain path: :func:`autarky.sweep.sweep_scenarios` of each scenario).
@@ -44,7 +47,6 @@ import hashlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -54,18 +56,24 @@ from autarky.errors import ScenarioError, ScenarioWarning
 from autarky.model import equations as eq
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
+from autarky.model.patched import RowShocks
 from autarky.model.solver import solve_hat
 from autarky.scenario import BlocSplit, Scenario
 from autarky.scenario.integration import BorderRemoval, bind_theta
 from autarky.solve import Batch, prepare, solve_arrays, to_shock
 from autarky.world import World
 
-__all__ = ["CHUNK", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
+__all__ = ["CHUNK", "CHUNK_IO", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
            "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash"]
 
-CHUNK = 8
-"""Rows per array program without input-output links (world194: 1.8 ms a row against 4 ms
-one by one; 32 rows at once are slower again, the arrays leave the cache)."""
+CHUNK = 32
+"""Rows per array program without input-output links. The rows share the stay-out shock's
+arrays (:class:`~autarky.model.patched.RowShocks`), so a row costs its own country's row
+and column plus its share of one matrix-matrix product; world194: 32 rows at once about
+1.3x faster than 8, all 280 at once no faster than 32."""
+CHUNK_IO = 24
+"""Rows per array program with input-output links (icio2023: the stay-out row and both
+options' joins of 8 states at once; one at a time the shared arrays do not pay)."""
 
 PENALTY_TEMPLATE = 2.0
 """The penalty of the template that marks which cells a stay-out penalty sets."""
@@ -102,10 +110,18 @@ class Patches:
                                 self.theta)
             self.templates = [to_shock(world, self._all_join(k), self.theta).tau_hat
                               for k in (0, 1)]
+        self._cells: np.ndarray | None = None
+
+    @property
+    def _penalty_cells(self) -> np.ndarray:
+        """The cells a stay-out penalty sets (from a template, built on first use)."""
+        if self._cells is None:
             pen = Scenario(self._out_components() + (BlocSplit(
                 (tuple(self.states), (presets.BLOC_A, presets.BLOC_B)), PENALTY_TEMPLATE),))
-            self._penalty_cells = to_shock(world, pen, self.theta).tau_hat \
-                != self.out.tau_hat
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ScenarioWarning)
+                self._cells = to_shock(self.world, pen, self.theta).tau_hat != self.out.tau_hat
+        return self._cells
 
     def _single(self, state: str) -> dict[str, Scenario]:
         return presets.bloc_choice_scenarios(state, self.hat, self.integration)
@@ -125,24 +141,39 @@ class Patches:
             comps += (replace(extra[0], members=tuple(self.states), name="states join"),)
         return _bound(Scenario(comps), self.theta)
 
-    def join(self, option: int, rows: np.ndarray) -> np.ndarray:
-        """tau_hat (len(rows), N, N, J) of states ``rows`` joining West (0) or East (1)."""
-        H = np.repeat(self.out.tau_hat[None], len(rows), axis=0)
-        tpl = self.templates[option]
-        for b, k in enumerate(rows):  # one row and one column per state
-            i = self.pos[k]
-            H[b, i] = tpl[i]
-            H[b, :, i] = tpl[:, i]
-        return H
+    def join(self, option: int, rows: np.ndarray) -> RowShocks:
+        """tau_hat (len(rows), N, N, J) of states ``rows`` joining West (0) or East (1).
 
-    def penalised(self, rows: np.ndarray, penalty: np.ndarray) -> np.ndarray:
+        As :class:`~autarky.model.patched.RowShocks`: the stay-out shock with each state's
+        row and column from the template (``.dense()`` is the array).
+        """
+        tpl, who = self.templates[option], self.pos[np.asarray(rows)]
+        return RowShocks(self.out.tau_hat, who, tpl[who], np.swapaxes(tpl[:, who], 0, 1))
+
+    def table_rows(self, rows: np.ndarray) -> RowShocks:
+        """A table's rows: 0 stays out, ``1..S`` state ``r - 1`` joins West, then East."""
+        S, out = len(self.states), self.out.tau_hat
+        rows = np.asarray(rows)
+        who = self.pos[np.maximum(rows - 1, 0) % S]
+        pick = [(rows == 0)[:, None, None], ((rows >= 1) & (rows <= S))[:, None, None]]
+        west, east = self.templates
+        return RowShocks(out, who, np.select(pick, [out[who], west[who]], east[who]),
+                         np.swapaxes(np.select([p.swapaxes(0, 1) for p in pick],
+                                               [out[:, who], west[:, who]], east[:, who]),
+                                     0, 1))
+
+    def penalised(self, rows: np.ndarray, penalty: np.ndarray) -> RowShocks:
         """tau_hat of states ``rows`` staying out with both blocs' trade costs x ``penalty``."""
-        H = np.repeat(self.out.tau_hat[None], len(rows), axis=0)
-        for b, (k, p) in enumerate(zip(rows, penalty, strict=True)):
-            i = self.pos[k]
-            H[b, i] = np.where(self._penalty_cells[i], p, H[b, i])
-            H[b, :, i] = np.where(self._penalty_cells[:, i], p, H[b, :, i])
-        return H
+        out, cells, who = self.out.tau_hat, self._penalty_cells, self.pos[np.asarray(rows)]
+        p = np.asarray(penalty, float)[:, None, None]
+        return RowShocks(out, who, np.where(cells[who], p, out[who]),
+                         np.swapaxes(np.where(cells[:, who], p[:, :, 0],
+                                              out[:, who]), 0, 1))
+
+    def stay_out(self) -> RowShocks:
+        """The stay-out shock as one row of :class:`~autarky.model.patched.RowShocks`."""
+        out, who = self.out.tau_hat, self.pos[:1]
+        return RowShocks(out, who, out[who], np.swapaxes(out[:, who], 0, 1))
 
     def penalty_scenario(self, k: int, penalty: float) -> Scenario:
         """The scenario :meth:`penalised` patches: state ``k`` out, both blocs' costs x p."""
@@ -164,11 +195,12 @@ class Patches:
                                                       self.theta), self.theta)
                     if not (np.array_equal(own.tariffs, self.out.tariffs)
                             and np.array_equal(own.tau_hat,
-                                               self.join(option, np.array([k]))[0])):
+                                               self.join(option, np.array([k])).dense()[0])):
                         return False
                 own = to_shock(self.world, self.penalty_scenario(k, 1.7), self.theta)
                 if not (np.array_equal(own.tariffs, self.out.tariffs) and np.array_equal(
-                        own.tau_hat, self.penalised(np.array([k]), np.array([1.7]))[0])):
+                        own.tau_hat,
+                        self.penalised(np.array([k]), np.array([1.7])).dense()[0])):
                     return False
         return True
 
@@ -190,13 +222,14 @@ def baseline(world: World, patches: Patches, options: SolveOptions) -> Economy:
 _NONE = np.empty(0)
 
 
-def _take(sol: Equilibrium, rows: np.ndarray) -> Equilibrium:
+def _take(sol: Equilibrium, rows: np.ndarray | slice) -> Equilibrium:
     return replace(sol, w_hat=sol.w_hat[rows], log_P=sol.log_P[rows], X=sol.X[rows])
 
 
-def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray], np.ndarray],
-               count: int, theta: np.ndarray, options: SolveOptions,
-               start: Equilibrium | None = None, keep: bool = False) -> Rows:
+def solve_rows(econ: Economy, tariffs: np.ndarray,
+               shocks: Callable[[np.ndarray], RowShocks | np.ndarray], count: int,
+               theta: np.ndarray, options: SolveOptions, start: Equilibrium | None = None,
+               keep: bool = False) -> Rows:
     """Solve ``count`` rows of one baseline and one elasticity vector.
 
     ``tariffs`` (N, N, J) are shared; ``shocks(rows)`` gives the tau_hat
@@ -209,7 +242,7 @@ def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray]
     :func:`autarky.solve.solve_arrays`.
     """
     theta = np.asarray(theta, float)
-    chunk = 1 if econ.io is not None else CHUNK
+    chunk = CHUNK_IO if econ.io is not None else CHUNK
     W = np.full((count, econ.shape[0]), np.nan)
     conv = np.zeros(count, dtype=bool)
     parts: list[Equilibrium] = []
@@ -219,7 +252,9 @@ def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray]
         rows = np.arange(lo, min(count, lo + chunk))
         H = shocks(rows)
         T = np.broadcast_to(tariffs, H.shape)
-        if options.deficits == "zero" or not np.all(np.isfinite(H)):
+        finite = H.all_finite() if isinstance(H, RowShocks) else np.all(np.isfinite(H))
+        if options.deficits == "zero" or not finite:
+            H = H.dense() if isinstance(H, RowShocks) else H
             got = solve_arrays(Batch(econ, T, H, np.broadcast_to(theta, (len(rows),
                                                                          theta.shape[-1])),
                                      options, lanes=1 if econ.io is not None else None))
@@ -229,7 +264,7 @@ def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray]
         st = _take(start, rows) if per_row and start is not None else start
         sol = solve_hat(econ, T, H, theta, deficits=options.deficits, tol=options.tol,
                         max_iter=options.max_iter, memory=memory, method=options.method,
-                        start=st)
+                        start=st, shares=False)
         w = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha) - 1.0)
         W[rows] = w
         conv[rows] = sol.converged & np.all(np.isfinite(w), axis=1)
@@ -246,27 +281,53 @@ def solve_rows(econ: Economy, tariffs: np.ndarray, shocks: Callable[[np.ndarray]
 
 
 def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
-                near: tuple[Rows, Rows, Rows] | None = None) -> tuple[Rows, Rows, Rows]:
+                near: tuple[Rows, Rows, Rows] | None = None,
+                out_start: Equilibrium | None = None) -> tuple[Rows, Rows, Rows]:
     """Stay out (one row), every state joining West, every state joining East.
 
     The joins start from the stay-out equilibrium; with ``near`` (the same rows solved
     under other elasticities or another barrier, e.g. the previous source of a range),
-    each join starts from the stay-out equilibrium moved by that row's change from its
-    own stay-out there (log wages and prices, expenditure ratios). Warm starts change
+    from ``near``'s own rows. ``out_start``: an equilibrium at (or near) this stay-out
+    shock, e.g. the calibration's solve of the barrier: the stay-out row starts there and
+    each join from it moved by that join's change from the stay-out in ``near`` (log
+    wages and prices, expenditure ratios), all rows in one program. Warm starts change
     the path, not the fixed point.
     """
     T, th, S = patches.out.tariffs, patches.theta, len(patches.states)
-    out = solve_rows(econ, T, lambda rows: patches.out.tau_hat[None], 1, th, options,
-                     keep=True)
-    joins = []
-    for o in (0, 1):
-        start = out.solution
-        before = (None, None) if near is None else (near[0].solution, near[1 + o].solution)
-        if start is not None and before[0] is not None and before[1] is not None:
-            start = _moved(start, before[0], before[1])
-        joins.append(solve_rows(econ, T, partial(patches.join, o), S, th, options,
-                                start=start, keep=True))
-    return out, joins[0], joins[1]
+    sols = [] if near is None else [r.solution for r in near]
+    have = [x for x in sols if x is not None]
+    start: Equilibrium | None = None
+    if out_start is not None and len(have) == 3:
+        start = _stack([out_start, _moved(out_start, have[0], have[1]),
+                        _moved(out_start, have[0], have[2])])
+    elif out_start is not None:
+        start = out_start
+    elif len(have) == 3:
+        start = _stack(have)
+    if start is not None:
+        # the stay-out row and both options' joins in one program
+        rows = solve_rows(econ, T, patches.table_rows, 1 + 2 * S, th, options, start=start,
+                          keep=True)
+        return (_part(rows, slice(0, 1)), _part(rows, slice(1, 1 + S)),
+                _part(rows, slice(1 + S, 1 + 2 * S)))
+    out = solve_rows(econ, T, lambda rows: patches.stay_out(), 1, th, options, keep=True)
+    # both options' joins in one set of rows (row r < S: state r joins West; else East)
+    both = solve_rows(econ, T, lambda rows: patches.table_rows(rows + 1), 2 * S, th, options,
+                      start=out.solution, keep=True)
+    return out, _part(both, slice(0, S)), _part(both, slice(S, 2 * S))
+
+
+def _stack(sols: list[Equilibrium]) -> Equilibrium:
+    """Wages, prices and expenditure of ``sols`` one after the other (warm starts)."""
+    return replace(sols[0], w_hat=np.concatenate([x.w_hat for x in sols]),
+                   log_P=np.concatenate([x.log_P for x in sols]),
+                   X=np.concatenate([x.X for x in sols]))
+
+
+def _part(r: Rows, rows: slice) -> Rows:
+    """Rows ``rows`` of ``r``."""
+    sol = None if r.solution is None else _take(r.solution, rows)
+    return Rows(r.welfare[rows], r.converged[rows], sol)
 
 
 def _moved(out: Equilibrium, near_out: Equilibrium, near: Equilibrium) -> Equilibrium:

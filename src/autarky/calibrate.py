@@ -193,14 +193,17 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
 
 
 def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.ndarray,
-                   options: SolveOptions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   options: SolveOptions, sink: list[Any] | None = None,
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Between-bloc trade change (%), convergence and welfare of B equilibria, one batch.
 
     Row ``b`` is ``scn`` with the between-bloc cost hat ``exp(log_hats[b])`` under the
     elasticities ``theta[b]``; the change is measured as :func:`between_bloc_change` does
     (producer-price flows, all sectors, both directions, against the baseline solved from,
     the deficit-free one under ``deficits="zero"``). Welfare (B, N), percent, is measured as
-    :func:`autarky.solve.solve_arrays` measures it, against the same baseline.
+    :func:`autarky.solve.solve_arrays` measures it, against the same baseline. ``sink``
+    (B entries): each row's equilibrium (one member), against the baseline ``prepare``
+    gives, where that baseline is the world's own (deficits "fixed" or "proportional").
     """
     from autarky.errors import ScenarioWarning
     from autarky.model import equations as eq
@@ -240,8 +243,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     for rows, econ in groups:
         T = np.stack([shocks[r].tariffs for r in rows])
         H = np.stack([shocks[r].tau_hat for r in rows])
-        sol = solve_hat(econ, T, H, theta[rows], deficits=options.deficits, tol=options.tol,
-                        max_iter=options.max_iter, memory=memory)
+        sol = _solve_each(econ, T, H, theta[rows], options, memory)
         f0 = econ.pi * econ.X[:, None, :] / (1.0 + econ.tariffs)
         f1 = sol.pi * sol.X[:, :, None, :] / (1.0 + T)
         b0 = f0.sum(axis=2)[cross].sum()
@@ -252,14 +254,49 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
                                  - 1.0)
         conv[rows] = sol.converged & np.isfinite(out[rows]) \
             & np.all(np.isfinite(welfare[rows]), axis=1)
+        if sink is not None and econ is econ0:
+            for i, r in enumerate(rows):
+                sink[r] = dataclasses.replace(sol, w_hat=sol.w_hat[i:i + 1],
+                                              log_P=sol.log_P[i:i + 1], X=sol.X[i:i + 1],
+                                              pi=sol.pi[:0], Y=sol.Y[:0], residuals={})
     if prepared is not world:  # a floored baseline (unavailable goods): per shock elsewhere
         welfare[:] = np.nan
     return out, conv, welfare
 
 
+def _solve_each(econ: Any, T: np.ndarray, H: np.ndarray, theta: np.ndarray,
+                options: SolveOptions, memory: int) -> Any:
+    """``solve_hat`` of B rows: one array program, or with input-output links row by row.
+
+    With IO links a row of its own costs a third of its share of one 8-row program (the
+    inner solves of a program iterate until its slowest row has converged); each row
+    starts from the previous row's equilibrium (the same fixed point to the solver's
+    tolerance), and the rows are put together as one batched Equilibrium.
+    """
+    from autarky.model.solver import solve_hat
+
+    def one(t: np.ndarray, h: np.ndarray, th: np.ndarray, start: Any = None) -> Any:
+        return solve_hat(econ, t, h, th, deficits=options.deficits, tol=options.tol,
+                         max_iter=options.max_iter, memory=memory, start=start)
+
+    if econ.io is None or len(H) == 1:
+        return one(T, H, theta)
+    sols: list[Any] = []
+    for b in range(len(H)):  # each row warm-started from the previous one's equilibrium
+        prev = sols[-1] if sols and sols[-1].converged.all() else None
+        sols.append(one(T[b], H[b], theta[b], prev))
+    cat: dict[str, Any] = {
+        f: np.concatenate([getattr(x, f) for x in sols])
+        for f in ("w_hat", "log_P", "pi", "X", "Y", "income", "deficit", "converged")}
+    cat["residuals"] = {k: np.concatenate([x.residuals[k] for x in sols])
+                        for k in sols[0].residuals}
+    return dataclasses.replace(sols[0], **cat, iterations=max(x.iterations for x in sols))
+
+
 def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.ndarray,
                          options: SolveOptions, *, ftol: float = 1e-6, max_steps: int = 40,
                          welfare: np.ndarray | None = None, reused: np.ndarray | None = None,
+                         equilibria: list[Any] | None = None,
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """:func:`calibrate_bloc_cost` for K elasticity vectors at once: one vectorised root find.
 
@@ -278,6 +315,9 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     A row solved by an earlier run of the same code (a solved row of
     :mod:`autarky.data.calibrations`, keyed by this key and the numerics fingerprint) is
     taken as it is, without a solve; ``reused`` (a (K,) bool array) is set True for those.
+    ``equilibria`` (a list of K): each converged row's equilibrium of the solve that hit
+    the target (wages, prices, expenditure; a warm start or the row itself for
+    :func:`autarky.run.bloc_choice_range`), None for the others.
     """
     import hashlib
 
@@ -321,9 +361,10 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     while active.any() and steps < max_steps:
         steps += 1
         idx = np.flatnonzero(active)
-        f, c, w = _between_batch(world, scn, x[idx], theta[idx], options)
+        sink: list[Any] = [None] * len(idx)
+        f, c, w = _between_batch(world, scn, x[idx], theta[idx], options, sink)
         f = f - target
-        for k, fk, ck, wk in zip(idx, f, c, w, strict=True):  # bookkeeping of K <= 8 rows
+        for k, fk, ck, wk, ek in zip(idx, f, c, w, sink, strict=True):  # K <= 8 rows
             if not ck:
                 active[k] = False
                 continue
@@ -331,6 +372,8 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
             if abs(fk) <= ftol:
                 ok[k], active[k] = True, False
                 W[k] = wk
+                if equilibria is not None:
+                    equilibria[k] = ek
                 continue
             if fk > 0:
                 lo[k], flo[k] = x[k], fk

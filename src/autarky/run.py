@@ -666,8 +666,9 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     # joins patched into it, solved from one baseline with warm starts (autarky.blocsolve)
     base = presets.get("bloc-choice")
     target, _ = calibrate.BLOC_TARGETS["bloc-choice"]
-    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(world, base, target, th,
-                                                                  opts)
+    solved: list[Any] = [None] * K  # each source's equilibrium at its barrier
+    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(
+        world, base, target, th, opts, equilibria=solved)
     integ = table.attrs.get("integration")
     present = [s for s in states if s in world.countries]
     P = len(present)
@@ -711,7 +712,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
                                 "scenarios' own; autarky.blocsolve needs updating")
         checked = True
         econ = blocsolve.baseline(world, patches, opts)
-        out, west, east = near = blocsolve.solve_table(patches, econ, opts, near)
+        out, west, east = near = blocsolve.solve_table(patches, econ, opts, near, solved[j])
         Wj = np.full((S, len(world.countries)), np.nan)
         Wj[0], conv[j, 0] = out.welfare[0], out.converged[0]
         for k, s in enumerate(present):

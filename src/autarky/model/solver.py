@@ -32,8 +32,10 @@ import numpy as np
 
 from autarky.model import equations as eq
 from autarky.model import levels as lv
+from autarky.model import patched as pt
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import Deficits
+from autarky.model.residuals import equilibrium_residuals, member_residuals
 from autarky.model.threads import single_blas_thread
 
 __all__ = [
@@ -271,8 +273,9 @@ class WageMap:
         As in :func:`solve_hat`.
     """
 
-    def __init__(self, econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-                 theta: np.ndarray, *, deficits: Deficits, tol: float, memory: int) -> None:
+    def __init__(self, econ: Economy, tariffs_new: np.ndarray,
+                 tau_hat: np.ndarray | pt.RowShocks, theta: np.ndarray, *,
+                 deficits: Deficits, tol: float, memory: int) -> None:
         self.econ = econ
         self.theta = theta
         self.deficits: Deficits = deficits
@@ -282,34 +285,31 @@ class WageMap:
         self.dims = (B, N, J)
         # everything over routes in the sector-major layout [b, j, n, i], built once:
         # log k^ and the open routes' weights (eq.log_trade_cost), the cost weights A
-        # (eq.cost_weights) and A / (1 + t')
-        routes = _routes(econ, tariffs_new, tau_hat)
-        log_kappa, weight, open_, inv_tn = routes[3:]
-        # many draws of one shock with few distinct cost changes: A as draw-independent
-        # matrices per level, one matrix-matrix product for all rows (model/levels.py)
-        self.levels = lv.levels(log_kappa, weight, inv_tn, theta)
-        self.clipped = False
+        # (eq.cost_weights) and A / (1 + t') (_dense), or the patched form
         self._A: np.ndarray | None = None
         self._A_net: np.ndarray | None = None
-        if self.levels is None:
-            expo = -theta[:, :, None, None] * log_kappa
-            # exponents beyond +-700 are clipped: A is then not exact, and the final check
-            # recomputes prices with the exact log-sum-exp instead (residuals())
-            self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
-            if self.clipped:
-                np.clip(expo, -700.0, 700.0, out=expo)
-            self._A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N)
-            self._A_net = self._A * inv_tn
-        # natural-layout views, for the exact fallback of eq.price_index_fast
-        self.log_kappa = np.moveaxis(log_kappa, -3, -1)
-        self.weight = np.moveaxis(weight, -3, -1)
-        self.closed = _closed(open_)
-        self.inv_tn = inv_tn
+        self.clipped = False
+        self._natural: tuple[np.ndarray, np.ndarray] | None = None
+        # shocks that differ from a reference in one country's row and column each: the
+        # reference's arrays, built once, and each row's row and column (model/patched.py)
+        self.levels: lv.Levels | pt.Patched | None = None
+        if isinstance(tau_hat, pt.RowShocks):
+            self.levels = pt.patched(econ, tariffs_new, tau_hat, theta, _routes)
+        self.tau_hat = tau_hat
+        if isinstance(self.levels, pt.Patched):
+            self.closed, self.inv_tn = self.levels.ref.closed, self.levels.ref.inv_tn
+        elif isinstance(tau_hat, pt.RowShocks):  # does not apply: every row's arrays
+            self.tau_hat = th = tau_hat.dense()
+            self.tariffs_new = np.broadcast_to(tariffs_new, th.shape)
+            self._dense(econ, self.tariffs_new, th, theta)
+        else:
+            self._dense(econ, tariffs_new, tau_hat, theta)
         self.neg_theta = -theta[:, :, None]  # (B, J, 1)
         self._pi: tuple[np.ndarray, np.ndarray] | None = None  # (natural, sector-major)
         self.step = self._step(econ, theta)
         self.world_va = float(np.sum(econ.va))
         # inexact inner solves: tolerance follows the outer residual (INNER_CAP at most)
+        self.tol = tol
         self.inner_floor = max(tol * 1e-2, 1e-14)
         self.inner_tol = INNER_CAP
         self.inner_used = self.inner_tol
@@ -322,8 +322,42 @@ class WageMap:
         self.keep = self._keep if self.levels is not None else None
         # the inner solves of a batch of draws mix fewer past steps: as few evaluations
         # (benchmarks/bench_montecarlo.py), half the history streamed per iteration
-        self.inner_memory = min(memory, INNER_MEMORY) if self.levels is not None else memory
+        self.inner_memory = (min(memory, INNER_MEMORY) if self.levels is not None
+                             else memory)
         self._full: tuple[np.ndarray, dict[str, np.ndarray], tuple[Any, ...]] | None = None
+
+    def _dense(self, econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+               theta: np.ndarray) -> None:
+        """The route arrays of every row (or levels of one shock's draws), built here."""
+        log_kappa, weight, open_, inv_tn = _routes(econ, tariffs_new, tau_hat)[3:]
+        # many draws of one shock with few distinct cost changes: A as draw-independent
+        # matrices per level, one matrix-matrix product for all rows (model/levels.py)
+        self.levels = lv.levels(log_kappa, weight, inv_tn, theta)
+        if self.levels is None:
+            expo = -theta[:, :, None, None] * log_kappa
+            # exponents beyond +-700 are clipped: A is then not exact, and the final check
+            # recomputes prices with the exact log-sum-exp instead (residuals())
+            self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
+            if self.clipped:
+                np.clip(expo, -700.0, 700.0, out=expo)
+            self._A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N)
+            self._A_net = self._A * inv_tn
+        # natural-layout views, for the exact fallback of eq.price_index_fast
+        self._natural = (np.moveaxis(log_kappa, -3, -1), np.moveaxis(weight, -3, -1))
+        self.closed = _closed(open_)
+        self.inv_tn = inv_tn
+
+    def natural(self) -> tuple[np.ndarray, np.ndarray]:
+        """``log k^`` and open routes' weights ``[b, n, i, j]`` (built on first use if patched)."""
+        if self._natural is None:
+            th = self.tau_hat.dense() if isinstance(self.tau_hat, pt.RowShocks) \
+                else self.tau_hat
+            lk, w = _routes(self.econ, np.broadcast_to(self.tariffs_new, th.shape), th)[3:5]
+            self._natural = (np.moveaxis(lk, -3, -1), np.moveaxis(w, -3, -1))
+        lk, w = self._natural
+        if lk.ndim == 4 and self._full is not None:
+            return lk[self._full[0]], w[self._full[0]]
+        return lk, w
 
     def _keep(self, mask: np.ndarray | None) -> None:
         """Iterate on the rows where ``mask`` is True only; ``None``: every row again.
@@ -406,7 +440,7 @@ class WageMap:
         S = self._sums(e)  # (B, J, N)
         log_P = np.swapaxes((sft + np.log(S)) / self.neg_theta, -1, -2)
         if not S.min() > 0:  # underflow (extreme cost gaps): exact log-sum-exp there
-            exact, _ = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            exact, _ = eq.price_index(log_c, *self.natural(), self.theta)
             log_P = np.where(np.swapaxes(S, -1, -2) > 0, log_P, exact)
         return log_P, e, S
 
@@ -566,7 +600,7 @@ class WageMap:
         pi_sm = (self._pi[1] if self._pi is not None and self._pi[0] is sol.pi
                  else np.moveaxis(sol.pi, -1, -3))
         if self.clipped:  # A is clipped: the exact log-sum-exp (CP eqs. 11-12)
-            lp, pi_exact = eq.price_index(log_c, self.log_kappa, self.weight, self.theta)
+            lp, pi_exact = eq.price_index(log_c, *self.natural(), self.theta)
             shares_gap = np.moveaxis(pi_exact, -1, -3) - pi_sm
         else:
             lp, e_c, S = self._price(log_c)
@@ -597,7 +631,6 @@ class WageMap:
                                 / self.world_va, B),
         }
 
-
     def _residuals_levels(self, sol: Equilibrium) -> dict[str, np.ndarray]:
         """:meth:`residuals` for a batch of draws with :mod:`~autarky.model.levels`.
 
@@ -615,10 +648,14 @@ class WageMap:
         log_c = self._unit_cost(econ.gamma * u[..., :, None], sol.log_P)
         lp, e_c, S = self._price(log_c)
         e0, S0 = st["e_c"], st["S"]
-        gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
-        gap -= e0[..., None, :] / S0[..., :, None]
-        assert self.levels is not None
-        gap = self.levels.times(gap)
+        # patched rows: the shares' gap bounded in O(N) per sector when that suffices
+        shares = pt.shares_gap_bound(e_c, S, e0, S0, CHECK_FACTOR * self.tol) \
+            if isinstance(self.levels, pt.Patched) else None
+        if shares is None:
+            gap = e_c[..., None, :] / S[..., :, None]  # (B, J, N, N)
+            gap -= e0[..., None, :] / S0[..., :, None]
+            assert self.levels is not None
+            shares = _worst(self.levels.times(gap), B)
         tax_share = self.tax_share(e0, S0)
         X = sol.X
         base = sol.w_hat * va + sol.deficit
@@ -634,7 +671,7 @@ class WageMap:
         exports = np.sum(Y, axis=-1)
         return {
             "price_index": _worst(lp - sol.log_P, B),
-            "trade_shares": _worst(gap, B),
+            "trade_shares": shares,
             "expenditure": _worst((rhs - X) / va[:, None], B),
             "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
             "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
@@ -707,7 +744,7 @@ def _closed(open_: np.ndarray) -> np.ndarray:
     return np.asarray(~(imports | exports))
 
 
-def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
+def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray | pt.RowShocks,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
               start: Equilibrium | None = None, shares: bool = True) -> Equilibrium:
@@ -720,6 +757,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
     tariffs_new, tau_hat : ndarray (N, N, J) or (B, N, N, J)
         Counterfactual tariff levels and iceberg changes (``inf`` = prohibitive); with a
         leading batch dimension, one shock per batch member (many scenarios at once).
+        ``tau_hat`` may be a :class:`~autarky.model.patched.RowShocks` (rows that differ
+        from one reference in one country's row and column each, e.g. the scenarios of
+        ``bloc-choice``): the reference's arrays are then built once and kept, each row
+        adds its own row and column. The same equilibria to rounding.
     theta : ndarray (J,) or (B, J)
         Trade elasticities, one row per batch member (broadcast to the shocks' batch).
     deficits : {"fixed", "zero", "proportional"}
@@ -753,9 +794,10 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         raise ValueError(f"method {method!r}: not one of {', '.join(SOLVERS)}")
     outer = SOLVERS[method]
     theta = np.atleast_2d(np.asarray(theta, float))
-    if np.ndim(tau_hat) == 4 or np.ndim(tariffs_new) == 4:  # one shock per batch member
-        B = max(theta.shape[0], np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4
-                else np.shape(tariffs_new)[0])
+    th_rows = tau_hat.shape[0] if isinstance(tau_hat, pt.RowShocks) else \
+        np.shape(tau_hat)[0] if np.ndim(tau_hat) == 4 else None
+    if th_rows is not None or np.ndim(tariffs_new) == 4:  # one shock per batch member
+        B = max(theta.shape[0], th_rows if th_rows is not None else np.shape(tariffs_new)[0])
         theta = np.ascontiguousarray(np.broadcast_to(theta, (B, theta.shape[-1])))
     # one BLAS thread: the products are small, a thread pool only slows them (threads.py)
     with single_blas_thread(), np.errstate(all="ignore"):  # failures: non-finite residuals
@@ -797,68 +839,3 @@ CHECK_FACTOR = 10.0
 """A solve has converged when every residual of :func:`member_residuals` is at most
 ``CHECK_FACTOR * tol``: the outer loop drives the labour-market residual to ``tol``; the
 factor leaves room for rounding when each equation is recomputed from scratch."""
-
-
-def equilibrium_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-                          theta: np.ndarray, sol: Equilibrium) -> dict[str, float]:
-    """Largest residual of every equilibrium equation over all batch members.
-
-    The maximum of :func:`member_residuals` (which says how each is scaled).
-    """
-    return {k: float(np.max(v)) for k, v in
-            member_residuals(econ, tariffs_new, tau_hat, theta, sol).items()}
-
-
-def member_residuals(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
-                     theta: np.ndarray, sol: Equilibrium) -> dict[str, np.ndarray]:
-    """Largest residual of every equilibrium equation per batch member, recomputed.
-
-    Every residual is relative (dimensionless), so one tolerance applies to all:
-
-    * ``price_index`` (CP 2015 eqs. 10-11): log units, ``|log P^ - log P^(c^)|``;
-    * ``trade_shares`` (eq. 12): shares are fractions, ``|pi' - pi'(c^, P^)|``;
-    * ``expenditure`` (eq. 13): ``|X' - rhs(X')|`` of each country and sector, relative to
-      the country's baseline value added;
-    * ``labour_market`` and ``trade_balance`` (eq. 14): relative to each country's
-      baseline value added;
-    * ``numeraire``: world value added, relative to its baseline value.
-
-    A non-finite residual is returned as ``inf``.
-
-    Returns
-    -------
-    dict of str to ndarray (B,)
-    """
-    theta = np.atleast_2d(np.asarray(theta, float))
-    log_kappa, weight = eq.log_trade_cost(econ.tariffs, tariffs_new, tau_hat, econ.pi)
-    u = np.log(sol.w_hat)
-    lp, pi_new = eq.price_index(eq.unit_cost(u, sol.log_P, econ.gamma, econ.io),
-                                log_kappa, weight, theta)
-    X = sol.X
-    base = sol.w_hat * econ.va + sol.deficit
-    if econ.io is None:
-        rhs = eq.expenditure_no_io(sol.pi, tariffs_new, base, econ.alpha)
-    else:
-        rhs = eq.expenditure(X, sol.pi, tariffs_new, base, econ.alpha, econ.io)
-    Y = eq.gross_output(sol.pi, tariffs_new, X)
-    va_new = eq.value_added(econ.gamma, Y)
-    spend = sol.pi * X[..., :, None, :] / (1.0 + tariffs_new)
-    imports = spend.sum(axis=(-2, -1))
-    exports = spend.sum(axis=(-3, -1))
-    world = float(np.sum(econ.va))
-    va = econ.va
-    B = sol.w_hat.shape[0]
-
-    def worst(a: np.ndarray) -> np.ndarray:
-        a = np.abs(np.broadcast_to(a, (B, *np.shape(a)[1:])).reshape(B, -1))
-        return np.where(np.all(np.isfinite(a), axis=-1), np.max(a, axis=-1, initial=0.0),
-                        np.inf)
-
-    return {
-        "price_index": worst(lp - sol.log_P),
-        "trade_shares": worst(pi_new - sol.pi),
-        "expenditure": worst((rhs - X) / va[:, None]),
-        "labour_market": worst((va_new - sol.w_hat * va) / va),
-        "trade_balance": worst((imports - exports - sol.deficit) / va),
-        "numeraire": worst((np.sum(sol.w_hat * va, axis=-1) - world)[:, None] / world),
-    }

@@ -8,16 +8,25 @@ synchronisation to each of them, so more cores made the same solve slower (issue
 :data:`ENGINE_THREADS` threads for the duration of a solve and restores them after; the
 controller that finds the libraries is built once (about 1 ms) and each limit costs tens
 of microseconds. ``benchmarks/bench_threads.py`` measures solves at 1 and 2 threads.
+
+The first solve also keeps freed memory in the process (:func:`keep_freed_memory`): the
+loops allocate and free arrays of 0.1-10 MB thousands of times, and with glibc's default
+settings each one is a fresh ``mmap`` (or the heap is trimmed after it) whose pages fault
+in again on first touch; on world194's ``bloc-choice`` that was a third of the CPU time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import functools
+import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["ENGINE_THREADS", "blas_limited", "single_blas_thread"]
+__all__ = ["ENGINE_THREADS", "KEEP_FREED", "blas_limited", "keep_freed_memory",
+           "single_blas_thread"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,11 +36,48 @@ ENGINE_THREADS: int | None = 1
 _controller: Any = None
 _depth = 0
 
+KEEP_FREED = 64 << 20
+"""Bytes: arrays up to half this size come from the heap, and freed memory up to this much
+stays in the process (glibc ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD``); 0: the
+allocator is left alone (also when ``MALLOC_MMAP_THRESHOLD_`` or ``MALLOC_TRIM_THRESHOLD_``
+is set in the environment, or ``AUTARKY_KEEP_FREED=0``)."""
+_allocator: bool | None = None
+
+
+def keep_freed_memory() -> bool:
+    """Set the allocator's thresholds (:data:`KEEP_FREED`) once; True if they were set.
+
+    Only with glibc on Linux (``mallopt``); elsewhere nothing changes. The cost is memory
+    that the process keeps instead of returning to the system: at most :data:`KEEP_FREED`
+    bytes of freed arrays.
+    """
+    global _allocator
+    if _allocator is not None:
+        return _allocator
+    _allocator = False
+    env = os.environ
+    if (not KEEP_FREED or not sys.platform.startswith("linux")
+            or env.get("AUTARKY_KEEP_FREED") == "0"
+            or "MALLOC_MMAP_THRESHOLD_" in env or "MALLOC_TRIM_THRESHOLD_" in env):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+        gnu = libc.gnu_get_libc_version  # glibc only (musl's mallopt does nothing)
+    except (OSError, AttributeError):
+        return False
+    del gnu
+    m_trim, m_mmap = -1, -3  # <malloc.h>: M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+    _allocator = bool(mallopt(m_mmap, KEEP_FREED // 2)) and bool(mallopt(m_trim, KEEP_FREED))
+    return _allocator
+
 
 @contextlib.contextmanager
 def single_blas_thread() -> Iterator[None]:
     """Limit BLAS to :data:`ENGINE_THREADS` threads inside the block (re-entrant)."""
     global _controller, _depth
+    if _allocator is None:
+        keep_freed_memory()
     if ENGINE_THREADS is None or _depth:
         yield
         return
