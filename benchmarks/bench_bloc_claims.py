@@ -3,7 +3,7 @@
 Run from the repository root::
 
     PYTHONPATH=src python benchmarks/bench_bloc_claims.py [--repeats R] [--claims-repeats C]
-        [--baseline /work/wt-base/src] [--only bloc|claims] [--cold]
+        [--baseline /work/wt-base/src] [--only bloc|claims] [--cold] [--no-bytecode]
 
 Each command runs as a subprocess of the command line (``python -m autarky.cli ...``,
 output discarded), once with ``PYTHONPATH`` set to the baseline's ``src`` and once to this
@@ -22,6 +22,11 @@ own, in two settings (``--first shipped|none|both``, default both):
   ``scripts/build_calibrations.py --solved-only`` is re-run), so every row is solved. The
   shipped barriers (``embedded/calibrations.json``) stay: they are starting points that
   every run verifies with a solve.
+
+Compiled bytecode is kept as an installed package keeps it (``PYTHONPYCACHEPREFIX``, a
+temporary folder; one untimed run of each command and side first compiles it; the source
+trees are not written to); ``--no-bytecode`` compiles every module at every run instead
+(``PYTHONDONTWRITEBYTECODE``, as the development machine's environment sets it).
 """
 
 from __future__ import annotations
@@ -46,9 +51,14 @@ COMMANDS = {
 }
 
 
+_BYTECODE: dict[str, str] = {}
+"""Environment of the children for compiled bytecode (set in main)."""
+
+
 def _once(src: Path, args: list[str], cache: str) -> tuple[float, float, float]:
     """CPU s, wall s and max RSS (MiB) of one ``python -m autarky.cli ARGS``."""
-    env = {**os.environ, "PYTHONPATH": str(src), "AUTARKY_CACHE": cache}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update({**_BYTECODE, "PYTHONPATH": str(src), "AUTARKY_CACHE": cache})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.Popen([sys.executable, "-m", "autarky.cli", *args], env=env,
@@ -77,9 +87,12 @@ def _table(todo: dict[str, list[str]], pairs: list[tuple[str, Path, Path]], reps
     for name, cmd in todo.items():
         for label, base, mine in pairs:
             n = claims_reps if name == "claims" else reps
-            if not cold:
-                for src in (base, mine):
+            for src in (base, mine):
+                if not cold:
                     _once(src, cmd, cache)  # untimed: fills the calibration cache
+                elif "PYTHONPYCACHEPREFIX" in _BYTECODE:
+                    with tempfile.TemporaryDirectory() as empty:
+                        _once(src, cmd, empty)  # untimed: compiles the bytecode only
             runs: dict[Path, list[tuple[float, float, float]]] = {base: [], mine: []}
             for _ in range(n):
                 for src in (base, mine):
@@ -105,13 +118,19 @@ def main() -> None:
                     help="every run with an empty cache of its own (a first run)")
     ap.add_argument("--first", choices=("shipped", "none", "both"), default="both",
                     help="with --cold: the package's shipped solved rows, none, or both")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="compile every module at every run (no bytecode kept)")
     args = ap.parse_args()
     base = Path(args.baseline)
+    prefix = tempfile.TemporaryDirectory(prefix="bench-bloc-pyc-")
+    _BYTECODE.update({"PYTHONDONTWRITEBYTECODE": "1"} if args.no_bytecode else
+                     {"PYTHONPYCACHEPREFIX": prefix.name})
     todo = {k: v for k, v in COMMANDS.items()
             if args.only is None or k.startswith(args.only)}
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           + ("every run with an empty cache (first runs)" if args.cold else
-             "cache filled by one untimed run of each (second runs)"))
+             "cache filled by one untimed run of each (second runs)")
+          + ("; no bytecode kept" if args.no_bytecode else "; bytecode kept"))
     print("| command | baseline CPU s | CPU s | CPU ratio | baseline wall s | wall s | "
           "baseline max RSS MiB | max RSS MiB |")
     print("|---|---|---|---|---|---|---|---|")
