@@ -454,8 +454,11 @@ def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
         if not first.converged.all():
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=first)
-        econ = econ.rebase(first, econ.tariffs)
+        old, econ = econ, econ.rebase(first, econ.tariffs)
         iters0 = first.iterations
+        # the second stage's memory is a solve's peak: what the first stage leaves goes
+        old.drop_layouts()
+        del first, old, ones
     sol = _warm("main", econ, theta, tariffs_new=shock.tariffs, tau_hat=shock.tau_hat,
                 deficits=options.deficits, tol=options.tol, max_iter=options.max_iter,
                 memory=memory, method=options.method)

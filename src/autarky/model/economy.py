@@ -102,9 +102,22 @@ class Economy:
     def exposure(self) -> np.ndarray:
         """``gamma_nj sum_m flows_mnj (1 - pi_mnj)`` (N, J), for the solver's step.
 
-        Value added of n in sector j weighted by its buyers' import shares (computed once).
+        Value added of n in sector j weighted by its buyers' import shares (computed once;
+        the flows are not kept for it: an N x N x J array per baseline).
         """
-        return self.gamma * np.einsum("mnj,mnj->nj", self.flows, 1.0 - self.pi)
+        flows = self.__dict__.get("flows")
+        if flows is None:
+            flows = self.pi * self.X[:, None, :] / (1.0 + self.tariffs)
+        return self.gamma * np.einsum("mnj,mnj->nj", flows, 1.0 - self.pi)
+
+    def drop_layouts(self) -> None:
+        """Let go of the solver-layout arrays (``pi_sm``, its mask, ``log(1 + t)``, flows).
+
+        They are computed again on use; a baseline replaced by :meth:`rebase` in the middle
+        of a solve no longer needs them (four N x N x J arrays, 35 MB at 194 x 29).
+        """
+        for name in ("pi_sm", "pi_sm_positive", "log1p_tariffs_sm", "flows"):
+            self.__dict__.pop(name, None)
 
     def rebase(self, eqm: Equilibrium, tariffs_new: np.ndarray, b: int = 0) -> Economy:
         """The counterfactual equilibrium (batch member ``b``) as a new baseline."""

@@ -340,8 +340,12 @@ class WageMap:
             self.clipped = bool(expo.size) and bool(np.max(np.abs(expo)) > 700.0)
             if self.clipped:
                 np.clip(expo, -700.0, 700.0, out=expo)
-            self._A = np.where(weight > 0, weight * np.exp(expo), 0.0)  # (B, J, N, N)
-            self._A_net = self._A * inv_tn
+            # A = weight exp(expo) (B, J, N, N), in place: closed routes have weight 0 and
+            # a finite exp (clipped), so they are 0 as np.where(weight > 0, ...) gave
+            A = np.exp(expo, out=expo)
+            A *= weight
+            self._A = A
+            self._A_net = A * inv_tn
         # natural-layout views, for the exact fallback of eq.price_index_fast
         self._natural = (np.moveaxis(log_kappa, -3, -1), np.moveaxis(weight, -3, -1))
         self.closed = _closed(open_)
@@ -606,6 +610,8 @@ class WageMap:
             lp, e_c, S = self._price(log_c)
             shares_gap = eq.trade_shares_sm(self.A, e_c, S)
             shares_gap -= pi_sm
+        trade_shares = _worst(shares_gap, B)
+        del shares_gap  # before M: one N x N x J array fewer at the check's peak
         M = pi_sm * self.inv_tn
         tax_share = 1.0 - np.swapaxes(M.sum(axis=-1), -1, -2)
         X = sol.X
@@ -623,7 +629,7 @@ class WageMap:
         exports = np.sum(Y, axis=-1)
         return {
             "price_index": _worst(lp - sol.log_P, B),
-            "trade_shares": _worst(shares_gap, B),
+            "trade_shares": trade_shares,
             "expenditure": _worst((rhs - X) / va[:, None], B),
             "labour_market": _worst((va_new - sol.w_hat * va) / va, B),
             "trade_balance": _worst((imports - exports - sol.deficit) / va, B),
@@ -692,25 +698,34 @@ _ROUTES: list[tuple[Any, ...]] = []
 
 def _routes(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
             ) -> tuple[Any, ...]:
-    """``(econ, t', d^, log k^, weight, open, 1 / (1 + t'))``, the last four sector-major.
+    """``(econ, t', d^, log k^, weight, open, 1 / (1 + t'))``, all but ``t'`` sector-major.
 
-    The last one built is kept (with copies of ``t'`` and ``d^``), so successive solves of
-    one shock on one baseline (the groups of draws of a Monte Carlo) build it once.
+    The last one built is kept (with a copy of ``t'``), so successive solves of one shock
+    on one baseline (the groups of draws of a Monte Carlo) build it once. The last one is
+    let go before a new one is built, and the arrays are built in place: at 194 x 29 each
+    is 8.7 MB, and a solve's peak memory is set here.
     """
     if _ROUTES:
         last = _ROUTES[0]
         if (last[0] is econ and np.array_equal(last[1], tariffs_new)
-                and np.array_equal(last[2], tau_hat)):
+                and np.array_equal(last[2], np.moveaxis(tau_hat, -1, -3))):
             return last
-    tn_sm = _sector_major(tariffs_new)
-    th_sm = _sector_major(tau_hat)
+        del last
+        _ROUTES.clear()
+    tn_sm = _sector_major(tariffs_new)  # may be tariffs_new itself: not written to
+    th_sm = np.array(np.moveaxis(tau_hat, -1, -3), order="C")  # kept: always a copy
     open_ = np.isfinite(th_sm) & econ.pi_sm_positive
-    log_kappa = np.log1p(tn_sm) - econ.log1p_tariffs_sm
-    log_kappa += np.log(np.where(open_, th_sm, 1.0))
-    log_kappa = np.where(open_, log_kappa, 0.0)
+    log_kappa = np.log1p(tn_sm)
+    log_kappa -= econ.log1p_tariffs_sm
+    change = np.where(open_, th_sm, 1.0)
+    log_kappa += np.log(change, out=change)
+    del change
+    np.copyto(log_kappa, 0.0, where=~open_)
     weight = np.where(open_, econ.pi_sm, 0.0)
-    out = (econ, np.array(tariffs_new), np.array(tau_hat), log_kappa, weight, open_,
-           1.0 / (1.0 + tn_sm))
+    inv_tn = np.add(tn_sm, 1.0)
+    np.divide(1.0, inv_tn, out=inv_tn)
+    del tn_sm
+    out = (econ, np.array(tariffs_new), th_sm, log_kappa, weight, open_, inv_tn)
     _ROUTES[:] = [out]
     return out
 
