@@ -165,9 +165,12 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
     notes: list[str] = []
     if base in BLOC_TARGETS and any(isinstance(c, BlocSplit) for c in scn.components):
         target, what = BLOC_TARGETS[base]
-        kw: dict[str, Any] = {"elasticities": elasticities}
-        if options is not None:
-            kw["options"] = options
+        # the options the solves will use, as autarky.solve resolves None (the scenario's
+        # own, else the defaults): a remembered barrier is keyed on them, so a library call
+        # without options finds the one `autarky run` (which passes them) remembered
+        own = getattr(scn, "solve_options", None)
+        opts = options if options is not None else own() if callable(own) else SolveOptions()
+        kw: dict[str, Any] = {"elasticities": elasticities, "options": opts}
         hat, got, n = calibrate_bloc_cost(world, scn, target, solve, **kw)
         scn = with_cost(scn, hat)
         notes.append(
