@@ -89,3 +89,29 @@ def test_warm_starts_across_years_keep_the_fixed_point() -> None:
     np.testing.assert_allclose(warm[1].welfare.to_numpy(), cold[1].welfare.to_numpy(),
                                rtol=0, atol=1e-7)
     assert warm[1].iterations != cold[1].iterations or warm[1].history != cold[1].history
+
+
+def test_world_autarky_of_every_year_in_closed_form_equals_the_solve() -> None:
+    """Issue 31 item 5 (claim 1): each dataset-year's world-autarky welfare (the autarky
+    step in closed form from the solver's balanced baseline) equals the run service's
+    solve, years warm-started or not; the closed form is not taken for another shock."""
+    from autarky.claims_context import _closed_autarky
+
+    scn = ak.presets.get("world-autarky")
+    store: dict[Any, Any] = {}
+    for name, year in (("wiod2016", 2012), ("wiod2016", 2013), ("icio2023", 2016)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            w = ak.load_world(name, year=year)
+            ref = ak.service.solve(w, scn).welfare
+        got = _closed_autarky(w, store)
+        assert got is not None and list(got.index) == list(ref.index)
+        np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-7)
+    assert len(store) == 2  # the deficit removal of each dataset, for its next year
+    ctx = claims.Context()
+    ctx.solve = None  # a dataset-year that is not the headline is not solved in full
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wel = ctx.autarky_welfare("wiod2016", 2012)
+    np.testing.assert_allclose(wel.to_numpy(), _closed_autarky(
+        ctx.world("wiod2016", 2012), {}).to_numpy(), rtol=0, atol=1e-7)

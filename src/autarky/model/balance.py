@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from autarky.model.economy import Economy
+from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
 from autarky.model.solver import solve_hat
 
@@ -39,24 +39,40 @@ class Balanced:
         Outer iterations of the removal.
     residuals : dict of str to float
         Largest residual of each equation of the removal (where it did not converge).
+    solution : Equilibrium, optional
+        The removal's equilibrium in changes (a warm start for a nearby baseline).
     """
 
     theta: np.ndarray
     econ: Economy | None
     iterations: int
     residuals: dict[str, float]
+    solution: Equilibrium | None = None
 
 
-def balance(econ: Economy, theta: np.ndarray, options: SolveOptions) -> Balanced:
-    """Remove the baseline deficits of ``econ`` at ``theta`` (the first step of "zero")."""
+def balance(econ: Economy, theta: np.ndarray, options: SolveOptions,
+            start: Equilibrium | None = None) -> Balanced:
+    """Remove the baseline deficits of ``econ`` at ``theta`` (the first step of "zero").
+
+    ``start``: a warm start (the removal on a nearby baseline, e.g. the previous year of
+    the dataset); it changes the path, not the fixed point, and where it does not
+    converge the removal is solved again from no change.
+    """
     memory = options.memory if options.method == "anderson" else 0
     ones = np.ones_like(econ.tariffs)
-    first = solve_hat(econ, econ.tariffs, ones, theta, deficits="zero", tol=options.tol,
-                      max_iter=options.max_iter, memory=memory, method=options.method)
+
+    def removal(begin: Equilibrium | None) -> Equilibrium:
+        return solve_hat(econ, econ.tariffs, ones, theta, deficits="zero", tol=options.tol,
+                         max_iter=options.max_iter, memory=memory, method=options.method,
+                         start=begin)
+
+    first = removal(start)
+    if start is not None and not first.converged.all():
+        first = removal(None)
     if not first.converged.all():
         return Balanced(theta, None, first.iterations,
-                        {k: v[0] for k, v in first.residuals.items()})
-    return Balanced(theta, econ.rebase(first, econ.tariffs), first.iterations, {})
+                        {k: v[0] for k, v in first.residuals.items()}, first)
+    return Balanced(theta, econ.rebase(first, econ.tariffs), first.iterations, {}, first)
 
 
 def shared_balances(econs: Sequence[Economy], chunks: Sequence[tuple[int, np.ndarray]],
