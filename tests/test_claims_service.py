@@ -115,3 +115,27 @@ def test_world_autarky_of_every_year_in_closed_form_equals_the_solve() -> None:
         wel = ctx.autarky_welfare("wiod2016", 2012)
     np.testing.assert_allclose(wel.to_numpy(), _closed_autarky(
         ctx.world("wiod2016", 2012), {}).to_numpy(), rtol=0, atol=1e-7)
+
+
+def test_claim_1_builds_icio194_on_the_icio2023_year_it_solved(monkeypatch) -> None:
+    """Issue 31 item 5: inside claim 1's block an icio2023 year solved for world autarky is
+    kept until icio194 of that year is built on it (not loaded a second time); the
+    repairs noted are the same; outside the block nothing is kept."""
+    import autarky.data.embedded_data as ed
+
+    loads: list[str] = []  # icio2023 loaded by icio194's loader
+    real = ed._load_tradecube
+    monkeypatch.setattr(ed, "_load_tradecube",
+                        lambda name, *a, **k: loads.append(name) or real(name, *a, **k))
+    ctx = claims.Context()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with ctx.icio194_on_icio2023():
+            ctx.autarky_welfare("icio2023", 2016)
+            ctx.world("icio194", 2016)
+        assert loads == []
+        again = claims.Context()
+        again.world("icio2023", 2016)
+        again.world("icio194", 2016)
+    assert ctx.repairs == again.repairs
+    assert ctx._bases is None and loads == ["icio2023"]

@@ -9,7 +9,9 @@ world loaded for that solve alone is let go.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -77,6 +79,7 @@ class Context:
         self._solves: dict[tuple[Any, ...], Result] = {}
         self._welfare: dict[tuple[str, int], pd.Series] = {}
         self._starts: dict[str, dict[Any, Any]] = {}
+        self._bases: dict[int, World] | None = None  # icio2023 years icio194 will load
         self.repairs: list[str] = []
         self.custom: World | None = None
         if isinstance(world, World):
@@ -88,7 +91,10 @@ class Context:
         """An embedded world (repairs noted once, not warned)."""
         key = (name, year)
         if key not in self._worlds:
-            loaded = run.load(name, year)
+            base = None
+            if self._bases is not None and name == "icio194" and year is not None:
+                base = self._bases.pop(year, None) or self._worlds.get(("icio2023", year))
+            loaded = run.load(name, year) if base is None else run.load(name, year, base=base)
             self.repairs.extend(r for r in loaded.repairs if r not in self.repairs)
             self._worlds[key] = loaded.world
             self._worlds[(name, loaded.world.year)] = loaded.world
@@ -124,6 +130,21 @@ class Context:
         """Let go of a :meth:`solve` no later claim reads (it is solved again if asked)."""
         self._solves.pop((id(world), key or scn, tuple(sorted(kwargs.items()))), None)
 
+    @contextlib.contextmanager
+    def icio194_on_icio2023(self) -> Iterator[None]:
+        """Inside: icio194 of a year is built on the icio2023 World of that year solved before.
+
+        icio194 is icio2023 with ROW split (:mod:`autarky.data.icio194`); claim 1 loads
+        both datasets' years, so each icio2023 year icio194 also has is kept until
+        icio194's is loaded from it (``load_embedded(base=)``), not loaded twice. What is
+        not used by the end of the block is let go.
+        """
+        self._bases = {}
+        try:
+            yield
+        finally:
+            self._bases = None
+
     def autarky_welfare(self, name: str, year: int) -> pd.Series:
         """Welfare (%) by country of world autarky on one dataset-year, solved once.
 
@@ -153,6 +174,8 @@ class Context:
             self._welfare[key] = welfare
             if fresh and name not in PANELS:  # loaded for this solve only: let it go
                 self._worlds.pop(key, None)
+                if self._bases is not None and name == "icio2023" and year in _years("icio194"):
+                    self._bases[year] = w  # ... once icio194 of the year is built on it
             elif fresh and w.mrio is not None:
                 # a panel year is read again for its arrays only (claim 3's shock size):
                 # kept without its multi-regional table (the largest array of a year)
@@ -182,8 +205,9 @@ def _closed_autarky(world: World, store: dict[Any, Any]) -> pd.Series | None:
         warnings.simplefilter("ignore", ScenarioWarning)
         warnings.simplefilter("ignore", RepairWarning)
         _, econ = prepare(world, shock, opts, [])
-    if opts.deficits != "zero" or not closes_every_route(econ.tariffs, shock.tariffs,
-                                                         shock.tau_hat):
+    closed = closes_every_route(econ.tariffs, shock.tariffs, shock.tau_hat)
+    del shock  # two (N, N, J) cubes, not needed by the deficit removal
+    if opts.deficits != "zero" or not closed:
         return None
     k = ("deficits", econ.shape, theta.tobytes())  # the key of autarky.solve's starts
     bal = balance(econ, theta, opts, start=store.get(k))
@@ -194,3 +218,9 @@ def _closed_autarky(world: World, store: dict[Any, Any]) -> pd.Series | None:
     if not np.all(np.isfinite(welfare)):
         return None
     return pd.Series(welfare, index=pd.Index(world.countries, name="country"), name="welfare")
+
+
+def _years(name: str) -> range:
+    """The years of an embedded dataset."""
+    a, _, b = str(datasets().loc[name, "years"]).partition("-")
+    return range(int(a), int(b or a) + 1)
