@@ -112,3 +112,53 @@ def test_context_lets_datasets_and_solves_go() -> None:
     # the run's policy: every dataset it lets go is read by no later claim
     assert set(claims.LAST_READ) <= set(ak.data.datasets().index)
     assert max(claims.LAST_READ.values()) <= len(claims.CLAIMS)
+
+
+def test_world_autarky_of_every_year_in_closed_form_equals_the_solve() -> None:
+    """Issue 31 item 5 (claim 1): each dataset-year's world-autarky welfare (the autarky
+    step in closed form from the solver's balanced baseline) equals the run service's
+    solve, years warm-started or not; the closed form is not taken for another shock."""
+    from autarky.claims_context import _closed_autarky
+
+    scn = ak.presets.get("world-autarky")
+    store: dict[Any, Any] = {}
+    for name, year in (("wiod2016", 2012), ("wiod2016", 2013), ("icio2023", 2016)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            w = ak.load_world(name, year=year)
+            ref = ak.service.solve(w, scn).welfare
+        got = _closed_autarky(w, store)
+        assert got is not None and list(got.index) == list(ref.index)
+        np.testing.assert_allclose(got.to_numpy(), ref.to_numpy(), rtol=0, atol=1e-7)
+    assert len(store) == 2  # the deficit removal of each dataset, for its next year
+    ctx = claims.Context()
+    ctx.solve = None  # a dataset-year that is not the headline is not solved in full
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wel = ctx.autarky_welfare("wiod2016", 2012)
+    np.testing.assert_allclose(wel.to_numpy(), _closed_autarky(
+        ctx.world("wiod2016", 2012), {}).to_numpy(), rtol=0, atol=1e-7)
+
+
+def test_claim_1_builds_icio194_on_the_icio2023_year_it_solved(monkeypatch) -> None:
+    """Issue 31 item 5: inside claim 1's block an icio2023 year solved for world autarky is
+    kept until icio194 of that year is built on it (not loaded a second time); the
+    repairs noted are the same; outside the block nothing is kept."""
+    import autarky.data.embedded_data as ed
+
+    loads: list[str] = []  # icio2023 loaded by icio194's loader
+    real = ed._load_tradecube
+    monkeypatch.setattr(ed, "_load_tradecube",
+                        lambda name, *a, **k: loads.append(name) or real(name, *a, **k))
+    ctx = claims.Context()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with ctx.icio194_on_icio2023():
+            ctx.autarky_welfare("icio2023", 2016)
+            ctx.world("icio194", 2016)
+        assert loads == []
+        again = claims.Context()
+        again.world("icio2023", 2016)
+        again.world("icio194", 2016)
+    assert ctx.repairs == again.repairs
+    assert ctx._bases is None and loads == ["icio2023"]

@@ -241,3 +241,19 @@ def test_ship_registries_trade_in_icio194_within_the_w5_bound(year: int) -> None
     x = pd.read_csv(shared_path("imf-dots", f"dots{year}_X_fob_194.csv"), index_col=0)
     assert dots[codes.index("PAN"), codes.index("USA")] == pytest.approx(
         max(float(x.loc["PAN", "USA"]), 0.0), rel=1e-6)
+
+
+def test_icio194_built_on_an_icio2023_world_already_loaded_is_the_same() -> None:
+    """Issue 31 item 5 (claim 1): icio194 of a year built on the icio2023 World of that
+    year loaded before (``base=``) is the plain load's World; its own repairs are the
+    plain load's less the icio2023 ones (reported with the base); a wrong base is refused."""
+    base = run.load("icio2023", 2018)
+    plain = run.load("icio194", 2018)
+    built = run.load("icio194", 2018, base=base.world)
+    assert built.world.dataset.identical(plain.world.dataset)
+    assert built.repairs == tuple(r for r in plain.repairs if r not in base.repairs)
+    assert set(plain.repairs) == set(base.repairs) | set(built.repairs)
+    with pytest.raises(DataError, match="not icio2023 2019"):
+        ak.data.load_embedded("icio194", 2019, base=base.world)
+    with pytest.raises(DataError, match="icio194"):
+        ak.data.load_embedded("icio2023", 2018, base=base.world)

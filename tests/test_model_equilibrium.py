@@ -103,6 +103,39 @@ def test_multi_sector_autarky_matches_crc(io):
     assert np.all(res.pi[off] == 0.0)
 
 
+
+@pytest.mark.parametrize("io", [False, True])
+def test_world_autarky_welfare_with_tariffs_and_deficits_equals_the_solver(io):
+    """Issue 31 item 5 (claim 1): with baseline tariffs and deficits, world autarky under
+    the rule "zero" in closed form from the balanced baseline (income after autarky is
+    value added alone) is the solver's equilibrium."""
+    from autarky.model.balance import balance
+    from autarky.model.closed_form import closes_every_route, world_autarky_welfare
+    from autarky.solve import economy
+
+    w = random_world(17, 5, 3, io=io, tariffs=True)
+    assert np.abs(w.deficit.values).max() > 1e-3 and w.tariffs.values.max() > 0
+    theta = np.array([3.0, 5.0, 9.0])
+    opts = ak.SolveOptions(deficits="zero", tol=1e-12)
+    shock = autarky_shock(w)
+    res = ak.solve(w, shock, elasticities=theta, options=opts)
+    econ = economy(w)
+    assert closes_every_route(econ.tariffs, shock.tariffs, shock.tau_hat)
+    bal = balance(econ, theta, opts)
+    np.testing.assert_allclose(world_autarky_welfare(bal.econ, theta),
+                               res.welfare.to_numpy(), rtol=0, atol=1e-9)
+    # not world autarky: one route open, a home cost change, a tariff on home sales
+    for cut in ("open", "home", "tariff"):
+        tau, tar = shock.tau_hat.copy(), shock.tariffs.copy()
+        if cut == "open":
+            tau[0, 1, 0] = 1.0
+        elif cut == "home":
+            tau[2, 2, 1] = 1.1
+        else:
+            tar[3, 3, 0] = 0.05
+        assert not closes_every_route(econ.tariffs, tar, tau)
+
+
 def test_balanced_world_needs_no_rebase_for_closed_form():
     w = random_world(5, 4, 3, io=True, tariffs=False, balanced=True)
     assert np.abs(w.deficit.values).max() < 1e-9

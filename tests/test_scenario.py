@@ -443,3 +443,27 @@ def test_example_files_load_and_apply():
         scn = Scenario.from_toml(f)
         assert scn.name == f.stem
         quiet(scn, w)
+
+
+def test_shock_keeps_its_own_arrays_without_copying_frozen_ones(world):
+    """Issue 31 item 5: a Shock copies arrays it could share with their owner, and keeps
+    without a copy the read-only arrays that own their data (an applied scenario's,
+    another Shock's); the checks are the same."""
+    n, j = world.shape
+    t = np.zeros((n, n, j))
+    d = np.ones((n, n, j))
+    sh = ak.Shock(t, d)
+    t[0, 1, 0] = 0.5
+    assert sh.tariffs[0, 1, 0] == 0.0 and not sh.tariffs.flags.writeable
+    applied = ak.presets.get("world-autarky").apply(world)
+    again = ak.Shock(applied.tariffs, applied.tau_hat)
+    assert again.tariffs is applied.tariffs and again.tau_hat is applied.tau_hat
+    view = applied.tau_hat[:1]  # read-only, not owning its data: copied
+    assert ak.Shock(applied.tariffs[:1, :1], view[:, :1]).tau_hat is not view
+    for bad_t, bad_d, msg in ((np.inf, 1.0, "finite fractions"), (-0.1, 1.0, "finite"),
+                              (np.nan, 1.0, "finite"), (0.0, np.nan, "must be > 0"),
+                              (0.0, 0.0, "must be > 0"), (0.0, -1.0, "must be > 0")):
+        tt, dd = np.zeros((n, n, j)), np.ones((n, n, j))
+        tt[0, 1, 0], dd[0, 1, 0] = bad_t, bad_d
+        with pytest.raises(ak.ScenarioError, match=msg):
+            ak.Shock(tt, dd)

@@ -187,3 +187,43 @@ def test_floored_shocks_closing_the_same_routes_share_one_baseline() -> None:
         return {n for n in notes if not n.startswith("scenarios:")}
 
     assert kept(together.notes) == {n for one in alone for n in kept(one.notes)}
+
+
+def test_chunks_on_one_baseline_remove_its_deficits_once(monkeypatch) -> None:
+    """Issue 31 item 5 (claim 3): with deficits "zero", chunks of a sweep on one baseline
+    and one theta share the balanced baseline, computed once (autarky.model.balance); every
+    row is bit for bit what its chunk computes alone."""
+    import autarky.model.balance as mb
+    from autarky import run
+    from autarky.model.shock import Shock
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = ak.load_world("wiod2016", year=2014)
+    aut = ak.presets.get("world-autarky")
+    base = aut.apply(w)
+    rng = np.random.default_rng(5)
+    Z = np.exp(rng.normal(0.0, 0.05, size=(3, *w.shape)))
+    shocks = [Shock(base.tariffs, base.tau_hat * z[None, :, :]) for z in Z]
+    opts = run.options(aut)
+    alone = [_quiet(ak.sweep_scenarios, w, [s], options=opts, chunk=1) for s in shocks]
+    removals = []
+    real = mb.solve_hat
+
+    def counted(*args, **kwargs):
+        removals.append(kwargs.get("deficits"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mb, "solve_hat", counted)
+    together = _quiet(ak.sweep_scenarios, w, shocks, options=opts, chunk=1)
+    assert removals == ["zero"]  # three chunks, one removal
+    assert together.converged.all()
+    for r, one in enumerate(alone):
+        np.testing.assert_array_equal(together.welfare.to_numpy()[r],
+                                      one.welfare.to_numpy()[0])
+        assert together.iterations[r] == one.iterations[0]
+    # no sharing where the rule is not "zero", nor for a chunk alone
+    assert mb.shared_balances([], [(0, np.ones((2, 3)))], opts) == [None]
+    fixed = ak.SolveOptions(deficits="fixed")
+    assert mb.shared_balances([], [(0, np.ones((1, 3))), (0, np.ones((1, 3)))],
+                              fixed) == [None, None]

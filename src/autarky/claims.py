@@ -153,8 +153,9 @@ def world_autarky(ctx: Context | None = None) -> Claim:
         cw = ctx.custom
         solved = [(cw.name, cw.year, ctx.solve(cw, "world-autarky").welfare)]
     else:
-        solved = [(n, y, ctx.autarky_welfare(n, y)) for n in datasets().index
-                  for y in _years(n)]
+        with ctx.icio194_on_icio2023():
+            solved = [(n, y, ctx.autarky_welfare(n, y)) for n in datasets().index
+                      for y in _years(n)]
     worlds = solved
     frames = [pd.DataFrame({"dataset": n, "year": y, "country": list(wel.index),
                             "welfare": wel.to_numpy(float)}) for n, y, wel in solved]

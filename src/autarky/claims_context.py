@@ -9,18 +9,30 @@ world loaded for that solve alone is let go.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from autarky import presets, run
 from autarky.data import datasets
 from autarky.errors import RepairWarning, ScenarioWarning
+from autarky.model.balance import balance
+from autarky.model.closed_form import closes_every_route, world_autarky_welfare
 from autarky.results import Result
 from autarky.scenario import Scenario
 from autarky.service import solve
-from autarky.solve import warm_starts, without_supply_sensitivity
+from autarky.solve import (
+    prepare,
+    resolve_elasticities,
+    to_shock,
+    warm_starts,
+    without_supply_sensitivity,
+)
 from autarky.world import World
 
 __all__ = ["HEADLINE", "PANELS", "Context", "release_memory"]
@@ -67,6 +79,7 @@ class Context:
         self._solves: dict[tuple[Any, ...], Result] = {}
         self._welfare: dict[tuple[str, int], pd.Series] = {}
         self._starts: dict[str, dict[Any, Any]] = {}
+        self._bases: dict[int, World] | None = None  # icio2023 years icio194 will load
         self.repairs: list[str] = []
         self.custom: World | None = None
         if isinstance(world, World):
@@ -78,7 +91,10 @@ class Context:
         """An embedded world (repairs noted once, not warned)."""
         key = (name, year)
         if key not in self._worlds:
-            loaded = run.load(name, year)
+            base = None
+            if self._bases is not None and name == "icio194" and year is not None:
+                base = self._bases.pop(year, None) or self._worlds.get(("icio2023", year))
+            loaded = run.load(name, year) if base is None else run.load(name, year, base=base)
             self.repairs.extend(r for r in loaded.repairs if r not in self.repairs)
             self._worlds[key] = loaded.world
             self._worlds[(name, loaded.world.year)] = loaded.world
@@ -135,14 +151,30 @@ class Context:
         """Let go of a :meth:`solve` no later claim reads (it is solved again if asked)."""
         self._solves.pop((id(world), key or scn, tuple(sorted(kwargs.items()))), None)
 
+    @contextlib.contextmanager
+    def icio194_on_icio2023(self) -> Iterator[None]:
+        """Inside: icio194 of a year is built on the icio2023 World of that year solved before.
+
+        icio194 is icio2023 with ROW split (:mod:`autarky.data.icio194`); claim 1 loads
+        both datasets' years, so each icio2023 year icio194 also has is kept until
+        icio194's is loaded from it (``load_embedded(base=)``), not loaded twice. What is
+        not used by the end of the block is let go.
+        """
+        self._bases = {}
+        try:
+            yield
+        finally:
+            self._bases = None
+
     def autarky_welfare(self, name: str, year: int) -> pd.Series:
         """Welfare (%) by country of world autarky on one dataset-year, solved once.
 
         As :meth:`solve` of the ``world-autarky`` preset, keeping only the welfare: the
-        Result (trade shares, expenditure, ...) of every dataset-year is not held. The
-        years of one dataset are warm-started from each other
-        (:func:`autarky.solve.warm_starts`: same fixed point, fewer iterations), except the
-        headline world's (:meth:`headline`), whose Result is kept for claim 1.
+        Result (trade shares, expenditure, ...) of every dataset-year is not held, and
+        the autarky step is taken in closed form from the balanced baseline
+        (:func:`_closed_autarky`). The years of one dataset are warm-started from each
+        other (:func:`autarky.solve.warm_starts`: same fixed point, fewer iterations),
+        except the headline world's (:meth:`headline`), whose Result is kept for claim 1.
         """
         key = (name, year)
         if key not in self._welfare:
@@ -154,15 +186,62 @@ class Context:
                 self._welfare[key] = self.solve(w, "world-autarky").welfare.astype(float)
                 return self._welfare[key]
             # each year starts from the previous year's equilibrium of this dataset
-            with warm_starts(self._starts.setdefault(name, {})):
-                res = self.solve(w, "world-autarky")
-            self._welfare[key] = res.welfare.astype(float).copy()
-            self._solves.pop((id(w), "world-autarky", ()), None)
+            store = self._starts.setdefault(name, {})
+            welfare = _closed_autarky(w, store)
+            if welfare is None:  # where the closed form does not apply: solved
+                with warm_starts(store):
+                    welfare = self.solve(w, "world-autarky").welfare.astype(float).copy()
+                self._solves.pop((id(w), "world-autarky", ()), None)
+            self._welfare[key] = welfare
             if fresh and name not in PANELS:  # loaded for this solve only: let it go
                 self._worlds.pop(key, None)
+                if self._bases is not None and name == "icio2023" and year in _years("icio194"):
+                    self._bases[year] = w  # ... once icio194 of the year is built on it
             elif fresh and w.mrio is not None:
                 # a panel year is read again for its arrays only (claim 3's shock size):
                 # kept without its multi-regional table (the largest array of a year)
                 self._worlds[key] = World(w.dataset)
         return self._welfare[key]
 
+
+
+def _closed_autarky(world: World, store: dict[Any, Any]) -> pd.Series | None:
+    """Welfare (%) of the world-autarky preset on ``world``: the solve, autarky in closed form.
+
+    As :meth:`Context.solve` of ``world-autarky`` (the run's elasticities and options, the
+    floored baseline of :func:`autarky.solve.prepare`, the deficits removed first by the
+    solver, warm-started from ``store`` as :func:`autarky.solve.warm_starts` does), with
+    the autarky step from that balanced baseline in closed form
+    (:func:`autarky.model.closed_form.world_autarky_welfare`: the exact equilibrium of the
+    same equations, equal to the solver's to its tolerance). None where the closed form
+    does not apply (a shock that is not world autarky, another deficit rule) or the
+    removal does not converge: the caller then solves, and raises as a solve does.
+    """
+    scn = presets.get("world-autarky")
+    opts = scn.solve_options()
+    theta = resolve_elasticities(world, run.DEFAULT_ELASTICITIES,
+                                 extreme=opts.extreme_elasticities)[0]
+    shock = to_shock(world, scn, theta)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)
+        warnings.simplefilter("ignore", RepairWarning)
+        _, econ = prepare(world, shock, opts, [])
+    closed = closes_every_route(econ.tariffs, shock.tariffs, shock.tau_hat)
+    del shock  # two (N, N, J) cubes, not needed by the deficit removal
+    if opts.deficits != "zero" or not closed:
+        return None
+    k = ("deficits", econ.shape, theta.tobytes())  # the key of autarky.solve's starts
+    bal = balance(econ, theta, opts, start=store.get(k))
+    if bal.econ is None or bal.solution is None:
+        return None
+    store[k] = replace(bal.solution, pi=np.empty((1, 0, 0, 0)))
+    welfare = world_autarky_welfare(bal.econ, theta)
+    if not np.all(np.isfinite(welfare)):
+        return None
+    return pd.Series(welfare, index=pd.Index(world.countries, name="country"), name="welfare")
+
+
+def _years(name: str) -> range:
+    """The years of an embedded dataset."""
+    a, _, b = str(datasets().loc[name, "years"]).partition("-")
+    return range(int(a), int(b or a) + 1)

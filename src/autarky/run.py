@@ -99,15 +99,16 @@ class Loaded:
         return tuple(str(w) for w in self.warnings)
 
 
-def load(world: str | World, year: int | None = None) -> Loaded:
+def load(world: str | World, year: int | None = None, **kwargs: Any) -> Loaded:
     """Load a World; repairs are returned as notes instead of warnings.
 
     The one place the package catches the RepairWarnings of loading (the command line, the
     run service, the claims and the app all load through it); other warnings are shown.
+    ``kwargs`` go to :func:`autarky.data.load_world` (e.g. ``base=`` for icio194).
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RepairWarning)
-        w = load_world(world, year=year)
+        w = load_world(world, year=year, **kwargs)
     repairs = []
     for m in caught:
         if isinstance(m.message, RepairWarning):

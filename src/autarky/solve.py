@@ -26,6 +26,7 @@ from autarky.data import DEFAULT_SOURCE
 from autarky.data import elasticities as catalog
 from autarky.errors import ConvergenceError, DataError, ScenarioError, UnavailableGoodError
 from autarky.model import equations as eq
+from autarky.model.balance import Balanced, balance
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import ELASTICITY_RANGE, Deficits, SolveOptions
 from autarky.model.shock import Shock
@@ -641,6 +642,9 @@ class Batch:
         starts from the last one's solution (``benchmarks/bench_montecarlo.py``).
     start : Equilibrium, optional
         Warm start of the first group (e.g. the last row of the previous chunk).
+    balanced : Balanced, optional
+        With deficits "zero": the baseline's deficits already removed at one theta
+        (:func:`autarky.model.balance.shared_balances`), used for the rows of that theta.
     """
 
     econ: Economy
@@ -650,6 +654,7 @@ class Batch:
     options: SolveOptions
     lanes: int | None = None
     start: Equilibrium | None = None
+    balanced: Balanced | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -719,14 +724,14 @@ def solve_arrays(batch: Batch) -> BatchSolution:
     for rows, th0 in batches:
         econ, it0 = batch.econ, 0
         if th0 is not None:
-            ones = np.ones_like(econ.tariffs)
-            first = solve_hat(econ, econ.tariffs, ones, th0, deficits="zero", tol=o.tol,
-                              max_iter=o.max_iter, memory=memory, method=o.method)
-            if not first.converged.all():
-                for k, v in first.residuals.items():
-                    residuals.setdefault(k, np.full(B, np.inf))[rows] = v[0]
+            given = batch.balanced
+            bal = (given if given is not None and np.array_equal(given.theta, th0)
+                   else balance(econ, th0, o))
+            if bal.econ is None:
+                for k, r in bal.residuals.items():
+                    residuals.setdefault(k, np.full(B, np.inf))[rows] = r
                 continue
-            econ, it0 = econ.rebase(first, econ.tariffs), first.iterations
+            econ, it0 = bal.econ, bal.iterations
         lanes = len(rows) if batch.lanes is None else max(1, int(batch.lanes))
         if lanes < len(rows) and levels_apply(econ, batch.tariffs, batch.tau_hat):
             lanes = len(rows)  # one program of draw-independent matrices (model/levels.py)

@@ -39,6 +39,7 @@ from autarky.data import DEFAULT_SOURCE, elasticity_sources
 from autarky.data import elasticities as catalog_elasticities
 from autarky.data.store import COMPACT_AFTER, ResultStore
 from autarky.errors import ConvergenceError, DataError
+from autarky.model.balance import shared_balances
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
 from autarky.model.solver import levels_apply
@@ -385,9 +386,11 @@ def solve_rows(world: World, shocks: Sequence[Shock], shock_of_row: np.ndarray,
     if backend == "serial":
         # each chunk on its own (warm starts within a chunk only), so that a serial
         # sweep and a Dask one with the same chunks do the same arithmetic
-        for rows, e, T, H, th in jobs:
+        # chunks on one baseline and theta remove its deficits once (the same numbers)
+        shared = shared_balances(econs, [(e, th) for _, e, _, _, th in jobs], options)
+        for (rows, e, T, H, th), bal in zip(jobs, shared, strict=True):
             finish(rows, *_welfare_of(Batch(econs[e], T, H, th, options, lanes=lanes,
-                                            start=start)))
+                                            start=start, balanced=bal)))
     else:
         _run_dask(jobs, econs, options, scheduler, finish, lanes, start)
     if store is not None and len(todo) and len(store.files()) > COMPACT_AFTER:

@@ -94,7 +94,8 @@ def load_world(source: Any = "icio2023", year: int | None = None, **kwargs: Any)
         For an embedded dataset: ``tariffs="as-published"`` keeps the raw baseline tariffs
         (default ``"repaired"``: rule T1 of :mod:`autarky.data.tariff_quality`);
         ``flows="importer"`` (world194) takes each flow from the importer's record first
-        (default ``"exporter"``).
+        (default ``"exporter"``); ``base=`` (icio194) the icio2023 World of the year,
+        already loaded, to build on.
 
     Examples
     --------

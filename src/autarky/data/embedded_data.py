@@ -174,11 +174,19 @@ def _load_world194(name: str, year: int | None, flows: str = "exporter") -> Worl
     )
 
 
-def _load_icio194(name: str, year: int | None, tariffs: str = "repaired") -> World:
-    """icio2023 of the year with ROW split into its economies (rules: autarky.data.icio194)."""
+def _load_icio194(name: str, year: int | None, tariffs: str = "repaired",
+                  base: World | None = None) -> World:
+    """icio2023 of the year with ROW split into its economies (rules: autarky.data.icio194).
+
+    ``base``: that icio2023 World, already loaded with the same ``tariffs`` (its repairs
+    were reported when it was loaded, and are not again); default: loaded here.
+    """
     meta = manifest()[name]
     y = _check_year(name, year, meta["years"])
-    base = _load_tradecube("icio2023", y, tariffs)
+    if base is None:
+        base = _load_tradecube("icio2023", y, tariffs)
+    elif base.name != "icio2023" or base.year != y:
+        raise DataError(f"{name} {y}: base= is {base.name} {base.year}, not icio2023 {y}")
     with _npz(name) as d:
         dy = min(y, int(d["dots_years"][-1]))
         store = {"countries": d["countries"], "members": d["members"],
@@ -225,18 +233,24 @@ DATASETS: dict[str, Callable[[str, int | None], World]] = {
 
 
 def load_embedded(name: str, year: int | None = None, tariffs: str = "repaired",
-                  flows: str = "exporter") -> World:
+                  flows: str = "exporter", base: World | None = None) -> World:
     """Load an embedded dataset by name (default year: the latest).
 
     ``tariffs="as-published"`` keeps the baseline tariffs of the trade cubes as compiled;
     the default applies the tariff repair rule of :mod:`autarky.data.tariff_quality`.
     ``flows="importer"`` (world194): the importer's record of each flow first.
+    ``base`` (icio194): the icio2023 World of the year, loaded before with the same
+    ``tariffs``, instead of loading it again (claim 1 loads both datasets' years).
     """
     key = name.lower()
     if key not in DATASETS:
         raise DataError(f"unknown dataset {name!r}; available: {', '.join(DATASETS)}")
     if flows != "exporter" and DATASETS[key] is not _load_world194:
         raise DataError(f"{name}: flows = {flows!r}: only world194 offers a choice of record")
+    if base is not None:
+        if DATASETS[key] is not _load_icio194:
+            raise DataError(f"{name}: base= is for icio194 (its icio2023 year) only")
+        return _load_icio194(key, year, tariffs, base)
     if DATASETS[key] in (_load_tradecube, _load_icio194):
         return DATASETS[key](key, year, tariffs)  # type: ignore[call-arg]
     if DATASETS[key] is _load_world194:

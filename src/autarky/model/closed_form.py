@@ -13,13 +13,20 @@ a formula in the domestic trade shares alone:
   ``log W^_n = sum_j alpha_nj sum_k [(I - io_n^T)^{-1}]_jk log(pi_nnk) / theta_k``.
 
 ``W^ < 1``: the numbers are the real-income change of autarky (minus the gains from trade).
+
+With baseline tariffs and the deficit rule "zero" (income after autarky is value added
+alone: no tariff revenue, no deficit), :func:`world_autarky_welfare` gives the exact
+equilibrium of the model (CP 2015 in changes) from any baseline: ``I^_n = w^_n va_n / I_n``
+and the same price system, so ``W^_n = (va_n / I_n) * crc_autarky(...)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["acr_autarky", "crc_autarky"]
+from autarky.model.economy import Economy
+
+__all__ = ["acr_autarky", "closes_every_route", "crc_autarky", "world_autarky_welfare"]
 
 
 def acr_autarky(pi_nn: np.ndarray, theta: float | np.ndarray) -> np.ndarray:
@@ -56,3 +63,36 @@ def crc_autarky(pi_nn: np.ndarray, alpha: np.ndarray, theta: np.ndarray,
     A = np.eye(J) - np.swapaxes(io, -1, -2)  # (I - io^T), per country
     x = np.linalg.solve(A, ell[..., None])[..., 0]
     return np.exp(np.sum(alpha * x, axis=-1))
+
+
+def closes_every_route(tariffs: np.ndarray, tariffs_new: np.ndarray,
+                       tau_hat: np.ndarray) -> bool:
+    """Whether a shock is world autarky as :func:`world_autarky_welfare` takes it.
+
+    Every foreign route prohibitive (``tau_hat`` infinite off the diagonal), home sales
+    untouched (``tau_hat`` 1 on the diagonal) and untaxed before and after; one shock
+    (N, N, J), not a batch.
+    """
+    if np.ndim(tau_hat) != 3 or np.ndim(tariffs_new) != 3:
+        return False
+    foreign = ~np.eye(tau_hat.shape[0], dtype=bool)
+    return bool(np.all(np.isposinf(tau_hat[foreign]))
+                and np.all(np.einsum("nnj->nj", tau_hat) == 1.0)
+                and not np.any(np.einsum("nnj->nj", tariffs))
+                and not np.any(np.einsum("nnj->nj", tariffs_new)))
+
+
+def world_autarky_welfare(econ: Economy, theta: np.ndarray) -> np.ndarray:
+    """Welfare change (%) of every country when every foreign route closes, exactly.
+
+    The equilibrium in changes of :func:`autarky.model.solver.solve_hat` for a shock
+    with :func:`closes_every_route` and the deficit rule "zero", in closed form (module
+    docstring): ``100 (va_n / I_n * crc_autarky(pi_nn, alpha, theta, io) - 1)``, with
+    every baseline quantity of ``econ`` (e.g. the balanced baseline of
+    :func:`autarky.model.balance.balance`). Each country's real income depends on its own
+    domestic shares only; its nominal wage is not determined by the closed form (the
+    solver's numeraire fixes it), nor needed.
+    """
+    pi_nn = np.einsum("nnj->nj", econ.pi)
+    what = crc_autarky(pi_nn, econ.alpha, np.asarray(theta, float), econ.io)
+    return 100.0 * (econ.va / econ.income * what - 1.0)

@@ -38,15 +38,15 @@ class Shock:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        t = np.array(self.tariffs, dtype=float)
-        d = np.array(self.tau_hat, dtype=float)
+        t = _own_copy(self.tariffs)
+        d = _own_copy(self.tau_hat)
         if t.shape != d.shape or t.ndim != 3 or t.shape[0] != t.shape[1]:
             raise ScenarioError(
                 f"shock: tariffs {t.shape} and tau_hat {d.shape} must both be (N, N, J)"
             )
-        if np.isnan(t).any() or (t < 0).any() or np.isinf(t).any():
+        if not np.isfinite(t).all() or (t < 0).any():
             raise ScenarioError("shock: tariffs must be finite fractions >= 0")
-        if np.isnan(d).any() or (d <= 0).any():
+        if not (d > 0).all():  # NaN is not > 0 either
             raise ScenarioError("shock: tau_hat must be > 0 (np.inf for prohibitive)")
         if not np.isfinite(np.einsum("nnj->nj", d)).all():
             raise ScenarioError("shock: domestic trade costs must stay finite")
@@ -60,3 +60,15 @@ class Shock:
         """The zero shock: baseline tariffs kept (or zero), trade costs unchanged."""
         t = np.zeros((n, n, j)) if tariffs is None else np.asarray(tariffs, dtype=float)
         return cls(t, np.ones((n, n, j)), "no change")
+
+
+def _own_copy(a: object) -> np.ndarray:
+    """A float array only the Shock holds (a copy of ``a``, or ``a`` itself).
+
+    ``a`` itself where it already is one: read-only and owning its data (another Shock's,
+    or an array handed over frozen, as :meth:`autarky.Scenario.apply` does).
+    """
+    if (isinstance(a, np.ndarray) and a.dtype == np.float64 and not a.flags.writeable
+            and a.flags.owndata):
+        return a
+    return np.array(a, dtype=float)

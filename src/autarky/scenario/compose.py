@@ -288,6 +288,7 @@ class Scenario:
         own_t = np.full(T.shape, -1, dtype=np.int32)
         own_d = np.full(T.shape, -1, dtype=np.int32)
         conflicts: list[str] = []
+        touched: set[str] = set()  # arrays a component has set cells of
         labels = [f"#{k + 1} ({c.kind})" for k, c in enumerate(self.components)]
         for k, comp in enumerate(self.components):
             L = comp.layer(ctx, T)
@@ -300,7 +301,7 @@ class Scenario:
                     continue
                 if what == "tariff":
                     conflicts.extend(_embargo_notes(setm, D, own_d, k, labels, ctx))
-                if not compose:
+                if not compose and what in touched:  # cells an earlier component set
                     clash = setm & (own >= 0) & (arr != new)
                     for m in np.unique(own[clash]):
                         cm = clash & (own == m)
@@ -309,8 +310,9 @@ class Scenario:
                             f"conflict: component {labels[k]} overrides component "
                             f"{labels[m]} on {int(cm.sum())} {what} cells "
                             f"(first: {ctx.cell(*first)}); the later component wins")
-                arr[setm] = new[setm]
-                own[setm] = k
+                np.copyto(arr, new, where=setm)  # arr[setm] = new[setm], without the gather
+                np.copyto(own, np.int32(k), where=setm)
+                touched.add(what)
         n = T.shape[0]
         idx = np.arange(n)
         T[idx, idx, :] = world.arrays()["tariffs"][idx, idx, :]
@@ -318,6 +320,8 @@ class Scenario:
         desc = self.summary()
         if conflicts:
             desc += ". " + " ".join(conflicts)
+        T.setflags(write=False)  # handed over: the Shock keeps them without a copy
+        D.setflags(write=False)
         return Shock(T, D, desc, tuple(ctx.notes) + tuple(conflicts))
 
     # -------------------------------------------------------------- TOML
