@@ -333,7 +333,10 @@ class WageMap:
         # many draws of one shock with few distinct cost changes: A as draw-independent
         # matrices per level, one matrix-matrix product for all rows (model/levels.py)
         self.levels = lv.levels(log_kappa, weight, inv_tn, theta)
-        if self.levels is None:
+        if self.levels is None and not log_kappa.any():  # no change: A = the weights
+            self._A = np.broadcast_to(weight, (theta.shape[0], *weight.shape[-3:]))
+            self._A_net = self._A * inv_tn
+        elif self.levels is None:
             expo = -theta[:, :, None, None] * log_kappa
             # exponents beyond +-700 are clipped: A is then not exact, and the final check
             # recomputes prices with the exact log-sum-exp instead (residuals())
@@ -714,6 +717,14 @@ def _routes(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray,
         _ROUTES.clear()
     tn_sm = _sector_major(tariffs_new)  # may be tariffs_new itself: not written to
     th_sm = np.array(np.moveaxis(tau_hat, -1, -3), order="C")  # kept: always a copy
+    if tn_sm.shape == econ.pi_sm.shape and np.all(th_sm == 1.0) \
+            and np.array_equal(tariffs_new, econ.tariffs):
+        # no change (the deficit removal of rule "zero"): k^ = 1 on every route, so the
+        # routes are the baseline's own arrays, read only (the same numbers as below)
+        out = (econ, np.array(tariffs_new), th_sm, np.zeros_like(tn_sm), econ.pi_sm,
+               econ.pi_sm_positive, np.divide(1.0, np.add(tn_sm, 1.0)))
+        _ROUTES[:] = [out]
+        return out
     open_ = np.isfinite(th_sm) & econ.pi_sm_positive
     log_kappa = np.log1p(tn_sm)
     log_kappa -= econ.log1p_tariffs_sm
