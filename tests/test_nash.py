@@ -412,3 +412,28 @@ def test_tariff_cubes_put_each_players_level_on_its_cells() -> None:
         want = np.where(control >= 0, t[..., np.where(control >= 0, control, 0)], fixed)
         np.testing.assert_array_equal(cubes(t), want)
     assert np.shares_memory(cubes.fixed, fixed) and not np.shares_memory(cubes(t), fixed)
+
+
+def test_best_response_centre_starts_change_the_path_not_the_equilibrium(monkeypatch) -> None:
+    """Issue 31: each round's centre solve starts from the first-order step of the last
+    round's +h solutions; the tariffs found equal those of cold starts, with fewer
+    solver iterations."""
+    w = _world()
+    iterations: list[int] = []
+    real = mn.solve_hat
+
+    def counted(*a, **k):
+        sol = real(*a, **k)
+        iterations.append(int(sol.iterations))
+        return sol
+
+    monkeypatch.setattr(mn, "solve_hat", counted)
+    warm = ak.nash(w, 5.0, ak.NashOptions(method="best-response"))
+    n_warm = sum(iterations)
+    iterations.clear()
+    monkeypatch.setattr(mn, "_first_order", lambda *a, **k: None)
+    cold = ak.nash(w, 5.0, ak.NashOptions(method="best-response"))
+    assert warm.converged and cold.converged
+    np.testing.assert_allclose(warm.tariffs.to_numpy(), cold.tariffs.to_numpy(), rtol=0,
+                               atol=1e-8)
+    assert n_warm < sum(iterations)

@@ -80,7 +80,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -562,6 +562,19 @@ class _Cubes:
         return out
 
 
+def _first_order(center: Economy, slopes: tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                 Equilibrium], steps: np.ndarray) -> Equilibrium:
+    """A start for the equilibrium at the centre's tariffs plus ``steps`` x h (per player).
+
+    First order from each player's +h solution: changes scale with the step, and the
+    players' changes add. Only a start: the solve converges to the same fixed point.
+    """
+    lw, lp, dx, template = slopes
+    return replace(template, w_hat=np.exp(steps @ lw)[None],
+                   log_P=np.tensordot(steps, lp, axes=1)[None],
+                   X=(center.X + np.tensordot(steps, dx, axes=1))[None])
+
+
 @blas_limited
 def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
                        owner: np.ndarray, fixed: np.ndarray, t0: np.ndarray, *,
@@ -618,11 +631,19 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
     rounds = 0
     ok = False
     cube_of = _Cubes(control, fixed)
+    # each player's +h solution of the last round (changes from its centre), from which the
+    # next round's centre solve starts (first order in the tariff steps)
+    slopes: tuple[np.ndarray, np.ndarray, np.ndarray, Equilibrium] | None = None
+    t_last = t
     while rounds < max_rounds:
         rounds += 1
         # the equilibrium at the current tariffs becomes the baseline of this round
         cube = cube_of(t)
-        sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol)
+        start = None if slopes is None else _first_order(center, slopes, (t - t_last) / h)
+        sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol,
+                        start=start)
+        if start is not None and not sol.converged.all():  # the start costs time only
+            sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol)
         if not sol.converged.all():
             raise RuntimeError(f"best_response_nash: the round-{rounds} equilibrium did not "
                                "converge")
@@ -630,10 +651,14 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         # welfare of each player's owner at t_p + h and t_p - h, all players in a batch; a
         # player at a tariff below h (at zero, the bound) takes t_p + 2h instead of t_p - h:
         # a one-sided quadratic (the same formula below, its nodes at h and 2h)
+        t_last = t
         low = np.where(t >= h, -h, 2.0 * h)
         tb = np.concatenate([t + h * eye, t + low[:, None] * eye])  # (2P, P)
         dt = tb[np.arange(2 * P), np.tile(np.arange(P), 2)] - t[np.tile(np.arange(P), 2)]
         w_own = np.empty(2 * P)
+        lw_up = np.empty((P, *center.va.shape))
+        lp_up = np.empty((P, *center.X.shape))
+        x_up = np.empty((P, *center.X.shape))
         for s in range(0, 2 * P, chunk):
             part = tb[s:s + chunk]
             cubes = cube_of(part)
@@ -646,6 +671,13 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
             w = eq.welfare(sol.income, center.income, sol.log_P, center.alpha)
             players = np.tile(np.arange(P), 2)[s:s + chunk]
             w_own[s:s + chunk] = np.log(w[np.arange(len(part)), owner[players]])
+            rows = slice(s, min(s + chunk, P))  # rows of the +h solutions in this chunk
+            if rows.start < rows.stop:
+                k = rows.stop - rows.start
+                lw_up[rows] = np.log(sol.w_hat[:k])
+                lp_up[rows] = sol.log_P[:k]
+                x_up[rows] = sol.X[:k] - center.X
+        slopes = (lw_up, lp_up, x_up, sol)
         up, dn = w_own[:P], w_own[P:]
         hu, hd = dt[:P], -dt[P:]
         # log welfare is 0 at the center: quadratic through (-hd, dn), (0, 0), (hu, up)
