@@ -64,7 +64,8 @@ from autarky.solve import Batch, prepare, solve_arrays, to_shock
 from autarky.world import World
 
 __all__ = ["CHUNK", "CHUNK_IO", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
-           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash"]
+           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash",
+           "verify_barriers"]
 
 CHUNK = 32
 """Rows per array program without input-output links. The rows share the stay-out shock's
@@ -315,6 +316,68 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     both = solve_rows(econ, T, lambda rows: patches.table_rows(rows + 1), 2 * S, th, options,
                       start=out.solution, keep=True)
     return out, _part(both, slice(0, S)), _part(both, slice(S, 2 * S))
+
+
+def verify_barriers(world: World, scn: Scenario, states: Sequence[str],
+                    integration: float | None, thetas: np.ndarray, options: SolveOptions,
+                    rows: np.ndarray, hats: np.ndarray, tables: dict[int, Any],
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The first step of a range's barrier calibration, solved with the range's rows.
+
+    For each source ``k`` of ``rows`` (elasticities ``thetas[k]``, remembered barrier
+    ``hats``): the source's whole table (:func:`solve_table`: the stay-out row and every
+    state's joins in one program, warm-started from the previous source's rows), then the
+    stay-out row once more from its own equilibrium, with its trade shares (no outer
+    step), for the between-bloc trade change the calibration targets
+    (:func:`autarky.calibrate.bloc_change`). A barrier's check is thus the stay-out row
+    the range solves anyway, not a solve of its own. ``tables[k]`` = ``(hat, (out, west,
+    east))``. Returns the calibration's ``(change %, converged, welfare %)`` per row (the
+    hook ``first`` of :func:`autarky.calibrate.calibrate_bloc_costs`), or None where this
+    does not apply (no input-output links: see below; deficits "zero": the baseline is
+    re-solved first; a floored baseline; the calibrated scenario's shock not the stay-out
+    shock). With IO links a barrier's check costs a full solve of its own (the rows one by
+    one) and buys the table little (the joins take as many outer steps from the previous
+    source's rows); without them the checks are one program for all sources and their
+    equilibria start the stay-out rows at their solutions (:func:`solve_table`).
+    """
+    from autarky.calibrate import bloc_change, with_cost
+
+    if options.deficits == "zero" or not len(rows) or not world.has_io:
+        return None
+    n, N = len(rows), len(world.countries)
+    change, conv, W = np.full(n, np.nan), np.zeros(n, dtype=bool), np.full((n, N), np.nan)
+    memory = options.memory if options.method == "anderson" else 0
+    near: tuple[Rows, Rows, Rows] | None = None
+    for i, (k, h) in enumerate(zip(rows, hats, strict=True)):
+        patches = Patches(world, states, float(h), thetas[k], integration)
+        if i == 0:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ScenarioWarning)
+                own = to_shock(world, with_cost(scn, float(h)), patches.theta)
+            if not (np.array_equal(own.tariffs, patches.out.tariffs)
+                    and np.array_equal(own.tau_hat, patches.out.tau_hat)):
+                return None
+            if not patches.verify():  # pragma: no cover - the components changed meaning
+                raise ScenarioError("bloc-choice range: the patched shocks differ from the "
+                                    "scenarios' own; autarky.blocsolve needs updating")
+        prepared, econ = prepare(world, patches.out, options, [])
+        if econ.io is None or prepared is not world:
+            # without IO links the barriers' checks are one cheap program of their own,
+            # and their equilibria start each source's stay-out row at its solution
+            return None
+        near = table = solve_table(patches, econ, options, near)
+        tables[int(k)] = (float(h), table)
+        out = table[0]
+        if out.solution is None or not out.converged[0]:
+            continue
+        sol = solve_hat(econ, patches.out.tariffs, patches.stay_out(), patches.theta,
+                        deficits=options.deficits, tol=options.tol, max_iter=options.max_iter,
+                        memory=memory, method=options.method, start=out.solution)
+        change[i] = bloc_change(world, scn, econ, sol, patches.out.tariffs)[0]
+        W[i] = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha)[0] - 1.0)
+        conv[i] = bool(sol.converged[0]) and bool(np.isfinite(change[i])) \
+            and bool(np.all(np.isfinite(W[i])))
+    return change, conv, W
 
 
 def _stack(sols: list[Equilibrium]) -> Equilibrium:

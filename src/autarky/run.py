@@ -666,12 +666,34 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     # joins patched into it, solved from one baseline with warm starts (autarky.blocsolve)
     base = presets.get("bloc-choice")
     target, _ = calibrate.BLOC_TARGETS["bloc-choice"]
-    solved: list[Any] = [None] * K  # each source's equilibrium at its barrier
-    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(
-        world, base, target, th, opts, equilibria=solved)
     integ = table.attrs.get("integration")
     present = [s for s in states if s in world.countries]
     P = len(present)
+    # numbers of an earlier run of this code on the same inputs (blocsolve.kept_key)
+    from autarky.presets_eurasia import eu_effect
+    from autarky.sweep import world_checksum
+
+    size, checksum = P + 3 * S, world_checksum(world)
+
+    def key_of(j: int, hat: float) -> str:
+        return blocsolve.kept_key(checksum, "range", blocsolve.barrier(hat),
+                                  blocsolve.theta_hash(th[j]), opts, labels,
+                                  eu_effect() if integ is None else integ)
+
+    tables: dict[int, Any] = {}  # sources solved with their barrier's verification
+
+    def first(rows: np.ndarray, hats_: np.ndarray) -> Any:
+        # a remembered barrier is checked by the stay-out row of its source's rows: those
+        # rows are solved now (unless kept), the check adds one solve without an outer step
+        if blocsolve.lookup_kept([key_of(int(j), h) for j, h in zip(rows, hats_, strict=True)],
+                                 size):
+            return None
+        return blocsolve.verify_barriers(world, base, present, integ, th, opts, rows, hats_,
+                                         tables)
+
+    solved: list[Any] = [None] * K  # each source's equilibrium at its barrier
+    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(
+        world, base, target, th, opts, equilibria=solved, first=first)
     a_name, b_name = presets.BLOC_NAMES
     blocs = presets.get("two-blocs").blocs(world)
     groups = {"West": blocs[a_name], "East": blocs[b_name]}
@@ -681,16 +703,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     # welfare in its row (OWN), West and East in every row (AGG); NaN where not converged
     OUT, OWN = np.full((K, P), np.nan), np.full((K, S), np.nan)
     AGG, conv = np.full((K, S, 2), np.nan), np.zeros((K, S), dtype=bool)
-    # numbers of an earlier run of this code on the same inputs (blocsolve.kept_key)
-    from autarky.presets_eurasia import eu_effect
-    from autarky.sweep import world_checksum
-
-    size = P + 3 * S
-    checksum = world_checksum(world)
-    keys = {int(j): blocsolve.kept_key(checksum, "range", blocsolve.barrier(hats[j]),
-                                       blocsolve.theta_hash(th[j]), opts, labels,
-                                       eu_effect() if integ is None else integ)
-            for j in np.flatnonzero(cal_ok)}
+    keys = {int(j): key_of(int(j), hats[j]) for j in np.flatnonzero(cal_ok)}
     kept = blocsolve.lookup_kept(list(keys.values()), size)
     fresh: dict[str, tuple[float, float, np.ndarray]] = {}
     checked = False
@@ -705,14 +718,18 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
             if progress:
                 progress(int(j) + 1, K)
             continue
-        # a joining state's integration is converted with this source's elasticities
-        patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
-        if not checked and not patches.verify():  # pragma: no cover
-            raise ScenarioError("bloc-choice range: the patched shocks differ from the "
-                                "scenarios' own; autarky.blocsolve needs updating")
-        checked = True
-        econ = blocsolve.baseline(world, patches, opts)
-        out, west, east = near = blocsolve.solve_table(patches, econ, opts, near, solved[j])
+        if j in tables and tables[j][0] == float(hats[j]):  # solved with the verification
+            out, west, east = near = tables[j][1]
+        else:
+            # a joining state's integration is converted with this source's elasticities
+            patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
+            if not checked and not patches.verify():  # pragma: no cover
+                raise ScenarioError("bloc-choice range: the patched shocks differ from the "
+                                    "scenarios' own; autarky.blocsolve needs updating")
+            checked = True
+            econ = blocsolve.baseline(world, patches, opts)
+            out, west, east = near = blocsolve.solve_table(patches, econ, opts, near,
+                                                           solved[j])
         Wj = np.full((S, len(world.countries)), np.nan)
         Wj[0], conv[j, 0] = out.welfare[0], out.converged[0]
         for k, s in enumerate(present):
