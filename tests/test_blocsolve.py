@@ -215,3 +215,28 @@ def test_range_with_io_links_checks_its_barriers_with_its_own_rows(tmp_path, mon
     assert all(f"x{h:.4f}" in off.attrs["text"] for h in hats)  # the same barriers again
     gap = off.to_numpy() - rng.to_numpy()
     assert np.max(np.abs(gap)) < 1e-5  # barriers found again agree to the root find's ftol
+
+
+def test_table_starts_from_the_calibrations_equilibrium(tmp_path, monkeypatch):
+    # the headline barrier's solve starts the table: one program for the stay-out row and
+    # both joins (the stay-out row converges at once); the same numbers as without it
+    from autarky.data import calibrations
+
+    monkeypatch.setattr(calibrations, "_solved_paths",
+                        lambda: (tmp_path / "solved.json", tmp_path / "none.json"))
+    monkeypatch.setattr(calibrate, "_CACHE", {})  # the calibration solves in this process
+    programs = []
+    real = blocsolve.solve_rows
+    monkeypatch.setattr(blocsolve, "solve_rows",
+                        lambda *a, **k: (programs.append(a[3]), real(*a, **k))[1])
+    w = w194()
+    opts = run.options(presets.get("bloc-choice"))
+    df = run.bloc_choice(w, states=("ARM",), options=opts, integration=0.3)
+    assert programs[0] == 3  # stay out, join West, join East: one program
+    monkeypatch.setattr(blocsolve, "start_of", lambda result: None)
+    (tmp_path / "solved.json").unlink()  # the table's numbers were kept: solve them again
+    programs.clear()
+    plain = run.bloc_choice(w, states=("ARM",), options=opts, integration=0.3)
+    assert programs[:2] == [1, 2]  # the stay-out row first, then the joins from it
+    assert np.max(np.abs(df["welfare"].to_numpy() - plain["welfare"].to_numpy())) < TOL_PP
+    assert blocsolve.start_of(None) is None
