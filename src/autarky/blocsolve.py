@@ -403,7 +403,7 @@ def _moved(out: Equilibrium, near_out: Equilibrium, near: Equilibrium) -> Equili
 
 def start_of(result: Any) -> Equilibrium | None:
     """A warm start (wages, prices, expenditure) from a solved Result, None if unconverged."""
-    if result is None or not result.converged or result.X is None:
+    if result is None or not result.converged or result.X is None or result.w_hat.ndim != 1:
         return None
     one = np.ones(1, dtype=bool)
     return Equilibrium(w_hat=result.w_hat[None], log_P=result.log_P[None], pi=_NONE,
