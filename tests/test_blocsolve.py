@@ -185,8 +185,10 @@ def test_range_with_io_links_checks_its_barriers_with_its_own_rows(tmp_path, mon
     w = run.load("icio2023", 2022).world
     states = ("TUR",)
     opts = run.options(presets.get("bloc-choice"))
-    df = run.bloc_choice(w, states=states, options=opts)
-    rng = run.bloc_choice_range(w, df, opts)
+    rows: list = []  # the table's rows start the first source's (as the service does)
+    df = run.bloc_choice(w, states=states, options=opts, rows=rows)
+    assert len(rows) == 1 and len(rows[0][1].welfare) == 1
+    rng = run.bloc_choice_range(w, df, opts, start=rows[0])
     assert calls == []  # every barrier remembered and checked with the range's rows
     th, _, _ = run._range_thetas(w)
     o = run._return_unconverged(presets.get("bloc-choice"), opts)
@@ -210,7 +212,7 @@ def test_range_with_io_links_checks_its_barriers_with_its_own_rows(tmp_path, mon
                         lambda key: None if lookup(key) is None else 1.01 * lookup(key))
     calls.clear()
     (tmp_path / "solved.json").unlink()
-    off = run.bloc_choice_range(w, df, opts)
+    off = run.bloc_choice_range(w, df, opts, start=rows[0])
     assert calls and calls[0] == len(th)  # the search went on, each step on its own
     assert all(f"x{h:.4f}" in off.attrs["text"] for h in hats)  # the same barriers again
     gap = off.to_numpy() - rng.to_numpy()

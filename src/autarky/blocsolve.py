@@ -107,9 +107,9 @@ class Patches:
         self.pos = np.array([world.countries.index(s) for s in self.states])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
-            self.out = to_shock(world, self._single(self.states[0])[presets.OPTIONS[2]],
-                                self.theta)
-            self.templates = [to_shock(world, self._all_join(k), self.theta).tau_hat
+            first = self._single(self.states[0])
+            self.out = to_shock(world, first[presets.OPTIONS[2]], self.theta)
+            self.templates = [to_shock(world, self._all_join(k, first), self.theta).tau_hat
                               for k in (0, 1)]
         self._cells: np.ndarray | None = None
 
@@ -131,12 +131,15 @@ class Patches:
         return (BlocSplit(((presets.BLOC_A,), (presets.BLOC_B,)), self.hat,
                           names=presets.BLOC_NAMES),)
 
-    def _all_join(self, option: int) -> Scenario:
-        """Every state joins bloc ``option`` (0 West, 1 East), as each would alone."""
+    def _all_join(self, option: int, first: dict[str, Scenario] | None = None) -> Scenario:
+        """Every state joins bloc ``option`` (0 West, 1 East), as each would alone.
+
+        ``first``: the first state's scenarios (:meth:`_single`), if already made.
+        """
         blocs: list[tuple[str, ...]] = [(presets.BLOC_A,), (presets.BLOC_B,)]
         blocs[option] = blocs[option] + tuple(self.states)
         comps: tuple[Any, ...] = (BlocSplit(tuple(blocs), self.hat, names=presets.BLOC_NAMES),)
-        one = self._single(self.states[0])[presets.OPTIONS[option]]
+        one = (first or self._single(self.states[0]))[presets.OPTIONS[option]]
         extra = [c for c in one.components if isinstance(c, BorderRemoval)]
         if extra:  # the bloc's internal integration, between each state and the bloc
             comps += (replace(extra[0], members=tuple(self.states), name="states join"),)
@@ -322,12 +325,14 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
 def verify_barriers(world: World, scn: Scenario, states: Sequence[str],
                     integration: float | None, thetas: np.ndarray, options: SolveOptions,
                     rows: np.ndarray, hats: np.ndarray, tables: dict[int, Any],
+                    near: tuple[Rows, Rows, Rows] | None = None,
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The first step of a range's barrier calibration, solved with the range's rows.
 
     For each source ``k`` of ``rows`` (elasticities ``thetas[k]``, remembered barrier
     ``hats``): the source's whole table (:func:`solve_table`: the stay-out row and every
-    state's joins in one program, warm-started from the previous source's rows), then the
+    state's joins in one program, warm-started from the previous source's rows; the first
+    source's from ``near``, e.g. the headline table's rows, if given), then the
     stay-out row once more from its own equilibrium, with its trade shares (no outer
     step), for the between-bloc trade change the calibration targets
     (:func:`autarky.calibrate.bloc_change`). A barrier's check is thus the stay-out row
@@ -348,7 +353,6 @@ def verify_barriers(world: World, scn: Scenario, states: Sequence[str],
     n, N = len(rows), len(world.countries)
     change, conv, W = np.full(n, np.nan), np.zeros(n, dtype=bool), np.full((n, N), np.nan)
     memory = options.memory if options.method == "anderson" else 0
-    near: tuple[Rows, Rows, Rows] | None = None
     for i, (k, h) in enumerate(zip(rows, hats, strict=True)):
         patches = Patches(world, states, float(h), thetas[k], integration)
         if i == 0:
@@ -416,11 +420,12 @@ def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
                 G: np.ndarray, steps: int, tol: float,
                 progress: Callable[[int, int], None] | None, total: int,
                 penalty_max: float, out_start: Equilibrium | None = None,
-                ) -> tuple[np.ndarray, ...]:
+                rows_out: list[Any] | None = None) -> tuple[np.ndarray, ...]:
     """The solves of :func:`autarky.run.bloc_choice` after its calibration (see there).
 
     ``out_start``: the calibration's equilibrium at the barrier (the stay-out shock), a
-    warm start of the table (:func:`solve_table`).
+    warm start of the table (:func:`solve_table`). ``rows_out``: the table's solved rows
+    ``(out, west, east)`` are appended to it (warm starts for the range's rows).
 
     Returns each state's welfare joining West, joining East and staying out ((S,) each),
     the group aggregates (``welfare @ G``) of the joins ((S, g) each) and of staying out
@@ -449,6 +454,8 @@ def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
 
     out_r, west_r, east_r = (checked(r) for r in solve_table(patches, econ, opts,
                                                              out_start=out_start))
+    if rows_out is not None:
+        rows_out.append((out_r, west_r, east_r))
     w_west, w_east, w_out = west_r.welfare, east_r.welfare, out_r.welfare[0]
     best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
     last: dict[int, Any] = {}  # each state's latest penalised equilibrium (warm starts)

@@ -195,7 +195,8 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
                 solve: Callable[..., Result] | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 steps: int = 10, tol: float = 1e-4,
-                integration: float | None = None) -> pd.DataFrame:
+                integration: float | None = None,
+                rows: list[Any] | None = None) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
 
     Joining brings the barrier against the other bloc and the bloc's internal integration
@@ -241,6 +242,10 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         Log-trade effect of joining with every member of the bloc (goods sectors,
         converted with the run's elasticities); None: the in-sample EU-membership effect;
         0: the barrier alone.
+    rows : list, optional
+        The table's solved rows (:class:`autarky.blocsolve.Rows` of staying out, joining
+        West, joining East) are appended to it when solved: ``start`` of
+        :func:`bloc_choice_range`.
 
     Returns
     -------
@@ -304,7 +309,7 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     if kept is None:
         own_w, own_e, out_at, agg_w, agg_e, agg_o, even = blocsolve.choice_rows(
             world, present, pos, hat, theta, integration, opts, G, steps, tol, progress,
-            total, PENALTY_MAX, blocsolve.start_of(solved.get(hat)))
+            total, PENALTY_MAX, blocsolve.start_of(solved.get(hat)), rows)
         blocsolve.remember_kept({key: (hat, got, np.concatenate(
             [own_w, own_e, out_at, agg_w.ravel(), agg_e.ravel(), agg_o, even]))})
     else:
@@ -644,7 +649,8 @@ def _return_unconverged(scn: Any, options: SolveOptions | None) -> SolveOptions:
 
 
 def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions | None = None,
-                      progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+                      progress: Callable[[int, int], None] | None = None,
+                      start: Any = None) -> pd.DataFrame:
     """Low and high across the catalog's sources of each row of a :func:`bloc_choice` table.
 
     Every (state, option) scenario under every published source, each source's rows from
@@ -653,6 +659,9 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     Returns a frame with the table's index and columns ``low``/``high`` (the state's
     welfare, %), and ``West vs out low``/``high``, ``East vs out low``/``high`` (pp);
     ``attrs["text"]`` says what the range is. Empty (no rows) when the world has no range.
+    ``start``: the table's solved rows (:func:`bloc_choice`'s ``rows``), warm starts of the
+    first source's rows where they are solved with the barriers' checks (with IO links,
+    :func:`autarky.blocsolve.verify_barriers`; the path, not the fixed point).
     """
     import time
 
@@ -696,7 +705,7 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
                                  size):
             return None
         return blocsolve.verify_barriers(world, base, present, integ, th, opts, rows, hats_,
-                                         tables)
+                                         tables, start)
 
     solved: list[Any] = [None] * K  # each source's equilibrium at its barrier
     hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(
