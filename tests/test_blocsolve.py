@@ -169,54 +169,37 @@ def test_bloc_choice_numbers_kept_by_code_and_inputs(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_range_with_io_links_checks_its_barriers_with_its_own_rows(tmp_path, monkeypatch):
-    # with IO links a remembered barrier is checked by the stay-out row of the source's
-    # rows (blocsolve.verify_barriers), not by a solve of its own: the same barriers and
-    # the plain solves' numbers; a remembered barrier that misses the target is searched
-    # for as before and its rows solved again at the barrier found
+def test_bloc_choice_range_with_io_links_equals_the_plain_solves_per_source(tmp_path,
+                                                                           monkeypatch):
+    # with input-output links (icio2023): the table and each source's rows (the joins
+    # warm-started from the previous source's) give the plain solves' numbers
     from autarky.data import calibrations
 
     monkeypatch.setattr(calibrations, "_solved_paths",
                         lambda: (tmp_path / "solved.json", tmp_path / "none.json"))
-    calls = []
-    real = calibrate._between_batch
-    monkeypatch.setattr(calibrate, "_between_batch",
-                        lambda *a, **k: (calls.append(len(a[2])), real(*a, **k))[1])
     w = run.load("icio2023", 2022).world
-    states = ("TUR",)
     opts = run.options(presets.get("bloc-choice"))
-    rows: list = []  # the table's rows start the first source's (as the service does)
-    df = run.bloc_choice(w, states=states, options=opts, rows=rows)
-    assert len(rows) == 1 and len(rows[0][1].welfare) == 1
-    rng = run.bloc_choice_range(w, df, opts, start=rows[0])
-    assert calls == []  # every barrier remembered and checked with the range's rows
+    df = run.bloc_choice(w, states=("TUR", "IND"), options=opts)
+    rng = run.bloc_choice_range(w, df, opts)
     th, _, _ = run._range_thetas(w)
     o = run._return_unconverged(presets.get("bloc-choice"), opts)
     target = calibrate.BLOC_TARGETS["bloc-choice"][0]
-    (tmp_path / "solved.json").unlink()  # the rows just solved: not kept for what follows
     hats, _, ok, _ = calibrate.calibrate_bloc_costs(w, presets.get("bloc-choice"), target,
                                                     th, o)
-    assert ok.all() and calls == [len(th)]  # the same barriers, checked on their own
-    assert f"x{hats[0]:.4f}" in rng.attrs["text"]
+    assert ok.all()
     warnings.simplefilter("ignore")
-    k = w.countries.index("TUR")
-    vals = np.array([_plain(w, [presets.bloc_choice_scenarios("TUR", float(h), None)[opt]
-                                for opt in presets.OPTIONS], t, o)[:, k]
-                     for h, t in zip(hats, th, strict=True)])  # (sources, options)
-    for i, opt in enumerate(presets.OPTIONS):
-        assert rng.at[("TUR", opt), "low"] == pytest.approx(vals[:, i].min(), abs=TOL_PP)
-        assert rng.at[("TUR", opt), "high"] == pytest.approx(vals[:, i].max(), abs=TOL_PP)
-    # remembered barriers 1% off: not within the target, found again by the root find
-    lookup = calibrations.lookup
-    monkeypatch.setattr(calibrations, "lookup",
-                        lambda key: None if lookup(key) is None else 1.01 * lookup(key))
-    calls.clear()
-    (tmp_path / "solved.json").unlink()
-    off = run.bloc_choice_range(w, df, opts, start=rows[0])
-    assert calls and calls[0] == len(th)  # the search went on, each step on its own
-    assert all(f"x{h:.4f}" in off.attrs["text"] for h in hats)  # the same barriers again
-    gap = off.to_numpy() - rng.to_numpy()
-    assert np.max(np.abs(gap)) < 1e-5  # barriers found again agree to the root find's ftol
+    theta = resolve_elasticities(w, "median")[0]
+    for s in ("TUR", "IND"):
+        k = w.countries.index(s)
+        head = _plain(w, [presets.bloc_choice_scenarios(s, df.attrs["cost_hat"])[opt]
+                          for opt in presets.OPTIONS], theta, o)[:, k]
+        assert np.max(np.abs(df.xs(s, level="state")["welfare"].to_numpy() - head)) < TOL_PP
+        vals = np.array([_plain(w, [presets.bloc_choice_scenarios(s, float(h), None)[opt]
+                                    for opt in presets.OPTIONS], t, o)[:, k]
+                         for h, t in zip(hats, th, strict=True)])  # (sources, options)
+        for i, opt in enumerate(presets.OPTIONS):
+            assert rng.at[(s, opt), "low"] == pytest.approx(vals[:, i].min(), abs=TOL_PP)
+            assert rng.at[(s, opt), "high"] == pytest.approx(vals[:, i].max(), abs=TOL_PP)
 
 
 def test_table_starts_from_the_calibrations_equilibrium(tmp_path, monkeypatch):

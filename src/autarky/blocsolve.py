@@ -64,8 +64,8 @@ from autarky.solve import Batch, prepare, solve_arrays, to_shock
 from autarky.world import World
 
 __all__ = ["CHUNK", "CHUNK_IO", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
-           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash",
-           "verify_barriers"]
+           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "start_of",
+           "theta_hash"]
 
 CHUNK = 32
 """Rows per array program without input-output links. The rows share the stay-out shock's
@@ -322,69 +322,6 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     return out, _part(both, slice(0, S)), _part(both, slice(S, 2 * S))
 
 
-def verify_barriers(world: World, scn: Scenario, states: Sequence[str],
-                    integration: float | None, thetas: np.ndarray, options: SolveOptions,
-                    rows: np.ndarray, hats: np.ndarray, tables: dict[int, Any],
-                    near: tuple[Rows, Rows, Rows] | None = None,
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """The first step of a range's barrier calibration, solved with the range's rows.
-
-    For each source ``k`` of ``rows`` (elasticities ``thetas[k]``, remembered barrier
-    ``hats``): the source's whole table (:func:`solve_table`: the stay-out row and every
-    state's joins in one program, warm-started from the previous source's rows; the first
-    source's from ``near``, e.g. the headline table's rows, if given), then the
-    stay-out row once more from its own equilibrium, with its trade shares (no outer
-    step), for the between-bloc trade change the calibration targets
-    (:func:`autarky.calibrate.bloc_change`). A barrier's check is thus the stay-out row
-    the range solves anyway, not a solve of its own. ``tables[k]`` = ``(hat, (out, west,
-    east))``. Returns the calibration's ``(change %, converged, welfare %)`` per row (the
-    hook ``first`` of :func:`autarky.calibrate.calibrate_bloc_costs`), or None where this
-    does not apply (no input-output links: see below; deficits "zero": the baseline is
-    re-solved first; a floored baseline; the calibrated scenario's shock not the stay-out
-    shock). With IO links a barrier's check costs a full solve of its own (the rows one by
-    one) and buys the table little (the joins take as many outer steps from the previous
-    source's rows); without them the checks are one program for all sources and their
-    equilibria start the stay-out rows at their solutions (:func:`solve_table`).
-    """
-    from autarky.calibrate import bloc_change, with_cost
-
-    if options.deficits == "zero" or not len(rows) or not world.has_io:
-        return None
-    n, N = len(rows), len(world.countries)
-    change, conv, W = np.full(n, np.nan), np.zeros(n, dtype=bool), np.full((n, N), np.nan)
-    memory = options.memory if options.method == "anderson" else 0
-    for i, (k, h) in enumerate(zip(rows, hats, strict=True)):
-        patches = Patches(world, states, float(h), thetas[k], integration)
-        if i == 0:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ScenarioWarning)
-                own = to_shock(world, with_cost(scn, float(h)), patches.theta)
-            if not (np.array_equal(own.tariffs, patches.out.tariffs)
-                    and np.array_equal(own.tau_hat, patches.out.tau_hat)):
-                return None
-            if not patches.verify():  # pragma: no cover - the components changed meaning
-                raise ScenarioError("bloc-choice range: the patched shocks differ from the "
-                                    "scenarios' own; autarky.blocsolve needs updating")
-        prepared, econ = prepare(world, patches.out, options, [])
-        if econ.io is None or prepared is not world:
-            # without IO links the barriers' checks are one cheap program of their own,
-            # and their equilibria start each source's stay-out row at its solution
-            return None
-        near = table = solve_table(patches, econ, options, near)
-        tables[int(k)] = (float(h), table)
-        out = table[0]
-        if out.solution is None or not out.converged[0]:
-            continue
-        sol = solve_hat(econ, patches.out.tariffs, patches.stay_out(), patches.theta,
-                        deficits=options.deficits, tol=options.tol, max_iter=options.max_iter,
-                        memory=memory, method=options.method, start=out.solution)
-        change[i] = bloc_change(world, scn, econ, sol, patches.out.tariffs)[0]
-        W[i] = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha)[0] - 1.0)
-        conv[i] = bool(sol.converged[0]) and bool(np.isfinite(change[i])) \
-            and bool(np.all(np.isfinite(W[i])))
-    return change, conv, W
-
-
 def _stack(sols: list[Equilibrium]) -> Equilibrium:
     """Wages, prices and expenditure of ``sols`` one after the other (warm starts)."""
     return replace(sols[0], w_hat=np.concatenate([x.w_hat for x in sols]),
@@ -420,12 +357,11 @@ def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
                 G: np.ndarray, steps: int, tol: float,
                 progress: Callable[[int, int], None] | None, total: int,
                 penalty_max: float, out_start: Equilibrium | None = None,
-                rows_out: list[Any] | None = None) -> tuple[np.ndarray, ...]:
+                ) -> tuple[np.ndarray, ...]:
     """The solves of :func:`autarky.run.bloc_choice` after its calibration (see there).
 
     ``out_start``: the calibration's equilibrium at the barrier (the stay-out shock), a
-    warm start of the table (:func:`solve_table`). ``rows_out``: the table's solved rows
-    ``(out, west, east)`` are appended to it (warm starts for the range's rows).
+    warm start of the table (:func:`solve_table`).
 
     Returns each state's welfare joining West, joining East and staying out ((S,) each),
     the group aggregates (``welfare @ G``) of the joins ((S, g) each) and of staying out
@@ -454,8 +390,6 @@ def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
 
     out_r, west_r, east_r = (checked(r) for r in solve_table(patches, econ, opts,
                                                              out_start=out_start))
-    if rows_out is not None:
-        rows_out.append((out_r, west_r, east_r))
     w_west, w_east, w_out = west_r.welfare, east_r.welfare, out_r.welfare[0]
     best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
     last: dict[int, Any] = {}  # each state's latest penalised equilibrium (warm starts)

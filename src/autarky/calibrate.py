@@ -222,7 +222,14 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
         shocks = [to_shock(world, with_cost(scn, math.exp(x)), th)
                   for x, th in zip(log_hats, theta, strict=True)]
     prepared, econ0 = prepare(world, shocks[0], options, [])
-    cross = _cross(world, blocs)
+    names = list(blocs)
+    member = np.full(len(world.countries), -1)
+    pos = {c: k for k, c in enumerate(world.countries)}
+    for g, m in enumerate(names):
+        for c in blocs[m]:
+            if c in pos and member[pos[c]] < 0:
+                member[pos[c]] = g
+    cross = (member[:, None] >= 0) & (member[None, :] >= 0) & (member[:, None] != member[None, :])
     memory = options.memory if options.method == "anderson" else 0
     out = np.full(len(log_hats), np.nan)
     conv = np.zeros(len(log_hats), dtype=bool)
@@ -243,7 +250,11 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
         T = np.stack([shocks[r].tariffs for r in rows])
         H = np.stack([shocks[r].tau_hat for r in rows])
         sol = _solve_each(econ, T, H, theta[rows], options, memory)
-        out[rows] = _change(econ, sol, T, cross)
+        f0 = econ.pi * econ.X[:, None, :] / (1.0 + econ.tariffs)
+        f1 = sol.pi * sol.X[:, :, None, :] / (1.0 + T)
+        b0 = f0.sum(axis=2)[cross].sum()
+        b1 = f1.sum(axis=3)[:, cross].sum(axis=1)
+        out[rows] = 100.0 * (b1 / b0 - 1.0)
         # what solve_arrays computes from the same solve (the range reuses it, run.py)
         welfare[rows] = 100.0 * (eq.welfare(sol.income, econ.income, sol.log_P, econ.alpha)
                                  - 1.0)
@@ -257,45 +268,6 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     if prepared is not world:  # a floored baseline (unavailable goods): per shock elsewhere
         welfare[:] = np.nan
     return out, conv, welfare
-
-
-def _cross(world: World, blocs: Mapping[str, Sequence[str]]) -> np.ndarray:
-    """(N, N) True for the pairs of countries in different blocs (a country in its first)."""
-    member = np.full(len(world.countries), -1)
-    pos = {c: k for k, c in enumerate(world.countries)}
-    for g, m in enumerate(blocs):
-        for c in blocs[m]:
-            if c in pos and member[pos[c]] < 0:
-                member[pos[c]] = g
-    return (member[:, None] >= 0) & (member[None, :] >= 0) & (member[:, None] != member[None, :])
-
-
-def _change(econ: Any, sol: Any, T: np.ndarray, cross: np.ndarray) -> np.ndarray:
-    """Between-bloc trade change (%) of each row of ``sol`` (with shares) against ``econ``.
-
-    Producer-price flows ``pi X / (1 + t)``, all sectors, both directions, summed over the
-    ``cross`` pairs (:func:`between_bloc_change`'s measure).
-    """
-    f0 = econ.pi * econ.X[:, None, :] / (1.0 + econ.tariffs)
-    f1 = sol.pi * sol.X[:, :, None, :] / (1.0 + T)
-    b0 = f0.sum(axis=2)[cross].sum()
-    b1 = f1.sum(axis=3)[:, cross].sum(axis=1)
-    return np.asarray(100.0 * (b1 / b0 - 1.0))
-
-
-def bloc_change(world: World, scn: Scenario, econ: Any, sol: Any,
-                tariffs: np.ndarray) -> np.ndarray:
-    """Between-bloc trade change (%) of the equilibria ``sol`` of ``scn``'s blocs.
-
-    ``sol`` batched, with shares, solved from the baseline ``econ``; ``tariffs`` (N, N, J)
-    or (B, N, N, J). The measure :func:`calibrate_bloc_costs` calibrates.
-    """
-    from autarky.errors import ScenarioWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ScenarioWarning)
-        blocs = scn.blocs(world)
-    return _change(econ, sol, np.asarray(tariffs), _cross(world, blocs))
 
 
 def _solve_each(econ: Any, T: np.ndarray, H: np.ndarray, theta: np.ndarray,
@@ -331,8 +303,6 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
                          options: SolveOptions, *, ftol: float = 1e-6, max_steps: int = 40,
                          welfare: np.ndarray | None = None, reused: np.ndarray | None = None,
                          equilibria: list[Any] | None = None,
-                         first: Callable[[np.ndarray, np.ndarray], tuple[
-                             np.ndarray, np.ndarray, np.ndarray] | None] | None = None,
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """:func:`calibrate_bloc_cost` for K elasticity vectors at once: one vectorised root find.
 
@@ -354,13 +324,6 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
     ``equilibria`` (a list of K): each converged row's equilibrium of the solve that hit
     the target (wages, prices, expenditure; a warm start or the row itself for
     :func:`autarky.run.bloc_choice_range`), None for the others.
-
-    ``first(rows, hats)``: solves the first batch's rows whose barrier was remembered (the
-    verification of those barriers) in the caller's own way, e.g. as one of the scenarios
-    the caller solves at that barrier anyway (:func:`autarky.run.bloc_choice_range`), and
-    returns their between-bloc trade change (%), convergence and welfare (N,) as
-    :func:`_between_batch` measures them, or None to leave them to :func:`_between_batch`.
-    Their ``equilibria`` entries are then None (the caller has its own).
     """
     import hashlib
 
@@ -405,21 +368,7 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
         steps += 1
         idx = np.flatnonzero(active)
         sink: list[Any] = [None] * len(idx)
-        mine = remembered[idx] & (steps == 1)
-        got = first(idx[mine], np.exp(x[idx[mine]])) if first is not None and mine.any() \
-            else None
-        if got is None:
-            mine[:] = False
-        f, c = np.full(len(idx), np.nan), np.zeros(len(idx), dtype=bool)
-        w = np.full((len(idx), N), np.nan)
-        if got is not None:
-            f[mine], c[mine], w[mine] = got
-        if (~mine).any():
-            rest: list[Any] = [None] * int((~mine).sum())
-            f[~mine], c[~mine], w[~mine] = _between_batch(
-                world, scn, x[idx[~mine]], theta[idx[~mine]], options, rest)
-            for i, e in zip(np.flatnonzero(~mine), rest, strict=True):
-                sink[i] = e
+        f, c, w = _between_batch(world, scn, x[idx], theta[idx], options, sink)
         f = f - target
         for k, fk, ck, wk, ek in zip(idx, f, c, w, sink, strict=True):  # K <= 8 rows
             if not ck:

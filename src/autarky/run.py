@@ -195,8 +195,7 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
                 solve: Callable[..., Result] | None = None,
                 progress: Callable[[int, int], None] | None = None,
                 steps: int = 10, tol: float = 1e-4,
-                integration: float | None = None,
-                rows: list[Any] | None = None) -> pd.DataFrame:
+                integration: float | None = None) -> pd.DataFrame:
     """For each swing state in ``world``: welfare if it joins West, joins East, or stays out.
 
     Joining brings the barrier against the other bloc and the bloc's internal integration
@@ -242,10 +241,6 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         Log-trade effect of joining with every member of the bloc (goods sectors,
         converted with the run's elasticities); None: the in-sample EU-membership effect;
         0: the barrier alone.
-    rows : list, optional
-        The table's solved rows (:class:`autarky.blocsolve.Rows` of staying out, joining
-        West, joining East) are appended to it when solved: ``start`` of
-        :func:`bloc_choice_range`.
 
     Returns
     -------
@@ -309,7 +304,7 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     if kept is None:
         own_w, own_e, out_at, agg_w, agg_e, agg_o, even = blocsolve.choice_rows(
             world, present, pos, hat, theta, integration, opts, G, steps, tol, progress,
-            total, PENALTY_MAX, blocsolve.start_of(solved.get(hat)), rows)
+            total, PENALTY_MAX, blocsolve.start_of(solved.get(hat)))
         blocsolve.remember_kept({key: (hat, got, np.concatenate(
             [own_w, own_e, out_at, agg_w.ravel(), agg_e.ravel(), agg_o, even]))})
     else:
@@ -649,8 +644,7 @@ def _return_unconverged(scn: Any, options: SolveOptions | None) -> SolveOptions:
 
 
 def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions | None = None,
-                      progress: Callable[[int, int], None] | None = None,
-                      start: Any = None) -> pd.DataFrame:
+                      progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Low and high across the catalog's sources of each row of a :func:`bloc_choice` table.
 
     Every (state, option) scenario under every published source, each source's rows from
@@ -659,9 +653,6 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     Returns a frame with the table's index and columns ``low``/``high`` (the state's
     welfare, %), and ``West vs out low``/``high``, ``East vs out low``/``high`` (pp);
     ``attrs["text"]`` says what the range is. Empty (no rows) when the world has no range.
-    ``start``: the table's solved rows (:func:`bloc_choice`'s ``rows``), warm starts of the
-    first source's rows where they are solved with the barriers' checks (with IO links,
-    :func:`autarky.blocsolve.verify_barriers`; the path, not the fixed point).
     """
     import time
 
@@ -682,34 +673,12 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     # joins patched into it, solved from one baseline with warm starts (autarky.blocsolve)
     base = presets.get("bloc-choice")
     target, _ = calibrate.BLOC_TARGETS["bloc-choice"]
+    solved: list[Any] = [None] * K  # each source's equilibrium at its barrier
+    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(
+        world, base, target, th, opts, equilibria=solved)
     integ = table.attrs.get("integration")
     present = [s for s in states if s in world.countries]
     P = len(present)
-    # numbers of an earlier run of this code on the same inputs (blocsolve.kept_key)
-    from autarky.presets_eurasia import eu_effect
-    from autarky.sweep import world_checksum
-
-    size, checksum = P + 3 * S, world_checksum(world)
-
-    def key_of(j: int, hat: float) -> str:
-        return blocsolve.kept_key(checksum, "range", blocsolve.barrier(hat),
-                                  blocsolve.theta_hash(th[j]), opts, labels,
-                                  eu_effect() if integ is None else integ)
-
-    tables: dict[int, Any] = {}  # sources solved with their barrier's verification
-
-    def first(rows: np.ndarray, hats_: np.ndarray) -> Any:
-        # a remembered barrier is checked by the stay-out row of its source's rows: those
-        # rows are solved now (unless kept), the check adds one solve without an outer step
-        if blocsolve.lookup_kept([key_of(int(j), h) for j, h in zip(rows, hats_, strict=True)],
-                                 size):
-            return None
-        return blocsolve.verify_barriers(world, base, present, integ, th, opts, rows, hats_,
-                                         tables, start)
-
-    solved: list[Any] = [None] * K  # each source's equilibrium at its barrier
-    hats, changes, cal_ok, steps = calibrate.calibrate_bloc_costs(
-        world, base, target, th, opts, equilibria=solved, first=first)
     a_name, b_name = presets.BLOC_NAMES
     blocs = presets.get("two-blocs").blocs(world)
     groups = {"West": blocs[a_name], "East": blocs[b_name]}
@@ -719,7 +688,16 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
     # welfare in its row (OWN), West and East in every row (AGG); NaN where not converged
     OUT, OWN = np.full((K, P), np.nan), np.full((K, S), np.nan)
     AGG, conv = np.full((K, S, 2), np.nan), np.zeros((K, S), dtype=bool)
-    keys = {int(j): key_of(int(j), hats[j]) for j in np.flatnonzero(cal_ok)}
+    # numbers of an earlier run of this code on the same inputs (blocsolve.kept_key)
+    from autarky.presets_eurasia import eu_effect
+    from autarky.sweep import world_checksum
+
+    size = P + 3 * S
+    checksum = world_checksum(world)
+    keys = {int(j): blocsolve.kept_key(checksum, "range", blocsolve.barrier(hats[j]),
+                                       blocsolve.theta_hash(th[j]), opts, labels,
+                                       eu_effect() if integ is None else integ)
+            for j in np.flatnonzero(cal_ok)}
     kept = blocsolve.lookup_kept(list(keys.values()), size)
     fresh: dict[str, tuple[float, float, np.ndarray]] = {}
     checked = False
@@ -734,18 +712,14 @@ def bloc_choice_range(world: World, table: pd.DataFrame, options: SolveOptions |
             if progress:
                 progress(int(j) + 1, K)
             continue
-        if j in tables and tables[j][0] == float(hats[j]):  # solved with the verification
-            out, west, east = near = tables[j][1]
-        else:
-            # a joining state's integration is converted with this source's elasticities
-            patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
-            if not checked and not patches.verify():  # pragma: no cover
-                raise ScenarioError("bloc-choice range: the patched shocks differ from the "
-                                    "scenarios' own; autarky.blocsolve needs updating")
-            checked = True
-            econ = blocsolve.baseline(world, patches, opts)
-            out, west, east = near = blocsolve.solve_table(patches, econ, opts, near,
-                                                           solved[j])
+        # a joining state's integration is converted with this source's elasticities
+        patches = blocsolve.Patches(world, present, float(hats[j]), th[j], integ)
+        if not checked and not patches.verify():  # pragma: no cover
+            raise ScenarioError("bloc-choice range: the patched shocks differ from the "
+                                "scenarios' own; autarky.blocsolve needs updating")
+        checked = True
+        econ = blocsolve.baseline(world, patches, opts)
+        out, west, east = near = blocsolve.solve_table(patches, econ, opts, near, solved[j])
         Wj = np.full((S, len(world.countries)), np.nan)
         Wj[0], conv[j, 0] = out.welfare[0], out.converged[0]
         for k, s in enumerate(present):

@@ -349,11 +349,9 @@ def _run(spec: RunSpec, progress: Progress) -> RunOutcome:
         spec=spec, kind=kind, name=scn.name or str(spec.scenario), world=world,
         world_reason=why, repairs=repairs, options=opts, assumptions=assumptions, meta=meta)
     if kind == "bloc-choice":
-        rows: list[Any] = []  # the table's solved rows: warm starts of the range's
         df = run_.bloc_choice(world, elasticities=theta, options=opts,
-                              solve=run_.solve_plain, progress=progress, rows=rows)
-        rng = run_.bloc_choice_range(world, df, opts, progress=progress,
-                                     start=rows[0] if rows else None) if spec.range \
+                              solve=run_.solve_plain, progress=progress)
+        rng = run_.bloc_choice_range(world, df, opts, progress=progress) if spec.range \
             else None
         cal = calibrate.with_cost(scn, float(df.attrs["cost_hat"]))
         return RunOutcome(scenario=cal, table=df, range=rng,
