@@ -95,50 +95,41 @@ class Patched:
         self.ref, self.who = ref, who
         self.drow, self.dcol, self.drow_net, self.dcol_net = drow, dcol, drow_net, dcol_net
         self.at = np.arange(len(who))
-        # the same in the products' layout [j, b, k] (the corrections then run on
-        # contiguous arrays)
-        self._rc, self._rc_net = (
-            tuple(np.ascontiguousarray(np.swapaxes(a, 0, 1)) for a in pair)
-            for pair in ((drow, dcol), (drow_net, dcol_net)))
 
     def take(self, rows: np.ndarray) -> Patched:
         """The same for the batch rows ``rows``."""
         return Patched(self.ref, self.who[rows], self.drow[rows], self.dcol[rows],
                        self.drow_net[rows], self.dcol_net[rows])
 
-    def _apply(self, right: np.ndarray, x: np.ndarray, rc: tuple[np.ndarray, ...],
+    def _apply(self, right: np.ndarray, x: np.ndarray, row: np.ndarray, col: np.ndarray,
                left: bool) -> np.ndarray:
         """``M[b] x[b]`` (``left``: ``x[b] M[b]``) with ``M[b] = base + row/col patch``.
 
         ``right`` is the matrix the rows multiply (``base`` transposed, or ``base`` for
-        ``left``): one product ``(J, B, N) @ (J, N, N)`` on views of ``x``, no copies;
-        ``rc`` the row and column patches in that layout ``(J, B, N)``. Returns ``(B, J, N)``
-        (a view of the ``(J, B, N)`` result).
+        ``left``): one product ``(J, B, N) @ (J, N, N)`` on views of ``x``, no copies.
         """
-        row, col = rc
-        xt = x.transpose(1, 0, 2)  # (J, B, N)
-        out = np.matmul(xt, right)  # (J, B, N)
+        out = np.matmul(x.transpose(1, 0, 2), right).transpose(1, 0, 2)  # (B, J, N)
         at, s = self.at, self.who
-        xs = xt[:, at, s]  # (J, B): x at each row's own country
+        xs = x[at, :, s]  # (B, J): x at each row's own country
         if left:  # sum_n x_n M[n, i]: row s adds x_s * row; column s adds x . col at i = s
             out += xs[..., None] * row
-            out[:, at, s] += np.einsum("jbn,jbn->jb", xt, col)
+            out[at, :, s] += np.einsum("bjn,bjn->bj", x, col)
         else:  # sum_i M[n, i] x_i: row s adds row . x at n = s; column s adds col * x_s
             out += col * xs[..., None]
-            out[:, at, s] += np.einsum("jbi,jbi->jb", row, xt)
-        return out.transpose(1, 0, 2)
+            out[at, :, s] += np.einsum("bji,bji->bj", row, x)
+        return out
 
     def sums(self, e: np.ndarray) -> np.ndarray:
         """``S[b, j, n] = sum_i A[b, j, n, i] e[b, j, i]``."""
-        return self._apply(self.ref.A_t, e, self._rc, False)
+        return self._apply(self.ref.A_t, e, self.drow, self.dcol, False)
 
     def sums_net(self, e: np.ndarray) -> np.ndarray:
         """``sum_i (A / (1 + t'))[b, j, n, i] e[b, j, i]``."""
-        return self._apply(self.ref.A_net_t, e, self._rc_net, False)
+        return self._apply(self.ref.A_net_t, e, self.drow_net, self.dcol_net, False)
 
     def net_left(self, x: np.ndarray) -> np.ndarray:
         """``sum_n x[b, j, n] (A / (1 + t'))[b, j, n, i]`` (B, J, N)."""
-        return self._apply(self.ref.A_net, x, self._rc_net, True)
+        return self._apply(self.ref.A_net, x, self.drow_net, self.dcol_net, True)
 
     def times(self, d: np.ndarray) -> np.ndarray:
         """``d * A`` for ``d`` (B, J, N, N), in place."""
