@@ -107,9 +107,9 @@ class Patches:
         self.pos = np.array([world.countries.index(s) for s in self.states])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
-            first = self._single(self.states[0])
-            self.out = to_shock(world, first[presets.OPTIONS[2]], self.theta)
-            self.templates = [to_shock(world, self._all_join(k, first), self.theta).tau_hat
+            self.out = to_shock(world, self._single(self.states[0])[presets.OPTIONS[2]],
+                                self.theta)
+            self.templates = [to_shock(world, self._all_join(k), self.theta).tau_hat
                               for k in (0, 1)]
         self._cells: np.ndarray | None = None
 
@@ -131,15 +131,12 @@ class Patches:
         return (BlocSplit(((presets.BLOC_A,), (presets.BLOC_B,)), self.hat,
                           names=presets.BLOC_NAMES),)
 
-    def _all_join(self, option: int, first: dict[str, Scenario] | None = None) -> Scenario:
-        """Every state joins bloc ``option`` (0 West, 1 East), as each would alone.
-
-        ``first``: the first state's scenarios (:meth:`_single`), if already made.
-        """
+    def _all_join(self, option: int) -> Scenario:
+        """Every state joins bloc ``option`` (0 West, 1 East), as each would alone."""
         blocs: list[tuple[str, ...]] = [(presets.BLOC_A,), (presets.BLOC_B,)]
         blocs[option] = blocs[option] + tuple(self.states)
         comps: tuple[Any, ...] = (BlocSplit(tuple(blocs), self.hat, names=presets.BLOC_NAMES),)
-        one = (first or self._single(self.states[0]))[presets.OPTIONS[option]]
+        one = self._single(self.states[0])[presets.OPTIONS[option]]
         extra = [c for c in one.components if isinstance(c, BorderRemoval)]
         if extra:  # the bloc's internal integration, between each state and the bloc
             comps += (replace(extra[0], members=tuple(self.states), name="states join"),)

@@ -278,6 +278,8 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         return res
 
     hat, got, _ = calibrate.calibrate_bloc_cost(world, base, target, solve_kept, **kw)
+    start = blocsolve.start_of(solved.get(hat))  # wages, prices, spending only
+    solved.clear()
     groups = base.blocs(world)
     groups = {"West": groups[a_name], "East": groups[b_name], "world": world.countries}
     weights = income(world).reindex(list(world.countries)).to_numpy(float)
@@ -304,7 +306,7 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     if kept is None:
         own_w, own_e, out_at, agg_w, agg_e, agg_o, even = blocsolve.choice_rows(
             world, present, pos, hat, theta, integration, opts, G, steps, tol, progress,
-            total, PENALTY_MAX, blocsolve.start_of(solved.get(hat)))
+            total, PENALTY_MAX, start)
         blocsolve.remember_kept({key: (hat, got, np.concatenate(
             [own_w, own_e, out_at, agg_w.ravel(), agg_e.ravel(), agg_o, even]))})
     else:
