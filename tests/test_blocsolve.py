@@ -166,3 +166,62 @@ def test_bloc_choice_numbers_kept_by_code_and_inputs(tmp_path, monkeypatch):
     assert not np.allclose(df3["welfare"], df1["welfare"])
     run.bloc_choice(w, states=("BRA",), options=opts)
     assert len(tables) == solved + 2
+
+
+@pytest.mark.slow
+def test_bloc_choice_range_with_io_links_equals_the_plain_solves_per_source(tmp_path,
+                                                                           monkeypatch):
+    # with input-output links (icio2023): the table and each source's rows (the joins
+    # warm-started from the previous source's) give the plain solves' numbers
+    from autarky.data import calibrations
+
+    monkeypatch.setattr(calibrations, "_solved_paths",
+                        lambda: (tmp_path / "solved.json", tmp_path / "none.json"))
+    w = run.load("icio2023", 2022).world
+    opts = run.options(presets.get("bloc-choice"))
+    df = run.bloc_choice(w, states=("TUR", "IND"), options=opts)
+    rng = run.bloc_choice_range(w, df, opts)
+    th, _, _ = run._range_thetas(w)
+    o = run._return_unconverged(presets.get("bloc-choice"), opts)
+    target = calibrate.BLOC_TARGETS["bloc-choice"][0]
+    hats, _, ok, _ = calibrate.calibrate_bloc_costs(w, presets.get("bloc-choice"), target,
+                                                    th, o)
+    assert ok.all()
+    warnings.simplefilter("ignore")
+    theta = resolve_elasticities(w, "median")[0]
+    for s in ("TUR", "IND"):
+        k = w.countries.index(s)
+        head = _plain(w, [presets.bloc_choice_scenarios(s, df.attrs["cost_hat"])[opt]
+                          for opt in presets.OPTIONS], theta, o)[:, k]
+        assert np.max(np.abs(df.xs(s, level="state")["welfare"].to_numpy() - head)) < TOL_PP
+        vals = np.array([_plain(w, [presets.bloc_choice_scenarios(s, float(h), None)[opt]
+                                    for opt in presets.OPTIONS], t, o)[:, k]
+                         for h, t in zip(hats, th, strict=True)])  # (sources, options)
+        for i, opt in enumerate(presets.OPTIONS):
+            assert rng.at[(s, opt), "low"] == pytest.approx(vals[:, i].min(), abs=TOL_PP)
+            assert rng.at[(s, opt), "high"] == pytest.approx(vals[:, i].max(), abs=TOL_PP)
+
+
+def test_table_starts_from_the_calibrations_equilibrium(tmp_path, monkeypatch):
+    # the headline barrier's solve starts the table: one program for the stay-out row and
+    # both joins (the stay-out row converges at once); the same numbers as without it
+    from autarky.data import calibrations
+
+    monkeypatch.setattr(calibrations, "_solved_paths",
+                        lambda: (tmp_path / "solved.json", tmp_path / "none.json"))
+    monkeypatch.setattr(calibrate, "_CACHE", {})  # the calibration solves in this process
+    programs = []
+    real = blocsolve.solve_rows
+    monkeypatch.setattr(blocsolve, "solve_rows",
+                        lambda *a, **k: (programs.append(a[3]), real(*a, **k))[1])
+    w = w194()
+    opts = run.options(presets.get("bloc-choice"))
+    df = run.bloc_choice(w, states=("ARM",), options=opts, integration=0.3)
+    assert programs[0] == 3  # stay out, join West, join East: one program
+    monkeypatch.setattr(blocsolve, "start_of", lambda result: None)
+    (tmp_path / "solved.json").unlink()  # the table's numbers were kept: solve them again
+    programs.clear()
+    plain = run.bloc_choice(w, states=("ARM",), options=opts, integration=0.3)
+    assert programs[:2] == [1, 2]  # the stay-out row first, then the joins from it
+    assert np.max(np.abs(df["welfare"].to_numpy() - plain["welfare"].to_numpy())) < TOL_PP
+    assert blocsolve.start_of(None) is None

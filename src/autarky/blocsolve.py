@@ -64,7 +64,8 @@ from autarky.solve import Batch, prepare, solve_arrays, to_shock
 from autarky.world import World
 
 __all__ = ["CHUNK", "CHUNK_IO", "Patches", "Rows", "barrier", "baseline", "choice_rows", "kept_key",
-           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "theta_hash"]
+           "lookup_kept", "remember_kept", "solve_rows", "solve_table", "start_of",
+           "theta_hash"]
 
 CHUNK = 32
 """Rows per array program without input-output links. The rows share the stay-out shock's
@@ -291,7 +292,8 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     shock, e.g. the calibration's solve of the barrier: the stay-out row starts there and
     each join from it moved by that join's change from the stay-out in ``near`` (log
     wages and prices, expenditure ratios), all rows in one program. Warm starts change
-    the path, not the fixed point.
+    the path, not the fixed point. Without either: the stay-out row first, then the joins
+    from it.
     """
     T, th, S = patches.out.tariffs, patches.theta, len(patches.states)
     sols = [] if near is None else [r.solution for r in near]
@@ -337,12 +339,26 @@ def _moved(out: Equilibrium, near_out: Equilibrium, near: Equilibrium) -> Equili
                    X=out.X * (near.X / near_out.X))
 
 
+def start_of(result: Any) -> Equilibrium | None:
+    """A warm start (wages, prices, expenditure) from a solved Result, None if unconverged."""
+    if result is None or not result.converged or result.X is None or result.w_hat.ndim != 1:
+        return None
+    one = np.ones(1, dtype=bool)
+    return Equilibrium(w_hat=result.w_hat[None], log_P=result.log_P[None], pi=_NONE,
+                       X=result.X[None], Y=_NONE, income=result.income_new[None],
+                       deficit=result.deficit_new[None], converged=one, iterations=0)
+
+
 def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
                 theta: np.ndarray, integration: float | None, opts: SolveOptions,
                 G: np.ndarray, steps: int, tol: float,
                 progress: Callable[[int, int], None] | None, total: int,
-                penalty_max: float) -> tuple[np.ndarray, ...]:
+                penalty_max: float, out_start: Equilibrium | None = None,
+                ) -> tuple[np.ndarray, ...]:
     """The solves of :func:`autarky.run.bloc_choice` after its calibration (see there).
+
+    ``out_start``: the calibration's equilibrium at the barrier (the stay-out shock), a
+    warm start of the table (:func:`solve_table`).
 
     Returns each state's welfare joining West, joining East and staying out ((S,) each),
     the group aggregates (``welfare @ G``) of the joins ((S, g) each) and of staying out
@@ -369,7 +385,8 @@ def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
             progress(done, total)
         return r
 
-    out_r, west_r, east_r = (checked(r) for r in solve_table(patches, econ, opts))
+    out_r, west_r, east_r = (checked(r) for r in solve_table(patches, econ, opts,
+                                                             out_start=out_start))
     w_west, w_east, w_out = west_r.welfare, east_r.welfare, out_r.welfare[0]
     best = np.maximum(w_west[np.arange(S), pos], w_east[np.arange(S), pos])
     last: dict[int, Any] = {}  # each state's latest penalised equilibrium (warm starts)

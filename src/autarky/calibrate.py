@@ -70,6 +70,12 @@ def with_cost(scn: Scenario, hat: float) -> Scenario:
                                      settings=scn.settings)
 
 
+def bloc_cost(scn: Scenario) -> float:
+    """The between-bloc cost hat of ``scn``'s first bloc split (NaN without one)."""
+    return next((float(c.cost_hat) for c in scn.components if isinstance(c, BlocSplit)),
+                math.nan)
+
+
 _CHECK_PP = 5e-3
 """A remembered barrier is used when one solve at it hits the target within this many
 percentage points (the precision of the root find: ``xtol`` 1e-5 in the log barrier moves

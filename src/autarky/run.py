@@ -271,7 +271,16 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
         kw["options"] = options
     base = presets.get("bloc-choice")
     target, what = calibrate.BLOC_TARGETS["bloc-choice"]
-    hat, got, _ = calibrate.calibrate_bloc_cost(world, base, target, solve_, **kw)
+    solved: dict[float, Result] = {}  # the calibration's solves by barrier (warm starts)
+
+    def solve_kept(w: World, scn: Scenario, **k: Any) -> Result:
+        res = solve_(w, scn, **k)
+        solved[calibrate.bloc_cost(scn)] = res
+        return res
+
+    hat, got, _ = calibrate.calibrate_bloc_cost(world, base, target, solve_kept, **kw)
+    start = blocsolve.start_of(solved.get(hat))  # wages, prices, spending only
+    solved.clear()
     groups = base.blocs(world)
     groups = {"West": groups[a_name], "East": groups[b_name], "world": world.countries}
     weights = income(world).reindex(list(world.countries)).to_numpy(float)
@@ -298,7 +307,7 @@ def bloc_choice(world: World, elasticities: Any = DEFAULT_ELASTICITIES,
     if kept is None:
         own_w, own_e, out_at, agg_w, agg_e, agg_o, even = blocsolve.choice_rows(
             world, present, pos, hat, theta, integration, opts, G, steps, tol, progress,
-            total, PENALTY_MAX)
+            total, PENALTY_MAX, start)
         blocsolve.remember_kept({key: (hat, got, np.concatenate(
             [own_w, own_e, out_at, agg_w.ravel(), agg_e.ravel(), agg_o, even]))})
     else:
