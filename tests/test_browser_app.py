@@ -77,8 +77,23 @@ def test_app_nash_view(browser: Any, app_url: str, nash_direct: Any,  # noqa: F8
     page.close()
 
 
+def _settled(page: Any) -> None:
+    """Wait until the app's script run is over and the bloc map is drawn again.
+
+    A click while Streamlit reruns the script lands on a map about to be replaced and can
+    be lost (one CI run in several lost the last click of the test below).
+    """
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""",
+        timeout=60_000)
+    page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
 def _click_country(page: Any, code: str) -> None:
-    """A real mouse click in the middle of ``code``'s shape on the bloc map."""
+    """A real mouse click in the middle of ``code``'s shape on the bloc map (once the app
+    has settled)."""
+    _settled(page)
     box = page.evaluate(
         """code => { const ps = Array.from(document.querySelectorAll(
                 '.js-plotly-plot path.choroplethlocation'));
