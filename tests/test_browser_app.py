@@ -63,6 +63,7 @@ def test_app_nash_view(browser: Any, app_url: str, nash_direct: Any,  # noqa: F8
     metric = page.locator('[data-testid="stMetric"]').first.inner_text()
     assert f"{world:+.2f}%" in metric, metric
     # the table's CSV download carries the same numbers (the grid itself is a canvas)
+    _idle(page)
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="CSV: nash").click()
     got = pd.read_csv(dl.value.path()).set_index("country")
@@ -77,15 +78,21 @@ def test_app_nash_view(browser: Any, app_url: str, nash_direct: Any,  # noqa: F8
     page.close()
 
 
-def _settled(page: Any) -> None:
-    """Wait until the app's script run is over and the bloc map is drawn again.
+def _idle(page: Any) -> None:
+    """Wait until the app's script run is over (Streamlit's running icon gone).
 
-    A click while Streamlit reruns the script lands on a map about to be replaced and can
-    be lost (one CI run in several lost the last click of the test below).
+    A click while Streamlit reruns the script lands on an element about to be replaced
+    and can be lost: on a loaded machine one run in several lost a map click or the CSV
+    download's click.
     """
     page.wait_for_function(
         """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""",
         timeout=60_000)
+
+
+def _settled(page: Any) -> None:
+    """:func:`_idle`, and the bloc map drawn again."""
+    _idle(page)
     page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=60_000)
     page.wait_for_timeout(500)
 
