@@ -448,18 +448,19 @@ def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
     memory = options.memory if options.method == "anderson" else 0
     iters0 = 0
     if options.deficits == "zero":
-        ones = np.ones_like(econ.tariffs)
-        first = _warm("deficits", econ, theta, tariffs_new=econ.tariffs, tau_hat=ones,
-                      deficits="zero", tol=options.tol, max_iter=options.max_iter,
-                      memory=memory, method=options.method)
-        if not first.converged.all():
+        # the removal of autarky.model.balance, warm-started inside warm_starts()
+        store = _WARM_STARTS.get()
+        key = ("deficits", econ.shape, theta.tobytes())
+        bal = balance(econ, theta, options, start=None if store is None else store.get(key))
+        if bal.econ is None:
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
-                                   "converge", diagnostics=first)
-        old, econ = econ, econ.rebase(first, econ.tariffs)
-        iters0 = first.iterations
+                                   "converge", diagnostics=bal.solution)
+        if store is not None and bal.solution is not None:
+            store[key] = replace(bal.solution, pi=np.empty((1, 0, 0, 0)))
+        old, econ, iters0 = econ, bal.econ, bal.iterations
         # the second stage's memory is a solve's peak: what the first stage leaves goes
         old.drop_layouts()
-        del first, old, ones
+        del bal, old
     sol = _warm("main", econ, theta, tariffs_new=shock.tariffs, tau_hat=shock.tau_hat,
                 deficits=options.deficits, tol=options.tol, max_iter=options.max_iter,
                 memory=memory, method=options.method)
