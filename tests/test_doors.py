@@ -100,6 +100,12 @@ def test_every_door_gives_the_same_numbers(name: str, world: str | None, year: i
                                    atol=TOL, rtol=0)
         agg = lib.aggregate({**ak.presets.get(name).blocs(w), "world": w.countries})
         np.testing.assert_allclose(agg["welfare"], outcome.aggregates["welfare"], atol=TOL)
+        by_name = ak.solve(w, name)  # the preset by its name, as `autarky run NAME`
+        np.testing.assert_allclose(by_name.welfare.to_numpy(), outcome.welfare.to_numpy(),
+                                   atol=TOL, rtol=0)
+    else:
+        with pytest.raises(ak.errors.ScenarioError, match=f"autarky run {name}"):
+            ak.solve(outcome.world, name)
     welfare = outcome.welfare
     # the command line, its record, report and workbook
     out, xlsx = tmp_path / "out", tmp_path / "book.xlsx"
@@ -153,6 +159,14 @@ def test_every_door_gives_the_same_numbers(name: str, world: str | None, year: i
         if app.aggregates is not None:
             np.testing.assert_allclose(app.aggregates["welfare"],
                                        outcome.aggregates["welfare"], atol=TOL)
+
+
+def test_library_call_by_preset_name_refuses_unknown_names_in_one_line() -> None:
+    w = ak.load_world("wiod2016")
+    with pytest.raises(ak.errors.ScenarioError) as err:
+        ak.solve(w, "two-bloc")
+    assert "unknown preset 'two-bloc'; available:" in str(err.value)
+    assert "\n" not in str(err.value)
 
 
 @pytest.mark.slow

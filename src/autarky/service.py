@@ -289,8 +289,9 @@ def solve(world: World, scenario: Any, elasticities: Any = run_.DEFAULT_ELASTICI
     ----------
     world : World
         The baseline economy.
-    scenario : Scenario or Shock
-        What changes.
+    scenario : Scenario, Shock or str
+        What changes; a string is a preset name (``"two-blocs"``, ``"autarky:RUS"``),
+        resolved with :func:`autarky.presets.get` as ``autarky run NAME`` resolves it.
     elasticities : str, float or per-sector values, default "median"
         A catalog source, one number or one value per sector.
     options : SolveOptions, optional
@@ -300,11 +301,15 @@ def solve(world: World, scenario: Any, elasticities: Any = run_.DEFAULT_ELASTICI
     -------
     Result
     """
-    name = getattr(scenario, "name", "") or ""
-    kind = presets.kind(name) if isinstance(scenario, Scenario) else "equilibrium"
+    if isinstance(scenario, str):
+        presets.record(scenario)  # an unknown name: one line listing the presets
+        if presets.kind(scenario) == "equilibrium":
+            scenario = presets.get(scenario)
+    name = scenario if isinstance(scenario, str) else getattr(scenario, "name", "") or ""
+    kind = presets.kind(name) if isinstance(scenario, (Scenario, str)) else "equilibrium"
     if kind != "equilibrium":
         raise ScenarioError(
-            f"preset {name!r} is {'a table of equilibria' if kind == 'bloc-choice' else 'not'}"
+            f"preset {name!r} is {'a table of equilibria, not' if kind == 'bloc-choice' else 'not'}"
             f" one equilibrium ({kind}): run it with autarky.service.run(RunSpec({name!r})) "
             f"or 'autarky run {name}'")
     return run_.solve(world, scenario, elasticities, options)
