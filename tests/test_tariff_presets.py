@@ -139,3 +139,14 @@ def test_autarky_with_a_missing_good_prints_the_floor_sensitivity():
     lo = float(note.split("FRA ")[1].split("% -> ")[1].split("%")[0])
     assert lo < res.welfare["FRA"]  # the smaller latent supply gives the larger loss
     assert any("rule 'smallest'" in n for n in res.notes)
+
+
+def test_claim_ten_names_the_folder_it_looked_for_when_the_ilms_data_are_absent(
+        tmp_path, monkeypatch):
+    from autarky.sensitivity import ilms_us_text
+
+    monkeypatch.chdir(tmp_path)  # ../shared/data is not beside this folder
+    text = ilms_us_text(-0.06, None)
+    looked = (tmp_path / "../shared/data/us-tariff-2025").resolve()
+    assert f"absent: looked for {looked}, which is ../shared/data/us-tariff-2025" in text
+    assert "USA -0.06%" in text

@@ -268,7 +268,11 @@ def ilms_us_text(engine_usa: float, world: World | None) -> str:
               for k in ("none", "reciprocal", "optimal")}
         lump = liberation_day(data, "none", ILMSParams(rebate="lump-sum")).welfare["USA"]
     except (AutarkyError, OSError):
-        text = f" (The Ignatenko et al. 2025 data, {DATA_FOLDER}, is absent.)"
+        from pathlib import Path
+
+        text = (f" (The Ignatenko et al. 2025 data are absent: looked for "
+                f"{Path(DATA_FOLDER).resolve()}, which is {DATA_FOLDER} from the working "
+                "directory.)")
     else:
         text = (f" The April 2025 US tariffs in the model and data of Ignatenko et al. (2025): "
                 f"USA {us['none']:+.2f}% without retaliation, {us['reciprocal']:+.2f}% with "
