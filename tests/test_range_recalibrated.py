@@ -9,6 +9,7 @@ Each source's column must equal the preset prepared and solved under that source
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -85,3 +86,42 @@ def test_one_sector_world_range_over_cited_aggregate_thetas() -> None:
     # a lower theta means larger gains from the same trade-cost cut
     assert rng.at["BLR", "bajzik2020"] > rng.at["BLR", "ek2002"] > 0
     assert "Simonovska" in rng.attrs["text"] and "8.28" in rng.attrs["text"]
+
+
+def test_deficit_free_baselines_are_removed_once_per_source_with_the_same_numbers(
+        wiod: ak.World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # deficits "zero": the root find's batches reuse each elasticity vector's balanced
+    # baseline (it does not depend on the barrier) instead of removing the deficits again at
+    # every step; the calibration is the same to the last bit as with a removal per step
+    from autarky.data import calibrations
+    from autarky.model import solver
+
+    monkeypatch.setattr(calibrations, "lookup", lambda k: None)  # nothing remembered
+    monkeypatch.setattr(calibrations, "lookup_solved", lambda keys: {})
+    monkeypatch.setattr(calibrations, "remember_many", lambda items, path=None: None)
+    monkeypatch.setattr(calibrations, "remember_solved", lambda items, path=None: None)
+    removals = []
+    solve_hat = solver.solve_hat
+
+    def counted(econ: object, t: np.ndarray, h: object, *a: object, **k: object) -> object:
+        if k.get("deficits") == "zero" and isinstance(h, np.ndarray) and np.all(h == 1.0):
+            removals.append(1)
+        return solve_hat(econ, t, h, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solver, "solve_hat", counted)
+    scn = presets.get("two-blocs")
+    opts = dataclasses.replace(run.options(scn), deficits="zero")
+    target = calibrate.BLOC_TARGETS["two-blocs"][0]
+    J = len(wiod.sectors)
+    thetas = np.stack([np.full(J, 4.0), np.full(J, 6.0)])
+    hats, got, ok, steps = calibrate.calibrate_bloc_costs(wiod, scn, target, thetas, opts)
+    assert ok.all() and steps > 2
+    assert len(removals) == 2  # one per elasticity vector, not per step
+    between = calibrate._between_batch
+    monkeypatch.setattr(calibrate, "_between_batch",  # the removal at every step
+                        lambda *a, **k: between(*a[:6], None))
+    removals.clear()
+    again = calibrate.calibrate_bloc_costs(wiod, scn, target, thetas, opts)
+    assert len(removals) >= 2 * steps - 1
+    for x, y in zip((hats, got, ok, steps), again, strict=True):
+        np.testing.assert_array_equal(x, y)

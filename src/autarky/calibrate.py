@@ -203,6 +203,7 @@ def prepare(world: World, scn: Scenario, solve: Callable[..., Result],
 
 def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.ndarray,
                    options: SolveOptions, sink: list[Any] | None = None,
+                   balanced: dict[bytes, Any] | None = None,
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Between-bloc trade change (%), convergence and welfare of B equilibria, one batch.
 
@@ -213,6 +214,10 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     :func:`autarky.solve.solve_arrays` measures it, against the same baseline. ``sink``
     (B entries): each row's equilibrium (one member), against the baseline ``prepare``
     gives, where that baseline is the world's own (deficits "fixed" or "proportional").
+    ``balanced``: under ``deficits="zero"``, the deficit-free baselines of earlier batches
+    of the same root find by elasticity vector (they depend on the world and the vector
+    only, not on the barrier), filled and reused here: the removal is solved once per
+    vector instead of once per vector and step, with the same numbers bit for bit.
     """
     from autarky.errors import ScenarioWarning
     from autarky.model import equations as eq
@@ -241,14 +246,22 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     if options.deficits == "zero":  # each distinct theta removes the deficits first
         _, first_of, inv = np.unique(theta, axis=0, return_index=True, return_inverse=True)
         groups = []
+        # a floored baseline may depend on the batch's shocks: its removal is not kept
+        keep = balanced if prepared is world else None
         for g in range(len(first_of)):
             th0 = theta[first_of[g]]
-            first = solve_hat(econ0, econ0.tariffs, np.ones_like(econ0.tariffs), th0,
-                              deficits="zero", tol=options.tol, max_iter=options.max_iter,
-                              memory=memory)
-            if first.converged.all():
-                groups.append((np.flatnonzero(inv.ravel() == g),
-                               econ0.rebase(first, econ0.tariffs)))
+            key = np.ascontiguousarray(th0).tobytes()
+            if keep is not None and key in keep:
+                econ_g = keep[key]
+            else:
+                first = solve_hat(econ0, econ0.tariffs, np.ones_like(econ0.tariffs), th0,
+                                  deficits="zero", tol=options.tol, max_iter=options.max_iter,
+                                  memory=memory)
+                econ_g = econ0.rebase(first, econ0.tariffs) if first.converged.all() else None
+                if keep is not None:
+                    keep[key] = econ_g
+            if econ_g is not None:
+                groups.append((np.flatnonzero(inv.ravel() == g), econ_g))
     for rows, econ in groups:
         T = np.stack([shocks[r].tariffs for r in rows])
         H = np.stack([shocks[r].tau_hat for r in rows])
@@ -367,11 +380,12 @@ def calibrate_bloc_costs(world: World, scn: Scenario, target: float, theta: np.n
         W[r] = row["welfare"]
     side = np.zeros(K, dtype=int)  # Illinois: which end was kept last (+1 lo, -1 hi)
     steps = 0
+    balanced: dict[bytes, Any] = {}  # deficits "zero": each vector's baseline, once
     while active.any() and steps < max_steps:
         steps += 1
         idx = np.flatnonzero(active)
         sink: list[Any] = [None] * len(idx)
-        f, c, w = _between_batch(world, scn, x[idx], theta[idx], options, sink)
+        f, c, w = _between_batch(world, scn, x[idx], theta[idx], options, sink, balanced)
         f = f - target
         for k, fk, ck, wk, ek in zip(idx, f, c, w, sink, strict=True):  # K <= 8 rows
             if not ck:

@@ -9,6 +9,13 @@ synchronisation to each of them, so more cores made the same solve slower (issue
 controller that finds the libraries is built once (about 1 ms) and each limit costs tens
 of microseconds. ``benchmarks/bench_threads.py`` measures solves at 1 and 2 threads.
 
+The controller knows only the libraries loaded when it was built: it is built again
+whenever modules were imported since (``sys.modules`` grew), and a block nested in another
+limits what the outer block did not know. Otherwise a BLAS loaded later (SciPy's own
+OpenBLAS, imported by the first ILMS solve after an engine solve had built the controller)
+kept its default threads, and results depended on what the process had run before: the
+ILMS root moved by 3e-11 relative (its LU factorisation at two threads).
+
 The first solve also keeps freed memory in the process (:func:`keep_freed_memory`): the
 loops allocate and free arrays of 0.1-10 MB thousands of times, and with glibc's default
 settings each one is a fresh ``mmap`` (or the heap is trimmed after it) whose pages fault
@@ -22,6 +29,7 @@ import ctypes
 import functools
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -34,6 +42,7 @@ ENGINE_THREADS: int | None = 1
 """BLAS threads inside a solve; ``None`` leaves the process's setting alone."""
 
 _controller: Any = None
+_modules = -1  # len(sys.modules) when _controller was built
 _depth = 0
 
 KEEP_FREED = 64 << 20
@@ -74,23 +83,50 @@ def keep_freed_memory() -> bool:
 
 @contextlib.contextmanager
 def single_blas_thread() -> Iterator[None]:
-    """Limit BLAS to :data:`ENGINE_THREADS` threads inside the block (re-entrant)."""
-    global _controller, _depth
+    """Limit BLAS to :data:`ENGINE_THREADS` threads inside the block (re-entrant).
+
+    The limit is the process's (BLAS thread pools are global): blocks nested or running in
+    other threads (the app's sessions) share one count, and the threads are given back
+    when the last block is left.
+    """
     if _allocator is None:
         keep_freed_memory()
-    if ENGINE_THREADS is None or _depth:
+    if ENGINE_THREADS is None:
         yield
         return
-    if _controller is None:
-        from threadpoolctl import ThreadpoolController
-
-        _controller = ThreadpoolController()
-    _depth += 1
+    _enter()
     try:
-        with _controller.limit(limits=ENGINE_THREADS, user_api="blas"):
-            yield
+        yield
     finally:
+        _leave()
+
+
+_lock = threading.Lock()
+_held: list[Any] = []  # the limits in force while _depth > 0
+
+
+def _enter() -> None:
+    global _controller, _modules, _depth
+    with _lock:
+        stale = len(sys.modules) != _modules
+        if stale:  # maybe a BLAS library more (about 1 ms)
+            from threadpoolctl import ThreadpoolController
+
+            _controller = ThreadpoolController()
+            _modules = len(sys.modules)
+        if stale or not _depth:
+            # within a block already limited, the libraries it limited keep one thread
+            _held.append(_controller.limit(limits=ENGINE_THREADS, user_api="blas"))
+        _depth += 1
+
+
+def _leave() -> None:
+    global _depth
+    with _lock:
         _depth -= 1
+        if not _depth:
+            while _held:
+                _held.pop().restore_original_limits()
 
 
 def blas_limited(fn: F) -> F:
