@@ -125,9 +125,12 @@ outer evaluation is redone with inner solves at that floor."""
 INNER_MEMORY = 3
 """Anderson memory of the inner price and spending solves of a batch of draws (with
 :mod:`~autarky.model.levels`); single solves use the outer memory."""
-INNER_FACTOR = 1e-3
+INNER_FACTOR = 3e-3
 """Inner tolerance = ``INNER_FACTOR`` x the largest labour-market residual (within
-``[tol / 100, INNER_CAP]``)."""
+``[tol / 100, INNER_CAP]``): prices in log points, expenditure relative to each country's
+value added. 3e-3 (1e-3 before the inner solves started from the outer step's mixture of
+past states): about 10% fewer inner evaluations on bloc-choice's icio2023 programs and on
+a two-blocs solve, the same outer steps within 1-3 (``benchmarks/bench_bloc_claims.py``)."""
 
 
 class WageMap:
