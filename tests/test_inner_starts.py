@@ -44,7 +44,7 @@ def test_carried_starts_give_the_same_equilibrium_and_a_true_converged_flag(
     assert calls, "the outer step never moved the inner solves' starts"
     np.testing.assert_array_equal(again.w_hat, new.w_hat)  # deterministic
     # the old path: every outer evaluation starts from the last one's state
-    monkeypatch.setattr(solver.WageMap, "_carried", lambda self: None)
+    monkeypatch.setattr(solver.WageMap, "carried", lambda self: None)
     old = _solve(w, shock, theta, deficits=deficits)
     for sol in (new, old):
         assert sol.converged.all()

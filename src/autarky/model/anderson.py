@@ -78,7 +78,7 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
     m = max(int(memory), 0)
     B, d = f.shape[0], int(np.prod(f.shape[1:]))
     # state the map carries between evaluations, mixed as its values are (docstring)
-    carried: Callable[[], np.ndarray] | None = getattr(g, "carried", None)
+    carried: Callable[[], np.ndarray | None] | None = getattr(g, "carried", None)
     c: np.ndarray | None = carried() if carried is not None and m else None
     if m:
         dF = np.empty((B, m, d))  # ring buffers: row s holds one past difference
@@ -140,6 +140,7 @@ def anderson(g: Callable[[np.ndarray], np.ndarray], x0: np.ndarray, *, tol: floa
             np.subtract(gx_new.reshape(B, d), gx.reshape(B, d), out=dG[:, pos])
             if c is not None and carried is not None and dC is not None:
                 c_new = carried()
+                assert c_new is not None
                 np.subtract(c_new, c, out=dC[:, pos])
                 c = c_new
             k = min(k + 1, m)

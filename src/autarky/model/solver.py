@@ -198,9 +198,6 @@ class WageMap:
         }
         # rows of a batch of draws leave the outer iteration once converged (keep())
         self.keep = self._keep if self.levels is not None else None
-        # with input-output links the inner solves' warm starts (prices, expenditure) are
-        # mixed by the outer Anderson step as the wages are (anderson(), carried/carry)
-        self.carried = self._carried if econ.io is not None else None
         # the spending solve's norm: |change| / the country's value added, per cell
         inv_va = np.divide(1.0, econ.va, out=np.zeros(N), where=econ.va > 0)
         self._x_weight = np.repeat(inv_va, J)
@@ -466,8 +463,15 @@ class WageMap:
         return u_new - np.log(np.sum(np.exp(u_new) * econ.va, axis=-1, keepdims=True)
                               / self.world_va)
 
-    def _carried(self) -> np.ndarray:
-        """Prices and expenditure of the last evaluation, ``(B, 2 N J)`` (a new array)."""
+    def carried(self) -> np.ndarray | None:
+        """Prices and expenditure of the last evaluation, ``(B, 2 N J)`` (a new array).
+
+        With input-output links these are the inner solves' warm starts, and the outer
+        Anderson step mixes them as it mixes the wages (:func:`anderson`, :meth:`carry`);
+        None without (prices and expenditure are then closed forms).
+        """
+        if self.econ.io is None:
+            return None
         lp, X = self.state["log_P"], self.state["X"]
         B = lp.shape[0]
         return np.concatenate([lp.reshape(B, -1), X.reshape(B, -1)], axis=1)
@@ -475,7 +479,7 @@ class WageMap:
     def carry(self, c: np.ndarray) -> None:
         """Start the next evaluation's inner solves from prices and expenditure ``c``.
 
-        ``c`` as :meth:`_carried` gives it; only the warm starts change (the inner solves
+        ``c`` as :meth:`carried` gives it; only the warm starts change (the inner solves
         converge from any start), so the map's value at a point is the same to their
         tolerance.
         """
