@@ -129,3 +129,35 @@ def test_anderson_mixes_carried_state_with_the_maps_coefficients():
     for c, nxt in g.offered:
         y = np.linalg.solve(A, nxt[0] - b)
         np.testing.assert_allclose(c[0], M @ y, atol=1e-9)
+
+
+def test_home_inputs_preconditioner_is_the_inverse_of_the_home_block():
+    econ = economy(random_world(2, 6, 4, io=True))
+    M = econ.domestic_inputs_inverse
+    assert M is not None and M.shape == (6, 4, 4)
+    n = np.arange(6)
+    K = econ.pi[n, n, :][:, :, None] * np.swapaxes(econ.io, -1, -2)  # [n, j, k]
+    np.testing.assert_allclose(np.matmul(np.eye(4) - K, M), np.broadcast_to(np.eye(4), M.shape),
+                               atol=1e-12)
+    assert economy(random_world(2, 6, 4, io=False)).domestic_inputs_inverse is None
+
+
+def test_preconditioned_inner_solves_give_the_same_equilibrium(monkeypatch):
+    w = random_world(8, 9, 4, io=True)
+    shock = random_shock(w, 5)
+    theta = np.array([[3.0, 5.0, 7.0, 9.0], [6.0, 4.0, 8.0, 2.5]])
+    new = _solve(w, shock, theta)
+    init = solver.WageMap.__init__
+
+    def plain(self, *a, **k):
+        init(self, *a, **k)
+        self._inverse = None  # inner steps x <- g(x), as before the preconditioner
+
+    monkeypatch.setattr(solver.WageMap, "__init__", plain)
+    old = _solve(w, shock, theta)
+    for sol in (new, old):
+        assert sol.converged.all()
+        assert max(float(r.max()) for r in sol.residuals.values()) <= solver.CHECK_FACTOR * 1e-10
+    assert new.inner_evaluations < old.inner_evaluations
+    np.testing.assert_allclose(new.w_hat, old.w_hat, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(new.X, old.X, rtol=1e-9, atol=0)

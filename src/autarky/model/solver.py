@@ -198,6 +198,10 @@ class WageMap:
         }
         # rows of a batch of draws leave the outer iteration once converged (keep())
         self.keep = self._keep if self.levels is not None else None
+        # the inner solves' preconditioner (_pre): M_n transposed (contiguous) and M_n
+        M = econ.domestic_inputs_inverse
+        self._inverse = None if M is None else (
+            np.ascontiguousarray(np.swapaxes(M, -1, -2)), M)
         # the spending solve's norm: |change| / the country's value added, per cell
         inv_va = np.divide(1.0, econ.va, out=np.zeros(N), where=econ.va > 0)
         self._x_weight = np.repeat(inv_va, J)
@@ -360,15 +364,21 @@ class WageMap:
         if econ.io is None:
             return self._price(gu)
 
-        last: list[Any] = [None, None]  # the last evaluation: its point and its result
+        # the last evaluation: its point, its result and its residual before preconditioning
+        last: list[Any] = [None, None, None]
+        pre = self._pre
 
         def gP(p: np.ndarray) -> np.ndarray:
             got = self._price(self._unit_cost(gu, p.reshape(B, N, J)))
-            last[:] = [p, got]
-            return got[0].reshape(B, N * J)
+            raw = got[0].reshape(B, N * J) - p
+            last[:] = [p, got, raw]
+            return p + pre(raw, False)
+
+        def stop(f: np.ndarray) -> np.ndarray:  # the price system's own residual
+            return np.max(np.abs(last[2]), axis=-1)
 
         p, _, it, _ = anderson(gP, self.state["log_P"].reshape(B, N * J), tol=self.inner_tol,
-                               max_iter=2000, memory=self.inner_memory)
+                               max_iter=2000, memory=self.inner_memory, norm=stop)
         self.inner_evaluations += it + 1
         # prices, e and S of one evaluation at the accepted point, so that prices and shares
         # agree: anderson's last evaluation is at the point it returns (the same numbers as
@@ -414,29 +424,34 @@ class WageMap:
             return econ.alpha * income[..., None]
         alpha = econ.alpha
 
-        last: list[Any] = [None, None]  # the last evaluation: its point and its value
+        # the last evaluation: its point, its value and its residual before preconditioning
+        last: list[Any] = [None, None, None]
+        pre = self._pre
 
         def gX(x: np.ndarray) -> np.ndarray:
             X = x.reshape(B, N, J)
             Y = self.output(e, S, X)
             income = income_base + np.sum(X * tax_share, axis=-1)
             out = (self._inputs(Y) + alpha * income[..., None]).reshape(B, N * J)
-            last[:] = [x, out]
-            return out
+            raw = out - x
+            last[:] = [x, out, raw]
+            return x + pre(raw, True)
 
         # to the inner tolerance relative to each country's value added, as the final
-        # check measures the expenditure equation (residuals())
+        # check measures the expenditure equation (residuals()), on the system's own
+        # residual (before preconditioning)
         weight = self._x_weight
 
         def per_va(f: np.ndarray) -> np.ndarray:
-            return np.max(np.abs(f) * weight, axis=-1)
+            return np.max(np.abs(last[2]) * weight, axis=-1)
 
         xs, _, it, _ = anderson(gX, self.state["X"].reshape(B, N * J), tol=self.inner_tol,
                                 max_iter=5000, memory=self.inner_memory, norm=per_va)
         self.inner_evaluations += it + 1
         # the map's value at the accepted point: anderson evaluated it there last
-        got = last[1] if last[0] is xs else gX(xs)
-        return np.asarray(got).reshape(B, N, J)
+        if last[0] is not xs:
+            gX(xs)
+        return np.asarray(last[1]).reshape(B, N, J)
 
     def __call__(self, u: np.ndarray) -> np.ndarray:
         """One outer step from log wages ``u`` (B, N); updates :attr:`state`."""
@@ -462,6 +477,28 @@ class WageMap:
         # and up to the solver's tolerance after Economy.rebase)
         return u_new - np.log(np.sum(np.exp(u_new) * econ.va, axis=-1, keepdims=True)
                               / self.world_va)
+
+    def _pre(self, raw: np.ndarray, spending: bool) -> np.ndarray:
+        """An inner solve's residual ``(B, N J)`` times the preconditioner.
+
+        Prices: ``M_n`` = :attr:`Economy.domestic_inputs_inverse` applied per country; the
+        expenditure system's home part is the transpose (``X_nk <- sum_j io[n, k, j]
+        pi_nnj X_nj``), so it gets ``M_n`` transposed. The inner step is then
+        ``x + M (g(x) - x)`` (a Newton step with the home part of the Jacobian); without
+        the matrices, ``g(x)`` as before.
+        """
+        if self._inverse is None:
+            return raw
+        B, N, J = self.dims
+        r = raw.reshape(B, N, J)
+        # out[b, n, :] = M_n r[b, n, :] (prices) or M_n^T r[b, n, :] (spending): a row
+        # vector times M_n^T or M_n, one (B x J) product per country
+        right = self._inverse[1 if spending else 0]
+        if B == 1:
+            out = np.matmul(r[..., None, :], right)[..., 0, :]
+        else:
+            out = np.moveaxis(np.matmul(np.moveaxis(r, -2, 0), right), 0, -2)
+        return out.reshape(B, N * J)
 
     def carried(self) -> np.ndarray | None:
         """Prices and expenditure of the last evaluation, ``(B, 2 N J)`` (a new array).
