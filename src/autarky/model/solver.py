@@ -125,12 +125,14 @@ outer evaluation is redone with inner solves at that floor."""
 INNER_MEMORY = 3
 """Anderson memory of the inner price and spending solves of a batch of draws (with
 :mod:`~autarky.model.levels`); single solves use the outer memory."""
-INNER_FACTOR = 3e-3
+INNER_FACTOR = 1e-2
 """Inner tolerance = ``INNER_FACTOR`` x the largest labour-market residual (within
 ``[tol / 100, INNER_CAP]``): prices in log points, expenditure relative to each country's
-value added. 3e-3 (1e-3 before the inner solves started from the outer step's mixture of
-past states): about 10% fewer inner evaluations on bloc-choice's icio2023 programs and on
-a two-blocs solve, the same outer steps within 1-3 (``benchmarks/bench_bloc_claims.py``)."""
+value added. 1e-2 (1e-3 before the inner solves were preconditioned and started from the
+outer step's mixture of past states, :meth:`WageMap._pre`, :meth:`WageMap.carried`): on
+bloc-choice's icio2023 solves 12% fewer inner evaluations than 3e-3 for 3% more outer
+steps; a two-blocs solve and a strong shock (x3 on every foreign route of icio2023) as
+many outer steps."""
 
 
 class WageMap:
