@@ -120,15 +120,22 @@ def _deficit(rule: Deficits, econ: Economy, w: np.ndarray,
 
 INNER_CAP = 1e-4
 """Loosest tolerance of the inner price and spending solves (while the outer residual is
-large); they tighten with it (:data:`INNER_FACTOR`) down to ``tol / 100``, and the last
-outer evaluation is redone with inner solves at that floor."""
+large); they tighten with it (:data:`INNER_FACTOR`) down to ``INNER_FLOOR * tol``, and the
+last outer evaluation is redone with inner solves at that floor if it was looser."""
+INNER_FLOOR = 0.1
+"""Tightest inner tolerance as a fraction of ``tol`` (0.01 before the inner solves were
+preconditioned): the final check (:meth:`WageMap.residuals`, every equation recomputed
+from the solution, each at most ``CHECK_FACTOR * tol``) decides convergence either way;
+at 0.1 the last outer step of a bloc-choice solve is already at the floor, so no outer
+evaluation is redone (at 0.01 and ``INNER_FACTOR`` 1e-2 the 18 solves of an icio2023
+bloc-choice run redid 19)."""
 INNER_MEMORY = 3
 """Anderson memory of the inner price and spending solves of a batch of draws (with
 :mod:`~autarky.model.levels`); single solves use the outer memory."""
 INNER_FACTOR = 1e-2
 """Inner tolerance = ``INNER_FACTOR`` x the largest labour-market residual (within
-``[tol / 100, INNER_CAP]``): prices in log points, expenditure relative to each country's
-value added. 1e-2 (1e-3 before the inner solves were preconditioned and started from the
+``[INNER_FLOOR * tol, INNER_CAP]``): prices in log points, expenditure relative to each
+country's value added. 1e-2 (1e-3 before the inner solves were preconditioned and started from the
 outer step's mixture of past states, :meth:`WageMap._pre`, :meth:`WageMap.carried`): on
 bloc-choice's icio2023 solves 12% fewer inner evaluations than 3e-3 for 3% more outer
 steps; a two-blocs solve and a strong shock (x3 on every foreign route of icio2023) as
@@ -190,7 +197,7 @@ class WageMap:
         self.world_va = float(np.sum(econ.va))
         # inexact inner solves: tolerance follows the outer residual (INNER_CAP at most)
         self.tol = tol
-        self.inner_floor = max(tol * 1e-2, 1e-14)
+        self.inner_floor = max(tol * INNER_FLOOR, 1e-14)
         self.inner_tol = INNER_CAP
         self.inner_used = self.inner_tol
         self.inner_evaluations = 0
