@@ -205,8 +205,6 @@ class WageMap:
             "log_P": np.zeros((B, N, J)),
             "X": np.broadcast_to(econ.X, (B, N, J)).copy(),
         }
-        # rows of a batch of draws leave the outer iteration once converged (keep())
-        self.keep = self._keep if self.levels is not None else None
         # the inner solves' preconditioner (_pre): M_n transposed (contiguous) and M_n
         M = econ.domestic_inputs_inverse
         self._inverse = None if M is None else (
@@ -259,6 +257,15 @@ class WageMap:
         if lk.ndim == 4 and self._full is not None:
             return lk[self._full[0]], w[self._full[0]]
         return lk, w
+
+    @property
+    def keep(self) -> Callable[[np.ndarray | None], None] | None:
+        """Rows of a batch of draws leave the outer iteration once converged (:meth:`_keep`).
+
+        None for dense arrays. A property, not an attribute holding the bound method: that
+        would be a reference cycle keeping the map's arrays until the collector runs.
+        """
+        return self._keep if self.levels is not None else None
 
     def _keep(self, mask: np.ndarray | None) -> None:
         """Iterate on the rows where ``mask`` is True only; ``None``: every row again.
