@@ -99,6 +99,30 @@ class Economy:
         return None if self.io is None else np.ascontiguousarray(np.swapaxes(self.io, -1, -2))
 
     @cached_property
+    def domestic_inputs_inverse(self) -> np.ndarray | None:
+        """``(I - K_n)^-1`` per country (N, J, J), ``K_n[j, k] = pi_nnj io[n, k, j]``.
+
+        ``K_n`` is the part of the price system's Jacobian that runs through a country's
+        own inputs bought at home (``d log P_nj / d log P_nk`` through ``n``'s own unit
+        costs, at the baseline's home shares); its inverse preconditions the solver's
+        inner price and spending solves (:class:`autarky.model.solver.WageMap`), where most
+        of their slow contraction is. It changes the path of those solves, not their
+        fixed points. None without input-output links, or when a ``I - K_n`` is singular
+        (a sector with no value added bought entirely at home). Computed once, as the
+        matrix it is (it is applied as one batched product per evaluation).
+        """
+        if self.io is None:
+            return None
+        n, j = self.X.shape
+        home = self.pi[np.arange(n), np.arange(n), :]  # (N, J)
+        eye = np.broadcast_to(np.eye(j), (n, j, j))
+        try:
+            inv = np.linalg.solve(eye - home[:, :, None] * np.swapaxes(self.io, -1, -2), eye)
+        except np.linalg.LinAlgError:
+            return None
+        return inv if bool(np.all(np.isfinite(inv))) else None
+
+    @cached_property
     def exposure(self) -> np.ndarray:
         """``gamma_nj sum_m flows_mnj (1 - pi_mnj)`` (N, J), for the solver's step.
 
