@@ -170,3 +170,30 @@ def test_a_remembered_barrier_is_verified_never_trusted(tmp_path, monkeypatch):
     hat3, got3, n3 = calibrate.calibrate_bloc_cost(w, scn, target, ak.run.solve_plain,
                                                    elasticities="median")
     assert n3 > 1 and abs(got3 - target) < 5e-3 and hat3 == pytest.approx(hat, rel=1e-4)
+
+
+@pytest.mark.slow
+def test_shipped_barriers_are_what_this_code_finds(tmp_path, monkeypatch):
+    """The barriers shipped in embedded/calibrations.json are those a fresh calibration
+    with this code finds, to the last bits: a shipped barrier of an older engine (equal
+    only to the solver's tolerance) would make the doors that find it and the doors that
+    calibrate afresh differ at 1e-12 (``scripts/build_calibrations.py`` rebuilds it)."""
+    import json
+    import warnings
+
+    from autarky.data import calibrations
+
+    shipped = json.loads(calibrations.shipped_path().read_text(encoding="utf-8"))
+    monkeypatch.setenv("AUTARKY_CACHE", str(tmp_path))
+    monkeypatch.setattr(calibrations, "shipped_path", lambda: tmp_path / "none.json")
+    w = ak.load_world("icio2023", year=2022)
+    scn = ak.presets.get("two-blocs")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ak.solve(w, scn)  # as `autarky run two-blocs` solves it
+    assert any("Brent root find" in n for n in res.notes), res.notes
+    found = json.loads((tmp_path / "calibrations.json").read_text(encoding="utf-8"))
+    common = sorted(set(found) & set(shipped))
+    assert common, "the package ships no barrier for two-blocs on icio2023 2022"
+    for k in common:
+        assert found[k] == pytest.approx(shipped[k], rel=1e-14, abs=0), k
