@@ -89,7 +89,7 @@ def test_shipped_rows_serve_the_default_run() -> None:
     assert rows > 0
     if current == 0:
         pytest.skip(f"embedded/solved.json is of other code than this ({fingerprint}): "
-                    "re-run scripts/build_calibrations.py --solved-only")
+                    "re-run scripts/build_calibrations.py")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ak.RepairWarning)
         w = ak.load_world("icio2023", year=2022)
@@ -107,7 +107,7 @@ def test_shipped_rows_serve_the_default_bloc_choice(tmp_path, monkeypatch) -> No
     rows, current, fingerprint = calibrations.shipped_solved()
     if current == 0:
         pytest.skip(f"embedded/solved.json is of other code than this ({fingerprint}): "
-                    "re-run scripts/build_calibrations.py --solved-only")
+                    "re-run scripts/build_calibrations.py")
     monkeypatch.setenv("AUTARKY_CACHE", str(tmp_path))
     shipped = calibrations._solved_paths()[1]
     monkeypatch.setattr(calibrations, "_solved_paths",
@@ -115,7 +115,7 @@ def test_shipped_rows_serve_the_default_bloc_choice(tmp_path, monkeypatch) -> No
 
     def solved(*a, **k):
         raise AssertionError("a bloc-choice row was solved: embedded/solved.json lacks this "
-                             "code's rows; re-run scripts/build_calibrations.py --solved-only")
+                             "code's rows; re-run scripts/build_calibrations.py")
 
     monkeypatch.setattr(blocsolve, "solve_table", solved)
     out = ak.service.run(ak.RunSpec("bloc-choice", world="icio2023"))

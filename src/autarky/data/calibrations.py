@@ -170,7 +170,8 @@ def shipped_solved() -> tuple[int, int, str]:
     """Rows in ``embedded/solved.json``, how many are this code's, and its fingerprint.
 
     Rows of another numerics fingerprint are never used (``autarky run`` then solves the
-    range): re-run ``scripts/build_calibrations.py --solved-only`` after such a change.
+    range): re-run ``scripts/build_calibrations.py`` after such a change (it writes the
+    shipped barriers too, which a fresh calibration must find to the last bits).
     """
     from autarky.data.store import numerics_fingerprint
 
