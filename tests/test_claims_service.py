@@ -162,3 +162,26 @@ def test_claim_1_builds_icio194_on_the_icio2023_year_it_solved(monkeypatch) -> N
         again.world("icio194", 2016)
     assert ctx.repairs == again.repairs
     assert ctx._bases is None and loads == ["icio2023"]
+
+
+def test_claims_run_on_one_blas_thread(monkeypatch) -> None:
+    """Issue 31 item 5: the claims run with BLAS on one thread (their products are small;
+    claim 3's LU of wiod2013 costs 2-5x the CPU on two threads), and the threads are
+    given back afterwards."""
+    from threadpoolctl import threadpool_info
+
+    def blas() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    seen: list[set[int]] = []
+
+    def probe(ctx: claims.Context) -> claims.Claim:
+        seen.append(blas())
+        raise RuntimeError("probed")
+
+    before = blas()
+    monkeypatch.setattr(claims, "CLAIMS", (probe, *claims.CLAIMS[1:]))
+    with pytest.raises(RuntimeError, match="probed"):
+        claims.compute(ids=[1])
+    assert seen == [{1}]
+    assert blas() == before
