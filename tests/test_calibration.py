@@ -186,6 +186,7 @@ def test_shipped_barriers_are_what_this_code_finds(tmp_path, monkeypatch):
     shipped = json.loads(calibrations.shipped_path().read_text(encoding="utf-8"))
     monkeypatch.setenv("AUTARKY_CACHE", str(tmp_path))
     monkeypatch.setattr(calibrations, "shipped_path", lambda: tmp_path / "none.json")
+    monkeypatch.setattr(calibrate, "_CACHE", {})  # nor one found earlier in this process
     w = ak.load_world("icio2023", year=2022)
     scn = ak.presets.get("two-blocs")
     with warnings.catch_warnings():

@@ -847,9 +847,8 @@ def compute(world: str | World | None = None, ids: Sequence[int] | None = None,
                             f"{len(CLAIMS)})")
     ctx = Context(world)
     out = []
-    # BLAS on one thread throughout: every product of the claims is small (the largest,
-    # claim 3's LU factorisation of wiod2013's 1,435 x 1,435 Leontief matrix, costs about
-    # 0.05 s of CPU on one thread and 0.12-0.26 s on two), so a thread pool adds CPU time
+    # BLAS on one thread: the claims' products are small (claim 3's LU of wiod2013's
+    # 1,435 x 1,435 Leontief matrix: 0.05 s of CPU on one thread, 0.12-0.26 s on two)
     with warnings.catch_warnings(record=True) as caught, single_blas_thread():
         warnings.simplefilter("always", RepairWarning)
         warnings.simplefilter("ignore", ScenarioWarning)
