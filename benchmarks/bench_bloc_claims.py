@@ -16,10 +16,11 @@ temporary ``AUTARKY_CACHE`` shared by both), as a user's second run would find i
 own, in two settings (``--first shipped|none|both``, default both):
 
 * ``shipped``: a user's first run, with what the package ships (``embedded/``: the
-  calibrated barriers and the default runs' solved rows);
+  calibrated barriers, the default runs' solved rows, the claims' starting points);
 * ``none``: nothing kept at all: each ``src`` is copied to a temporary folder with an
-  empty ``embedded/solved.json`` (as after a change to the numerics, before
-  ``scripts/build_calibrations.py --solved-only`` is re-run), so every row is solved. The
+  empty ``embedded/solved.json`` and no ``embedded/starts.npz`` (as after a change to the
+  numerics, before ``scripts/build_calibrations.py`` is re-run), so every row is solved
+  and every claims solve starts cold. The
   shipped barriers (``embedded/calibrations.json``) stay: they are starting points that
   every run verifies with a solve.
 
@@ -74,10 +75,12 @@ def _once(src: Path, args: list[str], cache: str) -> tuple[float, float, float]:
 
 
 def _nothing_kept(src: Path, into: Path) -> Path:
-    """A copy of ``src`` whose package ships no solved rows (``embedded/solved.json`` empty)."""
+    """A copy of ``src`` that ships no solved rows (``embedded/solved.json`` empty) and no
+    claims' starting points (no ``embedded/starts.npz``)."""
     dst = into / src.resolve().parent.name / "src"
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (dst / "autarky" / "data" / "embedded" / "solved.json").write_text("{}\n")
+    (dst / "autarky" / "data" / "embedded" / "starts.npz").unlink(missing_ok=True)
     return dst
 
 

@@ -17,10 +17,16 @@ is (its barriers are the starting points, verified by the runs) and writes only
 ``solved.json``. The bloc-choice runs (world194, icio2023) add their table's and each
 range source's numbers (:mod:`autarky.blocsolve`, kept rows): a default
 ``autarky run bloc-choice`` on those worlds then solves only the barrier's verification.
+
+Last it runs ``scripts/build_starts.py`` (``embedded/starts.npz``: the claims' solutions,
+each claims run's starting points), after the files above are in place, since the claims'
+runs read them (with ``--solved-only`` too).
 """
 
 import argparse
 import os
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -66,3 +72,5 @@ for path, data in written.items():
     tmp.replace(path)
     print(f"written: {path} ({path.stat().st_size:,} bytes)")
 print(f"numerics fingerprint of the solved rows: {numerics_fingerprint()}")
+# the claims' starting points, computed with the files just written in place
+subprocess.run([sys.executable, str(Path(__file__).with_name("build_starts.py"))], check=True)

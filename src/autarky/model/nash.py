@@ -86,6 +86,7 @@ from typing import Any
 import numpy as np
 
 from autarky.model import equations as eq
+from autarky.model import kept
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.solver import anderson, solve_hat
 from autarky.model.threads import blas_limited
@@ -576,6 +577,7 @@ def _first_order(center: Economy, slopes: tuple[np.ndarray, np.ndarray, np.ndarr
 
 
 @blas_limited
+@kept.unkept
 def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
                        owner: np.ndarray, fixed: np.ndarray, t0: np.ndarray, *,
                        tol: float = 1e-7, h: float = 1e-4, solve_tol: float = 1e-11,

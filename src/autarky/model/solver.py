@@ -31,6 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from autarky.model import equations as eq
+from autarky.model import kept
 from autarky.model import levels as lv
 from autarky.model import patched as pt
 from autarky.model.anderson import Norm, anderson, fixed_point
@@ -793,8 +794,28 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray | pt.R
     Equilibrium
         Always batched (B >= 1); ``converged`` tells which members met ``tol``: every
         residual of :func:`member_residuals` (in ``residuals``) at most
-        ``CHECK_FACTOR * tol``.
+        ``CHECK_FACTOR * tol``. Inside :func:`autarky.model.kept.kept_solutions` the
+        solve starts from a kept solution of the same problem where there is one.
     """
+    kw: dict[str, Any] = dict(deficits=deficits, tol=tol, max_iter=max_iter, memory=memory,
+                              method=method, shares=shares)
+    box = kept.active()
+    if box is None or isinstance(tau_hat, pt.RowShocks):
+        return _solve_hat(econ, tariffs_new, tau_hat, theta, start=start, **kw)
+    k = kept.key(econ, tariffs_new, tau_hat, np.atleast_2d(theta), deficits)
+    mine = kept.start(box, k, econ.shape, theta, tariffs_new, tau_hat)
+    sol = _solve_hat(econ, tariffs_new, tau_hat, theta, start=mine or start, **kw)
+    if mine is not None and not sol.converged.all():  # a kept start costs time only
+        sol = _solve_hat(econ, tariffs_new, tau_hat, theta, start=start, **kw)
+    kept.keep(box, k, sol)  # recorded where the block records (scripts/build_starts.py)
+    return sol
+
+
+def _solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray | pt.RowShocks,
+               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
+               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
+               start: Equilibrium | None = None, shares: bool = True) -> Equilibrium:
+    """:func:`solve_hat` from ``start`` (the caller's)."""
     if method not in SOLVERS:
         raise ValueError(f"method {method!r}: not one of {', '.join(SOLVERS)}")
     outer = SOLVERS[method]
