@@ -142,6 +142,7 @@ def test_the_file_round_trips_and_is_written_whole(tmp_path):
         np.testing.assert_array_equal(got["a"][f], one[f])
         assert got["a"][f].dtype == np.float64
     assert not [p for p in tmp_path.iterdir() if p.name != "starts.npz"]  # no temporary left
+    assert path.stat().st_mode & 0o777 == 0o644  # a package file: readable by all
     first = path.read_bytes()
     with starts.recording(path) as rec:  # the same solutions: the same bytes
         rec["a"] = one

@@ -148,6 +148,7 @@ def recording(path: Path) -> Iterator[dict[str, Any]]:
             rec = _Recorder(zf)
             yield rec
             _member(zf, "keys.npy", np.array(list(rec), dtype=str))
+        os.chmod(tmp, 0o644)  # a package file, readable by all (mkstemp made it 0600)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
