@@ -152,5 +152,10 @@ def test_map_clicks_add_to_the_bloc(browser: Any, app_url: str) -> None:  # noqa
     # a click on a member removes it
     _click_until(page, "DEU", "Bloc: DEU, POL, RUS, UKR", "Bloc: POL, RUS, UKR")
     assert outside == [], outside
-    assert [e for e in errors if "favicon" not in e] == [], errors
+    # four reruns in a few seconds: the browser may still fetch the table's CSV of a run
+    # Streamlit has already replaced (its media file gone: a 404 and the download button's
+    # "source error"); the download itself is checked in test_app_nash_view
+    stale = ("the server responded with a status of 404 (Not Found)",
+             "Download Button source error - 404")
+    assert [e for e in errors if "favicon" not in e and not e.endswith(stale)] == [], errors
     page.close()
