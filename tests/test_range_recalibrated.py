@@ -94,7 +94,7 @@ def test_deficit_free_baselines_are_removed_once_per_source_with_the_same_number
     # baseline (it does not depend on the barrier) instead of removing the deficits again at
     # every step; the calibration is the same to the last bit as with a removal per step
     from autarky.data import calibrations
-    from autarky.model import solver
+    from autarky.model import balance, solver
 
     monkeypatch.setattr(calibrations, "lookup", lambda k: None)  # nothing remembered
     monkeypatch.setattr(calibrations, "lookup_solved", lambda keys: {})
@@ -109,6 +109,7 @@ def test_deficit_free_baselines_are_removed_once_per_source_with_the_same_number
         return solve_hat(econ, t, h, *a, **k)  # type: ignore[arg-type]
 
     monkeypatch.setattr(solver, "solve_hat", counted)
+    monkeypatch.setattr(balance, "solve_hat", counted)  # the removals go through balance()
     scn = presets.get("two-blocs")
     opts = dataclasses.replace(run.options(scn), deficits="zero")
     target = calibrate.BLOC_TARGETS["two-blocs"][0]

@@ -187,7 +187,7 @@ def _counted(monkeypatch) -> list[int]:
         iterations.append(out.iterations)
         return out
 
-    monkeypatch.setattr("autarky.claims_context.balance", counted)
+    monkeypatch.setattr("autarky.model.balance.balance", counted)  # balanced_warm calls it
     return iterations
 
 

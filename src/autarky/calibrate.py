@@ -221,7 +221,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     """
     from autarky.errors import ScenarioWarning
     from autarky.model import equations as eq
-    from autarky.model.solver import solve_hat
+    from autarky.model.balance import balance
     from autarky.solve import prepare, to_shock
 
     with warnings.catch_warnings():  # said once by the headline solve
@@ -254,10 +254,7 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
             if keep is not None and key in keep:
                 econ_g = keep[key]
             else:
-                first = solve_hat(econ0, econ0.tariffs, np.ones_like(econ0.tariffs), th0,
-                                  deficits="zero", tol=options.tol, max_iter=options.max_iter,
-                                  memory=memory)
-                econ_g = econ0.rebase(first, econ0.tariffs) if first.converged.all() else None
+                econ_g = balance(econ0, th0, options).econ  # None if it did not converge
                 if keep is not None:
                     keep[key] = econ_g
             if econ_g is not None:

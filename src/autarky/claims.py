@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from autarky import linkages, presets, run
-from autarky.claims_context import Context, release_memory
+from autarky.claims_context import Context, dataset_years, release_memory
 from autarky.data import datasets, elasticity_sources
 from autarky.data.income import INCOME_GROUPS, income_groups
 from autarky.errors import RepairWarning, ScenarioError, ScenarioWarning
@@ -105,12 +105,6 @@ class Claim:
         return {c: getattr(self, c) for c in COLUMNS}
 
 
-def _years(name: str) -> list[int]:
-    row = datasets().loc[name, "years"]
-    a, _, b = str(row).partition("-")
-    return list(range(int(a), int(b or a) + 1))
-
-
 def _world_welfare(world: World, res: Result) -> float:
     """Baseline-income-weighted world welfare change, as :func:`autarky.run.aggregates`."""
     return float(res.aggregate({"world": world.countries}, run.income(world))
@@ -155,7 +149,7 @@ def world_autarky(ctx: Context | None = None) -> Claim:
     else:
         with ctx.icio194_on_icio2023():
             solved = [(n, y, ctx.autarky_welfare(n, y)) for n in datasets().index
-                      for y in _years(n)]
+                      for y in dataset_years(n)]
     worlds = solved
     frames = [pd.DataFrame({"dataset": n, "year": y, "country": list(wel.index),
                             "welfare": wel.to_numpy(float)}) for n, y, wel in solved]
@@ -219,7 +213,7 @@ def income_gains(ctx: Context | None = None,
     rank = {g: k for k, g in enumerate(INCOME_GROUPS)}
     frames = []
     for name in datasets:
-        for y in _years(name):
+        for y in dataset_years(name):
             wel = ctx.autarky_welfare(name, y)
             frames.append(pd.DataFrame({"dataset": name, "year": y,
                                         "country": list(wel.index),
@@ -304,7 +298,7 @@ def shock_sd(ctx: Context, dataset: str = "wiod2013") -> tuple[float, str]:
     """Sector shock size from a dataset's years (:func:`autarky.sensitivity.shock_sd`)."""
     from autarky.sensitivity import shock_sd as estimate
 
-    return estimate([ctx.world(dataset, y) for y in _years(dataset)], dataset)
+    return estimate([ctx.world(dataset, y) for y in dataset_years(dataset)], dataset)
 
 
 def supply_shocks(ctx: Context | None = None, draws: int = CKLT_DRAWS, seed: int = 0,

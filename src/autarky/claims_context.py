@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,7 @@ from autarky import presets, run
 from autarky.data import datasets
 from autarky.data import starts as shipped_starts
 from autarky.errors import RepairWarning, ScenarioWarning
-from autarky.model.balance import balance
+from autarky.model.balance import balanced_warm
 from autarky.model.closed_form import closes_every_route, world_autarky_welfare
 from autarky.model.kept import kept_solutions
 from autarky.model.threads import single_blas_thread
@@ -38,7 +37,7 @@ from autarky.solve import (
 )
 from autarky.world import World
 
-__all__ = ["HEADLINE", "PANELS", "Context", "release_memory"]
+__all__ = ["HEADLINE", "PANELS", "Context", "dataset_years", "release_memory"]
 
 HEADLINE = "icio2023"
 """The dataset (latest year) of claims 1, 7 and 8 unless a world is given."""
@@ -230,7 +229,8 @@ class Context:
             self._welfare[key] = welfare
             if fresh and name not in PANELS:  # loaded for this solve only: let it go
                 self._worlds.pop(key, None)
-                if self._bases is not None and name == "icio2023" and year in _years("icio194"):
+                if (self._bases is not None and name == "icio2023"
+                        and year in dataset_years("icio194")):
                     self._bases[year] = w  # ... once icio194 of the year is built on it
             elif fresh and w.mrio is not None:
                 # a panel year is read again for its arrays only (claim 3's shock size):
@@ -265,18 +265,16 @@ def _closed_autarky(world: World, store: dict[Any, Any]) -> pd.Series | None:
     del shock  # two (N, N, J) cubes, not needed by the deficit removal
     if opts.deficits != "zero" or not closed:
         return None
-    k = ("deficits", econ.shape, theta.tobytes())  # the key of autarky.solve's starts
-    bal = balance(econ, theta, opts, start=store.get(k))
-    if bal.econ is None or bal.solution is None:
+    bal = balanced_warm(econ, theta, opts, store)  # as autarky.solve removes them
+    if bal.econ is None:
         return None
-    store[k] = replace(bal.solution, pi=np.empty((1, 0, 0, 0)))
     welfare = world_autarky_welfare(bal.econ, theta)
     if not np.all(np.isfinite(welfare)):
         return None
     return pd.Series(welfare, index=pd.Index(world.countries, name="country"), name="welfare")
 
 
-def _years(name: str) -> range:
-    """The years of an embedded dataset."""
+def dataset_years(name: str) -> list[int]:
+    """The years of an embedded dataset (its ``datasets()`` row, e.g. "1995-2011")."""
     a, _, b = str(datasets().loc[name, "years"]).partition("-")
-    return range(int(a), int(b or a) + 1)
+    return list(range(int(a), int(b or a) + 1))

@@ -26,7 +26,7 @@ from autarky.data import DEFAULT_SOURCE
 from autarky.data import elasticities as catalog
 from autarky.errors import ConvergenceError, DataError, ScenarioError, UnavailableGoodError
 from autarky.model import equations as eq
-from autarky.model.balance import Balanced, balance
+from autarky.model.balance import Balanced, balance, balanced_warm
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import ELASTICITY_RANGE, Deficits, SolveOptions
 from autarky.model.shock import Shock
@@ -449,14 +449,10 @@ def _run(econ: Economy, shock: Shock, theta: np.ndarray, options: SolveOptions,
     iters0 = 0
     if options.deficits == "zero":
         # the removal of autarky.model.balance, warm-started inside warm_starts()
-        store = _WARM_STARTS.get()
-        key = ("deficits", econ.shape, theta.tobytes())
-        bal = balance(econ, theta, options, start=None if store is None else store.get(key))
+        bal = balanced_warm(econ, theta, options, _WARM_STARTS.get())
         if bal.econ is None:
             raise ConvergenceError("removing the baseline deficits (deficits='zero') did not "
                                    "converge", diagnostics=bal.solution)
-        if store is not None and bal.solution is not None:
-            store[key] = replace(bal.solution, pi=np.empty((1, 0, 0, 0)))
         old, econ, iters0 = econ, bal.econ, bal.iterations
         # the second stage's memory is a solve's peak: what the first stage leaves goes
         old.drop_layouts()

@@ -14,7 +14,8 @@ numbers bit for bit).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
 from autarky.model.solver import solve_hat
 
-__all__ = ["Balanced", "balance", "shared_balances"]
+__all__ = ["Balanced", "balance", "balanced_warm", "shared_balances"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +74,22 @@ def balance(econ: Economy, theta: np.ndarray, options: SolveOptions,
         return Balanced(theta, None, first.iterations,
                         {k: v[0] for k, v in first.residuals.items()}, first)
     return Balanced(theta, econ.rebase(first, econ.tariffs), first.iterations, {}, first)
+
+
+def balanced_warm(econ: Economy, theta: np.ndarray, options: SolveOptions,
+                  store: dict[Any, Equilibrium] | None) -> Balanced:
+    """:func:`balance`, warm-started from ``store`` and kept there.
+
+    ``store`` is a :func:`autarky.solve.warm_starts` dict (or None): the removal starts
+    from its last solution of the same shape and elasticities (another year of the same
+    dataset), and a converged removal's solution is kept there for the next. The one
+    warm-started removal of :func:`autarky.solve.solve` and of claim 1's closed form.
+    """
+    key = ("deficits", econ.shape, theta.tobytes())
+    bal = balance(econ, theta, options, start=None if store is None else store.get(key))
+    if store is not None and bal.econ is not None and bal.solution is not None:
+        store[key] = replace(bal.solution, pi=np.empty((1, 0, 0, 0)))
+    return bal
 
 
 def shared_balances(econs: Sequence[Economy], chunks: Sequence[tuple[int, np.ndarray]],
