@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -160,10 +161,8 @@ def test_catalog_standard_errors_are_used_when_present(world, nafta, monkeypatch
     assert sw.converged.all()
 
 
-def test_floored_shocks_closing_the_same_routes_share_one_baseline() -> None:
-    """Issue 31 item 5 (claim 3): draws of one autarky scenario close the same routes, so
-    they share one floored baseline and are solved in chunks together; each row equals
-    the same shock solved on its own, and every draw still carries the floor note."""
+def _autarky_draws(seed: int) -> tuple[ak.World, list[Any], ak.SolveOptions]:
+    """wiod2016 2014, three productivity draws (sd 0.05) of world autarky, its options."""
     from autarky import run
     from autarky.model.shock import Shock
 
@@ -172,10 +171,17 @@ def test_floored_shocks_closing_the_same_routes_share_one_baseline() -> None:
         w = ak.load_world("wiod2016", year=2014)
     aut = ak.presets.get("world-autarky")
     base = aut.apply(w)
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     Z = np.exp(rng.normal(0.0, 0.05, size=(3, *w.shape)))
     shocks = [Shock(base.tariffs, base.tau_hat * z[None, :, :]) for z in Z]
-    opts = run.options(aut)
+    return w, shocks, run.options(aut)
+
+
+def test_floored_shocks_closing_the_same_routes_share_one_baseline() -> None:
+    """Issue 31 item 5 (claim 3): draws of one autarky scenario close the same routes, so
+    they share one floored baseline and are solved in chunks together; each row equals
+    the same shock solved on its own, and every draw still carries the floor note."""
+    w, shocks, opts = _autarky_draws(seed=3)
     together = _quiet(ak.sweep_scenarios, w, shocks, options=opts)
     alone = [_quiet(ak.sweep_scenarios, w, [s], options=opts) for s in shocks]
     assert together.converged.all()
@@ -194,18 +200,8 @@ def test_chunks_on_one_baseline_remove_its_deficits_once(monkeypatch) -> None:
     and one theta share the balanced baseline, computed once (autarky.model.balance); every
     row is bit for bit what its chunk computes alone."""
     import autarky.model.balance as mb
-    from autarky import run
-    from autarky.model.shock import Shock
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        w = ak.load_world("wiod2016", year=2014)
-    aut = ak.presets.get("world-autarky")
-    base = aut.apply(w)
-    rng = np.random.default_rng(5)
-    Z = np.exp(rng.normal(0.0, 0.05, size=(3, *w.shape)))
-    shocks = [Shock(base.tariffs, base.tau_hat * z[None, :, :]) for z in Z]
-    opts = run.options(aut)
+    w, shocks, opts = _autarky_draws(seed=5)
     alone = [_quiet(ak.sweep_scenarios, w, [s], options=opts, chunk=1) for s in shocks]
     removals = []
     real = mb.solve_hat
