@@ -107,7 +107,7 @@ def _shipped_rows() -> None:
     rows, current, fingerprint = shipped_solved()
     print(f"embedded/solved.json: {rows} rows, {current} of this code's numerics fingerprint "
           f"{fingerprint}" + ("" if current else " (stale: autarky run solves the range; "
-                              "re-run scripts/build_calibrations.py --solved-only)"))
+                              "re-run scripts/build_calibrations.py)"))
 
 
 def cli_argv(args: list[str]) -> list[str]:
