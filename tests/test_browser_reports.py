@@ -21,6 +21,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     CHROMIUM,
     WIDTHS,
     _guarded_page,
+    _table_showing,
     app_url,
     browser,
     pytestmark,  # the same marks: browser, slow, skipped without Chromium
@@ -172,10 +173,9 @@ def test_app_shows_the_range_after_the_headline(browser: Any, app_url: str) -> N
         warnings.simplefilter("ignore")
         o = service.run(service.RunSpec("three-blocs", world="icio2023", year=2022))
     assert o.range is not None
-    table = page.locator('[data-testid="stTable"]').first.inner_text()
-    for c in o.result.welfare.sort_values().index[:3]:
-        assert f"{o.range.loc[c, 'low']:+.3f}" in table, table[:400]
-        assert f"{o.range.loc[c, 'high']:+.3f}" in table, table[:400]
+    _table_showing(page, [f"{o.range.loc[c, col]:+.3f}"
+                          for c in o.result.welfare.sort_values().index[:3]
+                          for col in ("low", "high")])
     assert outside == [], outside
     assert [e for e in errors if "favicon" not in e] == [], errors
     page.close()
