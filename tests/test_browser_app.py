@@ -134,6 +134,8 @@ def _click_until(page: Any, code: str, before: str, after: str) -> None:
 def test_map_clicks_add_to_the_bloc(browser: Any, app_url: str) -> None:  # noqa: F811
     page, outside, errors = _guarded_page(browser, 1440, "http://127.0.0.1")
     page.set_viewport_size({"width": 1440, "height": 1400})
+    not_found: list[str] = []  # the URL of every response 404 (the console's message has none)
+    page.on("response", lambda r: not_found.append(r.url) if r.status == 404 else None)
     page.goto(f"{app_url}/?world=icio2023&year=2022&mode=Build%20a%20bloc&members=RUS")
     page.get_by_text("Bloc: RUS", exact=True).wait_for(timeout=120_000)
     page.wait_for_selector(".js-plotly-plot path.choroplethlocation", timeout=60_000)
@@ -154,8 +156,14 @@ def test_map_clicks_add_to_the_bloc(browser: Any, app_url: str) -> None:  # noqa
     assert outside == [], outside
     # four reruns in a few seconds: the browser may still fetch the table's CSV of a run
     # Streamlit has already replaced (its media file gone: a 404 and the download button's
-    # "source error"); the download itself is checked in test_app_nash_view
+    # "source error"); the download itself is checked in test_app_nash_view. Only those:
+    # every 404 is one of Streamlit's media files, and the console says nothing else
+    media = f"{app_url}/media/"
+    assert [u for u in not_found if not u.startswith(media) and "favicon" not in u] == [], \
+        not_found
     stale = ("the server responded with a status of 404 (Not Found)",
              "Download Button source error - 404")
     assert [e for e in errors if "favicon" not in e and not e.endswith(stale)] == [], errors
+    assert len([e for e in errors if e.endswith(stale[0])]) <= len(not_found), \
+        (errors, not_found)
     page.close()
