@@ -228,6 +228,49 @@ def test_signal_while_loading_is_one_line(sig, code, line):
     assert error_lines(err.decode()) == [line]
 
 
+_LOST_SIGNAL = """
+import gc, signal, sys
+sys.argv[0] = "autarky"
+import autarky.cli_common
+autarky.cli_common._MAX_RESENT = {resend}
+state = {{"sent": False}}
+def cb(phase, info):  # a gc callback: Python ignores an exception raised in it
+    if "numpy" in sys.modules and not state["sent"]:  # the command is running
+        state["sent"] = True
+        signal.raise_signal(signal.{sig})
+        for _ in range(3):  # the handler runs here, inside the callback
+            pass
+gc.callbacks.append(cb)
+from autarky_launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("sig", "code", "line"), [("SIGINT", 130, "interrupted"),
+                                                    ("SIGTERM", 143, "terminated")])
+@pytest.mark.parametrize("resend", [50, 0])
+def test_signal_landing_in_a_callback_is_not_lost(tmp_path, sig, code, line, resend):
+    """A signal whose handler runs inside a gc or weakref callback (importlib's module locks
+    have one): Python ignores the KeyboardInterrupt raised there ("Exception ignored"), and
+    the command ran to its end and exited 0 (CI, once: Ctrl-C 0.2 s after the start). It is
+    sent again and ends the command at once, before anything is printed; with no resend
+    allowed, the command still ends with the signal's one line and exit code."""
+    import subprocess
+
+    script = tmp_path / "lost.py"
+    script.write_text(_LOST_SIGNAL.format(sig=sig, resend=resend))
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    p = subprocess.run([sys.executable, str(script), "run", "two-blocs", "--world", "wiod2016"],
+                       capture_output=True, text=True, timeout=120,
+                       env={**__import__("os").environ, "PYTHONPATH": src, "COLUMNS": "200"})
+    assert p.returncode == code, p.stderr[-2000:]
+    assert error_lines(p.stderr) == [line]
+    if resend:
+        assert p.stdout == ""  # interrupted before the result
+    else:
+        assert "two-blocs on wiod2016 2014" in p.stdout  # ran to its end, then said so
+
+
 # --- 4. --out race: the final move is exclusive
 
 def test_second_run_to_the_same_new_folder_is_refused(tmp_path):

@@ -273,7 +273,15 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
 """SIGTERM (timeouts, Slurm, docker stop, systemd): one line 'terminated', temporaries removed."""
 
-_SIGNALLED: dict[str, bool] = {"term": False}
+_SIGNALLED: dict[str, bool] = {"term": False, "int": False}
+_RESENT = [0]  # interrupts sent again by _resend_lost in this command (at most _MAX_RESENT)
+_MAX_RESENT = 50
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    """Ctrl-C: Python's KeyboardInterrupt, and a note that it came (see :func:`_resend_lost`)."""
+    _SIGNALLED["int"] = True
+    raise KeyboardInterrupt
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -283,6 +291,36 @@ def _on_sigterm(signum: int, frame: object) -> None:
     """
     _SIGNALLED["term"] = True
     raise KeyboardInterrupt
+
+
+def _resend_lost(hook: Any) -> Any:
+    """A ``sys.unraisablehook`` that sends a lost Ctrl-C or SIGTERM again.
+
+    Python runs a signal's handler at the next instruction of whatever Python code runs.
+    When that code is a weakref callback, a finaliser or a gc callback (importlib's module
+    locks have one), the KeyboardInterrupt it raises cannot propagate: Python prints
+    "Exception ignored" and goes on, and the command ran to its end and exited 0 (CI, once
+    in several runs, a Ctrl-C 0.2 s after the start). Here the traceback is not printed and
+    the signal is sent again 10 ms later, from a helper thread, to land in the command's own
+    code; should every resend be lost too, :func:`run_main` still ends with the signal's
+    line and exit code.
+    """
+    import signal
+    import threading
+
+    def resend(u: Any) -> None:
+        if not (isinstance(u.exc_value, KeyboardInterrupt)
+                and (_SIGNALLED["int"] or _SIGNALLED["term"])):
+            hook(u)
+            return
+        if _RESENT[0] < _MAX_RESENT:
+            _RESENT[0] += 1
+            sig = signal.SIGTERM if _SIGNALLED["term"] else signal.SIGINT
+            t = threading.Timer(0.01, signal.raise_signal, (sig,))
+            t.daemon = True
+            t.start()
+
+    return resend
 
 
 def _say(message: str) -> None:
@@ -354,16 +392,30 @@ def run_main(app: Any) -> None:
         sys.argv.remove("--verbose")
         sys.argv.insert(1, "--verbose")
     _one_line_warnings()
+    _SIGNALLED.update(term=False, int=False)
+    _RESENT[0] = 0
+    before: dict[int, Any] = {}
     try:
-        signal.signal(signal.SIGTERM, _on_sigterm)
+        for sig, on in ((signal.SIGINT, _on_sigint), (signal.SIGTERM, _on_sigterm)):
+            before[sig] = signal.signal(sig, on)
     except ValueError:  # not the main thread (an embedding application): leave it alone
         pass
+    hook = sys.unraisablehook
+    sys.unraisablehook = _resend_lost(hook)
     try:
-        code = app(standalone_mode=False)
-    except SystemExit:
-        raise
-    except BaseException as err:  # noqa: BLE001 - the last line of defence
-        sys.exit(exit_code(err, debug))
-    if code == EXIT_INTERRUPTED:  # typer turns KeyboardInterrupt into Exit(130), returned here
-        sys.exit(exit_code(KeyboardInterrupt()))
-    sys.exit(code if isinstance(code, int) else 0)
+        try:
+            code = app(standalone_mode=False)
+        except SystemExit:
+            raise
+        except BaseException as err:  # noqa: BLE001 - the last line of defence
+            sys.exit(exit_code(err, debug))
+        if code == EXIT_INTERRUPTED or _SIGNALLED["int"] or _SIGNALLED["term"]:
+            # typer turns KeyboardInterrupt into Exit(130), returned here; or a signal came
+            # and its KeyboardInterrupt was lost (_resend_lost): the command still ends as
+            # interrupted
+            sys.exit(exit_code(KeyboardInterrupt()))
+        sys.exit(code if isinstance(code, int) else 0)
+    finally:
+        sys.unraisablehook = hook
+        for num, was in before.items():  # the launcher's quiet handlers, in `autarky`
+            signal.signal(num, was)

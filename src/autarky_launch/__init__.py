@@ -29,8 +29,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _quiet)
     from autarky.cli import main as cli_main
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    cli_main()
+    cli_main()  # installs its own handlers, and puts these back when the command ends
 
 
 if __name__ == "__main__":
