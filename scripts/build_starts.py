@@ -12,31 +12,22 @@ after the shipped barriers and solved rows, or alone:
     PYTHONPATH=src python scripts/build_starts.py
 """
 
-import contextlib
 import os
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
 
 from autarky import claims, claims_context
 from autarky.data import starts
-from autarky.model.kept import kept_solutions
 
 warnings.simplefilter("ignore")
 out = starts.shipped_path()
 t0 = time.process_time()
 with tempfile.TemporaryDirectory() as d:
     os.environ["AUTARKY_CACHE"] = d  # a first run's cache: nothing kept from other runs
-    # a temporary file beside `out`, moved into place once every claim is computed
-    with starts.recording(out) as rec:
-
-        @contextlib.contextmanager
-        def recorded(self: claims_context.Context) -> Iterator[None]:
-            with kept_solutions({}, rec):  # no start read: every solve cold, and kept
-                yield
-
-        claims_context.Context.shipped_starts = recorded  # type: ignore[method-assign]
+    # a temporary file beside `out`, moved into place once every claim is computed; every
+    # solve cold (no start read from the file being rebuilt), and recorded
+    with starts.recording(out) as rec, claims_context.recording_cold(rec):
         claims.compute()
         n = len(rec)
 print(f"written: {out} ({out.stat().st_size:,} bytes, {n} solutions; "

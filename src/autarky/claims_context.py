@@ -10,6 +10,7 @@ world loaded for that solve alone is let go.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -37,7 +38,8 @@ from autarky.solve import (
 )
 from autarky.world import World
 
-__all__ = ["HEADLINE", "PANELS", "Context", "dataset_years", "release_memory"]
+__all__ = ["HEADLINE", "PANELS", "Context", "dataset_years", "recording_cold",
+           "release_memory"]
 
 HEADLINE = "icio2023"
 """The dataset (latest year) of claims 1, 7 and 8 unless a world is given."""
@@ -46,6 +48,24 @@ PANELS = ("wiod2013",)
 """Datasets whose every year a later claim reads again (claim 3's shock size): their
 worlds stay loaded after claim 1, without their multi-regional table (claim 3 reads the
 arrays); the other dataset-years are let go once solved."""
+
+_RECORD: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "autarky_claims_record", default=None)
+
+
+@contextlib.contextmanager
+def recording_cold(record: dict[str, Any]) -> Iterator[None]:
+    """Inside: the claims' solves start cold (no shipped start read) and are recorded.
+
+    For ``scripts/build_starts.py``, which writes the shipped starts: each converged solve's
+    solution is put in ``record`` (:func:`autarky.model.kept.kept_solutions`) instead of
+    starting from the file being rebuilt.
+    """
+    token = _RECORD.set(record)
+    try:
+        yield
+    finally:
+        _RECORD.reset(token)
 
 
 def release_memory() -> None:
@@ -169,6 +189,11 @@ class Context:
         best-response Nash games (claim 10) start as they always do
         (:func:`autarky.model.kept.unkept`).
         """
+        record = _RECORD.get()
+        if record is not None:  # building the file (recording_cold): cold, and recorded
+            with kept_solutions({}, record):
+                yield
+            return
         with shipped_starts.opened() as kept, kept_solutions(kept):
             yield
 
