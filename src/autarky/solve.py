@@ -35,6 +35,7 @@ from autarky.model.solver import (
     closed_countries,
     levels_apply,
     open_foreign_routes,
+    solve_from,
     solve_hat,
     unavailable_goods,
 )
@@ -434,9 +435,7 @@ def _warm(stage: str, econ: Economy, theta: np.ndarray, **kwargs: Any) -> Equili
     """
     store = _WARM_STARTS.get()
     start = None if store is None else store.get((stage, econ.shape, theta.tobytes()))
-    sol = solve_hat(econ, theta=theta, start=start, shares=True, **kwargs)
-    if start is not None and not sol.converged.all():
-        sol = solve_hat(econ, theta=theta, **kwargs)
+    sol = solve_from(start, lambda s: solve_hat(econ, theta=theta, start=s, **kwargs))
     if store is not None and sol.converged.all():
         store[(stage, econ.shape, theta.tobytes())] = replace(
             sol, pi=np.empty((1, 0, 0, 0)))

@@ -21,7 +21,7 @@ import numpy as np
 
 from autarky.model.economy import Economy, Equilibrium
 from autarky.model.options import SolveOptions
-from autarky.model.solver import solve_hat
+from autarky.model.solver import solve_from, solve_hat
 
 __all__ = ["Balanced", "balance", "balanced_warm", "shared_balances"]
 
@@ -67,9 +67,7 @@ def balance(econ: Economy, theta: np.ndarray, options: SolveOptions,
                          max_iter=options.max_iter, memory=memory, method=options.method,
                          start=begin)
 
-    first = removal(start)
-    if start is not None and not first.converged.all():
-        first = removal(None)
+    first = solve_from(start, removal)
     if not first.converged.all():
         return Balanced(theta, None, first.iterations,
                         {k: v[0] for k, v in first.residuals.items()}, first)

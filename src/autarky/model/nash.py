@@ -88,7 +88,7 @@ import numpy as np
 from autarky.model import equations as eq
 from autarky.model import kept
 from autarky.model.economy import Economy, Equilibrium
-from autarky.model.solver import anderson, solve_hat
+from autarky.model.solver import anderson, solve_from, solve_hat
 from autarky.model.threads import blas_limited
 
 __all__ = [
@@ -642,10 +642,12 @@ def best_response_nash(econ: Economy, theta: np.ndarray, control: np.ndarray,
         # the equilibrium at the current tariffs becomes the baseline of this round
         cube = cube_of(t)
         start = None if slopes is None else _first_order(center, slopes, (t - t_last) / h)
-        sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol,
-                        start=start)
-        if start is not None and not sol.converged.all():  # the start costs time only
-            sol = solve_hat(center, cube, ones, theta, deficits="zero", tol=solve_tol)
+
+        def centre(s: Equilibrium | None, c: Economy = center,
+                   q: np.ndarray = cube) -> Equilibrium:
+            return solve_hat(c, q, ones, theta, deficits="zero", tol=solve_tol, start=s)
+
+        sol = solve_from(start, centre)
         if not sol.converged.all():
             raise RuntimeError(f"best_response_nash: the round-{rounds} equilibrium did not "
                                "converge")

@@ -54,6 +54,7 @@ __all__ = [
     "levels_apply",
     "member_residuals",
     "open_foreign_routes",
+    "solve_from",
     "solve_hat",
     "unavailable_goods",
 ]
@@ -750,6 +751,20 @@ def _closed(open_: np.ndarray) -> np.ndarray:
     return np.asarray(~(imports | exports))
 
 
+def solve_from(start: Equilibrium | None,
+               solve: Callable[[Equilibrium | None], Equilibrium]) -> Equilibrium:
+    """``solve(start)``; where a start was given and a member did not converge, ``solve(None)``.
+
+    A warm start changes the solver's path, not its fixed point, so a start that fails
+    costs time only: the callers that start from an earlier solution (another year, the
+    previous round of a game, a kept solution) solve again from their cold start.
+    """
+    sol = solve(start)
+    if start is not None and not sol.converged.all():
+        sol = solve(None)
+    return sol
+
+
 def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray | pt.RowShocks,
               theta: np.ndarray, *, deficits: Deficits = "fixed", tol: float = 1e-10,
               max_iter: int = 1000, memory: int = 6, method: str = "anderson",
@@ -804,9 +819,9 @@ def solve_hat(econ: Economy, tariffs_new: np.ndarray, tau_hat: np.ndarray | pt.R
         return _solve_hat(econ, tariffs_new, tau_hat, theta, start=start, **kw)
     k = kept.key(econ, tariffs_new, tau_hat, np.atleast_2d(theta), deficits)
     mine = kept.start(box, k, econ.shape, theta, tariffs_new, tau_hat)
-    sol = _solve_hat(econ, tariffs_new, tau_hat, theta, start=mine or start, **kw)
-    if mine is not None and not sol.converged.all():  # a kept start costs time only
-        sol = _solve_hat(econ, tariffs_new, tau_hat, theta, start=start, **kw)
+    # from the kept solution, else (or where it fails) from the caller's start
+    sol = solve_from(mine, lambda s: _solve_hat(econ, tariffs_new, tau_hat, theta,
+                                                start=s or start, **kw))
     kept.keep(box, k, sol)  # recorded where the block records (scripts/build_starts.py)
     return sol
 
