@@ -222,9 +222,9 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
     ``warm`` (B lists, in and out): each row's equilibria at the barriers of the root
     find's earlier steps, ``(log cost hat, equilibrium)`` (the same elasticities and
     baseline): the row starts from them (:func:`_start_at`), and its equilibrium here is
-    appended where it converged. A start changes the path, not the fixed point
-    (:func:`_solve_each`). Not used where the baseline is floored (it may change with the
-    batch's shocks).
+    appended where it converged (the latest :data:`_KEPT_POINTS` are kept). A start
+    changes the path, not the fixed point (:func:`_solve_each`). Not used where the
+    baseline is floored (it may change with the batch's shocks).
     """
     from autarky.errors import ScenarioWarning
     from autarky.model import equations as eq
@@ -288,11 +288,16 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
                 sink[r] = _member(sol, i)
         if warm is not None:
             for i, r in enumerate(rows):
-                if conv[r]:
-                    warm[r].append((float(log_hats[r]), _member(sol, i)))
+                if conv[r]:  # the latest few: the root find closes in on them
+                    warm[r][:] = [*warm[r][-(_KEPT_POINTS - 1):],
+                                  (float(log_hats[r]), _member(sol, i))]
     if prepared is not world:  # a floored baseline (unavailable goods): per shock elsewhere
         welfare[:] = np.nan
     return out, conv, welfare
+
+
+_KEPT_POINTS = 4
+"""Equilibria kept per row of the root find for the starts (its latest steps')."""
 
 
 def _member(sol: Any, i: int) -> Any:
