@@ -160,6 +160,22 @@ def _root_find_solves(wiod: ak.World, monkeypatch: pytest.MonkeyPatch, deficits:
     return (*out, W), solves
 
 
+def _warm_and_cold(wiod: ak.World, monkeypatch: pytest.MonkeyPatch, deficits: str,
+                   thetas: np.ndarray) -> tuple[int, int, list, list]:
+    """The root find with its starts and with every solve cold: both converge to the same
+    barriers, trade change and welfare (the solver's and the root find's tolerances).
+    Returns (steps, cold steps, warm solves, cold solves)."""
+    (hats, got, ok, steps, W), warm = _root_find_solves(wiod, monkeypatch, deficits, thetas,
+                                                        cold=False)
+    (hats0, got0, ok0, steps0, W0), cold = _root_find_solves(wiod, monkeypatch, deficits,
+                                                             thetas, cold=True)
+    assert ok.all() and ok0.all() and steps > 3
+    np.testing.assert_allclose(hats, hats0, rtol=1e-8)
+    np.testing.assert_allclose(got, got0, atol=1e-6)
+    np.testing.assert_allclose(W, W0, atol=1e-6)
+    return steps, steps0, warm, cold
+
+
 def test_root_find_steps_start_from_each_rows_earlier_equilibria(
         wiod: ak.World, monkeypatch: pytest.MonkeyPatch) -> None:
     # deficits "zero": every elasticity vector has its own deficit-free baseline, so each
@@ -167,21 +183,14 @@ def test_root_find_steps_start_from_each_rows_earlier_equilibria(
     # equilibria at its earlier barriers (the old code started every one from no change)
     J = len(wiod.sectors)
     thetas = np.stack([np.full(J, 4.0), np.full(J, 6.0), np.full(J, 8.0)])
-    (hats, got, ok, steps, W), warm = _root_find_solves(wiod, monkeypatch, "zero", thetas,
-                                                        cold=False)
-    (hats0, got0, ok0, steps0, W0), cold = _root_find_solves(wiod, monkeypatch, "zero",
-                                                             thetas, cold=True)
-    assert ok.all() and ok0.all() and steps == steps0 > 3
+    steps, steps0, warm, cold = _warm_and_cold(wiod, monkeypatch, "zero", thetas)
+    assert steps == steps0
     # one solve per row and step, while the row is not done; the same path both ways
     assert len(warm) == len(cold) > 3 * len(thetas)
     assert [s for s, _, _ in warm] == [False] * len(thetas) + [True] * (len(warm) - 3)
     assert all(c for _, _, c in warm)  # no start failed (a failure re-solves cold)
     its, its0 = sum(i for _, i, _ in warm), sum(i for _, i, _ in cold)
     assert its < 0.6 * its0, (its, its0)  # measured: 407 against 948 on all 8 sources
-    # the same fixed points: the barriers, the trade change and welfare to the tolerances
-    np.testing.assert_allclose(hats, hats0, rtol=1e-8)
-    np.testing.assert_allclose(got, got0, atol=1e-6)
-    np.testing.assert_allclose(W, W0, atol=1e-6)
 
 
 def test_warm_started_root_find_gives_the_cold_barriers_in_one_batched_program(
@@ -190,13 +199,6 @@ def test_warm_started_root_find_gives_the_cold_barriers_in_one_batched_program(
     # batched start (a start per row, stacked); the barriers are the cold root find's
     J = len(wiod.sectors)
     thetas = np.stack([np.full(J, 3.0), np.full(J, 5.0), np.full(J, 9.0)])
-    (hats, got, ok, steps, W), warm = _root_find_solves(wiod, monkeypatch, "fixed", thetas,
-                                                        cold=False)
-    (hats0, got0, ok0, steps0, W0), cold = _root_find_solves(wiod, monkeypatch, "fixed",
-                                                             thetas, cold=True)
-    assert ok.all() and ok0.all() and steps > 3
+    _, _, warm, cold = _warm_and_cold(wiod, monkeypatch, "fixed", thetas)
     assert warm[0][0] is False and all(s for s, _, _ in warm[1:])
     assert sum(i for _, i, _ in warm) < 0.7 * sum(i for _, i, _ in cold)
-    np.testing.assert_allclose(hats, hats0, rtol=1e-8)
-    np.testing.assert_allclose(got, got0, atol=1e-6)
-    np.testing.assert_allclose(W, W0, atol=1e-6)
