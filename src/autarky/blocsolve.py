@@ -275,9 +275,7 @@ def solve_rows(econ: Economy, tariffs: np.ndarray,
             parts.append(replace(sol, pi=_NONE, Y=_NONE, residuals={}))
     solution = None
     if keep and parts:
-        solution = replace(parts[0], w_hat=np.concatenate([p.w_hat for p in parts]),
-                           log_P=np.concatenate([p.log_P for p in parts]),
-                           X=np.concatenate([p.X for p in parts]))
+        solution = Equilibrium.stacked(parts)
     return Rows(W, conv, solution)
 
 
@@ -300,12 +298,12 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     have = [x for x in sols if x is not None]
     start: Equilibrium | None = None
     if out_start is not None and len(have) == 3:
-        start = _stack([out_start, _moved(out_start, have[0], have[1]),
+        start = Equilibrium.stacked([out_start, _moved(out_start, have[0], have[1]),
                         _moved(out_start, have[0], have[2])])
     elif out_start is not None:
         start = out_start
     elif len(have) == 3:
-        start = _stack(have)
+        start = Equilibrium.stacked(have)
     if start is not None:
         # the stay-out row and both options' joins in one program
         rows = solve_rows(econ, T, patches.table_rows, 1 + 2 * S, th, options, start=start,
@@ -317,13 +315,6 @@ def solve_table(patches: Patches, econ: Economy, options: SolveOptions,
     both = solve_rows(econ, T, lambda rows: patches.table_rows(rows + 1), 2 * S, th, options,
                       start=out.solution, keep=True)
     return out, _part(both, slice(0, S)), _part(both, slice(S, 2 * S))
-
-
-def _stack(sols: list[Equilibrium]) -> Equilibrium:
-    """Wages, prices and expenditure of ``sols`` one after the other (warm starts)."""
-    return replace(sols[0], w_hat=np.concatenate([x.w_hat for x in sols]),
-                   log_P=np.concatenate([x.log_P for x in sols]),
-                   X=np.concatenate([x.X for x in sols]))
 
 
 def _part(r: Rows, rows: slice) -> Rows:
@@ -394,17 +385,13 @@ def choice_rows(world: World, present: list[str], pos: np.ndarray, hat: float,
     def penalised(p: np.ndarray, who: np.ndarray) -> np.ndarray:
         start = None
         if out_r.solution is not None:  # none with deficits "zero": cold starts
-            starts = [last.get(int(k), out_r.solution) for k in who]
-            start = replace(starts[0], **{
-                f: np.concatenate([getattr(x, f) for x in starts])
-                for f in ("w_hat", "log_P", "X")})
+            start = Equilibrium.stacked([last.get(int(k), out_r.solution) for k in who])
         r = checked(solve_rows(econ, patches.out.tariffs,
                                lambda rows: patches.penalised(who[rows], p[rows]),
                                len(who), theta, opts, start=start, keep=True))
         if r.solution is not None:
             for i, k in enumerate(who):
-                last[int(k)] = replace(r.solution, **{
-                    f: getattr(r.solution, f)[i:i + 1] for f in ("w_hat", "log_P", "X")})
+                last[int(k)] = r.solution.member(i)
         return r.welfare[np.arange(len(who)), pos[who]]
 
     gap0 = w_out[pos] - best  # > 0: staying out beats joining without a penalty

@@ -285,12 +285,12 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
             & np.all(np.isfinite(welfare[rows]), axis=1)
         if sink is not None and econ is econ0:
             for i, r in enumerate(rows):
-                sink[r] = _member(sol, i)
+                sink[r] = sol.member(i)
         if warm is not None:
             for i, r in enumerate(rows):
                 if conv[r]:  # the latest few: the root find closes in on them
                     warm[r][:] = [*warm[r][-(_KEPT_POINTS - 1):],
-                                  (float(log_hats[r]), _member(sol, i))]
+                                  (float(log_hats[r]), sol.member(i))]
     if prepared is not world:  # a floored baseline (unavailable goods): per shock elsewhere
         welfare[:] = np.nan
     return out, conv, welfare
@@ -298,12 +298,6 @@ def _between_batch(world: World, scn: Scenario, log_hats: np.ndarray, theta: np.
 
 _KEPT_POINTS = 4
 """Equilibria kept per row of the root find for the starts (its latest steps')."""
-
-
-def _member(sol: Any, i: int) -> Any:
-    """Member ``i`` of a batched Equilibrium: wages, log prices and expenditure (a start)."""
-    return dataclasses.replace(sol, w_hat=sol.w_hat[i:i + 1], log_P=sol.log_P[i:i + 1],
-                               X=sol.X[i:i + 1], pi=sol.pi[:0], Y=sol.Y[:0], residuals={})
 
 
 def _start_at(points: Sequence[tuple[float, Any]], x: float, econ: Any) -> Any:
@@ -349,6 +343,7 @@ def _solve_each(econ: Any, T: np.ndarray, H: np.ndarray, theta: np.ndarray,
     every equation); where a started solve does not converge it is solved again from no
     change, so a poor start costs time only.
     """
+    from autarky.model.economy import Equilibrium
     from autarky.model.solver import solve_from, solve_hat
 
     def one(t: np.ndarray, h: np.ndarray, th: np.ndarray, start: Any = None) -> Any:
@@ -358,11 +353,8 @@ def _solve_each(econ: Any, T: np.ndarray, H: np.ndarray, theta: np.ndarray,
 
     own: list[Any] = list(starts) if starts is not None else [None] * len(H)
     if econ.io is None or len(H) == 1:
-        start = None
-        if all(s is not None for s in own):  # one member each: stacked, one per row
-            start = own[0] if len(own) == 1 else dataclasses.replace(
-                own[0], **{f: np.concatenate([getattr(s, f) for s in own])
-                           for f in ("w_hat", "log_P", "X")})
+        # one member each: stacked, one per row
+        start = Equilibrium.stacked(own) if all(s is not None for s in own) else None
         return one(T, H, theta, start)
     sols: list[Any] = []
     for b in range(len(H)):  # each row from its own start, else the previous row's solution

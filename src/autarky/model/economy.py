@@ -6,7 +6,8 @@ money units per model unit). :mod:`autarky.solve` builds an Economy from a World
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -184,3 +185,23 @@ class Equilibrium:
     history: list[float] = field(default_factory=list)
     inner_evaluations: int = 0
     residuals: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def member(self, i: int) -> Equilibrium:
+        """Member ``i`` as a one-member start: its wages, log prices and expenditure.
+
+        Those are what :func:`autarky.model.solver.solve_hat` reads of a start. The trade
+        shares and gross output are emptied and the residuals dropped, so that a start
+        kept for later solves does not hold the whole batch's largest arrays.
+        """
+        return replace(self, w_hat=self.w_hat[i:i + 1], log_P=self.log_P[i:i + 1],
+                       X=self.X[i:i + 1], pi=self.pi[:0], Y=self.Y[:0], residuals={})
+
+    @staticmethod
+    def stacked(starts: Sequence[Equilibrium]) -> Equilibrium:
+        """One batched start of ``starts`` (each of one or more members), in their order.
+
+        Wages, log prices and expenditure are concatenated; the rest is the first one's.
+        """
+        return replace(starts[0], w_hat=np.concatenate([s.w_hat for s in starts]),
+                       log_P=np.concatenate([s.log_P for s in starts]),
+                       X=np.concatenate([s.X for s in starts]))
