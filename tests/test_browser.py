@@ -62,6 +62,18 @@ def _map_values(page: Any, selector: str) -> dict[str, float]:
     return {c: v for c, v in pairs}
 
 
+def _idle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the app's script run is over (Streamlit's running icon gone).
+
+    A click while Streamlit reruns the script lands on an element about to be replaced
+    and can be lost: on a loaded machine one run in several lost a map click or the CSV
+    download's click.
+    """
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""",
+        timeout=timeout)
+
+
 def _table_showing(page: Any, texts: list[str], timeout: float = 90_000) -> str:
     """The first table's text once it shows every one of ``texts`` (or an AssertionError).
 
@@ -72,9 +84,7 @@ def _table_showing(page: Any, texts: list[str], timeout: float = 90_000) -> str:
     is over and it shows the numbers asked for; a table that never does fails the test
     with its text.
     """
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""",
-        timeout=timeout)
+    _idle(page, timeout)
     table = page.locator('[data-testid="stTable"]').first
     try:
         page.wait_for_function(

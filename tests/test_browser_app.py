@@ -19,6 +19,7 @@ from tests.test_browser import (  # noqa: F401 (fixtures)
     CHROMIUM,
     WIDTHS,
     _guarded_page,
+    _idle,
     app_url,
     browser,
     pytestmark,  # the same marks: browser, slow, skipped without Chromium
@@ -76,18 +77,6 @@ def test_app_nash_view(browser: Any, app_url: str, nash_direct: Any,  # noqa: F8
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"app-nash-{width}.png"), full_page=True)
     page.close()
-
-
-def _idle(page: Any) -> None:
-    """Wait until the app's script run is over (Streamlit's running icon gone).
-
-    A click while Streamlit reruns the script lands on an element about to be replaced
-    and can be lost: on a loaded machine one run in several lost a map click or the CSV
-    download's click.
-    """
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')""",
-        timeout=60_000)
 
 
 def _settled(page: Any) -> None:
